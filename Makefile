@@ -1,0 +1,61 @@
+# Everything runs from a project-local virtualenv that this Makefile creates,
+# so a fresh clone needs only Python 3.11+ and the package registries.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt clean
+
+help:
+	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
+	@echo "make test    - set up and run every check (lint, format, pyright, schemas, pytest + coverage)"
+	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
+	@echo "make schemas - regenerate tool_schemas/*.json from the code"
+	@echo "make inspect - run the MCP Inspector CLI against the server on the emulator"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/pyright
+
+schemas: $(STAMP)
+	$(BIN)/python -m athena_session_mcp.schemas write tool_schemas
+
+schemas-check: $(STAMP)
+	$(BIN)/python -m athena_session_mcp.schemas check tool_schemas
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term
+
+test: lint typecheck schemas-check pytest
+
+demo: $(STAMP)
+	$(BIN)/athena-session-mcp demo
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+inspect: $(STAMP)
+	npx --yes @modelcontextprotocol/inspector --cli $(BIN)/athena-session-mcp serve --emulator --method tools/list
+	npx --yes @modelcontextprotocol/inspector --cli $(BIN)/athena-session-mcp serve --emulator \
+		--method tools/call --tool-name get_athena_session --tool-arg SessionId=demo-idle-near-timeout
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov
