@@ -1,0 +1,72 @@
+"""Runtime settings: CLI flags over environment variables over botocore's own resolution."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from athena_session_mcp.summary import DEFAULT_DPU_HOUR_PRICE_USD
+
+ENV_PRICE = "ATHENA_SESSION_MCP_DPU_HOUR_PRICE"
+ENV_LOG_LEVEL = "ATHENA_SESSION_MCP_LOG_LEVEL"
+
+
+# The emulator accepts any credentials; these keep a user's real ones out of offline runs.
+EMULATOR_REGION = "us-east-1"
+EMULATOR_ENV = {
+    "AWS_ACCESS_KEY_ID": "emulator",
+    "AWS_SECRET_ACCESS_KEY": "emulator",
+    "AWS_REGION": EMULATOR_REGION,
+    "AWS_DEFAULT_REGION": EMULATOR_REGION,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the server cannot use; the message says what would be right."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs to reach Athena. None means: let botocore resolve it."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    dpu_hour_price: float = DEFAULT_DPU_HOUR_PRICE_USD
+    allow_write: bool = False
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    max_attempts: int = 3
+
+    @classmethod
+    def resolve(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        profile: str | None = None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        dpu_hour_price: float | None = None,
+        allow_write: bool = False,
+    ) -> Settings:
+        """Flags win; then the environment. AWS_PROFILE, AWS_DEFAULT_REGION and AWS_ENDPOINT_URL(_ATHENA)
+        are left to botocore, which reads them itself. AWS_REGION is read here because this botocore
+        does not, and users expect it to work."""
+        env = os.environ if env is None else env
+        price = dpu_hour_price
+        if price is None and env.get(ENV_PRICE):
+            try:
+                price = float(env[ENV_PRICE])
+            except ValueError:
+                raise SettingsError(f"{ENV_PRICE} must be a number of USD per DPU-hour, e.g. 0.35") from None
+        if price is not None and not (0 <= price < 1000):
+            raise SettingsError("the DPU-hour price must be between 0 and 1000 USD, e.g. 0.35")
+        return cls(
+            profile=profile or None,
+            region=region or env.get("AWS_REGION") or None,
+            endpoint_url=endpoint_url or None,
+            dpu_hour_price=DEFAULT_DPU_HOUR_PRICE_USD if price is None else price,
+            allow_write=allow_write,
+        )

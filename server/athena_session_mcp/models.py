@@ -1,0 +1,139 @@
+"""Pydantic models: tool arguments shared across tools and the structured results they return.
+
+The result models are the tools' published output schemas, so every field carries a description.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --- Arguments ------------------------------------------------------------------------------------
+
+# Mirrors botocore's GetSessionRequest.SessionId (string, 1-256); a test keeps them in step.
+SessionIdArg = Annotated[
+    str,
+    Field(
+        title="SessionId",
+        min_length=1,
+        max_length=256,
+        description=(
+            "The Athena Spark session ID, exactly as returned by StartSession or ListSessions "
+            "(1-256 characters), e.g. 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111'."
+        ),
+    ),
+]
+
+# --- Vocabulary -----------------------------------------------------------------------------------
+
+Phase = Literal["starting", "ready", "running", "stopping", "ended", "unhealthy", "unknown"]
+Severity = Literal["critical", "warning", "info"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Finding(_Out):
+    """One thing a model should know about the session, with what to do about it."""
+
+    severity: Severity = Field(
+        description="critical: act now; warning: likely to matter soon; info: context."
+    )
+    code: str = Field(description="Stable machine-readable code, e.g. SESSION_FAILED or IDLE_TIMEOUT_SOON.")
+    message: str = Field(description="What was found, in one or two sentences.")
+    suggestion: str = Field(description="The recommended next step.")
+
+
+class SessionTiming(_Out):
+    """When things happened, and how long until the idle timeout ends the session."""
+
+    started_at: str | None = Field(None, description="Status.StartDateTime (ISO-8601 UTC).")
+    last_modified_at: str | None = Field(None, description="Status.LastModifiedDateTime (ISO-8601 UTC).")
+    idle_since: str | None = Field(None, description="Status.IdleSinceDateTime (ISO-8601 UTC), if idle.")
+    ended_at: str | None = Field(None, description="Status.EndDateTime (ISO-8601 UTC), if ended.")
+    age_seconds: int | None = Field(None, description="Seconds from start to the end (or to now if alive).")
+    idle_for_seconds: int | None = Field(None, description="Seconds the session has been idle (IDLE only).")
+    idle_timeout_seconds: int | None = Field(
+        None, description="Configured idle timeout: SessionIdleTimeoutInMinutes, else IdleTimeoutSeconds."
+    )
+    idle_timeout_source: Literal["SessionIdleTimeoutInMinutes", "IdleTimeoutSeconds"] | None = Field(
+        None, description="Which response field the idle timeout came from."
+    )
+    idle_timeout_remaining_seconds: int | None = Field(
+        None, description="IDLE sessions only: seconds left before the idle timeout terminates the session."
+    )
+    idle_timeout_at: str | None = Field(
+        None,
+        description="IDLE sessions only: when the idle timeout will terminate the session (ISO-8601 UTC).",
+    )
+
+
+class SessionCapacity(_Out):
+    """Engine sizing from EngineConfiguration."""
+
+    coordinator_dpu_size: int | None = Field(None, description="DPUs for the coordinator.")
+    max_concurrent_dpus: int | None = Field(None, description="Maximum DPUs that can run concurrently.")
+    default_executor_dpu_size: int | None = Field(None, description="Default DPUs per executor.")
+
+
+class SessionUsage(_Out):
+    """DPU consumption and an estimated cost (an estimate, not a bill)."""
+
+    dpu_execution_millis: int | None = Field(None, description="Statistics.DpuExecutionInMillis.")
+    dpu_hours: float | None = Field(None, description="DPU execution time in DPU-hours.")
+    estimated_cost_usd: float | None = Field(
+        None, description="ESTIMATE: dpu_hours x price_per_dpu_hour_usd. Not a bill; check AWS Billing."
+    )
+    price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
+    cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
+
+
+class SessionConfigSummary(_Out):
+    """Security and configuration facts from SessionConfiguration, EngineConfiguration and monitoring."""
+
+    execution_role_arn: str | None = Field(None, description="SessionConfiguration.ExecutionRole.")
+    encryption_option: str | None = Field(None, description="SSE_S3, SSE_KMS or CSE_KMS; null if not set.")
+    kms_key_configured: bool = Field(description="Whether a KMS key is set (the key itself is not shown).")
+    working_directory: str | None = Field(None, description="SessionConfiguration.WorkingDirectory.")
+    logging_destinations: list[str] = Field(
+        description="Enabled monitoring destinations, e.g. 'cloudwatch:/aws-athena/logs', 's3://...', 'managed'."
+    )
+    spark_properties_count: int = Field(description="Number of EngineConfiguration.SparkProperties set.")
+    additional_configs_count: int = Field(description="Number of EngineConfiguration.AdditionalConfigs set.")
+
+
+class SessionSummary(_Out):
+    """Condensed health summary of one Athena Spark session."""
+
+    session_id: str | None = Field(description="The session ID.")
+    workgroup: str | None = Field(None, description="The workgroup the session belongs to.")
+    description: str | None = Field(None, description="The session description.")
+    engine_version: str | None = Field(None, description="e.g. 'PySpark engine version 3'.")
+    state: str | None = Field(
+        description="Status.State as Athena reports it (may be a newer, unknown value)."
+    )
+    phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
+    alive: bool = Field(description="Whether session resources are (still) running and may accrue cost.")
+    healthy: bool = Field(description="True for CREATING, CREATED, IDLE and BUSY.")
+    accepting_calculations: bool = Field(description="True only when IDLE: a calculation can start now.")
+    state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
+    headline: str = Field(description="One-line human summary.")
+    timing: SessionTiming
+    capacity: SessionCapacity
+    usage: SessionUsage
+    config: SessionConfigSummary
+    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+
+
+class GetSessionResult(_Out):
+    """Result of get_athena_session: the health summary plus the raw GetSession response."""
+
+    summary: SessionSummary
+    raw: dict[str, Any] = Field(
+        description=(
+            "The GetSession response as boto3 returns it, without ResponseMetadata; datetimes are "
+            "ISO-8601 UTC strings; fields newer botocore versions add pass through untouched."
+        )
+    )

@@ -1,0 +1,32 @@
+"""Turn a boto3 response into plain JSON: drop transport metadata, datetimes as ISO-8601 UTC."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+
+def iso_utc(value: datetime) -> str:
+    """ISO-8601 in UTC with a 'Z' suffix; naive datetimes are taken as UTC (botocore's convention)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, Mapping):
+        items = cast(Mapping[Any, Any], value).items()
+        return {str(k): _jsonable(v) for k, v in items}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value
+
+
+def clean_response(response: Mapping[str, Any]) -> dict[str, Any]:
+    """The response without ResponseMetadata, made JSON-safe. Unknown (newer) fields pass through."""
+    return {k: _jsonable(v) for k, v in response.items() if k != "ResponseMetadata"}

@@ -1,0 +1,129 @@
+"""Readable terminal rendering of a session summary (the demo and the one-shot CLI use it).
+
+Works on the structured JSON a client receives, not on server objects, so it renders exactly what
+travelled over MCP. Colour only when asked (a TTY); plain text otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from athena_session_mcp.summary import format_duration
+
+_RESET = "\033[0m"
+_STYLES = {
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+    "red": "\033[31m",
+    "yellow": "\033[33m",
+    "green": "\033[32m",
+    "cyan": "\033[36m",
+}
+_SEVERITY_STYLE = {"critical": "red", "warning": "yellow", "info": "cyan"}
+_PHASE_STYLE = {
+    "ready": "green",
+    "running": "green",
+    "starting": "cyan",
+    "unhealthy": "red",
+    "unknown": "yellow",
+}
+
+
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, *styles: str) -> str:
+        if not self.color or not styles:
+            return text
+        return "".join(_STYLES[s] for s in styles) + text + _RESET
+
+
+def _m(value: Any) -> Mapping[str, Any]:
+    return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
+
+
+def _dur(value: Any) -> str | None:
+    return format_duration(value) if isinstance(value, int) else None
+
+
+def _join(*parts: str | None) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
+    """Multi-line text for one session summary (the `summary` object of get_athena_session)."""
+    paint = _Painter(color)
+    timing, capacity, usage, config = (_m(summary.get(k)) for k in ("timing", "capacity", "usage", "config"))
+    phase = str(summary.get("phase", "unknown"))
+    lines = [
+        paint(f"━━ {summary.get('session_id') or '?'} ", "bold")
+        + paint(str(summary.get("headline", "")), "bold", _PHASE_STYLE.get(phase, "dim"))
+    ]
+    lines.append(
+        "   "
+        + _join(
+            f"workgroup {summary.get('workgroup')}" if summary.get("workgroup") else None,
+            summary.get("engine_version"),
+            "healthy" if summary.get("healthy") else paint("not healthy", "red"),
+            "accepting calculations"
+            if summary.get("accepting_calculations")
+            else "not accepting calculations",
+        )
+    )
+    if summary.get("state_change_reason"):
+        lines.append(f"   reason    {summary['state_change_reason']}")
+    idle = None
+    if timing.get("idle_timeout_remaining_seconds") is not None:
+        idle = (
+            f"idle {_dur(timing.get('idle_for_seconds')) or '?'} of {_dur(timing.get('idle_timeout_seconds'))}"
+            f" timeout, " + paint(f"{_dur(timing.get('idle_timeout_remaining_seconds'))} left", "bold")
+        )
+    elif timing.get("idle_timeout_seconds") is not None:
+        idle = f"idle timeout {_dur(timing.get('idle_timeout_seconds'))}"
+    lines.append(
+        "   timing    "
+        + _join(
+            f"started {timing.get('started_at')}" if timing.get("started_at") else None,
+            f"ended {timing.get('ended_at')}" if timing.get("ended_at") else None,
+            f"age {_dur(timing.get('age_seconds'))}" if timing.get("age_seconds") is not None else None,
+            idle,
+        )
+    )
+    lines.append(
+        "   capacity  "
+        + _join(
+            f"coordinator {capacity.get('coordinator_dpu_size')} DPU"
+            if capacity.get("coordinator_dpu_size")
+            else None,
+            f"executor {capacity.get('default_executor_dpu_size')} DPU"
+            if capacity.get("default_executor_dpu_size")
+            else None,
+            f"max {capacity.get('max_concurrent_dpus')} DPUs"
+            if capacity.get("max_concurrent_dpus")
+            else None,
+        )
+    )
+    if usage.get("dpu_hours") is not None:
+        lines.append(
+            f"   usage     {usage['dpu_hours']:g} DPU-hours ≈ ${usage.get('estimated_cost_usd', 0):.2f} "
+            f"at ${usage.get('price_per_dpu_hour_usd')}/DPU-hour (estimate)"
+        )
+    encryption = config.get("encryption_option") or "none configured"
+    if config.get("kms_key_configured"):
+        encryption += " (KMS key set)"
+    logging_to = (
+        ", ".join(str(d) for d in cast(list[Any], config.get("logging_destinations") or [])) or "none"
+    )
+    lines.append(f"   config    encryption {encryption} · logging {logging_to}")
+    findings = cast(list[Any], summary.get("findings") or [])
+    if findings:
+        lines.append("   findings")
+    for raw in findings:
+        finding = _m(raw)
+        severity = str(finding.get("severity", "info"))
+        tag = paint(f"{severity.upper():<8}", "bold", _SEVERITY_STYLE.get(severity, "dim"))
+        lines.append(f"     {tag} {finding.get('code')}: {finding.get('message')}")
+        lines.append(paint(f"              → {finding.get('suggestion')}", "dim"))
+    return "\n".join(lines)

@@ -1,0 +1,42 @@
+"""The MCP tools, one typed function per Athena action, grouped by what they look at."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from mcp.server.mcpserver.tools import Tool
+from mcp.types import ToolAnnotations
+
+from athena_session_mcp.aws import AthenaGateway
+from athena_session_mcp.config import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """What tool functions need: the AWS gateway, the settings and a clock (swappable in tests)."""
+
+    gateway: AthenaGateway
+    settings: Settings
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+def make_tool(fn: Callable[..., Any], annotations: ToolAnnotations) -> Tool:
+    """A Tool whose description is the function's docstring without its indentation."""
+    return Tool.from_function(
+        fn, title=annotations.title, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations
+    )
+
+
+def read_only(title: str) -> ToolAnnotations:
+    """Annotations for tools that only read from Athena."""
+    return ToolAnnotations(
+        title=title, read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+    )

@@ -1,0 +1,35 @@
+"""get_athena_session: the health summary of one Spark session."""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver.tools import Tool
+
+from athena_session_mcp.models import GetSessionResult, SessionIdArg
+from athena_session_mcp.raw import clean_response
+from athena_session_mcp.summary import summarize_session
+from athena_session_mcp.tools import Deps, make_tool, read_only
+
+
+def build(deps: Deps) -> list[Tool]:
+    async def get_athena_session(SessionId: SessionIdArg) -> GetSessionResult:
+        """Look up one Amazon Athena Spark session (GetSession) and explain its health.
+
+        Returns `summary`, a condensed health report: state and coarse phase (starting, ready, running,
+        stopping, ended, unhealthy, unknown), whether it is healthy and accepting calculations, the state
+        change reason, timing (age, idle time, idle timeout and for IDLE sessions the time left before it
+        is terminated), capacity (DPUs), usage (DPU-hours and an ESTIMATED cost), security/config
+        (execution role, encryption, logging) and `findings`: what matters, most severe first, each with a
+        suggested next step. Also returns `raw`, the GetSession response itself (datetimes as ISO-8601 UTC).
+        Read-only. Use list_athena_sessions to find session ids in a workgroup.
+        """
+        response = await deps.gateway.call(
+            lambda client: client.get_session(SessionId=SessionId),
+            action="athena:GetSession",
+            what=f"Session {SessionId!r}",
+        )
+        summary = summarize_session(
+            response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price
+        )
+        return GetSessionResult(summary=summary, raw=clean_response(response))
+
+    return [make_tool(get_athena_session, read_only("Get Athena Spark session health"))]

@@ -1,0 +1,104 @@
+"""Reject bad tool arguments before any AWS call, with a message that says what would be right.
+
+The SDK validates too, but its message is a raw pydantic dump that echoes the input and does not
+reject unknown arguments. This middleware runs first for our own tools and answers with a clean
+tool error; anything it does not recognise goes on to the SDK untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.mcpserver.tools import Tool
+from mcp.types import CallToolResult, TextContent
+from pydantic import ValidationError
+
+
+def _describe_value(value: Any) -> str:
+    # Never echo the caller's value: it may be huge or hostile. Its type and size are enough.
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return f"a list of {len(cast(list[Any], value))} items"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _expected(prop: Mapping[str, Any]) -> str:
+    if "enum" in prop:
+        return "one of " + ", ".join(str(v) for v in prop["enum"])
+    kind = prop.get("type") or "/".join(
+        str(option.get("type"))
+        for option in prop.get("anyOf", [])
+        if option.get("type") not in (None, "null")
+    )
+    bounds: list[str] = []
+    if "minLength" in prop or "maxLength" in prop:
+        bounds.append(f"{prop.get('minLength', 0)}-{prop.get('maxLength', '∞')} characters")
+    if "minimum" in prop or "maximum" in prop:
+        bounds.append(f"from {prop.get('minimum', '-∞')} to {prop.get('maximum', '∞')}")
+    return f"{kind or 'value'}" + (f", {', '.join(bounds)}" if bounds else "")
+
+
+def _signature(tool: Tool) -> str:
+    props: Mapping[str, Any] = tool.parameters.get("properties", {})
+    required = set(tool.parameters.get("required", []))
+    if not props:
+        return f"{tool.name} takes no arguments."
+    parts = [f"{name} ({'required' if name in required else 'optional'})" for name in props]
+    return f"{tool.name} takes: {', '.join(parts)}."
+
+
+def check_arguments(tool: Tool, arguments: Mapping[str, Any]) -> str | None:
+    """None if the arguments are valid for `tool`, else a message naming each problem and the fix."""
+    props: Mapping[str, Mapping[str, Any]] = tool.parameters.get("properties", {})
+    problems: list[str] = []
+    unknown = [name for name in arguments if name not in props]
+    if unknown:
+        shown = ", ".join(repr(name[:40]) for name in unknown[:5])
+        problems.append(f"unknown argument(s) {shown} (names are case-sensitive)")
+    try:
+        tool.fn_metadata.validate_arguments(dict(arguments))
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False, include_url=False):
+            field = str(error["loc"][0]) if error["loc"] else "arguments"
+            prop = props.get(field, {})
+            if error["type"] == "missing":
+                problems.append(f"{field} is required: {_expected(prop)}")
+                continue
+            got = _describe_value(arguments.get(field))
+            description = str(prop.get("description", "")).split(". ")[0]
+            problems.append(
+                f"{field}: {error['msg']} (got {got}); expected {_expected(prop)}"
+                + (f" - {description}" if description else "")
+            )
+    if not problems:
+        return None
+    return f"Invalid arguments for {tool.name}: " + "; ".join(problems) + f". {_signature(tool)}"
+
+
+class ArgumentValidator:
+    """Server middleware that answers tools/call with a clear tool error when arguments are invalid."""
+
+    def __init__(self, tools: Mapping[str, Tool]) -> None:
+        self._tools = dict(tools)
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        params = ctx.params
+        if ctx.method == "tools/call" and params is not None:
+            tool = self._tools.get(str(params.get("name")))
+            arguments: object = params.get("arguments") or {}
+            if tool is not None and isinstance(arguments, Mapping):
+                problem = check_arguments(tool, cast(Mapping[str, Any], arguments))
+                if problem is not None:
+                    return CallToolResult(content=[TextContent(type="text", text=problem)], is_error=True)
+        return await call_next(ctx)

@@ -1,0 +1,64 @@
+"""Shared fixtures. Every test runs with fake AWS credentials and no AWS config files, so nothing
+can reach real AWS: AWS answers come from botocore's Stubber or the project's emulator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from mcp.server.mcpserver import MCPServer
+
+from athena_session_mcp.aws import AthenaGateway
+from athena_session_mcp.config import Settings
+from athena_session_mcp.server import build_server
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+
+NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "AKIATESTFAKEKEY00000",
+    "AWS_SECRET_ACCESS_KEY": "fake-secret-key-never-printed",
+    "AWS_SESSION_TOKEN": "fake-session-token-never-printed",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@pytest.fixture(autouse=True)
+def fake_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    for name, value in FAKE_ENV.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def athena_client() -> AthenaClient:
+    client: AthenaClient = boto3.client("athena", region_name="us-east-1")  # pyright: ignore[reportUnknownMemberType]
+    return client
+
+
+@pytest.fixture
+def stubber(athena_client: AthenaClient) -> Iterator[Stubber]:
+    with Stubber(athena_client) as stub:
+        yield stub
+
+
+def server_for(client: AthenaClient, *, settings: Settings | None = None, now: datetime = NOW) -> MCPServer:
+    """The real server wired to `client` (stubbed or pointed at the emulator) with a fixed clock."""
+    settings = settings or Settings(region="us-east-1")
+    return build_server(settings, gateway=AthenaGateway(settings, client=client), clock=lambda: now)
+
+
+@pytest.fixture
+def stubbed_server(athena_client: AthenaClient, stubber: Stubber) -> MCPServer:
+    return server_for(athena_client)

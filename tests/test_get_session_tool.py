@@ -1,0 +1,193 @@
+"""get_athena_session through the real server, in memory, with botocore's Stubber as AWS."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+import jsonschema
+import pytest
+from botocore.stub import Stubber
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+
+from athena_session_mcp.models import GetSessionResult
+from tests.factories import session_response
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+
+SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+
+
+def text_of(result: Any) -> str:
+    return " ".join(block.text for block in result.content)
+
+
+async def test_tool_input_schema_matches_botocore_get_session_request_shape(
+    stubbed_server: MCPServer,
+) -> None:
+    shape = (
+        botocore.session.get_session().get_service_model("athena").operation_model("GetSession").input_shape
+    )
+    async with Client(stubbed_server) as client:
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "get_athena_session")
+    schema = tool.input_schema
+    assert sorted(schema["properties"]) == sorted(shape.members)
+    assert sorted(schema.get("required", [])) == sorted(shape.required_members)
+    for name, member in shape.members.items():
+        prop = schema["properties"][name]
+        assert prop["type"] == member.type_name
+        assert prop.get("minLength") == member.metadata.get("min")
+        assert prop.get("maxLength") == member.metadata.get("max")
+        assert prop.get("description")
+    assert schema["additionalProperties"] is False
+
+
+async def test_tool_is_annotated_read_only_idempotent_open_world_with_a_title(
+    stubbed_server: MCPServer,
+) -> None:
+    async with Client(stubbed_server) as client:
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "get_athena_session")
+    assert tool.annotations is not None
+    assert tool.annotations.read_only_hint is True
+    assert tool.annotations.idempotent_hint is True
+    assert tool.annotations.open_world_hint is True
+    assert tool.annotations.destructive_hint is False
+    assert tool.title and tool.annotations.title
+    assert tool.description and "GetSession" in tool.description
+
+
+async def test_returns_summary_and_raw_that_validate_against_the_output_schema(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("get_session", session_response("IDLE", idle_minutes=17), {"SessionId": SESSION_ID})
+    async with Client(stubbed_server) as client:
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "get_athena_session")
+        result = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
+    assert not result.is_error
+    content = result.structured_content
+    assert content is not None
+    assert tool.output_schema is not None
+    jsonschema.validate(content, tool.output_schema)
+    assert json.loads(text_of(result)) == content
+    parsed = GetSessionResult.model_validate(content)
+    assert parsed.summary.state == "IDLE"
+    assert parsed.summary.findings[0].code == "IDLE_TIMEOUT_SOON"
+    assert parsed.summary.timing.idle_timeout_remaining_seconds == 180
+    stubber.assert_no_pending_responses()
+
+
+async def test_raw_is_the_response_with_iso_utc_datetimes_and_no_response_metadata(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("get_session", session_response("BUSY"), {"SessionId": SESSION_ID})
+    async with Client(stubbed_server) as client:
+        result = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
+    raw: dict[str, Any] = (result.structured_content or {})["raw"]
+    assert "ResponseMetadata" not in raw
+    assert raw["Status"]["StartDateTime"] == "2026-11-25T11:00:00Z"
+    assert raw["Status"]["State"] == "BUSY"
+    assert raw["EngineConfiguration"]["SparkProperties"] == {"spark.sql.shuffle.partitions": "64"}
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "expected"),
+    [
+        (
+            "InvalidRequestException",
+            "Session abc not found",
+            ["was not found", "list_athena_sessions", "region"],
+        ),
+        ("ResourceNotFoundException", "Session missing", ["was not found"]),
+        ("AccessDeniedException", "User is not authorized", ["athena:GetSession", "IAM"]),
+        ("ThrottlingException", "Rate exceeded", ["throttled", "try again"]),
+        ("TooManyRequestsException", "Slow down", ["throttled"]),
+        ("InternalServerException", "Oops", ["server error", "retry"]),
+        (
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+            ["expired", "sso login"],
+        ),
+        (
+            "UnrecognizedClientException",
+            "The security token is invalid",
+            ["rejected the credentials", "AWS_PROFILE"],
+        ),
+        (
+            "InvalidRequestException",
+            "Something else is off",
+            ["Athena rejected athena:GetSession", "Something else"],
+        ),
+    ],
+)
+async def test_aws_errors_become_tool_errors_that_name_the_fix(
+    stubbed_server: MCPServer, stubber: Stubber, code: str, message: str, expected: list[str]
+) -> None:
+    stubber.add_client_error(
+        "get_session", service_error_code=code, service_message=message, http_status_code=400
+    )
+    async with Client(stubbed_server) as client:
+        result = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
+    assert result.is_error
+    assert result.structured_content is None
+    text = text_of(result)
+    for fragment in expected:
+        assert fragment in text
+
+
+def count_aws_calls(client: AthenaClient) -> list[str]:
+    calls: list[str] = []
+
+    def record(**kwargs: Any) -> None:
+        calls.append(str(kwargs.get("event_name")))
+
+    client.meta.events.register("before-call.athena", record)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"SessionId": ""}, "at least 1 character"),
+        ({"SessionId": "x" * 257}, "at most 256 characters"),
+        ({"SessionId": 123}, "valid string"),
+        ({"SessionId": None}, "valid string"),
+        ({}, "SessionId is required"),
+        ({"sessionId": "abc"}, "unknown argument(s) 'sessionId'"),
+        ({"SessionId": "abc", "Region": "eu-west-1"}, "unknown argument(s) 'Region'"),
+    ],
+)
+async def test_invalid_arguments_are_rejected_before_any_aws_call_with_a_clear_message(
+    athena_client: AthenaClient, stubbed_server: MCPServer, arguments: dict[str, Any], expected: str
+) -> None:
+    calls = count_aws_calls(athena_client)
+    async with Client(stubbed_server) as client:
+        result = await client.call_tool("get_athena_session", arguments)
+        assert result.is_error
+        text = text_of(result)
+        assert expected in text
+        assert "get_athena_session takes: SessionId (required)" in text
+        assert "1-256 characters" in text or "unknown argument" in text
+    assert calls == []
+
+
+async def test_rejected_values_are_not_echoed_back(stubbed_server: MCPServer) -> None:
+    hostile = "<script>alert(1)</script>" * 20
+    async with Client(stubbed_server) as client:
+        result = await client.call_tool("get_athena_session", {"SessionId": hostile})
+    assert result.is_error
+    assert "<script>" not in text_of(result)
+    assert f"a string of {len(hostile)} characters" in text_of(result)
+
+
+async def test_server_keeps_serving_after_an_error(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_client_error(
+        "get_session", service_error_code="InternalServerException", http_status_code=500
+    )
+    stubber.add_response("get_session", session_response("IDLE"), {"SessionId": SESSION_ID})
+    async with Client(stubbed_server) as client:
+        first = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
+        second = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
+    assert first.is_error and not second.is_error
