@@ -1,0 +1,49 @@
+"""Service errors the emulator raises; the moto hook turns them into AWS JSON error responses."""
+
+from __future__ import annotations
+
+import json
+
+__all__ = [
+    "EmulatorServiceError",
+    "InvalidRequestError",
+    "SerializationError",
+    "ValidationError",
+]
+
+
+class EmulatorServiceError(Exception):
+    """An error the real service would return as a JSON error body."""
+
+    error_type = "InternalServerException"
+    status = 400
+    message_key = "Message"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def body(self) -> str:
+        """The JSON error body as the awsJson1.1 protocol carries it."""
+        return json.dumps({"__type": self.error_type, self.message_key: self.message})
+
+
+class InvalidRequestError(EmulatorServiceError):
+    """Athena's modelled InvalidRequestException (unknown ids, wrong states, bad tokens)."""
+
+    error_type = "InvalidRequestException"
+
+
+class ValidationError(EmulatorServiceError):
+    """Request-level constraint violations (length, range, enum, pattern, required)."""
+
+    error_type = "ValidationException"
+    # The AWS request validation layer spells it lower-case; botocore accepts both.
+    message_key = "message"
+
+
+class SerializationError(EmulatorServiceError):
+    """The body is not JSON or a member has the wrong JSON type."""
+
+    error_type = "SerializationException"
+    message_key = "Message"

@@ -1,0 +1,165 @@
+"""Spark sessions: stored facts plus a lazily evaluated, time-derived state machine.
+
+CREATING (10 s) -> CREATED (2 s) -> IDLE <-> BUSY while calculations run; IDLE for the idle
+timeout -> TERMINATED. TerminateSession: TERMINATING (3 s) -> TERMINATED. Injected failures
+(FAILED) and degradation (DEGRADED until recovered) override the derived state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .calculations import Calculation, CalculationView, Cutoff, schedule, view_calculation
+
+__all__ = [
+    "DEFAULT_IDLE_TIMEOUT_MINUTES",
+    "SESSION_STATES",
+    "Session",
+    "SessionView",
+    "view_session",
+]
+
+SESSION_STATES = ("CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED")
+DEFAULT_IDLE_TIMEOUT_MINUTES = 20
+CREATING_SECONDS = 10.0
+CREATED_SECONDS = 2.0
+TERMINATING_SECONDS = 3.0
+TERMINATED_BY_USER = "Session was terminated by the user."
+CALC_CANCELED_BY_TERMINATION = "The session was terminated while the calculation was active."
+CALC_FAILED_WITH_SESSION = "The session failed while the calculation was active."
+
+
+@dataclass(slots=True)
+class Session:
+    """What was requested and what happened to a session, with timestamps."""
+
+    session_id: str
+    workgroup: str
+    engine_version: str
+    engine_configuration: dict[str, object]
+    session_configuration: dict[str, object]
+    idle_timeout_minutes: int
+    started_at: datetime
+    coordinator_dpus: int = 1
+    description: str | None = None
+    notebook_version: str | None = None
+    monitoring_configuration: dict[str, object] | None = None
+    terminate_requested_at: datetime | None = None
+    failed_at: datetime | None = None
+    failure_reason: str | None = None
+    degraded_at: datetime | None = None
+    degraded_reason: str | None = None
+    recovered_at: datetime | None = None
+    calculations: list[Calculation] = field(default_factory=list[Calculation])
+
+    @property
+    def ready_at(self) -> datetime:
+        """When the session first becomes IDLE."""
+        return self.started_at + timedelta(seconds=CREATING_SECONDS + CREATED_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """A session's status and statistics at one instant, with its calculations' views."""
+
+    state: str
+    reason: str | None
+    last_modified: datetime
+    ended_at: datetime | None
+    idle_since: datetime | None
+    dpu_millis: int
+    calculations: tuple[tuple[Calculation, CalculationView], ...]
+
+    @property
+    def terminal(self) -> bool:
+        """True once the session can no longer change (TERMINATED or FAILED)."""
+        return self.state in ("TERMINATED", "FAILED")
+
+
+def _cutoff(session: Session, at: datetime) -> Cutoff | None:
+    # Only events that already happened at ``at`` count, so past instants evaluate consistently.
+    if session.failed_at is not None and session.failed_at <= at:
+        return Cutoff(session.failed_at, "FAILED", CALC_FAILED_WITH_SESSION)
+    if session.terminate_requested_at is not None and session.terminate_requested_at <= at:
+        return Cutoff(session.terminate_requested_at, "CANCELED", CALC_CANCELED_BY_TERMINATION)
+    return None
+
+
+def _millis(delta: timedelta) -> int:
+    return max(0, int(delta.total_seconds() * 1000))
+
+
+def _idle_reason(minutes: int) -> str:
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"Session was terminated because it was idle for {minutes} {unit}."
+
+
+def view_session(session: Session, at: datetime) -> SessionView:
+    """Derive the session's state at ``at`` from its timestamps."""
+    timelines = schedule(session.calculations, _cutoff(session, at))
+    submitted = [(c, t) for c, t in zip(session.calculations, timelines, strict=True) if c.submitted_at <= at]
+    calcs = tuple((c, view_calculation(c, t, at)) for c, t in submitted)
+    calc_dpu = sum(view.dpu_millis for _, view in calcs)
+
+    state: str
+    reason: str | None = None
+    last_modified: datetime
+    ended_at: datetime | None = None
+    idle_since: datetime | None = None
+
+    if session.failed_at is not None and session.failed_at <= at:
+        state, reason, last_modified, ended_at = "FAILED", session.failure_reason, session.failed_at, session.failed_at
+    elif session.terminate_requested_at is not None and session.terminate_requested_at <= at:
+        done_at = session.terminate_requested_at + timedelta(seconds=TERMINATING_SECONDS)
+        if at >= done_at:
+            state, reason, last_modified, ended_at = "TERMINATED", TERMINATED_BY_USER, done_at, done_at
+        else:
+            state, last_modified = "TERMINATING", session.terminate_requested_at
+            reason = "Session termination was requested by the user."
+    elif at < session.started_at + timedelta(seconds=CREATING_SECONDS):
+        state, last_modified = "CREATING", session.started_at
+    elif at < session.ready_at:
+        state, last_modified = "CREATED", session.started_at + timedelta(seconds=CREATING_SECONDS)
+    else:
+        intervals = sorted((c.submitted_at, t.end) for c, t in submitted)
+        last_end = max([session.ready_at, *(end for _, end in intervals if end <= at)])
+        busy_since = _busy_since(intervals, at)
+        deadline = last_end + timedelta(minutes=session.idle_timeout_minutes)
+        recovered = session.recovered_at if session.recovered_at is not None and session.recovered_at <= at else None
+        degraded = (
+            session.degraded_at is not None
+            and session.degraded_at <= at
+            and (recovered is None or recovered < session.degraded_at)
+        )
+        if busy_since is None and at >= deadline:
+            state, reason, last_modified, ended_at = "TERMINATED", _idle_reason(session.idle_timeout_minutes), deadline, deadline
+            idle_since = last_end
+        elif degraded:
+            assert session.degraded_at is not None
+            state, reason, last_modified = "DEGRADED", session.degraded_reason, session.degraded_at
+        elif busy_since is not None:
+            state, last_modified = "BUSY", max(busy_since, recovered) if recovered else busy_since
+        else:
+            state, idle_since = "IDLE", last_end
+            last_modified = max(last_end, recovered) if recovered else last_end
+
+    alive_until = ended_at if ended_at is not None else at
+    dpu = session.coordinator_dpus * _millis(alive_until - session.started_at) + calc_dpu
+    return SessionView(state, reason, last_modified, ended_at, idle_since, dpu, calcs)
+
+
+def _busy_since(intervals: list[tuple[datetime, datetime]], at: datetime) -> datetime | None:
+    """Start of the contiguous busy period containing ``at`` (intervals sorted by start)."""
+    since: datetime | None = None
+    reach: datetime | None = None
+    for start, end in intervals:
+        if start > at:
+            break
+        if reach is None or start > reach:
+            since, reach = start, end
+        else:
+            reach = max(reach, end)
+    if reach is not None and at < reach:
+        return since
+    return None
