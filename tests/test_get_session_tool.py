@@ -34,6 +34,7 @@ async def test_tool_input_schema_matches_botocore_get_session_request_shape(
     async with Client(stubbed_server) as client:
         tool = next(t for t in (await client.list_tools()).tools if t.name == "get_athena_session")
     schema = tool.input_schema
+    assert shape is not None
     assert sorted(schema["properties"]) == sorted(shape.members)
     assert sorted(schema.get("required", [])) == sorted(shape.required_members)
     for name, member in shape.members.items():
@@ -85,7 +86,8 @@ async def test_raw_is_the_response_with_iso_utc_datetimes_and_no_response_metada
     stubber.add_response("get_session", session_response("BUSY"), {"SessionId": SESSION_ID})
     async with Client(stubbed_server) as client:
         result = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
-    raw: dict[str, Any] = (result.structured_content or {})["raw"]
+    assert result.structured_content is not None
+    raw: dict[str, Any] = result.structured_content["raw"]
     assert "ResponseMetadata" not in raw
     assert raw["Status"]["StartDateTime"] == "2026-11-25T11:00:00Z"
     assert raw["Status"]["State"] == "BUSY"

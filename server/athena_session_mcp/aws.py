@@ -49,7 +49,7 @@ class AthenaGateway:
 
         s = self.settings
         config = Config(
-            retries={"mode": "standard", "max_attempts": s.max_attempts},
+            retries={"mode": "standard", "total_max_attempts": s.max_attempts},
             connect_timeout=s.connect_timeout,
             read_timeout=s.read_timeout,
             max_pool_connections=MAX_POOL_CONNECTIONS,
