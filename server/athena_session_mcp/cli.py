@@ -40,6 +40,12 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         help="Serve against the built-in seeded Athena emulator on loopback: no AWS account needed.",
     )
     srv.add_argument(
+        "--allow-write",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="Also offer terminate_athena_session (destructive). Off by default: the server is read-only.",
+    )
+    srv.add_argument(
         "--log-level",
         choices=LEVELS,
         default=default,
@@ -86,6 +92,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         region=args.region,
         endpoint_url=args.endpoint_url,
         dpu_hour_price=args.dpu_hour_price,
+        allow_write=args.allow_write,
     )
 
 
