@@ -126,7 +126,9 @@ def view_calculation(calc: Calculation, timeline: CalculationTimeline, at: datet
     dpu_millis = calc.executor_dpus * _millis(running_until - timeline.run_start)
     if at >= timeline.end:
         progress = "100% complete" if timeline.final_state == "COMPLETED" else None
-        return CalculationView(timeline.final_state, timeline.final_reason, timeline.end, dpu_millis, progress)
+        return CalculationView(
+            timeline.final_state, timeline.final_reason, timeline.end, dpu_millis, progress
+        )
     if calc.stop_requested_at is not None and at >= calc.stop_requested_at:
         return CalculationView("CANCELING", "Cancellation requested by the user.", None, dpu_millis, None)
     if at < calc.submitted_at + timedelta(seconds=CREATING_SECONDS):

@@ -83,8 +83,5 @@ def clear_canned_results() -> None:
 def default_result(code: str) -> CannedResult:
     """The outcome of code nobody registered: a note saying what would have run (never executed)."""
     preview = code if len(code) <= _PREVIEW_CHARS else code[:_PREVIEW_CHARS] + "\n... (truncated)"
-    text = (
-        "[athena-session-mcp emulator] Code was not executed. It would have run:\n"
-        f"{preview}\n"
-    )
+    text = f"[athena-session-mcp emulator] Code was not executed. It would have run:\n{preview}\n"
     return CannedResult(stdout=text, result=text, result_type="text/plain")

@@ -16,7 +16,7 @@ __all__ = ["decode_token", "encode_token"]
 
 # Per-process key: tokens are only meaningful to the emulator instance that issued them.
 _KEY = secrets.token_bytes(32)
-INVALID_TOKEN = "The NextToken provided is not valid."
+INVALID_TOKEN = "The NextToken provided is not valid."  # noqa: S105 - a message, not a secret
 
 
 def _sign(payload: bytes) -> str:

@@ -67,7 +67,7 @@ def _request_params(response: AthenaResponse, operation: str) -> dict[str, objec
         body = body.decode("utf-8", errors="replace")
     text = body if isinstance(body, str) else ""
     try:
-        decoded = cast(object, json.loads(text)) if text.strip() else {}
+        decoded: object = cast(object, json.loads(text)) if text.strip() else dict[str, object]()
     except ValueError as error:
         raise SerializationError("The request body is not valid JSON.") from error
     return validate_request(_input_shape(operation), decoded)
@@ -155,7 +155,9 @@ def _wrap_list_work_groups(original: Callable[[AthenaResponse], Any]) -> Handler
             name = cast(str, summary["Name"])
             workgroup = backend.work_groups.get(name)
             if workgroup is not None:
-                summary["EngineVersion"] = engine_version_block(cast(Mapping[str, object], workgroup.configuration))
+                summary["EngineVersion"] = engine_version_block(
+                    cast(Mapping[str, object], workgroup.configuration)
+                )
             if name in created_times:
                 summary["CreationTime"] = created_times[name].timestamp()
             summaries.append(summary)

@@ -210,7 +210,9 @@ class SparkService:
                 session_configuration["EncryptionConfiguration"] = encryption
             engine: Json = {
                 "CoordinatorDpuSize": _int(engine_configuration, "CoordinatorDpuSize", 1),
-                "MaxConcurrentDpus": _int(engine_configuration, "MaxConcurrentDpus", DEFAULT_MAX_CONCURRENT_DPUS),
+                "MaxConcurrentDpus": _int(
+                    engine_configuration, "MaxConcurrentDpus", DEFAULT_MAX_CONCURRENT_DPUS
+                ),
                 "DefaultExecutorDpuSize": _int(engine_configuration, "DefaultExecutorDpuSize", 1),
             }
             for key in ("AdditionalConfigs", "SparkProperties", "Classifications"):
@@ -244,7 +246,7 @@ class SparkService:
         calculation_id: str | None = None,
         at: datetime | None = None,
         description: str | None = None,
-        run_seconds: float | None = None,
+        outcome: CannedResult | None = None,
     ) -> Calculation:
         """Queue a calculation on an IDLE or BUSY session (never executes ``code``)."""
         with self.state.lock:
@@ -259,16 +261,7 @@ class SparkService:
             cid = calculation_id or str(uuid.uuid4())
             if cid in self.state.calculations:
                 raise InvalidRequestError(f"Calculation {cid} already exists")
-            outcome = lookup_canned_result(code) or default_result(code)
-            if run_seconds is not None:
-                outcome = CannedResult(
-                    stdout=outcome.stdout,
-                    stderr=outcome.stderr,
-                    result=outcome.result,
-                    result_type=outcome.result_type,
-                    failure_reason=outcome.failure_reason,
-                    run_seconds=run_seconds,
-                )
+            outcome = outcome or lookup_canned_result(code) or default_result(code)
             max_dpus = _int(session.engine_configuration, "MaxConcurrentDpus", DEFAULT_MAX_CONCURRENT_DPUS)
             executor_size = _int(session.engine_configuration, "DefaultExecutorDpuSize", 1)
             executors = max(1, min(max_dpus - session.coordinator_dpus, MAX_EXECUTOR_DPUS))
@@ -401,19 +394,23 @@ class SparkService:
                 body["NextToken"] = encode_token("sessions", workgroup, state_filter, offset + size)
             return body
 
-    def op_terminate_session(self, params: Mapping[str, object]) -> Json:
+    def request_termination(self, session_id: str, at: datetime | None = None) -> str:
+        """Ask the session to terminate (TERMINATING, then TERMINATED); returns the new state."""
         with self.state.lock:
-            session = self._session(cast(str, params["SessionId"]))
-            now = self.clock.now()
-            view = self.view(session, now)
+            session = self._session(session_id)
+            when = at if at is not None else self.clock.now()
+            view = self.view(session, when)
             if view.terminal:
                 raise InvalidRequestError(
-                    f"Session {session.session_id} is in the {view.state} state and cannot be terminated."
+                    f"Session {session_id} is in the {view.state} state and cannot be terminated."
                 )
             if view.state != "TERMINATING":
-                session.terminate_requested_at = now
-                logger.debug("Terminating session %s", session.session_id)
-            return {"State": self.view(session, now).state}
+                session.terminate_requested_at = when
+                logger.debug("Terminating session %s", session_id)
+            return self.view(session, when).state
+
+    def op_terminate_session(self, params: Mapping[str, object]) -> Json:
+        return {"State": self.request_termination(cast(str, params["SessionId"]))}
 
     def op_get_session_endpoint(self, params: Mapping[str, object]) -> Json:
         with self.state.lock:
@@ -438,7 +435,10 @@ class SparkService:
             token = _str(params, "ClientRequestToken")
             if token is not None and token in self.state.calculation_tokens:
                 calc = self._calculation(self.state.calculation_tokens[token])
-                return {"CalculationExecutionId": calc.calculation_id, "State": self._calculation_view(calc).state}
+                return {
+                    "CalculationExecutionId": calc.calculation_id,
+                    "State": self._calculation_view(calc).state,
+                }
             code = _str(params, "CodeBlock")
             if code is None:
                 code = _str(_dict(params, "CalculationConfiguration") or {}, "CodeBlock")
@@ -447,7 +447,10 @@ class SparkService:
             calc = self.submit_calculation(session_id, code, description=_str(params, "Description"))
             if token is not None:
                 self.state.calculation_tokens[token] = calc.calculation_id
-            return {"CalculationExecutionId": calc.calculation_id, "State": self._calculation_view(calc).state}
+            return {
+                "CalculationExecutionId": calc.calculation_id,
+                "State": self._calculation_view(calc).state,
+            }
 
     def op_get_calculation_execution(self, params: Mapping[str, object]) -> Json:
         with self.state.lock:
@@ -463,7 +466,10 @@ class SparkService:
             if calc.description:
                 body["Description"] = calc.description
             if view.state in ("COMPLETED", "FAILED"):
-                result: Json = {"StdOutS3Uri": calc.uri("stdout.txt"), "StdErrorS3Uri": calc.uri("stderr.txt")}
+                result: Json = {
+                    "StdOutS3Uri": calc.uri("stdout.txt"),
+                    "StdErrorS3Uri": calc.uri("stderr.txt"),
+                }
                 if view.state == "COMPLETED" and calc.outcome.result is not None:
                     result["ResultS3Uri"] = calc.uri(_result_name(calc.outcome))
                     result["ResultType"] = calc.outcome.result_type
@@ -505,7 +511,9 @@ class SparkService:
                 raise InvalidRequestError("The NextToken provided is not valid.")
             body: Json = {"Calculations": rows[offset : offset + size]}
             if offset + size < len(rows):
-                body["NextToken"] = encode_token("calculations", session.session_id, state_filter, offset + size)
+                body["NextToken"] = encode_token(
+                    "calculations", session.session_id, state_filter, offset + size
+                )
             return body
 
     def op_stop_calculation_execution(self, params: Mapping[str, object]) -> Json:

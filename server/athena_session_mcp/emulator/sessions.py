@@ -109,7 +109,12 @@ def view_session(session: Session, at: datetime) -> SessionView:
     idle_since: datetime | None = None
 
     if session.failed_at is not None and session.failed_at <= at:
-        state, reason, last_modified, ended_at = "FAILED", session.failure_reason, session.failed_at, session.failed_at
+        state, reason, last_modified, ended_at = (
+            "FAILED",
+            session.failure_reason,
+            session.failed_at,
+            session.failed_at,
+        )
     elif session.terminate_requested_at is not None and session.terminate_requested_at <= at:
         done_at = session.terminate_requested_at + timedelta(seconds=TERMINATING_SECONDS)
         if at >= done_at:
@@ -126,14 +131,21 @@ def view_session(session: Session, at: datetime) -> SessionView:
         last_end = max([session.ready_at, *(end for _, end in intervals if end <= at)])
         busy_since = _busy_since(intervals, at)
         deadline = last_end + timedelta(minutes=session.idle_timeout_minutes)
-        recovered = session.recovered_at if session.recovered_at is not None and session.recovered_at <= at else None
+        recovered = (
+            session.recovered_at if session.recovered_at is not None and session.recovered_at <= at else None
+        )
         degraded = (
             session.degraded_at is not None
             and session.degraded_at <= at
             and (recovered is None or recovered < session.degraded_at)
         )
         if busy_since is None and at >= deadline:
-            state, reason, last_modified, ended_at = "TERMINATED", _idle_reason(session.idle_timeout_minutes), deadline, deadline
+            state, reason, last_modified, ended_at = (
+                "TERMINATED",
+                _idle_reason(session.idle_timeout_minutes),
+                deadline,
+                deadline,
+            )
             idle_since = last_end
         elif degraded:
             assert session.degraded_at is not None

@@ -33,6 +33,10 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _show(value: object) -> str:
     text = str(value)
     return text if len(text) <= 64 else text[:61] + "..."
@@ -60,9 +64,8 @@ class _Checker:
         elif kind == "boolean":
             if not isinstance(value, bool):
                 raise SerializationError(f"Expected a boolean for '{path}'")
-        elif kind in ("double", "float", "timestamp"):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise SerializationError(f"Expected a number for '{path}'")
+        elif kind in ("double", "float", "timestamp") and not _is_number(value):
+            raise SerializationError(f"Expected a number for '{path}'")
 
     def _structure(self, shape: StructureShape, value: object, path: str) -> None:
         if not isinstance(value, Mapping):
@@ -109,7 +112,7 @@ class _Checker:
         if not isinstance(value, str):
             raise SerializationError(f"Expected a string for '{path}'")
         self._count(shape, value, len(value), path)
-        enum = cast(list[str], shape.enum)
+        enum = cast(list[str], getattr(shape, "enum", None) or [])
         if enum and value not in enum:
             self.fail(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
         pattern = shape.metadata.get("pattern")

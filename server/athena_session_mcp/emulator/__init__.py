@@ -1,0 +1,110 @@
+"""Offline Amazon Athena Spark emulator built on moto.
+
+moto implements none of Athena's Spark session/calculation API; ``install()`` adds it to moto's
+Athena backend, in-process (``moto.mock_aws()``) and in moto's HTTP server alike. Importing this
+package starts nothing and does not import moto.
+
+Typical in-process use::
+
+    from athena_session_mcp import emulator
+
+    emulator.install()
+    with moto.mock_aws():
+        emulator.seed_demo()
+        client = boto3.client("athena", region_name="us-east-1")
+        client.get_session(SessionId=emulator.SESSION_IDLE)
+
+HTTP use: ``with EmulatorServer() as server: boto3.client("athena", endpoint_url=server.endpoint_url)``
+or the blocking ``run_emulator(port=...)``.
+
+Time is emulated by ``get_clock()`` (real time by default); tests ``freeze``/``advance`` it.
+"""
+
+from __future__ import annotations
+
+from .canned import CannedResult, clear_canned_results, register_canned_result
+from .clock import Clock, get_clock
+from .constants import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_REGION,
+    DEMO_BUCKET,
+    DEMO_CALC_COMPLETED,
+    DEMO_CALC_FAILED,
+    DEMO_CALC_QUEUED,
+    DEMO_CALC_RUNNING,
+    DEMO_SESSION_IDS,
+    DEMO_SESSION_STATES,
+    DEMO_SPARK_WORKGROUP,
+    DEMO_SQL_WORKGROUP,
+    DEMO_UNENCRYPTED_WORKGROUP,
+    SESSION_BUSY,
+    SESSION_CREATING,
+    SESSION_DEGRADED,
+    SESSION_FAILED,
+    SESSION_IDLE,
+    SESSION_IDLE_NEAR_TIMEOUT,
+    SESSION_TERMINATED_BY_USER,
+    SESSION_TERMINATED_IDLE,
+    SESSION_UNENCRYPTED,
+    SPARK_ENGINE_VERSION,
+)
+from .control import inject_session_degraded, inject_session_failure, recover_session
+from .seed import seed_demo
+from .server import EmulatorServer, run_emulator
+from .workgroups import is_spark_engine
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "DEFAULT_REGION",
+    "DEMO_BUCKET",
+    "DEMO_CALC_COMPLETED",
+    "DEMO_CALC_FAILED",
+    "DEMO_CALC_QUEUED",
+    "DEMO_CALC_RUNNING",
+    "DEMO_SESSION_IDS",
+    "DEMO_SESSION_STATES",
+    "DEMO_SPARK_WORKGROUP",
+    "DEMO_SQL_WORKGROUP",
+    "DEMO_UNENCRYPTED_WORKGROUP",
+    "SESSION_BUSY",
+    "SESSION_CREATING",
+    "SESSION_DEGRADED",
+    "SESSION_FAILED",
+    "SESSION_IDLE",
+    "SESSION_IDLE_NEAR_TIMEOUT",
+    "SESSION_TERMINATED_BY_USER",
+    "SESSION_TERMINATED_IDLE",
+    "SESSION_UNENCRYPTED",
+    "SPARK_ENGINE_VERSION",
+    "CannedResult",
+    "Clock",
+    "EmulatorServer",
+    "clear_canned_results",
+    "get_clock",
+    "inject_session_degraded",
+    "inject_session_failure",
+    "install",
+    "installed",
+    "is_spark_engine",
+    "recover_session",
+    "register_canned_result",
+    "run_emulator",
+    "seed_demo",
+]
+
+
+def install() -> None:
+    """Patch moto's Athena with the Spark session/calculation API (idempotent).
+
+    Call before ``mock_aws()`` requests or starting a moto server in this process.
+    """
+    from .patch import install as _install  # lazy: plain imports of the package must not load moto
+
+    _install()
+
+
+def installed() -> bool:
+    """True once ``install()`` has run in this process."""
+    from .patch import installed as _installed
+
+    return _installed()

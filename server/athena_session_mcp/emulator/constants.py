@@ -1,0 +1,66 @@
+"""Names and ids shared by the emulator, its seed data and the docs."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "DEFAULT_REGION",
+    "DEMO_BUCKET",
+    "DEMO_CALC_COMPLETED",
+    "DEMO_CALC_FAILED",
+    "DEMO_CALC_QUEUED",
+    "DEMO_CALC_RUNNING",
+    "DEMO_SESSION_IDS",
+    "DEMO_SESSION_STATES",
+    "DEMO_SPARK_WORKGROUP",
+    "DEMO_SQL_WORKGROUP",
+    "DEMO_UNENCRYPTED_WORKGROUP",
+    "SESSION_BUSY",
+    "SESSION_CREATING",
+    "SESSION_DEGRADED",
+    "SESSION_FAILED",
+    "SESSION_IDLE",
+    "SESSION_IDLE_NEAR_TIMEOUT",
+    "SESSION_TERMINATED_BY_USER",
+    "SESSION_TERMINATED_IDLE",
+    "SESSION_UNENCRYPTED",
+    "SPARK_ENGINE_VERSION",
+]
+
+DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account
+DEFAULT_REGION = "us-east-1"
+SPARK_ENGINE_VERSION = "PySpark engine version 3"
+
+DEMO_SPARK_WORKGROUP = "demo-spark"
+DEMO_UNENCRYPTED_WORKGROUP = "demo-spark-unencrypted"
+DEMO_SQL_WORKGROUP = "demo-sql"
+DEMO_BUCKET = "athena-session-mcp-demo"
+
+SESSION_IDLE_NEAR_TIMEOUT = "demo-idle-near-timeout"
+SESSION_IDLE = "demo-idle"
+SESSION_BUSY = "demo-busy"
+SESSION_DEGRADED = "demo-degraded"
+SESSION_FAILED = "demo-failed"
+SESSION_TERMINATED_IDLE = "demo-terminated-idle"
+SESSION_TERMINATED_BY_USER = "demo-terminated-by-user"
+SESSION_CREATING = "demo-creating"
+SESSION_UNENCRYPTED = "demo-unencrypted"
+
+DEMO_CALC_COMPLETED = "demo-idle-calc-completed"
+DEMO_CALC_FAILED = "demo-idle-calc-failed"
+DEMO_CALC_RUNNING = "demo-busy-calc-running"
+DEMO_CALC_QUEUED = "demo-busy-calc-queued"
+
+# The state each seeded session is in right after seeding.
+DEMO_SESSION_STATES: dict[str, str] = {
+    SESSION_IDLE_NEAR_TIMEOUT: "IDLE",
+    SESSION_IDLE: "IDLE",
+    SESSION_BUSY: "BUSY",
+    SESSION_DEGRADED: "DEGRADED",
+    SESSION_FAILED: "FAILED",
+    SESSION_TERMINATED_IDLE: "TERMINATED",
+    SESSION_TERMINATED_BY_USER: "TERMINATED",
+    SESSION_CREATING: "CREATING",
+    SESSION_UNENCRYPTED: "IDLE",
+}
+DEMO_SESSION_IDS: tuple[str, ...] = tuple(DEMO_SESSION_STATES)
