@@ -1,15 +1,31 @@
-"""Command line: `athena-session-mcp [serve|emulator|demo] ...`; no subcommand serves MCP over stdio."""
+"""Command line: `athena-session-mcp [serve|tools|call|emulator|demo] ...`; no subcommand serves MCP over stdio."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+
+import anyio
 
 from athena_session_mcp import __version__
 from athena_session_mcp.config import EMULATOR_ENV, EMULATOR_REGION, ENV_LOG_LEVEL, Settings, SettingsError
 from athena_session_mcp.logs import LEVELS, configure_logging
+
+PROG = "athena-session-mcp"
+
+EPILOG = f"""\
+examples:
+  {PROG}                                    serve MCP over stdio (what desktop clients launch)
+  {PROG} serve --emulator                   the same, against the built-in offline emulator
+  {PROG} serve --transport streamable-http  serve http://127.0.0.1:8000/mcp
+  {PROG} tools                              list the tools and their arguments
+  {PROG} call get_athena_session --SessionId ID
+  {PROG} demo                               offline demo, no AWS account needed
+"""
 
 
 def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -37,7 +53,7 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "--emulator",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="Serve against the built-in seeded Athena emulator on loopback: no AWS account needed.",
+        help="Use the built-in seeded Athena emulator on loopback: no AWS account needed.",
     )
     srv.add_argument(
         "--allow-write",
@@ -53,22 +69,109 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     )
 
 
+def _add_transport_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    from athena_session_mcp.httpauth import ENV_AUTH_TOKEN
+    from athena_session_mcp.transports import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH, TRANSPORTS
+
+    default = argparse.SUPPRESS if suppress else None
+    http = parser.add_argument_group(
+        "transport",
+        "stdio (default) is what desktop clients launch. streamable-http serves "
+        f"http://HOST:PORT{MCP_PATH}: loopback only unless a bearer token is set; foreign Host/Origin "
+        "headers are refused (DNS-rebinding protection).",
+    )
+    http.add_argument("--transport", choices=TRANSPORTS, default=default, help="Transport (default: stdio).")
+    http.add_argument("--host", default=default, help=f"Address to bind for HTTP (default: {DEFAULT_HOST}).")
+    http.add_argument(
+        "--port",
+        type=int,
+        default=default,
+        help=f"Port for HTTP; 0 picks a free one (default: {DEFAULT_PORT}).",
+    )
+    http.add_argument(
+        "--stateless",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="HTTP without sessions: every request stands alone (for load-balanced deployments).",
+    )
+    http.add_argument(
+        "--auth-token-file",
+        metavar="PATH",
+        default=default,
+        help=f"Require 'Authorization: Bearer <token>' with the token in PATH (default: {ENV_AUTH_TOKEN} "
+        "if set). Required to bind a non-loopback address.",
+    )
+    http.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        default=default,
+        help="Also accept requests addressed to this host name (e.g. behind a proxy). Repeatable.",
+    )
+    http.add_argument(
+        "--allow-origin",
+        metavar="ORIGIN",
+        action="append",
+        default=default,
+        help="Also accept browser requests from this origin, e.g. https://app.example.com. Repeatable.",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="athena-session-mcp",
+        prog=PROG,
         description="MCP server for Amazon Athena Spark sessions. With no subcommand it serves MCP over stdio.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_server_options(parser, suppress=False)
+    _add_transport_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="Serve MCP (stdio by default).", description="Serve MCP over stdio.")
+    serve = sub.add_parser(
+        "serve",
+        help="Serve MCP (stdio by default, or streamable HTTP).",
+        description="Serve MCP over stdio (default) or streamable HTTP.",
+        allow_abbrev=False,
+    )
     _add_server_options(serve, suppress=True)
+    _add_transport_options(serve, suppress=True)
+    serve.set_defaults(subparser=serve)
+
+    tools = sub.add_parser(
+        "tools",
+        help="List the tools with their descriptions and arguments.",
+        description="List the tools the server offers (with these options) and their arguments.",
+        allow_abbrev=False,
+    )
+    tools.add_argument("--json", action="store_true", help="Print the tool definitions as JSON.")
+    _add_server_options(tools, suppress=True)
+    tools.set_defaults(subparser=tools)
+
+    call = sub.add_parser(
+        "call",
+        help="Call one tool and print its result.",
+        description="Call one tool in-process, through the same validation an assistant gets, and print the "
+        "result. Tool arguments follow the tool name as --Name value (see 'call TOOL --help'). "
+        "Exit status: 0 success, 1 tool error (message on stderr), 2 usage error.",
+        epilog=f"example:\n  {PROG} call get_athena_session --SessionId demo-idle --emulator",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+        allow_abbrev=False,
+    )
+    call.add_argument("-h", "--help", action="store_true", help="Show this help, or the tool's with TOOL.")
+    call.add_argument("--json", action="store_true", help="Print the structured result as JSON.")
+    call.add_argument("tool", metavar="TOOL", nargs="?", help="Tool name, e.g. get_athena_session.")
+    call.set_defaults(subparser=call)
+    _add_server_options(call, suppress=True)
 
     emulator = sub.add_parser(
         "emulator",
         help="Run the Athena Spark emulator as a loopback HTTP endpoint.",
         description="Run the seeded Athena Spark emulator; point --endpoint-url (or AWS_ENDPOINT_URL) at it.",
+        allow_abbrev=False,
     )
     emulator.add_argument("--host", default="127.0.0.1", help="Address to bind (default: 127.0.0.1).")
     emulator.add_argument(
@@ -96,39 +199,130 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from athena_session_mcp.server import build_server
+@contextmanager
+def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> Generator[Settings]:
+    """`settings` pointed at a freshly started seeded emulator when `enabled`, else unchanged.
 
-    settings = _settings(args)
-    if args.emulator:
-        from dataclasses import replace
+    Our own process only: the emulator accepts any credentials, and a user's real profile must never be
+    used (or needed) here. `restore_env` puts the environment back afterwards (one-shot commands)."""
+    if not enabled:
+        yield settings
+        return
+    from athena_session_mcp.emulator import EmulatorServer
 
-        from athena_session_mcp.emulator import EmulatorServer
-
-        emulator = EmulatorServer(seed=True)
-        emulator.start()
-        # Our own process only: the emulator accepts any credentials, and a user's real profile must
-        # never be used (or needed) here.
+    saved = {name: os.environ.get(name) for name in ("AWS_PROFILE", *EMULATOR_ENV)}
+    with EmulatorServer(seed=True) as emulator:
         os.environ.pop("AWS_PROFILE", None)
         os.environ.update(EMULATOR_ENV)
-        settings = replace(
-            settings,
-            profile=None,
-            endpoint_url=emulator.endpoint_url,
-            region=settings.region or EMULATOR_REGION,
+        try:
+            yield replace(
+                settings,
+                profile=None,
+                endpoint_url=emulator.endpoint_url,
+                region=settings.region or EMULATOR_REGION,
+            )
+        finally:
+            if restore_env:
+                for name, value in saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+
+
+def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from athena_session_mcp.httpauth import AuthConfigError, load_token
+    from athena_session_mcp.server import build_server
+    from athena_session_mcp.transports import (
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        HttpOptions,
+        TransportConfigError,
+        serve_http,
+        serve_stdio,
+    )
+
+    transport = args.transport or "stdio"
+    http_only = {
+        "--host": args.host,
+        "--port": args.port,
+        "--stateless": args.stateless or None,
+        "--auth-token-file": args.auth_token_file,
+        "--allow-host": args.allow_host,
+        "--allow-origin": args.allow_origin,
+    }
+    if transport == "stdio":
+        given = [flag for flag, value in http_only.items() if value is not None]
+        if given:
+            parser.error(f"{', '.join(given)}: only with --transport streamable-http")
+        settings = _settings(args)
+        with _maybe_emulator(settings, args.emulator, restore_env=False) as settings:
+            return serve_stdio(build_server(settings))
+    try:
+        options = HttpOptions(
+            host=DEFAULT_HOST if args.host is None else args.host,
+            port=DEFAULT_PORT if args.port is None else args.port,
+            stateless=bool(args.stateless),
+            token=load_token(args.auth_token_file),
+            allowed_hosts=tuple(args.allow_host or ()),
+            allowed_origins=tuple(args.allow_origin or ()),
         )
-    build_server(settings).run("stdio")
-    return 0
+        options.check()
+    except (AuthConfigError, TransportConfigError) as exc:
+        parser.error(str(exc))
+    settings = _settings(args)
+    with _maybe_emulator(settings, args.emulator, restore_env=False) as settings:
+        try:
+            return serve_http(build_server(settings), options)
+        except OSError as exc:
+            sys.stderr.write(f"{PROG}: error: {exc}\n")
+            return 1
+
+
+def _oneshot(args: argparse.Namespace, extras: list[str], parser: argparse.ArgumentParser) -> int:
+    from athena_session_mcp.oneshot import UsageError, run_call, run_tools
+
+    settings = _settings(args)
+    try:
+        if args.command == "tools":
+            with _maybe_emulator(settings, args.emulator, restore_env=True) as settings:
+                return anyio.run(lambda: run_tools(settings, sys.stdout, as_json=args.json))
+        if not args.tool:
+            if args.help:
+                sys.stdout.write(parser.format_help())
+                return 0
+            parser.error("call needs a TOOL name; run 'athena-session-mcp tools' to list them")
+        with _maybe_emulator(settings, args.emulator, restore_env=True) as settings:
+            return anyio.run(
+                lambda: run_call(
+                    settings,
+                    args.tool,
+                    extras,
+                    out=sys.stdout,
+                    err=sys.stderr,
+                    as_json=args.json,
+                    show_help=args.help,
+                )
+            )
+    except UsageError as exc:
+        sys.stderr.write(exc.usage + f"{PROG} call: error: {exc}\n")
+        return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    top = build_parser()
+    args, extras = top.parse_known_args(argv)
+    # Usage errors show the usage of the subcommand at hand.
+    parser: argparse.ArgumentParser = getattr(args, "subparser", top)
+    if extras and args.command != "call":
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
     configure_logging(args.log_level or os.environ.get(ENV_LOG_LEVEL, "WARNING"))
     command = args.command or "serve"
     try:
         if command == "serve":
-            return _serve(args)
+            return _serve(args, parser)
+        if command in ("tools", "call"):
+            return _oneshot(args, extras, parser)
         if command == "emulator":
             from athena_session_mcp.emulator import run_emulator
 

@@ -1,0 +1,199 @@
+"""Serving the MCP server: stdio (for desktop clients) or streamable HTTP (for remote/shared use).
+
+HTTP is secure by default: it binds loopback, rejects foreign Host/Origin headers (DNS rebinding),
+requires a bearer token when one is configured, and refuses a non-loopback bind without one.
+SIGINT/SIGTERM shut it down cleanly (exit status 0).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+import uvicorn
+from mcp.server.mcpserver import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.types import ASGIApp
+
+from athena_session_mcp.httpauth import HttpGuard
+
+logger = logging.getLogger(__name__)
+
+TRANSPORTS = ("stdio", "streamable-http")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+MCP_PATH = "/mcp"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104 - named here so they can be refused without a token
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
+
+class TransportConfigError(ValueError):
+    """The transport options cannot be used as given (a usage error); the message says why."""
+
+
+def is_loopback(host: str) -> bool:
+    """True for 'localhost' and loopback addresses (127.0.0.0/8, ::1)."""
+    name = host.strip().lower().removeprefix("[").removesuffix("]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class HttpOptions:
+    """Everything the HTTP transport needs. `token` None means no authentication (loopback only)."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    path: str = MCP_PATH
+    stateless: bool = False
+    token: str | None = field(default=None, repr=False)
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        """Refuse settings that would expose the server: a non-loopback bind without a token."""
+        if not 0 <= self.port <= 65535:
+            raise TransportConfigError(f"--port must be between 0 and 65535, got {self.port}")
+        if not is_loopback(self.host) and self.token is None:
+            raise TransportConfigError(
+                f"refusing to listen on {self.host or 'all interfaces'} without authentication: anyone who "
+                "can reach it could read your Athena sessions. Set a bearer token with --auth-token-file PATH "
+                "or ATHENA_SESSION_MCP_AUTH_TOKEN, or bind loopback (--host 127.0.0.1)."
+            )
+
+    def host_names(self) -> list[str]:
+        """Host names a request may address: loopback names, the bound address, --allow-host values."""
+        names = [*LOOPBACK_HOSTS]
+        bound = self.host.strip().lower().removeprefix("[").removesuffix("]")
+        if bound not in WILDCARD_HOSTS:
+            names.append(bound)
+        names.extend(h.strip().lower().removeprefix("[").removesuffix("]") for h in self.allowed_hosts)
+        return list(dict.fromkeys(names))
+
+
+def _bracket(name: str) -> str:
+    return f"[{name}]" if ":" in name else name
+
+
+def security_settings(options: HttpOptions) -> TransportSecuritySettings:
+    """The SDK's own DNS-rebinding settings, matching what HttpGuard allows (defence in depth)."""
+    hosts = [_bracket(n) for n in options.host_names()]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[*hosts, *(f"{h}:*" for h in hosts)],
+        allowed_origins=[
+            *(f"{scheme}://{h}{port}" for h in hosts for scheme in ("http", "https") for port in ("", ":*")),
+            *options.allowed_origins,
+        ],
+    )
+
+
+def build_http_app(server: MCPServer, options: HttpOptions) -> ASGIApp:
+    """The SDK's streamable HTTP app behind HttpGuard (Host 421, Origin 403, token 401)."""
+    app = server.streamable_http_app(
+        streamable_http_path=options.path,
+        stateless_http=options.stateless,
+        transport_security=security_settings(options),
+        host=options.host,
+    )
+    return HttpGuard(
+        app,
+        allowed_hosts=options.host_names(),
+        allowed_origins=options.allowed_origins,
+        token=options.token,
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, but a handled SIGINT/SIGTERM ends in a normal return (exit 0) instead of being re-raised,
+    and it says where it listens once it is ready."""
+
+    def __init__(self, config: uvicorn.Config, ready_message: str, out: TextIO) -> None:
+        super().__init__(config)
+        self.ready_message = ready_message
+        self.out = out
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        originals = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in originals.items():
+                signal.signal(sig, handler)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.out.write(self.ready_message + "\n")
+            self.out.flush()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_http(server: MCPServer, options: HttpOptions, *, out: TextIO | None = None) -> int:
+    """Serve streamable HTTP until SIGINT/SIGTERM; 0 after a clean shutdown. Logs go to stderr."""
+    options.check()
+    stream = out or sys.stderr
+    app = build_http_app(server, options)
+    sock = _bind(options.host, options.port)
+    port = int(sock.getsockname()[1])
+    url = f"http://{_bracket(options.host)}:{port}{options.path}"
+    auth = "bearer token required" if options.token is not None else "no authentication: loopback only"
+    mode = ", stateless" if options.stateless else ""
+    level = logging.getLogger("athena_session_mcp").getEffectiveLevel()
+    logging.getLogger("uvicorn").setLevel(max(level, logging.INFO))
+    logging.getLogger("uvicorn.access").setLevel(max(level, logging.INFO))
+    config = uvicorn.Config(
+        app,
+        log_config=None,  # our stderr handler; uvicorn's default sends access logs to stdout
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        server_header=False,
+        lifespan="on",
+    )
+    uv = _Server(
+        config, f"athena-session-mcp: serving MCP over streamable HTTP at {url} ({auth}{mode})", stream
+    )
+    try:
+        uv.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0 if uv.started else 1
+
+
+def serve_stdio(server: MCPServer) -> int:
+    """Serve over stdin/stdout until the client closes stdin. stdout carries only the protocol."""
+    server.run("stdio")
+    return 0
