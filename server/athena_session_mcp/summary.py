@@ -1,6 +1,8 @@
 """Pure functions that turn a GetSession response into a health summary a model can act on.
 
-No I/O and no clock reads: `now` is passed in, so every branch is testable.
+No I/O and no clock reads: `now` is passed in, so every branch is testable. The public helpers
+(phase_for_state, session_timing, state_findings, headline, the as_* readers) are shared with the
+fleet tools so a session reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -42,25 +44,33 @@ ALIVE_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED", "TE
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
+def is_healthy(state: str | None) -> bool:
+    return state in HEALTHY_STATES
+
+
+def is_alive(state: str | None) -> bool:
+    return state in ALIVE_STATES
+
+
 def phase_for_state(state: str | None) -> Phase:
     """Coarse phase for a session state; unknown or missing states map to 'unknown', never an error."""
     return _PHASES.get(state or "", "unknown")
 
 
-def _map(value: Any) -> Mapping[str, Any]:
+def as_map(value: Any) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
 
 
-def _str(value: Any) -> str | None:
+def as_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
     # bool is an int subclass; a boolean here would be a malformed response, not a number.
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _dt(value: Any) -> datetime | None:
+def as_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, str):
@@ -72,11 +82,11 @@ def _dt(value: Any) -> datetime | None:
     return None
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso_or_none(value: datetime | None) -> str | None:
     return iso_utc(value) if value else None
 
 
-def _seconds(delta_end: datetime | None, delta_start: datetime | None) -> int | None:
+def seconds_between(delta_end: datetime | None, delta_start: datetime | None) -> int | None:
     if delta_end is None or delta_start is None:
         return None
     return max(0, int((delta_end - delta_start).total_seconds()))
@@ -97,21 +107,23 @@ def format_duration(seconds: int) -> str:
 
 
 def _idle_timeout(session_config: Mapping[str, Any]) -> tuple[int | None, Any]:
-    minutes = _int(session_config.get("SessionIdleTimeoutInMinutes"))
+    minutes = as_int(session_config.get("SessionIdleTimeoutInMinutes"))
     if minutes is not None and minutes > 0:
         return minutes * 60, "SessionIdleTimeoutInMinutes"
-    seconds = _int(session_config.get("IdleTimeoutSeconds"))
+    seconds = as_int(session_config.get("IdleTimeoutSeconds"))
     if seconds is not None and seconds > 0:
         return seconds, "IdleTimeoutSeconds"
     return None, None
 
 
-def _timing(status: Mapping[str, Any], session_config: Mapping[str, Any], now: datetime) -> SessionTiming:
-    state = _str(status.get("State"))
-    started = _dt(status.get("StartDateTime"))
-    modified = _dt(status.get("LastModifiedDateTime"))
-    idle_since = _dt(status.get("IdleSinceDateTime"))
-    ended = _dt(status.get("EndDateTime"))
+def session_timing(
+    status: Mapping[str, Any], session_config: Mapping[str, Any], now: datetime
+) -> SessionTiming:
+    state = as_str(status.get("State"))
+    started = as_datetime(status.get("StartDateTime"))
+    modified = as_datetime(status.get("LastModifiedDateTime"))
+    idle_since = as_datetime(status.get("IdleSinceDateTime"))
+    ended = as_datetime(status.get("EndDateTime"))
     timeout, source = _idle_timeout(session_config)
 
     idle_for = remaining = None
@@ -119,26 +131,26 @@ def _timing(status: Mapping[str, Any], session_config: Mapping[str, Any], now: d
     if state == "IDLE":
         # The service may leave IdleSinceDateTime empty; the last state change is the best proxy.
         idle_start = idle_since or modified
-        idle_for = _seconds(now, idle_start)
+        idle_for = seconds_between(now, idle_start)
         if timeout is not None and idle_start is not None:
             timeout_at = datetime.fromtimestamp(idle_start.timestamp() + timeout, UTC)
             remaining = max(0, int((timeout_at - now).total_seconds()))
     return SessionTiming(
-        started_at=_iso(started),
-        last_modified_at=_iso(modified),
-        idle_since=_iso(idle_since),
-        ended_at=_iso(ended),
-        age_seconds=_seconds(ended or now, started),
+        started_at=iso_or_none(started),
+        last_modified_at=iso_or_none(modified),
+        idle_since=iso_or_none(idle_since),
+        ended_at=iso_or_none(ended),
+        age_seconds=seconds_between(ended or now, started),
         idle_for_seconds=idle_for,
         idle_timeout_seconds=timeout,
         idle_timeout_source=source,
         idle_timeout_remaining_seconds=remaining,
-        idle_timeout_at=_iso(timeout_at),
+        idle_timeout_at=iso_or_none(timeout_at),
     )
 
 
-def _usage(statistics: Mapping[str, Any], price: float) -> SessionUsage:
-    millis = _int(statistics.get("DpuExecutionInMillis"))
+def dpu_usage(statistics: Mapping[str, Any], price: float) -> SessionUsage:
+    millis = as_int(statistics.get("DpuExecutionInMillis"))
     dpu_hours = cost = None
     if millis is not None:
         dpu_hours = round(millis / 3_600_000, 4)
@@ -153,33 +165,33 @@ def _usage(statistics: Mapping[str, Any], price: float) -> SessionUsage:
 
 def _logging_destinations(monitoring: Mapping[str, Any]) -> list[str]:
     destinations: list[str] = []
-    cloudwatch = _map(monitoring.get("CloudWatchLoggingConfiguration"))
+    cloudwatch = as_map(monitoring.get("CloudWatchLoggingConfiguration"))
     if cloudwatch.get("Enabled") is True:
-        destinations.append(f"cloudwatch:{_str(cloudwatch.get('LogGroup')) or '(default log group)'}")
-    s3 = _map(monitoring.get("S3LoggingConfiguration"))
+        destinations.append(f"cloudwatch:{as_str(cloudwatch.get('LogGroup')) or '(default log group)'}")
+    s3 = as_map(monitoring.get("S3LoggingConfiguration"))
     if s3.get("Enabled") is True:
-        destinations.append(_str(s3.get("LogLocation")) or "s3:(default location)")
-    if _map(monitoring.get("ManagedLoggingConfiguration")).get("Enabled") is True:
+        destinations.append(as_str(s3.get("LogLocation")) or "s3:(default location)")
+    if as_map(monitoring.get("ManagedLoggingConfiguration")).get("Enabled") is True:
         destinations.append("managed")
     return destinations
 
 
 def _config(response: Mapping[str, Any]) -> SessionConfigSummary:
-    session_config = _map(response.get("SessionConfiguration"))
-    encryption = _map(session_config.get("EncryptionConfiguration"))
-    engine = _map(response.get("EngineConfiguration"))
+    session_config = as_map(response.get("SessionConfiguration"))
+    encryption = as_map(session_config.get("EncryptionConfiguration"))
+    engine = as_map(response.get("EngineConfiguration"))
     return SessionConfigSummary(
-        execution_role_arn=_str(session_config.get("ExecutionRole")),
-        encryption_option=_str(encryption.get("EncryptionOption")),
-        kms_key_configured=_str(encryption.get("KmsKey")) is not None,
-        working_directory=_str(session_config.get("WorkingDirectory")),
-        logging_destinations=_logging_destinations(_map(response.get("MonitoringConfiguration"))),
-        spark_properties_count=len(_map(engine.get("SparkProperties"))),
-        additional_configs_count=len(_map(engine.get("AdditionalConfigs"))),
+        execution_role_arn=as_str(session_config.get("ExecutionRole")),
+        encryption_option=as_str(encryption.get("EncryptionOption")),
+        kms_key_configured=as_str(encryption.get("KmsKey")) is not None,
+        working_directory=as_str(session_config.get("WorkingDirectory")),
+        logging_destinations=_logging_destinations(as_map(response.get("MonitoringConfiguration"))),
+        spark_properties_count=len(as_map(engine.get("SparkProperties"))),
+        additional_configs_count=len(as_map(engine.get("AdditionalConfigs"))),
     )
 
 
-def _state_findings(state: str | None, reason: str | None, timing: SessionTiming) -> list[Finding]:
+def state_findings(state: str | None, reason: str | None, timing: SessionTiming) -> list[Finding]:
     because = f" Reason: {reason}" if reason else ""
     if state is None:
         return [
@@ -327,15 +339,23 @@ def _config_findings(config: SessionConfigSummary, alive: bool) -> list[Finding]
     return findings
 
 
-def _headline(state: str | None, phase: Phase, timing: SessionTiming, usage: SessionUsage) -> str:
+def headline(
+    state: str | None, phase: Phase, timing: SessionTiming, usage: SessionUsage | None = None
+) -> str:
+    """One line: state (phase) · idle countdown or age · DPU-hours and estimated cost when known."""
     parts = [f"{state or 'UNKNOWN'} ({phase})"]
     if timing.idle_timeout_remaining_seconds is not None:
         parts.append(f"idle timeout in {format_duration(timing.idle_timeout_remaining_seconds)}")
     elif timing.age_seconds is not None:
         parts.append(f"age {format_duration(timing.age_seconds)}")
-    if usage.dpu_hours is not None and usage.estimated_cost_usd is not None:
+    if usage is not None and usage.dpu_hours is not None and usage.estimated_cost_usd is not None:
         parts.append(f"{usage.dpu_hours:g} DPU-h ≈ ${usage.estimated_cost_usd:.2f} (est.)")
     return " · ".join(parts)
+
+
+def sort_findings(findings: list[Finding]) -> None:
+    """Most severe first (stable within a severity)."""
+    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
 
 
 def summarize_session(
@@ -344,37 +364,37 @@ def summarize_session(
     """Build the health summary of a GetSession response. Missing or unknown fields never raise."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    status = _map(response.get("Status"))
-    state = _str(status.get("State"))
-    reason = _str(status.get("StateChangeReason"))
-    engine = _map(response.get("EngineConfiguration"))
-    session_config = _map(response.get("SessionConfiguration"))
+    status = as_map(response.get("Status"))
+    state = as_str(status.get("State"))
+    reason = as_str(status.get("StateChangeReason"))
+    engine = as_map(response.get("EngineConfiguration"))
+    session_config = as_map(response.get("SessionConfiguration"))
 
     phase = phase_for_state(state)
     alive = state in ALIVE_STATES
-    timing = _timing(status, session_config, now)
-    usage = _usage(_map(response.get("Statistics")), price_per_dpu_hour)
+    timing = session_timing(status, session_config, now)
+    usage = dpu_usage(as_map(response.get("Statistics")), price_per_dpu_hour)
     config = _config(response)
-    findings = _state_findings(state, reason, timing) + _config_findings(config, alive)
-    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+    findings = state_findings(state, reason, timing) + _config_findings(config, alive)
+    sort_findings(findings)
 
     return SessionSummary(
-        session_id=_str(response.get("SessionId")),
-        workgroup=_str(response.get("WorkGroup")),
-        description=_str(response.get("Description")),
-        engine_version=_str(response.get("EngineVersion")),
+        session_id=as_str(response.get("SessionId")),
+        workgroup=as_str(response.get("WorkGroup")),
+        description=as_str(response.get("Description")),
+        engine_version=as_str(response.get("EngineVersion")),
         state=state,
         phase=phase,
         alive=alive,
         healthy=state in HEALTHY_STATES,
         accepting_calculations=state == "IDLE",
         state_change_reason=reason,
-        headline=_headline(state, phase, timing, usage),
+        headline=headline(state, phase, timing, usage),
         timing=timing,
         capacity=SessionCapacity(
-            coordinator_dpu_size=_int(engine.get("CoordinatorDpuSize")),
-            max_concurrent_dpus=_int(engine.get("MaxConcurrentDpus")),
-            default_executor_dpu_size=_int(engine.get("DefaultExecutorDpuSize")),
+            coordinator_dpu_size=as_int(engine.get("CoordinatorDpuSize")),
+            max_concurrent_dpus=as_int(engine.get("MaxConcurrentDpus")),
+            default_executor_dpu_size=as_int(engine.get("DefaultExecutorDpuSize")),
         ),
         usage=usage,
         config=config,
