@@ -8,10 +8,20 @@ from datetime import datetime
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp import __version__
+from athena_session_mcp import __version__, prompts, resources
 from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
-from athena_session_mcp.tools import Deps, session, utc_now
+from athena_session_mcp.tools import (
+    Deps,
+    calculations,
+    digest,
+    listing,
+    session,
+    status,
+    terminate,
+    utc_now,
+    workgroups,
+)
 from athena_session_mcp.validation import ArgumentValidator
 
 SERVER_NAME = "athena-session-mcp"
@@ -20,13 +30,24 @@ INSTRUCTIONS = """\
 Inspect Amazon Athena for Apache Spark sessions. get_athena_session returns a health summary of one
 session (state, phase, idle-timeout countdown, DPU usage and estimated cost, configuration) with
 findings that say what to do next, plus the raw GetSession response. Session ids look like UUIDs;
-if you do not have one, list the sessions of a Spark workgroup first. Costs are estimates.
+if you do not have one, find a Spark workgroup with list_spark_workgroups and list its sessions with
+list_athena_sessions. get_athena_session_status is the cheap poll; summarize_athena_workgroup_sessions
+digests a whole workgroup; list_athena_calculations and get_athena_calculation show what a session ran.
+Lists are paged and bounded: follow next_token or continue_with. Costs are estimates.
 """
 
 
 def build_tools(deps: Deps) -> list[Tool]:
     """Every tool this server offers with these settings."""
-    tools = session.build(deps)
+    tools = [
+        *session.build(deps),
+        *status.build(deps),
+        *listing.build(deps),
+        *workgroups.build(deps),
+        *calculations.build(deps),
+        *digest.build(deps),
+        *terminate.build(deps),  # empty unless settings.allow_write
+    ]
     for tool in tools:
         # Unknown arguments are mistakes (often a misspelt SessionId): say so instead of ignoring them.
         tool.parameters["additionalProperties"] = False
@@ -51,4 +72,6 @@ def build_server(
         log_level="WARNING",
     )
     server.middleware.append(ArgumentValidator({tool.name: tool for tool in tools}))
+    resources.register(server, deps)
+    prompts.register(server)
     return server

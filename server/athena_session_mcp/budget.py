@@ -1,0 +1,90 @@
+"""Keep tool answers small enough for a model's context, and say so when they were cut.
+
+The SDK sends each result twice (structured content and an indented JSON text block); clients show
+the model the text block, so that is what the budget measures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pydantic_core
+from pydantic import BaseModel
+
+# ~40k characters of indented JSON is roughly 10-12k tokens: well under the 25k many clients allow.
+OUTPUT_BUDGET_CHARS = 40_000
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    """`text` on one line, at most `limit` characters, ending with '…' when shortened."""
+    if text is None:
+        return None
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def rendered_size(result: BaseModel) -> int:
+    """Characters of the text block the SDK will send for `result`."""
+    return len(pydantic_core.to_json(result.model_dump(mode="json"), indent=2).decode())
+
+
+def fit(build: Callable[[int], M], count: int, budget: int | None = None) -> tuple[M, int]:
+    """The result built from the most items (at most `count`) that fits `budget` (default
+    OUTPUT_BUDGET_CHARS, read at call time), and how many that is.
+
+    `build(n)` makes the result holding the first n items; its size grows with n. Binary search keeps
+    the number of trial serializations logarithmic.
+    """
+    budget = OUTPUT_BUDGET_CHARS if budget is None else budget
+    full = build(count)
+    if rendered_size(full) <= budget:
+        return full, count
+    low, high = 0, count - 1  # invariant: the answer is in [low, high]; 0 items always "fits"
+    while low < high:
+        middle = (low + high + 1) // 2
+        if rendered_size(build(middle)) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return build(low), low
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One Athena page read for an answer: the token that fetched it and its first item's index."""
+
+    token: str | None
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
+class Continuation:
+    """How to continue after the first `shown` items of a listing assembled from `pages`."""
+
+    next_token: str | None  # a gap-free NextToken, or None
+    resume_token: str | None  # the token to pass in the continuing call
+    resume_max_results: int  # the MaxResults for the continuing call
+    repeats: int  # items the continuing call returns again (already shown)
+    more: bool
+
+
+def continuation(
+    pages: list[Page], shown: int, total: int, last_token: str | None, page_size: int
+) -> Continuation:
+    """Where to pick up when only the first `shown` of `total` items read are returned.
+
+    Cutting at a page boundary leaves a clean NextToken. Cutting inside a page does not: Athena's
+    tokens point at page boundaries, so the caller repeats that page with MaxResults equal to the
+    items already shown from it, and the NextToken of that answer continues without a gap.
+    """
+    if shown >= total:
+        return Continuation(last_token, last_token, page_size, 0, last_token is not None)
+    page = max((p for p in pages if p.start <= shown), key=lambda p: p.start)
+    if page.start == shown:
+        return Continuation(page.token, page.token, page_size, 0, True)
+    repeats = shown - page.start
+    return Continuation(None, page.token, repeats, repeats, True)

@@ -1,0 +1,417 @@
+"""Arguments and results of the fleet tools: status polls, listings, calculations, digests, terminate.
+
+The result models are published as output schemas, so every field carries a description. Argument
+types mirror the Athena API's spelling and constraints (botocore's service model); tests keep them
+in step.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from athena_session_mcp.models import Finding, Phase, SessionTiming
+
+# --- Vocabulary -----------------------------------------------------------------------------------
+
+SessionState = Literal[
+    "CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"
+]
+CalculationState = Literal[
+    "CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING", "CANCELED", "COMPLETED", "FAILED"
+]
+CalculationPhase = Literal["pending", "running", "stopping", "succeeded", "failed", "canceled", "unknown"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- Arguments ------------------------------------------------------------------------------------
+
+# The API's pattern is unanchored in botocore's model but means the whole name; anchor it so pydantic
+# and JSON Schema validators (which search) check the whole value.
+WorkGroupArg = Annotated[
+    str,
+    Field(
+        title="WorkGroup",
+        pattern=r"^[a-zA-Z0-9._-]{1,128}$",
+        description=(
+            "Name of an Apache Spark workgroup (1-128 letters, digits, '.', '_' or '-'; case-sensitive), "
+            "e.g. 'spark-analytics'. list_spark_workgroups lists them."
+        ),
+    ),
+]
+SessionStateFilterArg = Annotated[
+    SessionState | None,
+    Field(
+        title="StateFilter",
+        description=(
+            "Only sessions in this state: CREATING, CREATED, IDLE, BUSY, TERMINATING, TERMINATED, "
+            "DEGRADED or FAILED. Omit for all states."
+        ),
+    ),
+]
+CalculationStateFilterArg = Annotated[
+    CalculationState | None,
+    Field(
+        title="StateFilter",
+        description=(
+            "Only calculations in this state: CREATING, CREATED, QUEUED, RUNNING, CANCELING, CANCELED, "
+            "COMPLETED or FAILED. Omit for all states."
+        ),
+    ),
+]
+MaxResultsArg = Annotated[
+    int,
+    Field(
+        title="MaxResults",
+        ge=1,
+        le=100,
+        description="Page size: at most this many items per Athena page (1-100).",
+    ),
+]
+NextTokenArg = Annotated[
+    str | None,
+    Field(
+        title="NextToken",
+        max_length=2048,
+        description=(
+            "The next_token (or continue_with.NextToken) of a previous answer, to get the next page; "
+            "omit for the first page. Use it with the same WorkGroup/SessionId and StateFilter."
+        ),
+    ),
+]
+CalculationExecutionIdArg = Annotated[
+    str,
+    Field(
+        title="CalculationExecutionId",
+        min_length=1,
+        max_length=36,
+        description=(
+            "The calculation ID (1-36 characters), as returned by StartCalculationExecution or "
+            "list_athena_calculations."
+        ),
+    ),
+]
+
+# --- get_athena_session_status --------------------------------------------------------------------
+
+
+class SessionStatusSummary(_Out):
+    """The cheap poll: a session's state in the same vocabulary as get_athena_session's summary."""
+
+    session_id: str | None = Field(description="The session ID.")
+    state: str | None = Field(
+        description="Status.State as Athena reports it (may be a newer, unknown value)."
+    )
+    phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
+    alive: bool = Field(description="Whether session resources are (still) running and may accrue cost.")
+    healthy: bool = Field(description="True for CREATING, CREATED, IDLE and BUSY.")
+    accepting_calculations: bool = Field(description="True only when IDLE: a calculation can start now.")
+    state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
+    headline: str = Field(description="One-line human summary.")
+    timing: SessionTiming = Field(
+        description=(
+            "Start, idle and end times. GetSessionStatus does not return the idle timeout, so the "
+            "idle_timeout_* fields are null here: get_athena_session has the countdown."
+        )
+    )
+    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+
+
+class GetSessionStatusResult(_Out):
+    """Result of get_athena_session_status: the status summary plus the raw GetSessionStatus response."""
+
+    summary: SessionStatusSummary
+    raw: dict[str, Any] = Field(
+        description="The GetSessionStatus response without ResponseMetadata; datetimes are ISO-8601 UTC strings."
+    )
+
+
+# --- list_athena_sessions -------------------------------------------------------------------------
+
+
+class SessionRow(_Out):
+    """One session of a ListSessions page, condensed. Long texts end with '…' when shortened."""
+
+    session_id: str = Field(description="The session ID (pass it to get_athena_session).")
+    state: str | None = Field(description="Status.State.")
+    phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
+    description: str | None = Field(
+        None, description="The session description (shortened to 120 characters)."
+    )
+    engine_version: str | None = Field(
+        None, description="EngineVersion.EffectiveEngineVersion (or Selected)."
+    )
+    started_at: str | None = Field(None, description="Status.StartDateTime (ISO-8601 UTC).")
+    idle_since: str | None = Field(None, description="Status.IdleSinceDateTime (ISO-8601 UTC), if idle.")
+    ended_at: str | None = Field(None, description="Status.EndDateTime (ISO-8601 UTC), if ended.")
+    state_change_reason: str | None = Field(
+        None, description="Status.StateChangeReason (shortened to 160 characters)."
+    )
+
+
+class ListSessionsArgs(_Out):
+    """Arguments for the list_athena_sessions call that continues right after the last session shown."""
+
+    WorkGroup: str = Field(description="Same workgroup.")
+    StateFilter: SessionState | None = Field(None, description="Same state filter.")
+    MaxResults: int = Field(description="Page size for the next call.")
+    NextToken: str | None = Field(None, description="Token to pass; null means start from the first page.")
+
+
+class ListSessionsResult(_Out):
+    """Result of list_athena_sessions: condensed sessions of one workgroup, newest first as Athena returns them."""
+
+    workgroup: str = Field(description="The workgroup listed.")
+    state_filter: SessionState | None = Field(None, description="The StateFilter applied, if any.")
+    sessions: list[SessionRow] = Field(description="The sessions, in the order Athena returned them.")
+    returned: int = Field(description="Number of sessions in `sessions`.")
+    pages_read: int = Field(description="ListSessions calls made for this answer.")
+    next_token: str | None = Field(
+        None,
+        description=(
+            "Pass as NextToken (same WorkGroup and StateFilter) for the sessions after the last one shown. "
+            "Null when there are no more, or when a page was cut short (then use continue_with)."
+        ),
+    )
+    more_available: bool = Field(description="Whether Athena has more sessions beyond those shown.")
+    truncated: bool = Field(
+        description="True when this answer stopped early (output budget or AllPages item cap); see hint."
+    )
+    continue_with: ListSessionsArgs | None = Field(
+        None, description="Exact arguments for the next call, when more sessions are available."
+    )
+    hint: str = Field(description="How to get more, or how to narrow the listing.")
+
+
+# --- list_spark_workgroups ------------------------------------------------------------------------
+
+
+class WorkgroupRow(_Out):
+    """One Apache Spark workgroup."""
+
+    name: str = Field(description="Workgroup name (pass it as WorkGroup to list_athena_sessions).")
+    state: str | None = Field(None, description="ENABLED or DISABLED; sessions only start in ENABLED ones.")
+    description: str | None = Field(None, description="Workgroup description (shortened to 160 characters).")
+    engine_version: str | None = Field(
+        None,
+        description="EngineVersion.EffectiveEngineVersion (or Selected), e.g. 'PySpark engine version 3'.",
+    )
+    created_at: str | None = Field(None, description="CreationTime (ISO-8601 UTC).")
+
+
+class ListSparkWorkgroupsResult(_Out):
+    """Result of list_spark_workgroups: the workgroups whose engine is Apache Spark."""
+
+    workgroups: list[WorkgroupRow] = Field(description="Spark workgroups, in the order Athena listed them.")
+    returned: int = Field(description="Number of workgroups in `workgroups`.")
+    workgroups_scanned: int = Field(description="Workgroups of any engine examined (ListWorkGroups items).")
+    other_engine_count: int = Field(
+        description="Workgroups skipped because their engine is not Spark (e.g. SQL)."
+    )
+    pages_read: int = Field(description="ListWorkGroups calls made for this answer.")
+    next_token: str | None = Field(
+        None, description="Pass as NextToken to continue scanning where this answer stopped; null when done."
+    )
+    truncated: bool = Field(
+        description="True when the scan stopped early (page cap or output budget); see hint."
+    )
+    hint: str = Field(description="What to do next, or how to get the rest.")
+
+
+# --- list_athena_calculations ---------------------------------------------------------------------
+
+
+class CalculationRow(_Out):
+    """One calculation of a ListCalculationExecutions page, condensed."""
+
+    calculation_execution_id: str = Field(
+        description="The calculation ID (pass it to get_athena_calculation)."
+    )
+    state: str | None = Field(description="Status.State.")
+    phase: CalculationPhase = Field(description="Coarse phase derived from the state.")
+    description: str | None = Field(
+        None, description="The calculation description (shortened to 120 characters)."
+    )
+    submitted_at: str | None = Field(None, description="Status.SubmissionDateTime (ISO-8601 UTC).")
+    completed_at: str | None = Field(
+        None, description="Status.CompletionDateTime (ISO-8601 UTC), if finished."
+    )
+    duration_seconds: int | None = Field(
+        None, description="Completion minus submission; for unfinished ones, seconds since submission."
+    )
+    state_change_reason: str | None = Field(
+        None, description="Status.StateChangeReason (shortened to 160 characters)."
+    )
+
+
+class ListCalculationsArgs(_Out):
+    """Arguments for the list_athena_calculations call that continues right after the last calculation shown."""
+
+    SessionId: str = Field(description="Same session.")
+    StateFilter: CalculationState | None = Field(None, description="Same state filter.")
+    MaxResults: int = Field(description="Page size for the next call.")
+    NextToken: str | None = Field(None, description="Token to pass; null means start from the first page.")
+
+
+class ListCalculationsResult(_Out):
+    """Result of list_athena_calculations: one page of a session's calculations, as Athena orders them."""
+
+    session_id: str = Field(description="The session listed.")
+    state_filter: CalculationState | None = Field(None, description="The StateFilter applied, if any.")
+    calculations: list[CalculationRow] = Field(
+        description="The calculations, in the order Athena returned them."
+    )
+    returned: int = Field(description="Number of calculations in `calculations`.")
+    next_token: str | None = Field(
+        None,
+        description=(
+            "Pass as NextToken (same SessionId and StateFilter) for the calculations after the last one shown. "
+            "Null when there are no more, or when the page was cut short (then use continue_with)."
+        ),
+    )
+    more_available: bool = Field(description="Whether Athena has more calculations beyond those shown.")
+    truncated: bool = Field(description="True when the output budget cut this page short; see hint.")
+    continue_with: ListCalculationsArgs | None = Field(
+        None, description="Exact arguments for the next call, when more calculations are available."
+    )
+    hint: str = Field(description="How to get more, or what to look at next.")
+
+
+# --- get_athena_calculation -----------------------------------------------------------------------
+
+
+class CalculationResultLocations(_Out):
+    """Where the calculation's output is (S3 URIs only; no presigned URLs are ever generated)."""
+
+    stdout_s3_uri: str | None = Field(None, description="Result.StdOutS3Uri: standard output.")
+    stderr_s3_uri: str | None = Field(
+        None, description="Result.StdErrorS3Uri: standard error (read it on failure)."
+    )
+    result_s3_uri: str | None = Field(None, description="Result.ResultS3Uri: the result object.")
+    result_type: str | None = Field(
+        None, description="Result.ResultType, a media type such as 'application/json'."
+    )
+
+
+class CalculationSummary(_Out):
+    """Condensed report on one calculation execution."""
+
+    calculation_execution_id: str | None = Field(description="The calculation ID.")
+    session_id: str | None = Field(None, description="The session it ran in.")
+    description: str | None = Field(None, description="The calculation description.")
+    working_directory: str | None = Field(None, description="WorkingDirectory (S3 URI).")
+    state: str | None = Field(description="Status.State as Athena reports it.")
+    phase: CalculationPhase = Field(description="Coarse phase derived from the state.")
+    finished: bool = Field(description="True for COMPLETED, FAILED and CANCELED.")
+    state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
+    headline: str = Field(description="One-line human summary.")
+    submitted_at: str | None = Field(None, description="Status.SubmissionDateTime (ISO-8601 UTC).")
+    completed_at: str | None = Field(None, description="Status.CompletionDateTime (ISO-8601 UTC).")
+    duration_seconds: int | None = Field(
+        None, description="Completion minus submission; for unfinished ones, seconds since submission so far."
+    )
+    progress: str | None = Field(None, description="Statistics.Progress as Athena reports it (shortened).")
+    dpu_execution_millis: int | None = Field(None, description="Statistics.DpuExecutionInMillis.")
+    dpu_hours: float | None = Field(None, description="DPU execution time in DPU-hours.")
+    estimated_cost_usd: float | None = Field(
+        None, description="ESTIMATE: dpu_hours x price_per_dpu_hour_usd. Not a bill; check AWS Billing."
+    )
+    price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
+    cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
+    results: CalculationResultLocations
+    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+
+
+class CalculationCode(_Out):
+    """The code the calculation ran (GetCalculationExecutionCode), size-capped."""
+
+    code: str = Field(description="The code block, possibly cut (see truncated).")
+    total_chars: int = Field(description="Length of the full code block in characters.")
+    truncated: bool = Field(description="True when `code` holds only the first part of the code block.")
+
+
+class GetCalculationResult(_Out):
+    """Result of get_athena_calculation: summary, the code when asked for, and the raw response."""
+
+    summary: CalculationSummary
+    code: CalculationCode | None = Field(None, description="Present only when IncludeCode was true.")
+    raw: dict[str, Any] = Field(
+        description="The GetCalculationExecution response without ResponseMetadata; datetimes as ISO-8601 UTC."
+    )
+
+
+# --- summarize_athena_workgroup_sessions ----------------------------------------------------------
+
+
+class DigestSession(_Out):
+    """One session singled out by the digest."""
+
+    session_id: str = Field(description="The session ID (pass it to get_athena_session).")
+    state: str | None = Field(description="Status.State.")
+    headline: str = Field(description="The session's one-line summary, as get_athena_session gives it.")
+    state_change_reason: str | None = Field(
+        None, description="Status.StateChangeReason (shortened to 160 chars)."
+    )
+    idle_for_seconds: int | None = Field(None, description="Seconds idle (IDLE only).")
+    idle_timeout_remaining_seconds: int | None = Field(
+        None, description="Seconds before the idle timeout ends it (IDLE only)."
+    )
+    dpu_hours: float | None = Field(None, description="DPU-hours used so far.")
+
+
+class DigestUsage(_Out):
+    """DPU use of the sessions examined, and an estimated cost (an estimate, not a bill)."""
+
+    total_dpu_hours: float = Field(description="Sum of DPU-hours over the sessions examined.")
+    estimated_cost_usd: float = Field(
+        description="ESTIMATE: total_dpu_hours x price_per_dpu_hour_usd. Not a bill; check AWS Billing."
+    )
+    price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
+    cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
+    sessions_without_statistics: int = Field(description="Examined sessions that reported no DPU statistics.")
+
+
+class WorkgroupDigest(_Out):
+    """Result of summarize_athena_workgroup_sessions: the state of a workgroup's session fleet."""
+
+    workgroup: str = Field(description="The workgroup summarized.")
+    headline: str = Field(description="One-line human summary.")
+    sessions_listed: int = Field(description="Sessions returned by ListSessions (up to MaxSessions).")
+    sessions_examined: int = Field(description="Sessions whose details (GetSession) were read successfully.")
+    more_sessions_exist: bool = Field(
+        description="True when the workgroup has more sessions than were listed."
+    )
+    counts_by_state: dict[str, int] = Field(description="Listed sessions per Status.State.")
+    counts_by_phase: dict[str, int] = Field(description="Listed sessions per coarse phase.")
+    alive: int = Field(description="Listed sessions whose resources are running (and may accrue cost).")
+    accepting_calculations: int = Field(description="Listed sessions that are IDLE.")
+    near_idle_timeout: list[DigestSession] = Field(
+        description="IDLE sessions close to their idle timeout, soonest first."
+    )
+    unhealthy: list[DigestSession] = Field(description="FAILED and DEGRADED sessions with their reasons.")
+    oldest_idle: DigestSession | None = Field(None, description="The IDLE session idle the longest, if any.")
+    usage: DigestUsage
+    detail_errors: list[str] = Field(
+        description="Sessions whose details could not be read, with the reason (bounded list)."
+    )
+    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+    truncated: bool = Field(
+        description="True when sessions were left unexamined or lists were shortened to fit; see hint."
+    )
+    hint: str = Field(description="How to see more or narrow down.")
+
+
+# --- terminate_athena_session ---------------------------------------------------------------------
+
+
+class TerminateSessionResult(_Out):
+    """Result of terminate_athena_session."""
+
+    session_id: str = Field(description="The session asked to terminate.")
+    state: str | None = Field(description="The state TerminateSession returned, usually TERMINATING.")
+    phase: Phase = Field(description="Coarse lifecycle phase of that state.")
+    message: str = Field(description="What happened and what to do next.")

@@ -1,0 +1,333 @@
+"""list_athena_calculations and get_athena_calculation: what a session ran and how it went."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+from mcp.server.mcpserver.tools import Tool
+from pydantic import Field
+
+from athena_session_mcp.budget import Page, clip, continuation, fit
+from athena_session_mcp.fleet_models import (
+    CalculationCode,
+    CalculationExecutionIdArg,
+    CalculationPhase,
+    CalculationResultLocations,
+    CalculationRow,
+    CalculationStateFilterArg,
+    CalculationSummary,
+    GetCalculationResult,
+    ListCalculationsArgs,
+    ListCalculationsResult,
+    MaxResultsArg,
+    NextTokenArg,
+)
+from athena_session_mcp.models import Finding, SessionIdArg
+from athena_session_mcp.raw import clean_response
+from athena_session_mcp.summary import (
+    as_datetime,
+    as_int,
+    as_map,
+    as_str,
+    format_duration,
+    iso_or_none,
+    seconds_between,
+    sort_findings,
+)
+from athena_session_mcp.tools import Deps, make_tool, read_only
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+    from types_boto3_athena.type_defs import ListCalculationExecutionsResponseTypeDef
+
+DEFAULT_PAGE_SIZE = 20
+# The code block can be 68,000 characters; a model rarely needs more than the start to diagnose.
+MAX_CODE_CHARS = 4_000
+
+_PHASES: dict[str, CalculationPhase] = {
+    "CREATING": "pending",
+    "CREATED": "pending",
+    "QUEUED": "pending",
+    "RUNNING": "running",
+    "CANCELING": "stopping",
+    "COMPLETED": "succeeded",
+    "FAILED": "failed",
+    "CANCELED": "canceled",
+}
+FINISHED_STATES = frozenset({"COMPLETED", "FAILED", "CANCELED"})
+
+IncludeCodeArg = Annotated[
+    bool,
+    Field(
+        title="IncludeCode",
+        description=(
+            f"Also fetch the code the calculation ran (GetCalculationExecutionCode), first {MAX_CODE_CHARS:,} "
+            "characters. Default false."
+        ),
+    ),
+]
+
+
+def calculation_phase(state: str | None) -> CalculationPhase:
+    """Coarse phase for a calculation state; unknown or missing states map to 'unknown'."""
+    return _PHASES.get(state or "", "unknown")
+
+
+def _duration(status: Mapping[str, Any], now: datetime) -> int | None:
+    submitted = as_datetime(status.get("SubmissionDateTime"))
+    completed = as_datetime(status.get("CompletionDateTime"))
+    if completed is None and as_str(status.get("State")) in FINISHED_STATES:
+        return None
+    return seconds_between(completed or now, submitted)
+
+
+def calculation_row(item: Mapping[str, Any], now: datetime) -> CalculationRow:
+    status = as_map(item.get("Status"))
+    state = as_str(status.get("State"))
+    return CalculationRow(
+        calculation_execution_id=as_str(item.get("CalculationExecutionId")) or "",
+        state=state,
+        phase=calculation_phase(state),
+        description=clip(as_str(item.get("Description")), 120),
+        submitted_at=iso_or_none(as_datetime(status.get("SubmissionDateTime"))),
+        completed_at=iso_or_none(as_datetime(status.get("CompletionDateTime"))),
+        duration_seconds=_duration(status, now),
+        state_change_reason=clip(as_str(status.get("StateChangeReason")), 160),
+    )
+
+
+def _findings(state: str | None, reason: str | None, results: CalculationResultLocations) -> list[Finding]:
+    because = f" Reason: {clip(reason, 300)}" if reason else ""
+    if state == "FAILED":
+        where = results.stderr_s3_uri
+        return [
+            Finding(
+                severity="critical",
+                code="CALCULATION_FAILED",
+                message=f"The calculation failed.{because}",
+                suggestion=(
+                    f"Read its standard error at {where} (e.g. `aws s3 cp {where} -`) for the traceback, fix the "
+                    "code (IncludeCode shows it) and resubmit; check the session with get_athena_session_status."
+                    if where
+                    else "Read the driver logs of the session (CloudWatch or S3 logging) for the traceback, fix "
+                    "the code (IncludeCode shows it) and resubmit."
+                ),
+            )
+        ]
+    if state == "CANCELED":
+        return [
+            Finding(
+                severity="info",
+                code="CALCULATION_CANCELED",
+                message=f"The calculation was canceled before it finished.{because}",
+                suggestion="Resubmit it if the work is still needed.",
+            )
+        ]
+    if state == "CANCELING":
+        return [
+            Finding(
+                severity="info",
+                code="CALCULATION_CANCELING",
+                message="The calculation is being canceled.",
+                suggestion="Poll again shortly; the session becomes IDLE when it has stopped.",
+            )
+        ]
+    if state == "COMPLETED":
+        outputs = [uri for uri in (results.result_s3_uri, results.stdout_s3_uri) if uri]
+        return [
+            Finding(
+                severity="info",
+                code="CALCULATION_COMPLETED",
+                message="The calculation completed.",
+                suggestion=(
+                    f"Its output is at {' and '.join(outputs)}."
+                    if outputs
+                    else "It reported no output location."
+                ),
+            )
+        ]
+    if state in ("CREATING", "CREATED", "QUEUED", "RUNNING"):
+        return [
+            Finding(
+                severity="info",
+                code="CALCULATION_RUNNING" if state == "RUNNING" else "CALCULATION_PENDING",
+                message=f"The calculation is {state.lower()}.",
+                suggestion="Poll get_athena_calculation again in 10-30 seconds; the session stays BUSY meanwhile.",
+            )
+        ]
+    return [
+        Finding(
+            severity="warning",
+            code="UNKNOWN_CALCULATION_STATE" if state else "STATE_MISSING",
+            message=f"Athena reported a calculation state this server does not know: {(state or 'none')[:64]!r}.",
+            suggestion="Check the calculation in the Athena console.",
+        )
+    ]
+
+
+def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: float) -> CalculationSummary:
+    """Condense a GetCalculationExecution response. Missing or unknown fields never raise."""
+    status = as_map(response.get("Status"))
+    stats = as_map(response.get("Statistics"))
+    result = as_map(response.get("Result"))
+    state = as_str(status.get("State"))
+    reason = as_str(status.get("StateChangeReason"))
+    phase = calculation_phase(state)
+    millis = as_int(stats.get("DpuExecutionInMillis"))
+    dpu_hours = round(millis / 3_600_000, 4) if millis is not None else None
+    cost = round(millis / 3_600_000 * price, 4) if millis is not None else None
+    results = CalculationResultLocations(
+        stdout_s3_uri=as_str(result.get("StdOutS3Uri")),
+        stderr_s3_uri=as_str(result.get("StdErrorS3Uri")),
+        result_s3_uri=as_str(result.get("ResultS3Uri")),
+        result_type=as_str(result.get("ResultType")),
+    )
+    duration = _duration(status, now)
+    findings = _findings(state, reason, results)
+    sort_findings(findings)
+    parts = [f"{state or 'UNKNOWN'} ({phase})"]
+    if duration is not None:
+        parts.append(("took " if state in FINISHED_STATES else "running for ") + format_duration(duration))
+    if dpu_hours is not None and cost is not None:
+        parts.append(f"{dpu_hours:g} DPU-h ≈ ${cost:.2f} (est.)")
+    return CalculationSummary(
+        calculation_execution_id=as_str(response.get("CalculationExecutionId")),
+        session_id=as_str(response.get("SessionId")),
+        description=as_str(response.get("Description")),
+        working_directory=as_str(response.get("WorkingDirectory")),
+        state=state,
+        phase=phase,
+        finished=state in FINISHED_STATES,
+        state_change_reason=reason,
+        headline=" · ".join(parts),
+        submitted_at=iso_or_none(as_datetime(status.get("SubmissionDateTime"))),
+        completed_at=iso_or_none(as_datetime(status.get("CompletionDateTime"))),
+        duration_seconds=duration,
+        progress=clip(as_str(stats.get("Progress")), 300),
+        dpu_execution_millis=millis,
+        dpu_hours=dpu_hours,
+        estimated_cost_usd=cost,
+        price_per_dpu_hour_usd=price,
+        results=results,
+        findings=findings,
+    )
+
+
+def build(deps: Deps) -> list[Tool]:
+    async def list_athena_calculations(
+        SessionId: SessionIdArg,
+        StateFilter: CalculationStateFilterArg = None,
+        MaxResults: MaxResultsArg = DEFAULT_PAGE_SIZE,
+        NextToken: NextTokenArg = None,
+    ) -> ListCalculationsResult:
+        """List the calculations run in one Amazon Athena Spark session (ListCalculationExecutions),
+        newest first.
+
+        Each calculation is one compact row: calculation_execution_id, state, coarse phase (pending,
+        running, stopping, succeeded, failed, canceled), description, submitted/completed times, duration
+        and the state change reason (long texts shortened). StateFilter FAILED finds what went wrong. One
+        page per call: pass next_token back as NextToken for more. The answer stays within an output
+        budget; `truncated`, `hint` and `continue_with` say how to continue without gaps. Use
+        get_athena_calculation on an id for its result locations, DPU use and code. Read-only.
+        """
+        request: dict[str, Any] = {"SessionId": SessionId, "MaxResults": MaxResults}
+        if StateFilter is not None:
+            request["StateFilter"] = StateFilter
+        if NextToken:
+            request["NextToken"] = NextToken
+
+        def list_page(client: AthenaClient) -> ListCalculationExecutionsResponseTypeDef:
+            return client.list_calculation_executions(**request)
+
+        response = await deps.gateway.call(
+            list_page, action="athena:ListCalculationExecutions", what=f"Session {SessionId!r}"
+        )
+        now = deps.clock()
+        rows = [calculation_row(item, now) for item in response.get("Calculations", [])]
+        last_token = response.get("NextToken") or None
+        pages = [Page(NextToken or None, 0)]
+
+        def result(shown: int) -> ListCalculationsResult:
+            cont = continuation(pages, shown, len(rows), last_token, MaxResults)
+            cut = shown < len(rows)
+            if cut:
+                hint = (
+                    f"Output budget reached: showing {shown} of {len(rows)} calculations on this page. Call again "
+                    f"with continue_with's arguments (MaxResults={cont.resume_max_results}, same NextToken): its "
+                    "next_token then continues right after the last calculation shown."
+                )
+            elif cont.more:
+                hint = (
+                    "More calculations exist: pass next_token as NextToken (same SessionId and StateFilter)."
+                )
+            elif not rows:
+                hint = (
+                    f"No calculations{f' in state {StateFilter}' if StateFilter else ''} in this session."
+                    + (" Try without StateFilter." if StateFilter else "")
+                )
+            else:
+                hint = (
+                    "That is all. get_athena_calculation shows one calculation's result locations and code."
+                )
+            return ListCalculationsResult(
+                session_id=SessionId,
+                state_filter=StateFilter,
+                calculations=rows[:shown],
+                returned=shown,
+                next_token=cont.next_token,
+                more_available=cont.more,
+                truncated=cut,
+                continue_with=ListCalculationsArgs(
+                    SessionId=SessionId,
+                    StateFilter=StateFilter,
+                    MaxResults=cont.resume_max_results,
+                    NextToken=cont.resume_token,
+                )
+                if cont.more
+                else None,
+                hint=hint,
+            )
+
+        answer, _ = fit(result, len(rows))
+        return answer
+
+    async def get_athena_calculation(
+        CalculationExecutionId: CalculationExecutionIdArg, IncludeCode: IncludeCodeArg = False
+    ) -> GetCalculationResult:
+        """Look up one Amazon Athena Spark calculation (GetCalculationExecution) and explain it.
+
+        Returns `summary`: state and coarse phase, state change reason, submitted/completed times and
+        duration, progress, DPU use with an ESTIMATED cost, the S3 locations of stdout, stderr and the
+        result (S3 URIs only, never presigned URLs) and `findings` with next steps (a failed calculation
+        points at its stderr). With IncludeCode=true also `code`: the code it ran
+        (GetCalculationExecutionCode), cut at 4,000 characters with `truncated` set. Plus `raw`, the
+        GetCalculationExecution response. Read-only. list_athena_calculations finds calculation ids.
+        """
+        what = f"Calculation {CalculationExecutionId!r}"
+        response = await deps.gateway.call(
+            lambda client: client.get_calculation_execution(CalculationExecutionId=CalculationExecutionId),
+            action="athena:GetCalculationExecution",
+            what=what,
+        )
+        code: CalculationCode | None = None
+        if IncludeCode:
+            code_response = await deps.gateway.call(
+                lambda client: client.get_calculation_execution_code(
+                    CalculationExecutionId=CalculationExecutionId
+                ),
+                action="athena:GetCalculationExecutionCode",
+                what=what,
+            )
+            block = code_response.get("CodeBlock") or ""
+            code = CalculationCode(
+                code=block[:MAX_CODE_CHARS], total_chars=len(block), truncated=len(block) > MAX_CODE_CHARS
+            )
+        summary = summarize_calculation(response, now=deps.clock(), price=deps.settings.dpu_hour_price)
+        return GetCalculationResult(summary=summary, code=code, raw=clean_response(response))
+
+    return [
+        make_tool(list_athena_calculations, read_only("List calculations in an Athena Spark session")),
+        make_tool(get_athena_calculation, read_only("Get an Athena Spark calculation")),
+    ]

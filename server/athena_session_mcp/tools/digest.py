@@ -1,0 +1,275 @@
+"""summarize_athena_workgroup_sessions: one digest of a workgroup's session fleet."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import anyio
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
+from pydantic import Field
+
+from athena_session_mcp.budget import clip, fit
+from athena_session_mcp.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
+from athena_session_mcp.models import Finding, SessionSummary
+from athena_session_mcp.summary import (
+    ALIVE_STATES,
+    as_map,
+    as_str,
+    format_duration,
+    phase_for_state,
+    sort_findings,
+)
+from athena_session_mcp.summary import summarize_session as summarize
+from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.listing import ALL_PAGES_MAX_PAGES, read_pages
+
+DEFAULT_MAX_SESSIONS = 100
+MAX_SESSIONS = 500
+# GetSession calls in flight at once: fast enough for hundreds of sessions, gentle on Athena's rate limits.
+CONCURRENCY = 8
+LIST_CAP = 20  # items per list in the digest before the output budget trims further
+MAX_DETAIL_ERRORS = 10
+# Progress notifications per digest, at most (a few hundred sessions should not mean hundreds of messages).
+PROGRESS_STEPS = 50
+
+MaxSessionsArg = Annotated[
+    int,
+    Field(
+        title="MaxSessions",
+        ge=1,
+        le=MAX_SESSIONS,
+        description=(
+            f"Examine at most this many sessions, newest first (1-{MAX_SESSIONS}, default "
+            f"{DEFAULT_MAX_SESSIONS}). Each one costs a GetSession call."
+        ),
+    ),
+]
+
+_UNHEALTHY = frozenset({"FAILED", "DEGRADED"})
+
+
+def _digest_session(item: Mapping[str, Any], summary: SessionSummary | None) -> DigestSession:
+    status = as_map(item.get("Status"))
+    state = summary.state if summary else as_str(status.get("State"))
+    reason = summary.state_change_reason if summary else as_str(status.get("StateChangeReason"))
+    return DigestSession(
+        session_id=as_str(item.get("SessionId")) or "",
+        state=state,
+        headline=summary.headline if summary else f"{state or 'UNKNOWN'} ({phase_for_state(state)})",
+        state_change_reason=clip(reason, 160),
+        idle_for_seconds=summary.timing.idle_for_seconds if summary else None,
+        idle_timeout_remaining_seconds=summary.timing.idle_timeout_remaining_seconds if summary else None,
+        dpu_hours=summary.usage.dpu_hours if summary else None,
+    )
+
+
+def build(deps: Deps) -> list[Tool]:
+    async def summarize_athena_workgroup_sessions(
+        WorkGroup: WorkGroupArg, ctx: Context, MaxSessions: MaxSessionsArg = DEFAULT_MAX_SESSIONS
+    ) -> WorkgroupDigest:
+        """Digest the Amazon Athena Spark sessions of one workgroup: what is running, what is about to
+        time out, what failed, and what it cost.
+
+        Lists the newest MaxSessions sessions (ListSessions) and reads each one's details (GetSession,
+        several at a time, with progress notifications). Returns counts by state and phase, how many are
+        alive and accepting calculations, IDLE sessions near their idle timeout (soonest first), FAILED
+        and DEGRADED sessions with reasons, the longest-idle session, total DPU-hours with an ESTIMATED
+        cost, and findings with next steps. Lists are capped to stay within an output budget;
+        `truncated` and `hint` say when sessions were left out. Read-only. Use get_athena_session on a
+        session_id for the full picture of one session.
+        """
+        items, _, last_token = await read_pages(
+            deps,
+            {"WorkGroup": WorkGroup},
+            page_size=100,
+            max_items=MaxSessions,
+            max_pages=ALL_PAGES_MAX_PAGES,
+        )
+        total = len(items)
+        summaries: dict[int, SessionSummary] = {}
+        errors: list[str] = []
+        limiter = anyio.CapacityLimiter(CONCURRENCY)
+        done = 0
+        step = max(1, total // PROGRESS_STEPS)
+        now = deps.clock()
+        await ctx.report_progress(0, total, f"Listed {total} sessions in {WorkGroup}; reading details")
+
+        async def examine(index: int, session_id: str) -> None:
+            nonlocal done
+            async with limiter:
+                try:
+                    response = await deps.gateway.call(
+                        lambda client: client.get_session(SessionId=session_id),
+                        action="athena:GetSession",
+                        what=f"Session {session_id!r}",
+                    )
+                except ToolError as exc:
+                    # One unreadable session should not sink the digest; it is reported instead.
+                    errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
+                else:
+                    summaries[index] = summarize(
+                        response, now=now, price_per_dpu_hour=deps.settings.dpu_hour_price
+                    )
+            done += 1
+            if done % step == 0 or done == total:
+                await ctx.report_progress(done, total, f"Read {done} of {total} sessions")
+
+        async with anyio.create_task_group() as group:
+            for index, item in enumerate(items):
+                session_id = as_str(item.get("SessionId"))
+                if session_id:
+                    group.start_soon(examine, index, session_id)
+                else:
+                    errors.append(f"(item {index}): ListSessions returned a session without an id")
+                    done += 1
+
+        errors.sort()  # tasks finish in any order; keep answers reproducible
+        states = [
+            (summaries[i].state if i in summaries else as_str(as_map(item.get("Status")).get("State")))
+            for i, item in enumerate(items)
+        ]
+        by_state = Counter(state or "UNKNOWN" for state in states)
+        by_phase = Counter(phase_for_state(state) for state in states)
+        examined = [(items[i], s) for i, s in sorted(summaries.items())]
+        near = sorted(
+            (
+                _digest_session(item, s)
+                for item, s in examined
+                if any(f.code == "IDLE_TIMEOUT_SOON" for f in s.findings)
+            ),
+            key=lambda d: d.idle_timeout_remaining_seconds or 0,
+        )
+        unhealthy = [
+            _digest_session(item, summaries.get(i)) for i, item in enumerate(items) if states[i] in _UNHEALTHY
+        ]
+        idle = [
+            (item, s) for item, s in examined if s.state == "IDLE" and s.timing.idle_for_seconds is not None
+        ]
+        oldest = max(idle, key=lambda pair: pair[1].timing.idle_for_seconds or 0, default=None)
+        dpu_hours = round(sum(s.usage.dpu_hours or 0 for _, s in examined), 4)
+        price = deps.settings.dpu_hour_price
+        usage = DigestUsage(
+            total_dpu_hours=dpu_hours,
+            estimated_cost_usd=round(dpu_hours * price, 4),
+            price_per_dpu_hour_usd=price,
+            sessions_without_statistics=sum(1 for _, s in examined if s.usage.dpu_hours is None),
+        )
+        alive = sum(1 for state in states if state in ALIVE_STATES)
+        idle_count = by_state.get("IDLE", 0)
+        more = last_token is not None
+
+        findings: list[Finding] = []
+        if unhealthy:
+            findings.append(
+                Finding(
+                    severity="critical",
+                    code="UNHEALTHY_SESSIONS",
+                    message=f"{len(unhealthy)} session(s) are FAILED or DEGRADED (see `unhealthy` for reasons).",
+                    suggestion=(
+                        "Terminate DEGRADED sessions and start new ones; for FAILED ones read the reason and "
+                        "their failed calculations (list_athena_calculations with StateFilter FAILED)."
+                    ),
+                )
+            )
+        if near:
+            findings.append(
+                Finding(
+                    severity="warning",
+                    code="IDLE_TIMEOUT_SOON",
+                    message=f"{len(near)} idle session(s) will be ended by their idle timeout soon.",
+                    suggestion="Submit work to the ones still needed now; let the others end to stop paying.",
+                )
+            )
+        if idle_count and oldest is not None:
+            findings.append(
+                Finding(
+                    severity="info",
+                    code="IDLE_SESSIONS",
+                    message=(
+                        f"{idle_count} session(s) are IDLE and still hold capacity; the longest has been idle "
+                        f"{format_duration(oldest[1].timing.idle_for_seconds or 0)}."
+                    ),
+                    suggestion="Terminate idle sessions nobody is using to save cost.",
+                )
+            )
+        if errors:
+            findings.append(
+                Finding(
+                    severity="warning",
+                    code="DETAILS_UNAVAILABLE",
+                    message=f"Details of {len(errors)} session(s) could not be read; they are not in the usage totals.",
+                    suggestion="See detail_errors; usually an IAM permission (athena:GetSession) or throttling.",
+                )
+            )
+        if more:
+            findings.append(
+                Finding(
+                    severity="info",
+                    code="MORE_SESSIONS",
+                    message=f"Only the newest {total} sessions were examined; the workgroup has more.",
+                    suggestion=f"Raise MaxSessions (up to {MAX_SESSIONS}) for a fuller digest.",
+                )
+            )
+        if not items:
+            findings.append(
+                Finding(
+                    severity="info",
+                    code="NO_SESSIONS",
+                    message=f"Workgroup {WorkGroup!r} has no sessions.",
+                    suggestion="Start one with StartSession, or check the workgroup name with list_spark_workgroups.",
+                )
+            )
+        sort_findings(findings)
+        state_text = ", ".join(f"{n} {state}" for state, n in by_state.most_common())
+        headline = (
+            f"{WorkGroup}: {total}{'+' if more else ''} sessions"
+            + (f" ({state_text})" if state_text else "")
+            + f" · {alive} alive · {dpu_hours:g} DPU-h ≈ ${usage.estimated_cost_usd:.2f} (est.)"
+        )
+
+        def result(cap: int) -> WorkgroupDigest:
+            shortened = len(near) > cap or len(unhealthy) > cap or len(errors) > min(cap, MAX_DETAIL_ERRORS)
+            truncated = more or shortened
+            notes: list[str] = []
+            if more:
+                notes.append(
+                    f"Only the newest {total} sessions were examined: raise MaxSessions (max {MAX_SESSIONS})."
+                )
+            if shortened:
+                notes.append(
+                    f"Lists were shortened to {cap} items each (item cap and output budget): use "
+                    "list_athena_sessions with StateFilter IDLE, FAILED or DEGRADED to see all of them."
+                )
+            return WorkgroupDigest(
+                workgroup=WorkGroup,
+                headline=headline,
+                sessions_listed=total,
+                sessions_examined=len(summaries),
+                more_sessions_exist=more,
+                counts_by_state=dict(by_state),
+                counts_by_phase=dict(by_phase),
+                alive=alive,
+                accepting_calculations=idle_count,
+                near_idle_timeout=near[:cap],
+                unhealthy=unhealthy[:cap],
+                oldest_idle=_digest_session(*oldest) if oldest else None,
+                usage=usage,
+                detail_errors=errors[: min(cap, MAX_DETAIL_ERRORS)],
+                findings=findings,
+                truncated=truncated,
+                hint=" ".join(notes)
+                or "Complete. Use get_athena_session on a session_id for details of one session.",
+            )
+
+        answer, _ = fit(result, LIST_CAP)
+        return answer
+
+    return [
+        make_tool(
+            summarize_athena_workgroup_sessions, read_only("Summarize Athena Spark sessions of a workgroup")
+        )
+    ]

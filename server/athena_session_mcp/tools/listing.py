@@ -1,0 +1,209 @@
+"""list_athena_sessions: the sessions of one Spark workgroup (ListSessions), condensed and paged."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
+from pydantic import Field
+
+from athena_session_mcp.budget import Page, clip, continuation, fit
+from athena_session_mcp.fleet_models import (
+    ListSessionsArgs,
+    ListSessionsResult,
+    MaxResultsArg,
+    NextTokenArg,
+    SessionRow,
+    SessionStateFilterArg,
+    WorkGroupArg,
+)
+from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none, phase_for_state
+from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import athena_error, is_not_found, with_hint
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+    from types_boto3_athena.type_defs import ListSessionsResponseTypeDef
+
+DEFAULT_PAGE_SIZE = 50
+# AllPages stops after this many sessions or this many ListSessions calls, whichever comes first.
+ALL_PAGES_MAX_ITEMS = 500
+ALL_PAGES_MAX_PAGES = 20
+
+AllPagesArg = Annotated[
+    bool,
+    Field(
+        title="AllPages",
+        description=(
+            f"Follow NextToken for you, up to {ALL_PAGES_MAX_ITEMS} sessions in all (bounded by the output "
+            "budget too); truncated=true says when it stopped early. Default false: one page."
+        ),
+    ),
+]
+
+
+def engine_version(item: Mapping[str, Any]) -> str | None:
+    engine = as_map(item.get("EngineVersion"))
+    return as_str(engine.get("EffectiveEngineVersion")) or as_str(engine.get("SelectedEngineVersion"))
+
+
+def session_row(item: Mapping[str, Any]) -> SessionRow:
+    status = as_map(item.get("Status"))
+    state = as_str(status.get("State"))
+    return SessionRow(
+        session_id=as_str(item.get("SessionId")) or "",
+        state=state,
+        phase=phase_for_state(state),
+        description=clip(as_str(item.get("Description")), 120),
+        engine_version=engine_version(item),
+        started_at=iso_or_none(as_datetime(status.get("StartDateTime"))),
+        idle_since=iso_or_none(as_datetime(status.get("IdleSinceDateTime"))),
+        ended_at=iso_or_none(as_datetime(status.get("EndDateTime"))),
+        state_change_reason=clip(as_str(status.get("StateChangeReason")), 160),
+    )
+
+
+def workgroup_error(exc: ToolError, workgroup: str) -> ToolError:
+    """Point unknown or non-Spark workgroups at list_spark_workgroups instead of the generic advice."""
+    code, message = athena_error(exc)
+    if is_not_found(exc):
+        return ToolError(
+            f"Workgroup {workgroup!r} was not found. Names are case-sensitive and per region; "
+            f"list_spark_workgroups lists the Spark workgroups this server can see. (Athena said: {code}: "
+            f"{clip(message, 300)})"
+        )
+    if code == "InvalidRequestException" and "spark" in message.lower():
+        return with_hint(
+            exc, "Sessions live only in Apache Spark workgroups; list_spark_workgroups lists them."
+        )
+    return exc
+
+
+async def read_pages(
+    deps: Deps,
+    request: dict[str, Any],
+    *,
+    page_size: int,
+    max_items: int,
+    max_pages: int,
+) -> tuple[list[Mapping[str, Any]], list[Page], str | None]:
+    """ListSessions pages from request['NextToken'] until `max_items`, `max_pages` or the end."""
+    items: list[Mapping[str, Any]] = []
+    pages: list[Page] = []
+    token: str | None = request.get("NextToken")
+    workgroup = str(request["WorkGroup"])
+    while True:
+        # Ask for no more than the cap still allows, so a stop always falls on a page boundary.
+        kwargs = {**request, "MaxResults": min(page_size, max_items - len(items))}
+        kwargs.pop("NextToken", None)
+        if token:
+            kwargs["NextToken"] = token
+
+        def list_page(client: AthenaClient, kwargs: dict[str, Any] = kwargs) -> ListSessionsResponseTypeDef:
+            return client.list_sessions(**kwargs)
+
+        try:
+            response = await deps.gateway.call(
+                list_page, action="athena:ListSessions", what=f"Workgroup {workgroup!r}"
+            )
+        except ToolError as exc:
+            raise workgroup_error(exc, workgroup) from exc.__cause__
+        pages.append(Page(token, len(items)))
+        items.extend(response.get("Sessions", []))
+        token = response.get("NextToken") or None
+        if token is None or len(items) >= max_items or len(pages) >= max_pages:
+            return items, pages, token
+
+
+def build(deps: Deps) -> list[Tool]:
+    async def list_athena_sessions(
+        WorkGroup: WorkGroupArg,
+        StateFilter: SessionStateFilterArg = None,
+        MaxResults: MaxResultsArg = DEFAULT_PAGE_SIZE,
+        NextToken: NextTokenArg = None,
+        AllPages: AllPagesArg = False,
+    ) -> ListSessionsResult:
+        """List the Amazon Athena Spark sessions of one workgroup (ListSessions), newest first.
+
+        Each session is one compact row: session_id, state, coarse phase, description, engine version,
+        started/idle-since/ended times and the state change reason (long texts shortened). Filter with
+        StateFilter (e.g. IDLE or FAILED). One page per call by default: pass next_token back as NextToken
+        for more, or set AllPages to follow pages for you (bounded). The answer stays within an output
+        budget; `truncated` and `hint` say when it stopped early and `continue_with` gives the exact
+        arguments to continue without gaps. Use get_athena_session on a session_id for its health.
+        Read-only. list_spark_workgroups finds workgroup names.
+        """
+        request: dict[str, Any] = {"WorkGroup": WorkGroup}
+        if StateFilter is not None:
+            request["StateFilter"] = StateFilter
+        if NextToken:
+            request["NextToken"] = NextToken
+        max_items = ALL_PAGES_MAX_ITEMS if AllPages else MaxResults
+        items, pages, last_token = await read_pages(
+            deps,
+            request,
+            page_size=MaxResults,
+            max_items=max_items,
+            max_pages=ALL_PAGES_MAX_PAGES if AllPages else 1,
+        )
+        rows = [session_row(item) for item in items]
+        capped = AllPages and last_token is not None
+
+        def result(shown: int) -> ListSessionsResult:
+            cont = continuation(pages, shown, len(rows), last_token, MaxResults)
+            cut = shown < len(rows)
+            continue_with = (
+                ListSessionsArgs(
+                    WorkGroup=WorkGroup,
+                    StateFilter=StateFilter,
+                    MaxResults=cont.resume_max_results,
+                    NextToken=cont.resume_token,
+                )
+                if cont.more
+                else None
+            )
+            narrow = "" if StateFilter else " Or narrow it with StateFilter (e.g. IDLE, BUSY, FAILED)."
+            if cut and cont.repeats:
+                hint = (
+                    f"Output budget reached: showing {shown} of {len(rows)} sessions read. Call "
+                    f"list_athena_sessions with continue_with's arguments: its first {cont.repeats} sessions "
+                    f"repeat the last ones shown here, and its next_token continues without a gap.{narrow}"
+                )
+            elif cut:
+                hint = (
+                    f"Output budget reached: showing {shown} of {len(rows)} sessions read. Pass next_token as "
+                    f"NextToken (continue_with has the exact arguments) for the rest.{narrow}"
+                )
+            elif capped:
+                hint = (
+                    f"AllPages stopped after {len(rows)} sessions in {len(pages)} pages (its cap). Pass "
+                    f"next_token as NextToken to continue.{narrow}"
+                )
+            elif cont.more:
+                hint = f"More sessions exist: pass next_token as NextToken (same WorkGroup and StateFilter).{narrow}"
+            elif not rows:
+                hint = (
+                    f"No sessions{f' in state {StateFilter}' if StateFilter else ''} in workgroup {WorkGroup!r}."
+                    + (" Try without StateFilter." if StateFilter else "")
+                )
+            else:
+                hint = "That is all the sessions. Use get_athena_session on a session_id for its health."
+            return ListSessionsResult(
+                workgroup=WorkGroup,
+                state_filter=StateFilter,
+                sessions=rows[:shown],
+                returned=shown,
+                pages_read=len(pages),
+                next_token=cont.next_token,
+                more_available=cont.more,
+                truncated=cut or capped,
+                continue_with=continue_with,
+                hint=hint,
+            )
+
+        answer, _ = fit(result, len(rows))
+        return answer
+
+    return [make_tool(list_athena_sessions, read_only("List Athena Spark sessions in a workgroup"))]

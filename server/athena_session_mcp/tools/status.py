@@ -1,0 +1,61 @@
+"""get_athena_session_status: the cheap poll of one session's state (GetSessionStatus)."""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver.tools import Tool
+
+from athena_session_mcp.fleet_models import GetSessionStatusResult, SessionStatusSummary
+from athena_session_mcp.models import SessionIdArg
+from athena_session_mcp.raw import clean_response
+from athena_session_mcp.summary import (
+    as_map,
+    as_str,
+    headline,
+    is_alive,
+    is_healthy,
+    phase_for_state,
+    session_timing,
+    sort_findings,
+    state_findings,
+)
+from athena_session_mcp.tools import Deps, make_tool, read_only
+
+
+def build(deps: Deps) -> list[Tool]:
+    async def get_athena_session_status(SessionId: SessionIdArg) -> GetSessionStatusResult:
+        """Poll one Amazon Athena Spark session's state (GetSessionStatus): cheaper and smaller than
+        get_athena_session, for waiting on a session to become IDLE or to end.
+
+        Returns `summary` in the same vocabulary as get_athena_session: state, coarse phase (starting,
+        ready, running, stopping, ended, unhealthy, unknown), alive, healthy, accepting_calculations, the
+        state change reason, timing (start, idle since, end, age, idle time) and findings with next steps;
+        plus `raw`, the GetSessionStatus response. It has no configuration, DPU usage or idle-timeout
+        countdown: use get_athena_session for those. Read-only.
+        """
+        response = await deps.gateway.call(
+            lambda client: client.get_session_status(SessionId=SessionId),
+            action="athena:GetSessionStatus",
+            what=f"Session {SessionId!r}",
+        )
+        status = as_map(response.get("Status"))
+        state = as_str(status.get("State"))
+        phase = phase_for_state(state)
+        # GetSessionStatus carries no SessionConfiguration, so there is no idle timeout to count down.
+        timing = session_timing(status, {}, deps.clock())
+        findings = state_findings(state, as_str(status.get("StateChangeReason")), timing)
+        sort_findings(findings)
+        summary = SessionStatusSummary(
+            session_id=as_str(response.get("SessionId")) or SessionId,
+            state=state,
+            phase=phase,
+            alive=is_alive(state),
+            healthy=is_healthy(state),
+            accepting_calculations=state == "IDLE",
+            state_change_reason=as_str(status.get("StateChangeReason")),
+            headline=headline(state, phase, timing),
+            timing=timing,
+            findings=findings,
+        )
+        return GetSessionStatusResult(summary=summary, raw=clean_response(response))
+
+    return [make_tool(get_athena_session_status, read_only("Poll Athena Spark session status"))]

@@ -1,0 +1,121 @@
+"""list_spark_workgroups: the workgroups where Spark sessions live (ListWorkGroups, Spark engines only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
+
+from mcp.server.mcpserver.tools import Tool
+from pydantic import Field
+
+from athena_session_mcp.budget import Page, clip, continuation, fit
+from athena_session_mcp.fleet_models import ListSparkWorkgroupsResult, WorkgroupRow
+from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none
+from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.listing import engine_version
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+    from types_boto3_athena.type_defs import ListWorkGroupsOutputTypeDef
+
+PAGE_SIZE = 50  # ListWorkGroups' maximum
+MAX_PAGES = 20  # at most 1,000 workgroups scanned per call
+
+# ListWorkGroups' NextToken is 1-1024 characters (ListSessions' is up to 2048).
+WorkgroupsNextTokenArg = Annotated[
+    str | None,
+    Field(
+        title="NextToken",
+        min_length=1,
+        max_length=1024,
+        description="The next_token of a previous truncated answer, to continue the scan; omit to start.",
+    ),
+]
+
+
+def is_spark(engine: str | None) -> bool:
+    """Apache Spark engines are named like 'PySpark engine version 3'; SQL ones 'Athena engine version 3'."""
+    return engine is not None and "spark" in engine.lower()
+
+
+def workgroup_row(item: Mapping[str, Any]) -> WorkgroupRow:
+    return WorkgroupRow(
+        name=as_str(item.get("Name")) or "",
+        state=as_str(item.get("State")),
+        description=clip(as_str(item.get("Description")), 160),
+        engine_version=engine_version(item),
+        created_at=iso_or_none(as_datetime(item.get("CreationTime"))),
+    )
+
+
+def build(deps: Deps) -> list[Tool]:
+    async def list_spark_workgroups(NextToken: WorkgroupsNextTokenArg = None) -> ListSparkWorkgroupsResult:
+        """List the Amazon Athena workgroups whose engine is Apache Spark (ListWorkGroups, filtered), so
+        you know where Spark sessions live.
+
+        Each workgroup: name (pass it as WorkGroup to list_athena_sessions or
+        summarize_athena_workgroup_sessions), state (ENABLED/DISABLED), description, engine version and
+        creation time. SQL-engine workgroups are skipped and counted. Follows ListWorkGroups pages for
+        you, up to 1,000 workgroups per call; if `truncated`, pass next_token as NextToken to continue.
+        Read-only.
+        """
+        token = NextToken
+        pages: list[Page] = []
+        spark: list[WorkgroupRow] = []
+        scanned = 0
+        while True:
+
+            def list_page(client: AthenaClient, token: str | None = token) -> ListWorkGroupsOutputTypeDef:
+                if token:
+                    return client.list_work_groups(MaxResults=PAGE_SIZE, NextToken=token)
+                return client.list_work_groups(MaxResults=PAGE_SIZE)
+
+            response = await deps.gateway.call(list_page, action="athena:ListWorkGroups", what="Workgroups")
+            pages.append(Page(token, len(spark)))
+            for item in response.get("WorkGroups", []):
+                scanned += 1
+                row = workgroup_row(as_map(item))
+                if is_spark(row.engine_version):
+                    spark.append(row)
+            token = response.get("NextToken") or None
+            if token is None or len(pages) >= MAX_PAGES:
+                break
+        page_capped = token is not None
+
+        def result(shown: int) -> ListSparkWorkgroupsResult:
+            cont = continuation(pages, shown, len(spark), token, PAGE_SIZE)
+            cut = shown < len(spark)
+            if cut:
+                hint = (
+                    f"Output budget reached: showing {shown} of {len(spark)} Spark workgroups found. Pass "
+                    "next_token as NextToken to continue"
+                    + (f" (the first {cont.repeats} will repeat)." if cont.repeats else ".")
+                )
+            elif page_capped:
+                hint = (
+                    f"Stopped after scanning {scanned} workgroups ({MAX_PAGES} pages). Pass next_token as "
+                    "NextToken to continue the scan."
+                )
+            elif spark:
+                hint = "Pass a workgroup name as WorkGroup to list_athena_sessions or summarize_athena_workgroup_sessions."
+            else:
+                hint = (
+                    "No Apache Spark workgroups in this region. Check --region/AWS_REGION, or create one with "
+                    "an Apache Spark engine version (e.g. 'PySpark engine version 3')."
+                )
+            return ListSparkWorkgroupsResult(
+                workgroups=spark[:shown],
+                returned=shown,
+                workgroups_scanned=scanned,
+                other_engine_count=scanned - len(spark),
+                pages_read=len(pages),
+                # Mid-page cuts resume at that page: the scan re-reads it, which repeats a few rows.
+                next_token=cont.resume_token if cont.more else None,
+                truncated=cut or page_capped,
+                hint=hint,
+            )
+
+        answer, _ = fit(result, len(spark))
+        return answer
+
+    return [make_tool(list_spark_workgroups, read_only("List Athena Spark workgroups"))]
