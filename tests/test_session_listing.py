@@ -1,0 +1,273 @@
+"""list_athena_sessions: compact rows, API-mirrored arguments, paging, AllPages, the output budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+
+from athena_session_mcp import budget
+from athena_session_mcp.tools import listing
+from tests.conftest import server_for
+from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, session_item
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+
+WG = "spark-wg"
+
+
+@pytest.fixture
+def emulated() -> Iterator[AthenaClient]:
+    with emulated_athena() as client:
+        yield client
+
+
+async def test_input_schema_mirrors_the_list_sessions_request_shape(stubbed_server: MCPServer) -> None:
+    shape = (
+        botocore.session.get_session().get_service_model("athena").operation_model("ListSessions").input_shape
+    )
+    assert shape is not None
+    async with Client(stubbed_server) as client:
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "list_athena_sessions")
+    props = tool.input_schema["properties"]
+    assert set(shape.members) <= set(props)
+    assert set(props) - set(shape.members) == {"AllPages"}
+    assert tool.input_schema["required"] == shape.required_members == ["WorkGroup"]
+    assert props["StateFilter"]["anyOf"][0]["enum"] == shape.members["StateFilter"].enum
+    assert (props["MaxResults"]["minimum"], props["MaxResults"]["maximum"]) == (1, 100)
+    assert props["NextToken"]["anyOf"][0]["maxLength"] == shape.members["NextToken"].metadata["max"]
+    assert shape.members["WorkGroup"].metadata["pattern"] in props["WorkGroup"]["pattern"]
+    assert all(prop.get("description") for prop in props.values())
+    assert tool.annotations is not None and tool.annotations.read_only_hint is True
+    assert tool.annotations.idempotent_hint is True and tool.annotations.open_world_hint is True
+
+
+async def test_one_page_of_compact_rows_with_the_next_token_and_exact_continue_arguments(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "list_sessions",
+        {
+            "Sessions": [
+                session_item("s-1", "IDLE"),
+                session_item("s-2", "FAILED", reason="Executor lost " + "x" * 500, description="d" * 400),
+            ],
+            "NextToken": "tok-2",
+        },
+        {"WorkGroup": WG, "StateFilter": "IDLE", "MaxResults": 2, "NextToken": "tok-1"},
+    )
+    content = await call_ok(
+        stubbed_server,
+        "list_athena_sessions",
+        {"WorkGroup": WG, "StateFilter": "IDLE", "MaxResults": 2, "NextToken": "tok-1"},
+    )
+    assert [row["session_id"] for row in content["sessions"]] == ["s-1", "s-2"]
+    first, second = content["sessions"]
+    assert (first["state"], first["phase"], first["idle_since"]) == ("IDLE", "ready", "2026-11-25T11:59:00Z")
+    assert (second["phase"], second["ended_at"]) == ("unhealthy", "2026-11-25T11:59:00Z")
+    assert len(second["state_change_reason"]) == 160 and second["state_change_reason"].endswith("…")
+    assert len(second["description"]) == 120
+    assert second["engine_version"] == "PySpark engine version 3"
+    assert content["next_token"] == "tok-2" and content["more_available"] is True
+    assert content["truncated"] is False
+    assert content["continue_with"] == {
+        "WorkGroup": WG,
+        "StateFilter": "IDLE",
+        "MaxResults": 2,
+        "NextToken": "tok-2",
+    }
+    assert "NextToken" in content["hint"]
+    stubber.assert_no_pending_responses()
+
+
+async def test_last_page_says_there_is_nothing_more(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_response(
+        "list_sessions", {"Sessions": [session_item("s-1")]}, {"WorkGroup": WG, "MaxResults": 50}
+    )
+    content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
+    assert content["next_token"] is None and content["continue_with"] is None
+    assert content["more_available"] is False and content["truncated"] is False
+    assert content["returned"] == 1 and content["pages_read"] == 1
+
+
+async def test_empty_filtered_listing_suggests_dropping_the_filter(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("list_sessions", {"Sessions": []})
+    content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "BUSY"})
+    assert content["sessions"] == []
+    assert "without StateFilter" in content["hint"]
+
+
+async def test_all_pages_follows_tokens_to_the_end(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_response(
+        "list_sessions",
+        {"Sessions": [session_item("a"), session_item("b")], "NextToken": "t2"},
+        {"WorkGroup": WG, "MaxResults": 2},
+    )
+    stubber.add_response(
+        "list_sessions",
+        {"Sessions": [session_item("c"), session_item("d")], "NextToken": "t3"},
+        {"WorkGroup": WG, "MaxResults": 2, "NextToken": "t2"},
+    )
+    stubber.add_response(
+        "list_sessions",
+        {"Sessions": [session_item("e")]},
+        {"WorkGroup": WG, "MaxResults": 2, "NextToken": "t3"},
+    )
+    content = await call_ok(
+        stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "MaxResults": 2, "AllPages": True}
+    )
+    assert [row["session_id"] for row in content["sessions"]] == ["a", "b", "c", "d", "e"]
+    assert content["pages_read"] == 3
+    assert content["truncated"] is False and content["next_token"] is None
+    stubber.assert_no_pending_responses()
+
+
+async def test_all_pages_stops_at_its_item_cap_on_a_page_boundary(
+    stubbed_server: MCPServer, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listing, "ALL_PAGES_MAX_ITEMS", 5)
+    stubber.add_response(
+        "list_sessions",
+        {"Sessions": [session_item(f"a{i}") for i in range(3)], "NextToken": "t2"},
+        {"WorkGroup": WG, "MaxResults": 3},
+    )
+    # Only two more fit under the cap, so only two are asked for: the stop lands on a page boundary.
+    stubber.add_response(
+        "list_sessions",
+        {"Sessions": [session_item("b0"), session_item("b1")], "NextToken": "t3"},
+        {"WorkGroup": WG, "MaxResults": 2, "NextToken": "t2"},
+    )
+    content = await call_ok(
+        stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "MaxResults": 3, "AllPages": True}
+    )
+    assert content["returned"] == 5
+    assert content["truncated"] is True and content["more_available"] is True
+    assert content["next_token"] == "t3"
+    assert content["continue_with"]["NextToken"] == "t3" and content["continue_with"]["MaxResults"] == 3
+    assert "cap" in content["hint"]
+    stubber.assert_no_pending_responses()
+
+
+async def test_a_page_over_the_output_budget_is_cut_and_says_how_to_continue_without_gaps(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    long_id = "s" * 250
+    items = [
+        session_item(f"{long_id}{i:03d}", "FAILED", description="d" * 1000, reason="r" * 1000)
+        for i in range(100)
+    ]
+    stubber.add_response("list_sessions", {"Sessions": items, "NextToken": "after-100"})
+    content = await call_ok(
+        stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "MaxResults": 100, "NextToken": "page-1"}
+    )
+    shown = content["returned"]
+    assert 0 < shown < 100
+    assert content["truncated"] is True and content["more_available"] is True
+    # The API's token would skip the rows left out, so it is withheld; continue_with repeats the page short.
+    assert content["next_token"] is None
+    assert content["continue_with"] == {
+        "WorkGroup": WG,
+        "StateFilter": None,
+        "MaxResults": shown,
+        "NextToken": "page-1",
+    }
+    assert "Output budget" in content["hint"] and f"first {shown}" in content["hint"]
+
+
+async def test_following_continue_with_through_budget_cuts_lists_every_session_once_in_order(
+    emulated: AthenaClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(30):
+        emulated.start_session(
+            WorkGroup="demo-spark",
+            Description=f"bulk {i:02d} " + "x" * 900,
+            EngineConfiguration={"MaxConcurrentDpus": 2},
+        )
+    truth = [
+        s["SessionId"] for s in emulated.list_sessions(WorkGroup="demo-spark", MaxResults=100)["Sessions"]
+    ]
+    assert len(truth) == 38
+    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 6_000)
+    server = server_for(emulated)
+    seen: list[str] = []
+    arguments: dict[str, Any] = {"WorkGroup": "demo-spark", "MaxResults": 7, "AllPages": True}
+    repeated = 0
+    for _ in range(40):
+        content = await call_ok(server, "list_athena_sessions", arguments)
+        ids = [row["session_id"] for row in content["sessions"]]
+        # A continuation after a mid-page cut starts with the sessions shown last time.
+        overlap = max(k for k in range(min(len(ids), len(seen)) + 1) if ids[:k] == seen[len(seen) - k :])
+        repeated += overlap
+        seen.extend(ids[overlap:])
+        if content["continue_with"] is None:
+            break
+        arguments = {**content["continue_with"], "AllPages": True}
+        arguments = {k: v for k, v in arguments.items() if v is not None}
+    assert seen == truth
+    assert repeated > 0, "the budget should have cut at least one page mid-way"
+
+
+async def test_unknown_workgroup_points_at_list_spark_workgroups(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "list_sessions",
+        service_error_code="InvalidRequestException",
+        service_message="WorkGroup nope is not found.",
+    )
+    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": "nope"})
+    assert "Workgroup 'nope' was not found" in text and "list_spark_workgroups" in text
+
+
+async def test_access_denied_names_list_sessions(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_client_error(
+        "list_sessions", service_error_code="AccessDeniedException", service_message="no"
+    )
+    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
+    assert "athena:ListSessions" in text and "IAM" in text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"WorkGroup": WG, "StateFilter": "RUNNING"}, "StateFilter"),
+        ({"WorkGroup": WG, "StateFilter": "idle"}, "StateFilter"),
+        ({"WorkGroup": WG, "MaxResults": 0}, "MaxResults"),
+        ({"WorkGroup": WG, "MaxResults": 101}, "MaxResults"),
+        ({"WorkGroup": "bad name!"}, "WorkGroup"),
+        ({"WorkGroup": ""}, "WorkGroup"),
+        ({"WorkGroup": "w" * 129}, "WorkGroup"),
+        ({"WorkGroup": WG, "NextToken": "t" * 2049}, "NextToken"),
+        ({}, "WorkGroup is required"),
+        ({"WorkGroup": WG, "Workgroup": WG}, "unknown argument(s) 'Workgroup'"),
+    ],
+)
+async def test_invalid_arguments_are_rejected_before_any_aws_call(
+    athena_client: AthenaClient, stubbed_server: MCPServer, arguments: dict[str, Any], expected: str
+) -> None:
+    calls = count_aws_calls(athena_client)
+    text = await call_error(stubbed_server, "list_athena_sessions", arguments)
+    assert expected in text
+    assert "list_athena_sessions takes: WorkGroup (required)" in text
+    assert calls == []
+
+
+async def test_lists_the_emulated_failed_session_with_its_reason(emulated: AthenaClient) -> None:
+    content = await call_ok(
+        server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-spark", "StateFilter": "FAILED"}
+    )
+    assert [row["session_id"] for row in content["sessions"]] == ["demo-failed"]
+    assert "OutOfMemoryError" in content["sessions"][0]["state_change_reason"]
+
+
+async def test_emulated_sql_workgroup_is_explained(emulated: AthenaClient) -> None:
+    text = await call_error(server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-sql"})
+    assert "Apache Spark" in text and "list_spark_workgroups" in text

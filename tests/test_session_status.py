@@ -1,0 +1,124 @@
+"""get_athena_session_status: the cheap poll, in the same vocabulary as get_athena_session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from botocore.stub import Stubber
+from mcp.server.mcpserver import MCPServer
+
+from athena_session_mcp.summary import summarize_session
+from tests.conftest import NOW, server_for
+from tests.factories import session_response
+from tests.fleet import call_error, call_ok, emulated_athena
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+
+SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+
+
+def status_response(state: str, **status: Any) -> dict[str, Any]:
+    return {
+        "SessionId": SESSION_ID,
+        "Status": {"StartDateTime": NOW - timedelta(hours=1), "State": state, **status},
+    }
+
+
+@pytest.fixture
+def emulated() -> Iterator[AthenaClient]:
+    with emulated_athena() as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    "state", ["CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"]
+)
+async def test_state_phase_and_health_flags_match_the_full_summary(
+    stubbed_server: MCPServer, stubber: Stubber, state: str
+) -> None:
+    full = summarize_session(session_response(state), now=NOW)
+    stubber.add_response("get_session_status", status_response(state), {"SessionId": SESSION_ID})
+    content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
+    summary = content["summary"]
+    assert (summary["state"], summary["phase"], summary["alive"], summary["healthy"]) == (
+        full.state,
+        full.phase,
+        full.alive,
+        full.healthy,
+    )
+    assert summary["accepting_calculations"] is full.accepting_calculations
+    assert summary["findings"][0]["code"] == next(
+        f.code for f in full.findings if f.code.startswith("SESSION_")
+    )
+
+
+async def test_idle_session_reports_idle_time_but_no_timeout_countdown(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "get_session_status",
+        status_response("IDLE", IdleSinceDateTime=NOW - timedelta(minutes=7)),
+        {"SessionId": SESSION_ID},
+    )
+    content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
+    timing = content["summary"]["timing"]
+    assert timing["idle_for_seconds"] == 420
+    assert timing["age_seconds"] == 3600
+    assert timing["idle_timeout_remaining_seconds"] is None
+    assert content["summary"]["headline"].startswith("IDLE (ready)")
+    assert content["raw"]["Status"]["IdleSinceDateTime"] == "2026-11-25T11:53:00Z"
+
+
+async def test_failed_session_is_critical_with_its_reason(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "get_session_status",
+        status_response("FAILED", StateChangeReason="Executor lost", EndDateTime=NOW),
+        {"SessionId": SESSION_ID},
+    )
+    content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
+    finding = content["summary"]["findings"][0]
+    assert (finding["severity"], finding["code"]) == ("critical", "SESSION_FAILED")
+    assert "Executor lost" in finding["message"]
+    assert content["summary"]["state_change_reason"] == "Executor lost"
+
+
+async def test_unknown_session_is_a_not_found_error_naming_the_fix(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "get_session_status",
+        service_error_code="InvalidRequestException",
+        service_message="Session x not found",
+    )
+    text = await call_error(stubbed_server, "get_athena_session_status", {"SessionId": "x"})
+    assert "was not found" in text and "list_athena_sessions" in text
+
+
+async def test_access_denied_names_the_iam_action(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_client_error(
+        "get_session_status", service_error_code="AccessDeniedException", service_message="no"
+    )
+    text = await call_error(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
+    assert "athena:GetSessionStatus" in text
+
+
+async def test_polls_the_emulated_near_timeout_session(emulated: AthenaClient) -> None:
+    content = await call_ok(
+        server_for(emulated), "get_athena_session_status", {"SessionId": "demo-idle-near-timeout"}
+    )
+    assert content["summary"]["state"] == "IDLE"
+    assert content["summary"]["accepting_calculations"] is True
+    assert content["summary"]["timing"]["idle_for_seconds"] == 17 * 60
+
+
+async def test_emulated_unknown_session_is_not_found(emulated: AthenaClient) -> None:
+    text = await call_error(
+        server_for(emulated), "get_athena_session_status", {"SessionId": "no-such-session"}
+    )
+    assert "'no-such-session' was not found" in text
