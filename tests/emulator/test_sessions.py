@@ -1,5 +1,8 @@
 """Session operations and the session state machine, driven through boto3 only."""
 
+# Tests index response keys directly on purpose: a missing key is a test failure.
+# pyright: reportTypedDictNotRequiredAccess=false
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +17,15 @@ from moto import mock_aws
 from athena_session_mcp import emulator
 from athena_session_mcp.emulator import Clock
 
-from .conftest import FROZEN_AT, KMS_KEY, REGION, ROLE, SPARK_OUTPUT, create_spark_workgroup, start_idle_session
+from .conftest import (
+    FROZEN_AT,
+    KMS_KEY,
+    ROLE,
+    SPARK_OUTPUT,
+    athena_client,
+    create_spark_workgroup,
+    start_idle_session,
+)
 from .shape_check import RawResponses
 
 if TYPE_CHECKING:
@@ -41,7 +52,9 @@ def test_start_session_fills_configuration_from_workgroup(athena: AthenaClient, 
         },
         NotebookVersion="Athena notebook version 1",
         SessionIdleTimeoutInMinutes=30,
-        MonitoringConfiguration={"CloudWatchLoggingConfiguration": {"Enabled": True, "LogGroup": "/spark/logs"}},
+        MonitoringConfiguration={
+            "CloudWatchLoggingConfiguration": {"Enabled": True, "LogGroup": "/spark/logs"}
+        },
     )
     assert started["State"] == "CREATING"
     session = athena.get_session(SessionId=started["SessionId"])
@@ -91,8 +104,10 @@ def test_session_goes_creating_created_idle(athena: AthenaClient, spark_workgrou
     assert status["LastModifiedDateTime"] == FROZEN_AT + timedelta(seconds=12)
 
 
-def test_idle_session_terminates_after_idle_timeout(athena: AthenaClient, spark_workgroup: str, clock: Clock) -> None:
-    session_id = start_idle_session(athena, clock, spark_workgroup, SessionIdleTimeoutInMinutes=5)
+def test_idle_session_terminates_after_idle_timeout(
+    athena: AthenaClient, spark_workgroup: str, clock: Clock
+) -> None:
+    session_id = start_idle_session(athena, clock, spark_workgroup, idle_timeout_minutes=5)
     clock.advance(5 * 60 - 1)
     assert _state(athena, session_id) == "IDLE"
     clock.advance(1)
@@ -102,7 +117,9 @@ def test_idle_session_terminates_after_idle_timeout(athena: AthenaClient, spark_
     assert status["EndDateTime"] == FROZEN_AT + timedelta(seconds=12 + 300)
 
 
-def test_default_idle_timeout_is_twenty_minutes(athena: AthenaClient, idle_session: str, clock: Clock) -> None:
+def test_default_idle_timeout_is_twenty_minutes(
+    athena: AthenaClient, idle_session: str, clock: Clock
+) -> None:
     clock.advance(20 * 60 - 1)
     assert _state(athena, idle_session) == "IDLE"
     clock.advance(1)
@@ -140,7 +157,9 @@ def test_terminate_session_goes_terminating_then_terminated(
     assert status["EndDateTime"] == FROZEN_AT + timedelta(seconds=15)
 
 
-def test_terminating_a_terminated_session_is_rejected(athena: AthenaClient, idle_session: str, clock: Clock) -> None:
+def test_terminating_a_terminated_session_is_rejected(
+    athena: AthenaClient, idle_session: str, clock: Clock
+) -> None:
     athena.terminate_session(SessionId=idle_session)
     clock.advance(3)
     with pytest.raises(ClientError) as caught:
@@ -150,7 +169,13 @@ def test_terminating_a_terminated_session_is_rejected(athena: AthenaClient, idle
 
 @pytest.mark.parametrize(
     "operation",
-    ["get_session", "get_session_status", "terminate_session", "get_session_endpoint", "list_calculation_executions"],
+    [
+        "get_session",
+        "get_session_status",
+        "terminate_session",
+        "get_session_endpoint",
+        "list_calculation_executions",
+    ],
 )
 def test_unknown_session_is_invalid_request_with_not_found_message(
     athena: AthenaClient, spark_workgroup: str, operation: str
@@ -207,7 +232,9 @@ def test_list_sessions_filters_by_state(athena: AthenaClient, spark_workgroup: s
 
 
 @pytest.mark.parametrize("token", ["garbage", "eyJrIjoic2Vzc2lvbnMifQ", "a" * 2048])
-def test_list_sessions_rejects_invalid_next_token(athena: AthenaClient, spark_workgroup: str, token: str) -> None:
+def test_list_sessions_rejects_invalid_next_token(
+    athena: AthenaClient, spark_workgroup: str, token: str
+) -> None:
     with pytest.raises(ClientError) as caught:
         athena.list_sessions(WorkGroup=spark_workgroup, NextToken=token)
     assert _error(caught)[0] == "InvalidRequestException"
@@ -243,7 +270,9 @@ def test_session_endpoint_gives_fresh_tokens_and_never_logs_them(
     assert second["AuthToken"] not in logged
 
 
-def test_session_endpoint_is_unavailable_once_terminated(athena: AthenaClient, idle_session: str, clock: Clock) -> None:
+def test_session_endpoint_is_unavailable_once_terminated(
+    athena: AthenaClient, idle_session: str, clock: Clock
+) -> None:
     athena.terminate_session(SessionId=idle_session)
     clock.advance(3)
     with pytest.raises(ClientError) as caught:
@@ -251,7 +280,9 @@ def test_session_endpoint_is_unavailable_once_terminated(athena: AthenaClient, i
     assert _error(caught)[0] == "InvalidRequestException"
 
 
-def test_session_dpu_statistics_grow_monotonically(athena: AthenaClient, idle_session: str, clock: Clock) -> None:
+def test_session_dpu_statistics_grow_monotonically(
+    athena: AthenaClient, idle_session: str, clock: Clock
+) -> None:
     def dpu() -> int:
         return athena.get_session(SessionId=idle_session)["Statistics"]["DpuExecutionInMillis"]
 
@@ -284,7 +315,9 @@ def test_injected_failure_fails_session_and_its_running_calculation(
     assert status["State"] == "FAILED"
     assert status["StateChangeReason"] == "Executor lost: java.lang.OutOfMemoryError"
     assert status["EndDateTime"] == FROZEN_AT + timedelta(seconds=42)
-    assert athena.get_calculation_execution_status(CalculationExecutionId=calc_id)["Status"]["State"] == "FAILED"
+    assert (
+        athena.get_calculation_execution_status(CalculationExecutionId=calc_id)["Status"]["State"] == "FAILED"
+    )
     with pytest.raises(ClientError):
         athena.start_calculation_execution(SessionId=idle_session, CodeBlock="1")
     with pytest.raises(ClientError):
@@ -309,7 +342,9 @@ def test_injection_on_unknown_session_raises(aws: None) -> None:
         emulator.inject_session_failure("ghost", "boom")
 
 
-def test_client_request_token_makes_start_session_idempotent(athena: AthenaClient, spark_workgroup: str) -> None:
+def test_client_request_token_makes_start_session_idempotent(
+    athena: AthenaClient, spark_workgroup: str
+) -> None:
     token = "t" * 32
     first = athena.start_session(WorkGroup=spark_workgroup, EngineConfiguration={}, ClientRequestToken=token)
     again = athena.start_session(WorkGroup=spark_workgroup, EngineConfiguration={}, ClientRequestToken=token)
@@ -336,11 +371,11 @@ def test_every_session_operation_response_was_checked_against_the_model(
     } <= operations
 
 
-def test_new_mock_context_starts_empty(clock: Clock) -> None:
+def test_new_mock_context_starts_empty(clock: Clock, boto_session: boto3.session.Session) -> None:
     emulator.install()
     for _ in range(2):
         with mock_aws():
-            client = boto3.client("athena", region_name=REGION)
+            client = athena_client(boto_session)
             create_spark_workgroup(client)
             assert client.list_sessions(WorkGroup="spark-wg")["Sessions"] == []
             client.start_session(WorkGroup="spark-wg", EngineConfiguration={})

@@ -1,7 +1,11 @@
 """Workgroups: Spark ones are recognisable by engine version; sessions need one."""
 
+# Tests index response keys directly on purpose: a missing key is a test failure.
+# pyright: reportTypedDictNotRequiredAccess=false
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -53,11 +57,12 @@ def test_start_session_in_unknown_workgroup_is_rejected(athena: AthenaClient) ->
 
 @pytest.mark.parametrize("operation", ["start_session", "list_sessions"])
 def test_sql_workgroup_cannot_hold_sessions(athena: AthenaClient, operation: str) -> None:
+    calls: dict[str, Callable[[], object]] = {
+        "start_session": lambda: athena.start_session(WorkGroup="primary", EngineConfiguration={}),
+        "list_sessions": lambda: athena.list_sessions(WorkGroup="primary"),
+    }
     with pytest.raises(ClientError) as caught:
-        if operation == "start_session":
-            athena.start_session(WorkGroup="primary", EngineConfiguration={})
-        else:
-            athena.list_sessions(WorkGroup="primary")
+        calls[operation]()
     error = caught.value.response["Error"]
     assert error["Code"] == "InvalidRequestException"
     assert "Spark" in error["Message"]
