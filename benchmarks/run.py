@@ -89,6 +89,8 @@ class Emulator:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def start_server(endpoint_url: str) -> StdioServer:

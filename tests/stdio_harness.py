@@ -101,6 +101,9 @@ class StdioServer:
             proc.wait(timeout=5)
         for thread in self._threads:
             thread.join(timeout=5)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
 
     def __enter__(self) -> Self:
         return self.start()

@@ -1,0 +1,223 @@
+"""Helpers for the reliability suites (fuzz, faults, load, secrets): a scriptable loopback Athena that
+misbehaves on demand and counts every attempt, and the seeded emulator in its own process.
+
+Extends tests/loopback.py: keep-alive HTTP/1.1, per-operation replies chosen by X-Amz-Target.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Generator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from tests.stdio_harness import CONSOLE_SCRIPT, server_env
+
+Json = dict[str, Any]
+
+
+def get_session_body(session_id: str, now: float | None = None) -> Json:
+    """A valid GetSession response on the wire (timestamps are epoch seconds)."""
+    now = time.time() if now is None else now
+    return {
+        "SessionId": session_id,
+        "WorkGroup": "spark-wg",
+        "EngineVersion": {"SelectedEngineVersion": "PySpark engine version 3"},
+        "EngineConfiguration": {
+            "CoordinatorDpuSize": 1,
+            "MaxConcurrentDpus": 20,
+            "DefaultExecutorDpuSize": 1,
+        },
+        "SessionConfiguration": {"IdleTimeoutSeconds": 1200, "ExecutionRole": "arn:aws:iam::1:role/Spark"},
+        "Status": {
+            "State": "IDLE",
+            "StartDateTime": now - 3600,
+            "LastModifiedDateTime": now - 60,
+            "IdleSinceDateTime": now - 60,
+        },
+        "Statistics": {"DpuExecutionInMillis": 120000},
+    }
+
+
+def _no_headers() -> Mapping[str, str]:
+    return {}
+
+
+@dataclass
+class Reply:
+    """What the endpoint answers: a status and a JSON (or raw) body, after an optional delay.
+    `drop` closes the connection without answering."""
+
+    status: int = 200
+    body: Json | bytes | None = None
+    delay: float = 0.0
+    drop: bool = False
+    headers: Mapping[str, str] = field(default_factory=_no_headers)
+
+
+def aws_error(status: int, code: str, message: str) -> Reply:
+    """An AWS JSON-protocol error, as Athena sends it."""
+    return Reply(status=status, body={"__type": code, "message": message})
+
+
+Behaviour = Callable[[str, Json], Reply]
+
+
+def healthy(operation: str, request: Json) -> Reply:
+    """Every GetSession succeeds; other operations get a plausible empty answer."""
+    if operation == "GetSession":
+        return Reply(body=get_session_body(str(request.get("SessionId", "s-1"))))
+    return Reply(body={})
+
+
+class FakeAthena:
+    """Loopback Athena whose answers come from `behaviour(operation, request)`; counts attempts."""
+
+    def __init__(self, behaviour: Behaviour = healthy) -> None:
+        self.behaviour = behaviour
+        self.attempts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def always(self, reply: Reply) -> None:
+        def behaviour(operation: str, request: Json) -> Reply:
+            return reply
+
+        self.behaviour = behaviour
+
+    def reset(self, behaviour: Behaviour = healthy) -> None:
+        with self._lock:
+            self.behaviour = behaviour
+            self.attempts.clear()
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length", "0"))
+        raw = handler.rfile.read(length)
+        operation = str(handler.headers.get("X-Amz-Target", "")).rpartition(".")[2]
+        try:
+            request: Json = json.loads(raw or b"{}")
+        except ValueError:
+            request = {}
+        with self._lock:
+            self.attempts[operation] += 1
+            behaviour = self.behaviour
+        reply = behaviour(operation, request)
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.drop:
+            handler.close_connection = True
+            return
+        body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body or {}).encode()
+        try:
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", "application/x-amz-json-1.1")
+            handler.send_header("Content-Length", str(len(body)))
+            handler.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
+            for name, value in reply.headers.items():
+                handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            handler.close_connection = True  # the client gave up first (timeout tests)
+
+
+@contextmanager
+def serve_fake(fake: FakeAthena, port: int = 0) -> Generator[str]:
+    """Serve `fake` on loopback (keep-alive); yields the endpoint URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            fake.handle(self)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def free_port() -> int:
+    """A loopback port with nothing listening right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def emulator_process(credentials: Mapping[str, str]) -> Generator[str]:
+    """`athena-session-mcp emulator --port 0` (seeded) in its own process; yields its URL, then kills it."""
+    proc = subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=server_env(credentials),
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("Emulator ready at "):
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        yield line.removeprefix("Emulator ready at ").strip()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def example_arguments(schema: Mapping[str, Any], session_id: str) -> Json:
+    """Schema-valid arguments for any tool: required properties filled with plausible values
+    (session ids where the name says so), so every tool can be called without knowing it."""
+    props: Mapping[str, Mapping[str, Any]] = schema.get("properties", {})
+    args: Json = {}
+    for name in schema.get("required", []):
+        args[name] = _example_value(name, props.get(name, {}), session_id)
+    return args
+
+
+def _example_value(name: str, prop: Mapping[str, Any], session_id: str) -> Any:
+    if "enum" in prop:
+        return prop["enum"][0]
+    if "default" in prop:
+        return prop["default"]
+    kind = prop.get("type")
+    if kind is None:
+        options: list[Mapping[str, Any]] = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
+        kind = options[0].get("type") if options else "string"
+    if kind == "integer":
+        return int(prop.get("minimum", 1))
+    if kind == "number":
+        return float(prop.get("minimum", 1))
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return []
+    if kind == "object":
+        return {}
+    lowered = name.lower()
+    if "session" in lowered:
+        return session_id
+    if "workgroup" in lowered:
+        return "demo-spark"
+    return "x" * max(1, int(prop.get("minLength", 1)))
