@@ -211,23 +211,34 @@ def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> 
     from athena_session_mcp.emulator import EmulatorServer
 
     saved = {name: os.environ.get(name) for name in ("AWS_PROFILE", *EMULATOR_ENV)}
-    with EmulatorServer(seed=True) as emulator:
-        os.environ.pop("AWS_PROFILE", None)
-        os.environ.update(EMULATOR_ENV)
-        try:
-            yield replace(
-                settings,
-                profile=None,
-                endpoint_url=emulator.endpoint_url,
-                region=settings.region or EMULATOR_REGION,
-            )
-        finally:
-            if restore_env:
-                for name, value in saved.items():
-                    if value is None:
-                        os.environ.pop(name, None)
-                    else:
-                        os.environ[name] = value
+    emulator = EmulatorServer(seed=True)
+    try:
+        emulator.start()
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith(("moto", "werkzeug", "flask")):
+            raise
+        raise SettingsError(
+            f"--emulator needs the 'emulator' extra ({exc.name} is not installed): "
+            "pip install 'athena-session-mcp[emulator]', or "
+            "uvx --from 'athena-session-mcp[emulator]' athena-session-mcp ..."
+        ) from None
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.update(EMULATOR_ENV)
+    try:
+        yield replace(
+            settings,
+            profile=None,
+            endpoint_url=emulator.endpoint_url,
+            region=settings.region or EMULATOR_REGION,
+        )
+    finally:
+        emulator.stop()
+        if restore_env:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
