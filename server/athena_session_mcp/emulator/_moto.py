@@ -29,8 +29,8 @@ def athena_backend(account_id: str, region: str) -> AthenaBackend:
 def existing_backends() -> Iterator[AthenaBackend]:
     """The Athena backends moto has already created, without creating new ones."""
     for account_id in list(athena_backends.keys()):
-        # dict.get bypasses BackendDict.__getitem__, which would create the account's backends.
-        regional = cast("dict[str, AthenaBackend] | None", dict.get(athena_backends, account_id))  # pyright: ignore[reportUnknownMemberType]
+        # dict.get (not overridden) bypasses BackendDict.__getitem__, which would create backends.
+        regional = athena_backends.get(account_id)
         if regional is None:
             continue
         yield from list(regional.values())

@@ -61,16 +61,27 @@ def _input_shape(operation: str) -> StructureShape:
     return shape
 
 
-def _request_params(response: AthenaResponse, operation: str) -> dict[str, object]:
+def _decoded_body(response: AthenaResponse) -> object:
     body = cast(object, response.body)
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
     text = body if isinstance(body, str) else ""
     try:
-        decoded: object = cast(object, json.loads(text)) if text.strip() else dict[str, object]()
+        return cast(object, json.loads(text)) if text.strip() else dict[str, object]()
     except ValueError as error:
         raise SerializationError("The request body is not valid JSON.") from error
-    return validate_request(_input_shape(operation), decoded)
+
+
+def _body_param(response: AthenaResponse, name: str) -> object:
+    try:
+        body = _decoded_body(response)
+    except SerializationError:
+        return None
+    return cast(Mapping[str, object], body).get(name) if isinstance(body, Mapping) else None
+
+
+def _request_params(response: AthenaResponse, operation: str) -> dict[str, object]:
+    return validate_request(_input_shape(operation), _decoded_body(response))
 
 
 def _service(response: AthenaResponse) -> SparkService:
@@ -113,12 +124,12 @@ def _wrap_create_work_group(original: Callable[[AthenaResponse], Any]) -> Handle
         if not isinstance(outcome, str):
             return cast(tuple[str, dict[str, int]], outcome)
         backend = self.athena_backend
-        name = cast(str, self._get_param("Name"))  # pyright: ignore[reportPrivateUsage]
-        workgroup = backend.work_groups.get(name)
+        name = _body_param(self, "Name")
+        workgroup = backend.work_groups.get(name) if isinstance(name, str) else None
         if workgroup is not None:
             configuration = workgroup.configuration
             configuration["EngineVersion"] = engine_version_block(configuration)
-            spark_state(backend).workgroup_created[name] = get_clock().now()
+            spark_state(backend).workgroup_created[workgroup.name] = get_clock().now()
         # CreateWorkGroupOutput is an empty structure.
         return "{}"
 
@@ -129,7 +140,7 @@ def _wrap_create_work_group(original: Callable[[AthenaResponse], Any]) -> Handle
 def _wrap_get_work_group(original: Callable[[AthenaResponse], Any]) -> Handler:
     def get_work_group(self: AthenaResponse) -> str | tuple[str, dict[str, int]]:
         backend = self.athena_backend
-        name = cast(object, self._get_param("WorkGroup"))  # pyright: ignore[reportPrivateUsage]
+        name = _body_param(self, "WorkGroup")
         if not isinstance(name, str) or name not in backend.work_groups:
             return _error(InvalidRequestError(f"WorkGroup {name} is not found."))
         body = cast(dict[str, Any], json.loads(cast(str, original(self))))

@@ -22,7 +22,6 @@ from .sessions import DEFAULT_IDLE_TIMEOUT_MINUTES, Session, SessionView, view_s
 from .state import SparkState
 from .workgroups import (
     effective_engine_version,
-    engine_version_block,
     is_spark_engine,
     result_encryption,
     results_location,
@@ -526,12 +525,3 @@ class SparkService:
             calc.stop_requested_at = now
             logger.debug("Stopping calculation %s", calc.calculation_id)
             return {"State": self._calculation_view(calc).state}
-
-    def session_ids(self) -> list[str]:
-        """Every session id held in this account/region."""
-        with self.state.lock:
-            return list(self.state.sessions)
-
-    def engine_version_summary(self, configuration: Mapping[str, object]) -> dict[str, str]:
-        """EngineVersion block for a workgroup summary."""
-        return engine_version_block(configuration)
