@@ -52,7 +52,7 @@ async def test_console_script_serves_get_athena_session_over_stdio(emulator_url:
     assert content["summary"]["findings"][0]["code"] == "SESSION_FAILED"
     assert content["raw"]["SessionId"] == emulator.SESSION_FAILED
     assert missing.is_error
-    assert "was not found" in " ".join(block.text for block in missing.content)
+    assert "was not found" in str(missing.content[0].model_dump().get("text"))
 
 
 async def test_endpoint_can_come_from_aws_endpoint_url_in_the_client_env(emulator_url: str) -> None:
@@ -66,7 +66,8 @@ async def test_endpoint_can_come_from_aws_endpoint_url_in_the_client_env(emulato
             "get_athena_session", {"SessionId": emulator.SESSION_IDLE_NEAR_TIMEOUT}
         )
     assert not result.is_error
-    summary: dict[str, Any] = (result.structured_content or {})["summary"]
+    assert result.structured_content is not None
+    summary: dict[str, Any] = result.structured_content["summary"]
     assert summary["findings"][0]["code"] == "IDLE_TIMEOUT_SOON"
 
 

@@ -83,7 +83,8 @@ def as_datetime(value: Any) -> datetime | None:
 
 
 def iso_or_none(value: datetime | None) -> str | None:
-    return iso_utc(value) if value else None
+    """ISO-8601 UTC in whole seconds (read better in a summary; raw keeps the service's precision)."""
+    return iso_utc(value.replace(microsecond=0)) if value else None
 
 
 def seconds_between(delta_end: datetime | None, delta_start: datetime | None) -> int | None:
