@@ -169,8 +169,9 @@ def test_importing_the_emulator_starts_nothing_and_skips_moto() -> None:
     assert output.strip() == "False installed"
 
 
-def test_run_emulator_prints_one_ready_line_and_exits_cleanly_on_sigterm(
-    boto_session: boto3.session.Session,
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_run_emulator_prints_one_ready_line_and_exits_cleanly_on_signal(
+    boto_session: boto3.session.Session, stop_signal: signal.Signals
 ) -> None:
     code = "from athena_session_mcp.emulator import run_emulator; raise SystemExit(run_emulator(port=0))"
     process = subprocess.Popen(
@@ -189,7 +190,7 @@ def test_run_emulator_prints_one_ready_line_and_exits_cleanly_on_sigterm(
         state = client.get_session_status(SessionId=emulator.SESSION_IDLE)["Status"]["State"]
         client.close()
         assert state == "IDLE"
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop_signal)
         remaining, _ = process.communicate(timeout=30)
     finally:
         if process.poll() is None:

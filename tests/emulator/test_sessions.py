@@ -30,6 +30,7 @@ from .shape_check import RawResponses
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
+    from types_boto3_athena.literals import SessionStateType
 
 
 def _state(client: AthenaClient, session_id: str) -> str:
@@ -221,8 +222,8 @@ def test_list_sessions_filters_by_state(athena: AthenaClient, spark_workgroup: s
     athena.terminate_session(SessionId=second)
     creating = athena.start_session(WorkGroup=spark_workgroup, EngineConfiguration={})["SessionId"]
 
-    def ids(state: str) -> list[str]:
-        response = athena.list_sessions(WorkGroup=spark_workgroup, StateFilter=state)  # type: ignore[arg-type]
+    def ids(state: SessionStateType) -> list[str]:
+        response = athena.list_sessions(WorkGroup=spark_workgroup, StateFilter=state)
         return [s["SessionId"] for s in response["Sessions"]]
 
     assert ids("IDLE") == [first]
