@@ -4,7 +4,7 @@ the published output schema; run the server against the in-process emulator."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -51,14 +51,16 @@ async def call_error(server: MCPServer, name: str, arguments: dict[str, Any]) ->
 
 
 def count_aws_calls(client: AthenaClient) -> list[str]:
-    """Record every Athena operation the client sends from now on."""
+    """Record every Athena operation the client is asked to make from now on.
+
+    before-parameter-build fires ahead of the Stubber's before-call hook, which answers the call and
+    stops later before-call handlers from ever running."""
     calls: list[str] = []
 
     def record(**kwargs: Any) -> None:
-        model = kwargs.get("model")
-        calls.append(str(getattr(model, "name", kwargs.get("event_name"))))
+        calls.append(str(getattr(kwargs.get("model"), "name", "?")))
 
-    client.meta.events.register("before-call.athena", record)
+    client.meta.events.register("before-parameter-build.athena", record)
     return calls
 
 
@@ -97,7 +99,7 @@ def session_item(
 
 
 @contextmanager
-def emulated_athena(now: datetime = NOW) -> Iterator[AthenaClient]:
+def emulated_athena(now: datetime = NOW) -> Generator[AthenaClient]:
     """A boto3 Athena client on the in-process emulator, seeded with the demo data at `now` (frozen)."""
     from moto import mock_aws
 

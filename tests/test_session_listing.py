@@ -39,7 +39,7 @@ async def test_input_schema_mirrors_the_list_sessions_request_shape(stubbed_serv
     assert set(shape.members) <= set(props)
     assert set(props) - set(shape.members) == {"AllPages"}
     assert tool.input_schema["required"] == shape.required_members == ["WorkGroup"]
-    assert props["StateFilter"]["anyOf"][0]["enum"] == shape.members["StateFilter"].enum
+    assert props["StateFilter"]["anyOf"][0]["enum"] == shape.members["StateFilter"].metadata["enum"]
     assert (props["MaxResults"]["minimum"], props["MaxResults"]["maximum"]) == (1, 100)
     assert props["NextToken"]["anyOf"][0]["maxLength"] == shape.members["NextToken"].metadata["max"]
     assert shape.members["WorkGroup"].metadata["pattern"] in props["WorkGroup"]["pattern"]
@@ -192,7 +192,7 @@ async def test_following_continue_with_through_budget_cuts_lists_every_session_o
             EngineConfiguration={"MaxConcurrentDpus": 2},
         )
     truth = [
-        s["SessionId"] for s in emulated.list_sessions(WorkGroup="demo-spark", MaxResults=100)["Sessions"]
+        s.get("SessionId") for s in emulated.list_sessions(WorkGroup="demo-spark", MaxResults=100)["Sessions"]
     ]
     assert len(truth) == 38
     monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 6_000)
