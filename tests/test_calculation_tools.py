@@ -1,0 +1,302 @@
+"""list_athena_calculations and get_athena_calculation: rows, summary, result locations, capped code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+
+from athena_session_mcp.tools.calculations import MAX_CODE_CHARS
+from tests.conftest import NOW, server_for
+from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+
+SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+CALC_ID = "c0ffee00-1111-2222-3333-444455556666"
+PREFIX = f"s3://bucket/sessions/{SESSION_ID}/{CALC_ID}"
+
+
+def calc_item(
+    calc_id: str, state: str, *, minutes_ago: float = 10, took: float | None = 2, **status: Any
+) -> dict[str, Any]:
+    item_status: dict[str, Any] = {
+        "SubmissionDateTime": NOW - timedelta(minutes=minutes_ago),
+        "State": state,
+        **status,
+    }
+    if took is not None:
+        item_status["CompletionDateTime"] = NOW - timedelta(minutes=minutes_ago - took)
+    return {"CalculationExecutionId": calc_id, "Description": f"calc {calc_id}", "Status": item_status}
+
+
+def calculation(state: str = "FAILED", **overrides: Any) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "CalculationExecutionId": CALC_ID,
+        "SessionId": SESSION_ID,
+        "Description": "orders per region",
+        "WorkingDirectory": f"s3://bucket/sessions/{SESSION_ID}/",
+        "Status": {
+            "SubmissionDateTime": NOW - timedelta(minutes=5),
+            "CompletionDateTime": NOW - timedelta(minutes=4),
+            "State": state,
+        },
+        "Statistics": {"DpuExecutionInMillis": 7_200_000, "Progress": "stage 3/3"},
+        "Result": {"StdOutS3Uri": f"{PREFIX}/stdout.txt", "StdErrorS3Uri": f"{PREFIX}/stderr.txt"},
+    }
+    if state == "FAILED":
+        response["Status"]["StateChangeReason"] = "NameError: name 'orders_df' is not defined"
+    if state == "COMPLETED":
+        response["Result"].update(ResultS3Uri=f"{PREFIX}/result.json", ResultType="application/json")
+    if state in ("RUNNING", "QUEUED"):
+        del response["Status"]["CompletionDateTime"]
+        del response["Result"]
+    response.update(overrides)
+    return response
+
+
+@pytest.fixture
+def emulated() -> Iterator[AthenaClient]:
+    with emulated_athena() as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("tool_name", "operation", "extra"),
+    [
+        ("list_athena_calculations", "ListCalculationExecutions", set[str]()),
+        ("get_athena_calculation", "GetCalculationExecution", {"IncludeCode"}),
+    ],
+)
+async def test_input_schemas_mirror_the_api_request_shapes(
+    stubbed_server: MCPServer, tool_name: str, operation: str, extra: set[str]
+) -> None:
+    shape = botocore.session.get_session().get_service_model("athena").operation_model(operation).input_shape
+    assert shape is not None
+    async with Client(stubbed_server) as client:
+        tool = next(t for t in (await client.list_tools()).tools if t.name == tool_name)
+    props = tool.input_schema["properties"]
+    assert set(props) == set(shape.members) | extra
+    assert sorted(tool.input_schema["required"]) == sorted(shape.required_members)
+    for name, member in shape.members.items():
+        prop = props[name].get("anyOf", [props[name]])[0]
+        if "enum" in member.metadata:
+            assert prop["enum"] == member.metadata["enum"]
+        assert prop.get("maxLength", prop.get("maximum")) == member.metadata.get("max")
+        assert props[name]["description"]
+
+
+async def test_lists_calculations_newest_first_with_phase_and_duration(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "list_calculation_executions",
+        {
+            "Calculations": [
+                calc_item("c3", "RUNNING", minutes_ago=3, took=None),
+                calc_item("c2", "FAILED", took=0.5, StateChangeReason="boom " * 100),
+                calc_item("c1", "COMPLETED", minutes_ago=30, took=10),
+            ],
+            "NextToken": "more",
+        },
+        {"SessionId": SESSION_ID, "MaxResults": 20},
+    )
+    content = await call_ok(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    rows = content["calculations"]
+    assert [(r["calculation_execution_id"], r["phase"]) for r in rows] == [
+        ("c3", "running"),
+        ("c2", "failed"),
+        ("c1", "succeeded"),
+    ]
+    assert [r["duration_seconds"] for r in rows] == [180, 30, 600]
+    assert rows[1]["state_change_reason"].endswith("…") and len(rows[1]["state_change_reason"]) == 160
+    assert content["next_token"] == "more" and content["more_available"] is True
+    assert content["continue_with"] == {
+        "SessionId": SESSION_ID,
+        "StateFilter": None,
+        "MaxResults": 20,
+        "NextToken": "more",
+    }
+
+
+async def test_passes_state_filter_and_paging_arguments_through(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "list_calculation_executions",
+        {"Calculations": []},
+        {"SessionId": SESSION_ID, "StateFilter": "FAILED", "MaxResults": 5, "NextToken": "t"},
+    )
+    content = await call_ok(
+        stubbed_server,
+        "list_athena_calculations",
+        {"SessionId": SESSION_ID, "StateFilter": "FAILED", "MaxResults": 5, "NextToken": "t"},
+    )
+    assert content["calculations"] == [] and "without StateFilter" in content["hint"]
+    stubber.assert_no_pending_responses()
+
+
+async def test_a_page_over_the_budget_is_cut_with_arguments_to_continue(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    items = [
+        {**calc_item(f"{i:036d}", "FAILED", StateChangeReason="r" * 1000), "Description": "d" * 1000}
+        for i in range(100)
+    ]
+    stubber.add_response("list_calculation_executions", {"Calculations": items, "NextToken": "next"})
+    content = await call_ok(
+        stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID, "MaxResults": 100}
+    )
+    shown = content["returned"]
+    assert content["truncated"] is True and 0 < shown < 100
+    assert content["next_token"] is None
+    assert content["continue_with"] == {
+        "SessionId": SESSION_ID,
+        "StateFilter": None,
+        "MaxResults": shown,
+        "NextToken": None,
+    }
+
+
+async def test_failed_calculation_points_at_its_stderr(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_response(
+        "get_calculation_execution", calculation("FAILED"), {"CalculationExecutionId": CALC_ID}
+    )
+    content = await call_ok(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
+    summary = content["summary"]
+    assert (summary["state"], summary["phase"], summary["finished"]) == ("FAILED", "failed", True)
+    assert summary["duration_seconds"] == 60
+    assert (summary["dpu_hours"], summary["estimated_cost_usd"], summary["cost_is_estimate"]) == (
+        2.0,
+        0.7,
+        True,
+    )
+    assert summary["progress"] == "stage 3/3"
+    assert summary["results"]["stderr_s3_uri"] == f"{PREFIX}/stderr.txt"
+    finding = summary["findings"][0]
+    assert (finding["severity"], finding["code"]) == ("critical", "CALCULATION_FAILED")
+    assert f"{PREFIX}/stderr.txt" in finding["suggestion"]
+    assert "orders_df" in finding["message"]
+    assert content["code"] is None
+    assert content["raw"]["Status"]["State"] == "FAILED"
+
+
+async def test_completed_calculation_gives_result_locations_and_never_presigned_urls(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("get_calculation_execution", calculation("COMPLETED"))
+    content = await call_ok(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
+    results = content["summary"]["results"]
+    assert results == {
+        "stdout_s3_uri": f"{PREFIX}/stdout.txt",
+        "stderr_s3_uri": f"{PREFIX}/stderr.txt",
+        "result_s3_uri": f"{PREFIX}/result.json",
+        "result_type": "application/json",
+    }
+    assert "X-Amz-Signature" not in str(content) and "https://" not in str(content)
+
+
+async def test_running_calculation_reports_time_so_far(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_response("get_calculation_execution", calculation("RUNNING"))
+    content = await call_ok(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
+    summary = content["summary"]
+    assert (summary["phase"], summary["finished"], summary["duration_seconds"]) == ("running", False, 300)
+    assert summary["findings"][0]["code"] == "CALCULATION_RUNNING"
+    assert "running for 5m 00s" in summary["headline"]
+
+
+async def test_code_is_fetched_only_when_asked_and_capped(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    calls = count_aws_calls(athena_client)
+    code = "print('x')\n" * 1000
+    stubber.add_response("get_calculation_execution", calculation("COMPLETED"))
+    stubber.add_response(
+        "get_calculation_execution_code", {"CodeBlock": code}, {"CalculationExecutionId": CALC_ID}
+    )
+    content = await call_ok(
+        stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID, "IncludeCode": True}
+    )
+    assert content["code"] == {"code": code[:MAX_CODE_CHARS], "total_chars": len(code), "truncated": True}
+    assert calls == ["GetCalculationExecution", "GetCalculationExecutionCode"]
+    stubber.add_response("get_calculation_execution", calculation("COMPLETED"))
+    await call_ok(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
+    assert calls[2:] == ["GetCalculationExecution"]
+
+
+async def test_unknown_calculation_is_not_found(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_client_error(
+        "get_calculation_execution",
+        service_error_code="InvalidRequestException",
+        service_message="Calculation nope not found",
+    )
+    text = await call_error(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": "nope"})
+    assert "Calculation 'nope' was not found" in text
+
+
+async def test_access_denied_on_the_code_names_that_action(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("get_calculation_execution", calculation("COMPLETED"))
+    stubber.add_client_error("get_calculation_execution_code", service_error_code="AccessDeniedException")
+    text = await call_error(
+        stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID, "IncludeCode": True}
+    )
+    assert "athena:GetCalculationExecutionCode" in text
+
+
+@pytest.mark.parametrize(
+    ("tool_name", "arguments", "expected"),
+    [
+        ("list_athena_calculations", {"SessionId": SESSION_ID, "StateFilter": "IDLE"}, "StateFilter"),
+        ("list_athena_calculations", {"SessionId": SESSION_ID, "MaxResults": 0}, "MaxResults"),
+        ("list_athena_calculations", {"SessionId": SESSION_ID, "MaxResults": 101}, "MaxResults"),
+        ("list_athena_calculations", {"SessionId": ""}, "SessionId"),
+        ("get_athena_calculation", {"CalculationExecutionId": "x" * 37}, "CalculationExecutionId"),
+        ("get_athena_calculation", {"CalculationExecutionId": ""}, "CalculationExecutionId"),
+        (
+            "get_athena_calculation",
+            {"CalculationExecutionId": CALC_ID, "IncludeCode": "please"},
+            "IncludeCode",
+        ),
+    ],
+)
+async def test_invalid_arguments_are_rejected_before_any_aws_call(
+    athena_client: AthenaClient,
+    stubbed_server: MCPServer,
+    tool_name: str,
+    arguments: dict[str, Any],
+    expected: str,
+) -> None:
+    calls = count_aws_calls(athena_client)
+    text = await call_error(stubbed_server, tool_name, arguments)
+    assert expected in text and f"{tool_name} takes:" in text
+    assert calls == []
+
+
+async def test_emulated_failed_calculation_with_its_code(emulated: AthenaClient) -> None:
+    server = server_for(emulated)
+    listed = await call_ok(
+        server, "list_athena_calculations", {"SessionId": "demo-idle", "StateFilter": "FAILED"}
+    )
+    assert [r["calculation_execution_id"] for r in listed["calculations"]] == ["demo-idle-calc-failed"]
+    content = await call_ok(
+        server,
+        "get_athena_calculation",
+        {"CalculationExecutionId": "demo-idle-calc-failed", "IncludeCode": True},
+    )
+    assert content["summary"]["findings"][0]["code"] == "CALCULATION_FAILED"
+    assert content["summary"]["results"]["stderr_s3_uri"].endswith("stderr.txt")
+    assert content["code"]["code"] == "orders_df.groupBy('region').count().show()"
+
+
+async def test_emulated_unknown_session_has_no_calculations_to_list(emulated: AthenaClient) -> None:
+    text = await call_error(server_for(emulated), "list_athena_calculations", {"SessionId": "nope"})
+    assert "'nope' was not found" in text

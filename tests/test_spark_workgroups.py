@@ -1,0 +1,144 @@
+"""list_spark_workgroups: ListWorkGroups filtered to Apache Spark engines, paged and bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from botocore.stub import Stubber
+from mcp.server.mcpserver import MCPServer
+
+from athena_session_mcp import budget
+from athena_session_mcp.tools import workgroups
+from tests.conftest import NOW, server_for
+from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+
+
+def workgroup(name: str, engine: str | None = "PySpark engine version 3", **extra: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "Name": name,
+        "State": "ENABLED",
+        "Description": f"{name} workgroup",
+        "CreationTime": NOW - timedelta(days=3),
+        **extra,
+    }
+    if engine is not None:
+        item["EngineVersion"] = {"SelectedEngineVersion": engine, "EffectiveEngineVersion": engine}
+    return item
+
+
+@pytest.fixture
+def emulated() -> Iterator[AthenaClient]:
+    with emulated_athena() as client:
+        yield client
+
+
+async def test_keeps_only_spark_engines_and_counts_the_rest(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "list_work_groups",
+        {
+            "WorkGroups": [
+                workgroup("primary", "Athena engine version 3"),
+                workgroup("spark-a"),
+                workgroup("spark-b", "Apache Spark version 3.5", State="DISABLED"),
+                workgroup("no-engine", None),
+            ]
+        },
+        {"MaxResults": 50},
+    )
+    content = await call_ok(stubbed_server, "list_spark_workgroups", {})
+    assert [(w["name"], w["state"]) for w in content["workgroups"]] == [
+        ("spark-a", "ENABLED"),
+        ("spark-b", "DISABLED"),
+    ]
+    assert content["workgroups"][0]["engine_version"] == "PySpark engine version 3"
+    assert content["workgroups"][0]["created_at"] == "2026-11-22T12:00:00Z"
+    assert (content["workgroups_scanned"], content["other_engine_count"]) == (4, 2)
+    assert content["truncated"] is False and content["next_token"] is None
+    assert "list_athena_sessions" in content["hint"]
+
+
+async def test_follows_list_work_groups_pages(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_response(
+        "list_work_groups", {"WorkGroups": [workgroup("a")], "NextToken": "p2"}, {"MaxResults": 50}
+    )
+    stubber.add_response(
+        "list_work_groups", {"WorkGroups": [workgroup("b")]}, {"MaxResults": 50, "NextToken": "p2"}
+    )
+    content = await call_ok(stubbed_server, "list_spark_workgroups", {})
+    assert [w["name"] for w in content["workgroups"]] == ["a", "b"]
+    assert content["pages_read"] == 2
+    stubber.assert_no_pending_responses()
+
+
+async def test_stops_at_the_page_cap_with_a_token_to_continue(
+    stubbed_server: MCPServer, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workgroups, "MAX_PAGES", 2)
+    stubber.add_response("list_work_groups", {"WorkGroups": [workgroup("a")], "NextToken": "p2"})
+    stubber.add_response("list_work_groups", {"WorkGroups": [workgroup("b")], "NextToken": "p3"})
+    content = await call_ok(stubbed_server, "list_spark_workgroups", {})
+    assert content["truncated"] is True and content["next_token"] == "p3"
+    stubber.add_response(
+        "list_work_groups", {"WorkGroups": [workgroup("c")]}, {"MaxResults": 50, "NextToken": "p3"}
+    )
+    rest = await call_ok(stubbed_server, "list_spark_workgroups", {"NextToken": "p3"})
+    assert [w["name"] for w in rest["workgroups"]] == ["c"]
+    stubber.assert_no_pending_responses()
+
+
+async def test_output_budget_cut_resumes_at_the_cut_page(
+    stubbed_server: MCPServer, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 2_000)
+    stubber.add_response(
+        "list_work_groups", {"WorkGroups": [workgroup(f"a{i}") for i in range(5)], "NextToken": "p2"}
+    )
+    stubber.add_response("list_work_groups", {"WorkGroups": [workgroup(f"b{i}") for i in range(5)]})
+    content = await call_ok(stubbed_server, "list_spark_workgroups", {})
+    assert content["truncated"] is True
+    assert 5 < content["returned"] < 10, "the cut should fall inside the second page"
+    assert content["next_token"] == "p2"
+    assert "repeat" in content["hint"]
+
+
+async def test_no_spark_workgroups_suggests_checking_the_region(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "list_work_groups", {"WorkGroups": [workgroup("primary", "Athena engine version 3")]}
+    )
+    content = await call_ok(stubbed_server, "list_spark_workgroups", {})
+    assert content["workgroups"] == [] and "region" in content["hint"]
+
+
+async def test_access_denied_names_list_work_groups(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_client_error(
+        "list_work_groups", service_error_code="AccessDeniedException", service_message="no"
+    )
+    text = await call_error(stubbed_server, "list_spark_workgroups", {})
+    assert "athena:ListWorkGroups" in text
+
+
+@pytest.mark.parametrize("arguments", [{"NextToken": ""}, {"NextToken": "t" * 1025}, {"MaxResults": 5}])
+async def test_invalid_arguments_are_rejected_before_any_aws_call(
+    athena_client: AthenaClient, stubbed_server: MCPServer, arguments: dict[str, Any]
+) -> None:
+    calls = count_aws_calls(athena_client)
+    text = await call_error(stubbed_server, "list_spark_workgroups", arguments)
+    assert "list_spark_workgroups takes: NextToken (optional)" in text
+    assert calls == []
+
+
+async def test_finds_the_emulated_spark_workgroups_but_not_the_sql_one(emulated: AthenaClient) -> None:
+    content = await call_ok(server_for(emulated), "list_spark_workgroups", {})
+    names = {w["name"] for w in content["workgroups"]}
+    assert names == {"demo-spark", "demo-spark-unencrypted"}
+    assert content["other_engine_count"] >= 1
