@@ -48,10 +48,15 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# The MCP Inspector CLI (needs Node.js/npx; not part of `make test`): list the tools of the server on the
+# offline emulator, then call one. Inspector options come before `--`, the server command after it.
+INSPECTOR ?= @modelcontextprotocol/inspector@2.12.0
+INSPECT_SERVER := $(BIN)/athena-session-mcp serve --emulator
+
 inspect: $(STAMP)
-	npx --yes @modelcontextprotocol/inspector --cli $(BIN)/athena-session-mcp serve --emulator --method tools/list
-	npx --yes @modelcontextprotocol/inspector --cli $(BIN)/athena-session-mcp serve --emulator \
-		--method tools/call --tool-name get_athena_session --tool-arg SessionId=demo-idle-near-timeout
+	npx --yes $(INSPECTOR) --cli --method tools/list -- $(INSPECT_SERVER)
+	npx --yes $(INSPECTOR) --cli --method tools/call --tool-name get_athena_session \
+		--tool-arg SessionId=demo-idle-near-timeout -- $(INSPECT_SERVER)
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
