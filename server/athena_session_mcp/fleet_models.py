@@ -38,8 +38,8 @@ WorkGroupArg = Annotated[
         title="WorkGroup",
         pattern=r"^[a-zA-Z0-9._-]{1,128}$",
         description=(
-            "Name of an Apache Spark workgroup (1-128 letters, digits, '.', '_' or '-'; case-sensitive), "
-            "e.g. 'spark-analytics'. list_spark_workgroups lists them."
+            "Name of an Apache Spark workgroup: 1-128 letters, digits, '.', '_' or '-', case-sensitive "
+            "(for example spark-analytics). list_spark_workgroups lists them."
         ),
     ),
 ]
@@ -69,7 +69,7 @@ MaxResultsArg = Annotated[
         title="MaxResults",
         ge=1,
         le=100,
-        description="Page size: at most this many items per Athena page (1-100).",
+        description="Page size: at most this many items per Athena page (1-100). Athena may return fewer.",
     ),
 ]
 NextTokenArg = Annotated[
@@ -91,7 +91,7 @@ CalculationExecutionIdArg = Annotated[
         max_length=36,
         description=(
             "The calculation ID (1-36 characters), as returned by StartCalculationExecution or "
-            "list_athena_calculations."
+            "list_athena_calculations. It is not the session ID."
         ),
     ),
 ]

@@ -28,7 +28,7 @@ WorkgroupsNextTokenArg = Annotated[
         title="NextToken",
         min_length=1,
         max_length=1024,
-        description="The next_token of a previous truncated answer, to continue the scan; omit to start.",
+        description="The next_token of a previous truncated answer, to continue the scan. Omit to start.",
     ),
 ]
 
