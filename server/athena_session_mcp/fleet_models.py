@@ -124,7 +124,9 @@ class SessionStatusSummary(_Out):
 class GetSessionStatusResult(_Out):
     """Result of get_athena_session_status: the status summary plus the raw GetSessionStatus response."""
 
-    summary: SessionStatusSummary
+    summary: SessionStatusSummary = Field(
+        description="The condensed status, in get_athena_session's vocabulary."
+    )
     raw: dict[str, Any] = Field(
         description="The GetSessionStatus response without ResponseMetadata; datetimes are ISO-8601 UTC strings."
     )
@@ -322,7 +324,7 @@ class CalculationSummary(_Out):
     )
     price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
     cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
-    results: CalculationResultLocations
+    results: CalculationResultLocations = Field(description="S3 locations of stdout, stderr and the result.")
     findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
 
 
@@ -337,7 +339,7 @@ class CalculationCode(_Out):
 class GetCalculationResult(_Out):
     """Result of get_athena_calculation: summary, the code when asked for, and the raw response."""
 
-    summary: CalculationSummary
+    summary: CalculationSummary = Field(description="The condensed report on the calculation.")
     code: CalculationCode | None = Field(None, description="Present only when IncludeCode was true.")
     raw: dict[str, Any] = Field(
         description="The GetCalculationExecution response without ResponseMetadata; datetimes as ISO-8601 UTC."
@@ -394,7 +396,7 @@ class WorkgroupDigest(_Out):
     )
     unhealthy: list[DigestSession] = Field(description="FAILED and DEGRADED sessions with their reasons.")
     oldest_idle: DigestSession | None = Field(None, description="The IDLE session idle the longest, if any.")
-    usage: DigestUsage
+    usage: DigestUsage = Field(description="DPU use and ESTIMATED cost of the sessions examined.")
     detail_errors: list[str] = Field(
         description="Sessions whose details could not be read, with the reason (bounded list)."
     )
