@@ -3,6 +3,7 @@ SDK's streamable HTTP client; plus the guard's header parsing and the token load
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import re
@@ -21,6 +22,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from starlette.types import Receive, Scope, Send
 
+from athena_session_mcp import transports
 from athena_session_mcp.cli import main
 from athena_session_mcp.httpauth import ENV_AUTH_TOKEN, AuthConfigError, HttpGuard, host_name, load_token
 from athena_session_mcp.transports import HttpOptions, TransportConfigError, is_loopback
@@ -198,74 +200,73 @@ async def test_sdk_streamable_http_client_initializes_lists_and_calls_against_th
     assert summary["state"] == "IDLE"
 
 
-def test_stateless_loopback_server_without_token_serves_anyone_local(start_server: Any) -> None:
+def test_stateless_loopback_server_without_token_serves_local_clients_and_exits_0_on_ctrl_c(
+    start_server: Any,
+) -> None:
     server: HttpServer = start_server(["--stateless"])
     response = post_initialize(server.url)
     assert response.status_code == 200, response.text
     assert "mcp-session-id" not in response.headers
     assert post_initialize(server.url, Host="attacker.example").status_code == 421
+    server.proc.send_signal(signal.SIGINT)
+    assert server.proc.wait(timeout=15) == 0, server.stderr
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_signal_shuts_down_cleanly_with_exit_0_and_never_logs_the_token(start_server: Any, sig: int) -> None:
+def test_sigterm_shuts_down_cleanly_with_exit_0_and_the_token_is_never_logged(start_server: Any) -> None:
     server: HttpServer = start_server(["--log-level", "DEBUG"], _env(**{ENV_AUTH_TOKEN: TOKEN}))
     assert post_initialize(server.url, Authorization=f"Bearer {TOKEN}").status_code == 200
     assert post_initialize(server.url, Authorization=f"Bearer {WRONG}").status_code == 401
-    server.proc.send_signal(sig)
+    server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(timeout=15) == 0, server.stderr
     assert server.stderr  # DEBUG logging did write something: the absence below means something
     assert TOKEN not in server.stderr and WRONG not in server.stderr
 
 
-def test_refuses_to_bind_all_interfaces_without_a_token_with_exit_2() -> None:
-    proc = subprocess.run(
-        [str(SCRIPT), "serve", "--transport", "streamable-http", "--host", "0.0.0.0", "--port", "0"],  # noqa: S104
-        capture_output=True,
-        text=True,
-        env=_env(),
-        timeout=30,
-        check=False,
-    )
-    assert proc.returncode == 2
-    assert "refusing to listen on 0.0.0.0" in proc.stderr and "--auth-token-file" in proc.stderr
-    assert proc.stdout == ""
+@pytest.fixture
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
+    """`main(argv)` in-process -> (exit status, stderr). Serving is replaced by a failure, so a check that
+    wrongly lets a command through fails the test instead of serving forever. Logging is put back."""
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise AssertionError("the command was not refused: it went on to serve")
+
+    monkeypatch.setattr(transports, "serve_http", refuse)
+    monkeypatch.setattr(transports, "serve_stdio", refuse)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+
+    def run(argv: list[str]) -> tuple[int, str]:
+        try:
+            status = main(argv)
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 1
+        return status, capsys.readouterr().err
+
+    yield run
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
-def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """`main(argv)` in-process: (exit status, stderr)."""
-    try:
-        status = main(argv)
-    except SystemExit as exc:
-        status = exc.code if isinstance(exc.code, int) else 1
-    return status, capsys.readouterr().err
-
-
-@pytest.mark.parametrize("host", ["::", "192.0.2.10", "example.com"])
-def test_refuses_other_non_loopback_binds_without_a_token(
-    host: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, err = run_main(["serve", "--transport", "streamable-http", "--host", host], capsys)
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "example.com"])  # noqa: S104 - refused: the point
+def test_refuses_a_non_loopback_bind_without_a_token_with_exit_2(host: str, run_main: Any) -> None:
+    status, err = run_main(["serve", "--transport", "streamable-http", "--host", host, "--port", "0"])
     assert status == 2
-    assert "refusing to listen" in err
+    assert f"refusing to listen on {host}" in err and "--auth-token-file" in err
 
 
-def test_too_short_token_file_is_a_usage_error_that_does_not_echo_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_too_short_token_file_is_a_usage_error_that_does_not_echo_it(tmp_path: Path, run_main: Any) -> None:
     short = tmp_path / "token"
     short.write_text("zq9x\n")
-    status, err = run_main(
-        ["serve", "--transport", "streamable-http", "--auth-token-file", str(short)], capsys
-    )
+    status, err = run_main(["serve", "--transport", "streamable-http", "--auth-token-file", str(short)])
     assert status == 2
     assert "too short" in err and "zq9x" not in err
 
 
 def test_token_from_the_environment_that_is_too_short_is_a_usage_error(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, run_main: Any
 ) -> None:
     monkeypatch.setenv(ENV_AUTH_TOKEN, "zq9x")
-    status, err = run_main(["serve", "--transport", "streamable-http"], capsys)
+    status, err = run_main(["serve", "--transport", "streamable-http"])
     assert status == 2
     assert ENV_AUTH_TOKEN in err and "zq9x" not in err
 
@@ -273,8 +274,8 @@ def test_token_from_the_environment_that_is_too_short_is_a_usage_error(
 @pytest.mark.parametrize(
     "flag", [["--port", "9"], ["--host", "127.0.0.1"], ["--stateless"], ["--allow-host", "a"]]
 )
-def test_http_flags_with_stdio_are_a_usage_error(flag: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    status, err = run_main(["serve", *flag], capsys)
+def test_http_flags_with_stdio_are_a_usage_error(flag: list[str], run_main: Any) -> None:
+    status, err = run_main(["serve", *flag])
     assert status == 2
     assert flag[0] in err and "streamable-http" in err
 
