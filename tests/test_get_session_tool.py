@@ -145,7 +145,8 @@ def count_aws_calls(client: AthenaClient) -> list[str]:
     def record(**kwargs: Any) -> None:
         calls.append(str(kwargs.get("event_name")))
 
-    client.meta.events.register("before-call.athena", record)
+    # before-parameter-build fires for every call, stubbed or not (the Stubber answers at before-call).
+    client.meta.events.register("before-parameter-build.athena", record)
     return calls
 
 
@@ -193,3 +194,29 @@ async def test_server_keeps_serving_after_an_error(stubbed_server: MCPServer, st
         first = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
         second = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
     assert first.is_error and not second.is_error
+
+
+async def test_argument_counter_sees_stubbed_calls(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    # Guards the counter used above: it must record a call that does reach botocore.
+    calls = count_aws_calls(athena_client)
+    stubber.add_response("get_session", session_response("IDLE"), {"SessionId": SESSION_ID})
+    async with Client(stubbed_server) as client:
+        await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
+    assert calls == ["before-parameter-build.athena.GetSession"]
+
+
+def test_every_output_field_of_get_athena_session_is_described() -> None:
+    def walk(schema: dict[str, Any], defs: dict[str, Any], path: str) -> list[str]:
+        missing: list[str] = []
+        for name, prop in schema.get("properties", {}).items():
+            if not prop.get("description"):
+                missing.append(f"{path}.{name}")
+            ref = prop.get("$ref")
+            if isinstance(ref, str):
+                missing += walk(defs[ref.rsplit("/", 1)[-1]], defs, f"{path}.{name}")
+        return missing
+
+    schema = GetSessionResult.model_json_schema()
+    assert walk(schema, schema.get("$defs", {}), "result") == []

@@ -46,12 +46,14 @@ class CountingGateway(AthenaGateway):
         self.in_flight = 0
         self.peak = 0
 
-    async def call(self, fn: Callable[[AthenaClient], T], *, action: str, what: str) -> T:
+    async def call(
+        self, fn: Callable[[AthenaClient], T], *, action: str, what: str, finder: str | None = None
+    ) -> T:
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         try:
             await anyio.sleep(0.001)  # let the other tasks start, so the peak is observable
-            return await super().call(fn, action=action, what=what)
+            return await super().call(fn, action=action, what=what, finder=finder)
         finally:
             self.in_flight -= 1
 

@@ -62,11 +62,14 @@ class AthenaGateway:
         )
         return client
 
-    async def call(self, fn: Callable[[AthenaClient], T], *, action: str, what: str) -> T:
+    async def call(
+        self, fn: Callable[[AthenaClient], T], *, action: str, what: str, finder: str | None = None
+    ) -> T:
         """Run `fn(client)` in a worker thread so concurrent tool calls do not serialize.
 
         Any failure (including building the client: no region, unknown profile) becomes a ToolError
-        that names the fix. `action` is the IAM action; `what` names the resource for messages.
+        that names the fix. `action` is the IAM action; `what` names the resource for messages and
+        `finder` says where valid ids come from (used when Athena says the id is unknown).
         """
 
         def run() -> T:
@@ -75,4 +78,4 @@ class AthenaGateway:
         try:
             return await anyio.to_thread.run_sync(run)
         except Exception as exc:
-            raise tool_error(exc, action=action, what=what, region=self.region) from exc
+            raise tool_error(exc, action=action, what=what, region=self.region, finder=finder) from exc

@@ -32,19 +32,37 @@ def bounded(text: str, limit: int = _MAX_SERVICE_MESSAGE) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _client_error(exc: ClientError, action: str, what: str, region: str | None) -> str:
-    details = exc.response.get("Error", {})
-    code = str(details.get("Code") or "")
-    message = bounded(str(details.get("Message") or ""))
-    where = f" in region {region}" if region else ""
-    not_found = code == "ResourceNotFoundException" or (
+def _is_not_found(code: str, message: str) -> bool:
+    # Athena answers InvalidRequestException "... not found" for unknown ids, not ResourceNotFound.
+    return code == "ResourceNotFoundException" or (
         code == "InvalidRequestException" and "not found" in message.lower()
     )
-    if not_found:
+
+
+def athena_error(exc: BaseException) -> tuple[str, str]:
+    """The Athena error code and message behind a gateway ToolError ('' when it was not a ClientError)."""
+    from botocore.exceptions import ClientError
+
+    cause = exc if isinstance(exc, ClientError) else exc.__cause__
+    if not isinstance(cause, ClientError):
+        return "", ""
+    details = cause.response.get("Error", {})
+    return str(details.get("Code") or ""), str(details.get("Message") or "")
+
+
+def is_not_found(exc: BaseException) -> bool:
+    """Whether a failure (or the gateway ToolError wrapping it) reports an unknown id."""
+    return _is_not_found(*athena_error(exc))
+
+
+def _client_error(exc: ClientError, action: str, what: str, region: str | None, finder: str | None) -> str:
+    code, message = athena_error(exc)
+    message = bounded(message)
+    where = f" in region {region}" if region else ""
+    if _is_not_found(code, message):
         return (
             f"{what} was not found{where}. Check the id for typos, and that --region/AWS_REGION is the region "
-            "where it was started; list_athena_sessions lists a workgroup's sessions. "
-            f"(Athena said: {code}: {message})"
+            f"where it was created{'; ' + finder if finder else ''}. (Athena said: {code}: {message})"
         )
     if code in ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"):
         return (
@@ -82,13 +100,15 @@ def _client_error(exc: ClientError, action: str, what: str, region: str | None) 
     return f"Athena rejected {action}: {code or 'error'}: {message or 'no message'}"
 
 
-def tool_error(exc: Exception, *, action: str, what: str, region: str | None = None) -> ToolError:
+def tool_error(
+    exc: Exception, *, action: str, what: str, region: str | None = None, finder: str | None = None
+) -> ToolError:
     """A ToolError for any failure of an AWS call. `action` is the IAM action, e.g. athena:GetSession;
-    `what` names the resource, e.g. "Session 'abc'"."""
+    `what` names the resource, e.g. "Session 'abc'"; `finder` says how to find valid ids."""
     from botocore import exceptions as bx  # botocore is imported already by the time a call fails
 
     if isinstance(exc, bx.ClientError):
-        text = _client_error(exc, action, what, region)
+        text = _client_error(exc, action, what, region, finder)
     elif isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         text = f"No usable AWS credentials were found. {_CREDENTIAL_HELP}"
     elif isinstance(exc, bx.ProfileNotFound):

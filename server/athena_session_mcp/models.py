@@ -120,17 +120,19 @@ class SessionSummary(_Out):
     accepting_calculations: bool = Field(description="True only when IDLE: a calculation can start now.")
     state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
     headline: str = Field(description="One-line human summary.")
-    timing: SessionTiming
-    capacity: SessionCapacity
-    usage: SessionUsage
-    config: SessionConfigSummary
+    timing: SessionTiming = Field(description="Start, end, idle time and the idle-timeout countdown.")
+    capacity: SessionCapacity = Field(description="DPU sizing of coordinator and executors.")
+    usage: SessionUsage = Field(description="DPU consumption and an estimated cost.")
+    config: SessionConfigSummary = Field(
+        description="Execution role, encryption, logging and Spark settings."
+    )
     findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
 
 
 class GetSessionResult(_Out):
     """Result of get_athena_session: the health summary plus the raw GetSession response."""
 
-    summary: SessionSummary
+    summary: SessionSummary = Field(description="Condensed health summary with findings and next steps.")
     raw: dict[str, Any] = Field(
         description=(
             "The GetSession response as boto3 returns it, without ResponseMetadata; datetimes are "

@@ -9,7 +9,7 @@ from athena_session_mcp.models import GetSessionResult
 from athena_session_mcp.raw import clean_response
 from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps
-from athena_session_mcp.tools.common import is_not_found
+from athena_session_mcp.tools.common import FIND_SESSIONS, is_not_found
 
 SESSION_URI_TEMPLATE = "athena://sessions/{SessionId}"
 
@@ -28,6 +28,7 @@ def register(server: MCPServer, deps: Deps) -> None:
                 lambda client: client.get_session(SessionId=SessionId),
                 action="athena:GetSession",
                 what=f"Session {SessionId!r}",
+                finder=FIND_SESSIONS,
             )
         except ToolError as exc:
             # Same messages as the tool; unknown ids become the protocol's not-found error.

@@ -34,6 +34,10 @@ def _describe_value(value: Any) -> str:
 
 
 def _expected(prop: Mapping[str, Any]) -> str:
+    # Optional arguments are anyOf[<schema>, null]: describe the non-null alternative.
+    options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
+    if len(options) == 1:
+        return _expected({**options[0], **{k: v for k, v in prop.items() if k != "anyOf"}})
     if "enum" in prop:
         return "one of " + ", ".join(str(v) for v in prop["enum"])
     kind = prop.get("type") or "/".join(
@@ -76,7 +80,7 @@ def check_arguments(tool: Tool, arguments: Mapping[str, Any]) -> str | None:
                 problems.append(f"{field} is required: {_expected(prop)}")
                 continue
             got = _describe_value(arguments.get(field))
-            description = str(prop.get("description", "")).split(". ")[0]
+            description = str(prop.get("description", "")).split(". ")[0].rstrip(".")
             problems.append(
                 f"{field}: {error['msg']} (got {got}); expected {_expected(prop)}"
                 + (f" - {description}" if description else "")

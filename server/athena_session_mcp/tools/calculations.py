@@ -37,6 +37,7 @@ from athena_session_mcp.summary import (
     sort_findings,
 )
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import FIND_CALCULATIONS, FIND_SESSIONS
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -242,7 +243,10 @@ def build(deps: Deps) -> list[Tool]:
             return client.list_calculation_executions(**request)
 
         response = await deps.gateway.call(
-            list_page, action="athena:ListCalculationExecutions", what=f"Session {SessionId!r}"
+            list_page,
+            action="athena:ListCalculationExecutions",
+            what=f"Session {SessionId!r}",
+            finder=FIND_SESSIONS,
         )
         now = deps.clock()
         rows = [calculation_row(item, now) for item in response.get("Calculations", [])]
@@ -310,6 +314,7 @@ def build(deps: Deps) -> list[Tool]:
             lambda client: client.get_calculation_execution(CalculationExecutionId=CalculationExecutionId),
             action="athena:GetCalculationExecution",
             what=what,
+            finder=FIND_CALCULATIONS,
         )
         code: CalculationCode | None = None
         if IncludeCode:

@@ -1,27 +1,23 @@
-"""Helpers the fleet tools share: recognising Athena error kinds behind a ToolError, adding hints."""
+"""Helpers the fleet tools share: hints for ids, and adding tool-specific hints to errors."""
 
 from __future__ import annotations
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from athena_session_mcp.errors import athena_error, is_not_found
 
-def athena_error(exc: BaseException) -> tuple[str, str]:
-    """The Athena error code and message behind a gateway ToolError ('' when it was not a ClientError)."""
-    from botocore.exceptions import ClientError
+__all__ = [
+    "FIND_CALCULATIONS",
+    "FIND_SESSIONS",
+    "FIND_WORKGROUPS",
+    "athena_error",
+    "is_not_found",
+    "with_hint",
+]
 
-    cause = exc.__cause__
-    if not isinstance(cause, ClientError):
-        return "", ""
-    details = cause.response.get("Error", {})
-    return str(details.get("Code") or ""), str(details.get("Message") or "")
-
-
-def is_not_found(exc: BaseException) -> bool:
-    """Whether a gateway ToolError reports an unknown id (Athena uses InvalidRequestException for that)."""
-    code, message = athena_error(exc)
-    return code == "ResourceNotFoundException" or (
-        code == "InvalidRequestException" and "not found" in message.lower()
-    )
+FIND_SESSIONS = "list_athena_sessions lists a workgroup's sessions"
+FIND_CALCULATIONS = "list_athena_calculations lists a session's calculations"
+FIND_WORKGROUPS = "list_spark_workgroups lists the Spark workgroups"
 
 
 def with_hint(exc: ToolError, hint: str) -> ToolError:

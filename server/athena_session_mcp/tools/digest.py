@@ -25,6 +25,7 @@ from athena_session_mcp.summary import (
 )
 from athena_session_mcp.summary import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import FIND_SESSIONS
 from athena_session_mcp.tools.listing import ALL_PAGES_MAX_PAGES, read_pages
 
 DEFAULT_MAX_SESSIONS = 100
@@ -106,6 +107,7 @@ def build(deps: Deps) -> list[Tool]:
                         lambda client: client.get_session(SessionId=session_id),
                         action="athena:GetSession",
                         what=f"Session {session_id!r}",
+                        finder=FIND_SESSIONS,
                     )
                 except ToolError as exc:
                     # One unreadable session should not sink the digest; it is reported instead.

@@ -8,6 +8,7 @@ from athena_session_mcp.models import GetSessionResult, SessionIdArg
 from athena_session_mcp.raw import clean_response
 from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import FIND_SESSIONS
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -26,6 +27,7 @@ def build(deps: Deps) -> list[Tool]:
             lambda client: client.get_session(SessionId=SessionId),
             action="athena:GetSession",
             what=f"Session {SessionId!r}",
+            finder=FIND_SESSIONS,
         )
         summary = summarize_session(
             response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price

@@ -19,6 +19,7 @@ from athena_session_mcp.summary import (
     state_findings,
 )
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import FIND_SESSIONS
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -36,6 +37,7 @@ def build(deps: Deps) -> list[Tool]:
             lambda client: client.get_session_status(SessionId=SessionId),
             action="athena:GetSessionStatus",
             what=f"Session {SessionId!r}",
+            finder=FIND_SESSIONS,
         )
         status = as_map(response.get("Status"))
         state = as_str(status.get("State"))

@@ -10,7 +10,7 @@ from athena_session_mcp.fleet_models import TerminateSessionResult
 from athena_session_mcp.models import SessionIdArg
 from athena_session_mcp.summary import phase_for_state
 from athena_session_mcp.tools import Deps, make_tool
-from athena_session_mcp.tools.common import athena_error, with_hint
+from athena_session_mcp.tools.common import FIND_SESSIONS, athena_error, with_hint
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -32,6 +32,7 @@ def build(deps: Deps) -> list[Tool]:
                 lambda client: client.terminate_session(SessionId=SessionId),
                 action="athena:TerminateSession",
                 what=f"Session {SessionId!r}",
+                finder=FIND_SESSIONS,
             )
         except ToolError as exc:
             code, message = athena_error(exc)
