@@ -133,6 +133,7 @@ def serve_fake(fake: FakeAthena, port: int = 0) -> Generator[str]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
 
         def do_POST(self) -> None:
             fake.handle(self)
