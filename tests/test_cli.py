@@ -45,8 +45,9 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return status, out, err
 
 
-def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(["--version"], capsys)
+@pytest.mark.parametrize("command", [[], ["serve"], ["tools"], ["call"]])
+def test_version_prints_the_package_version(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run([*command, "--version"], capsys)
     assert status == 0
     assert out.strip() == f"athena-session-mcp {__version__}"
 

@@ -356,6 +356,12 @@ def test_options_refuse_non_loopback_without_token_and_bad_ports() -> None:
     assert TOKEN not in repr(HttpOptions(token=TOKEN))
 
 
+def test_allowed_hosts_are_the_loopback_names_the_bound_address_and_extras_without_ports() -> None:
+    options = HttpOptions(host="0.0.0.0", token=TOKEN, allowed_hosts=("Proxy.Internal:8443", "[fd00::1]"))  # noqa: S104
+    assert options.host_names() == ["127.0.0.1", "localhost", "::1", "proxy.internal", "fd00::1"]
+    assert HttpOptions(host="10.1.2.3", token=TOKEN).host_names()[-1] == "10.1.2.3"
+
+
 def test_token_comes_from_the_file_first_then_the_environment(tmp_path: Path) -> None:
     file = tmp_path / "token"
     file.write_text(f"  {TOKEN}\n")

@@ -117,6 +117,10 @@ def _add_transport_options(parser: argparse.ArgumentParser, *, suppress: bool) -
     )
 
 
+def _add_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -125,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_version(parser)
     _add_server_options(parser, suppress=False)
     _add_transport_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -136,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve MCP over stdio (default) or streamable HTTP.",
         allow_abbrev=False,
     )
+    _add_version(serve)
     _add_server_options(serve, suppress=True)
     _add_transport_options(serve, suppress=True)
     serve.set_defaults(subparser=serve)
@@ -146,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="List the tools the server offers (with these options) and their arguments.",
         allow_abbrev=False,
     )
+    _add_version(tools)
     tools.add_argument("--json", action="store_true", help="Print the tool definitions as JSON.")
     _add_server_options(tools, suppress=True)
     tools.set_defaults(subparser=tools)
@@ -162,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     call.add_argument("-h", "--help", action="store_true", help="Show this help, or the tool's with TOOL.")
+    _add_version(call)
     call.add_argument("--json", action="store_true", help="Print the structured result as JSON.")
     call.add_argument("tool", metavar="TOOL", nargs="?", help="Tool name, e.g. get_athena_session.")
     call.set_defaults(subparser=call)

@@ -72,17 +72,14 @@ def _digest(value: str) -> bytes:
 
 
 def host_name(host_header: str) -> str:
-    """The host part of a Host header, lower-case, IPv6 without brackets: '[::1]:80' -> '::1'."""
+    """The host part of a Host header (or a host name), lower-case, without port, IPv6 without brackets:
+    '[::1]:80' -> '::1', 'Example.com:8443' -> 'example.com', '::1' -> '::1'."""
     value = host_header.strip().lower()
     if value.startswith("["):
         return value[1 : value.find("]")] if "]" in value else ""
     if value.count(":") == 1:
         return value.split(":", 1)[0]
     return value
-
-
-def _plain(host: str) -> str:
-    return host.strip().lower().removeprefix("[").removesuffix("]")
 
 
 class HttpGuard:
@@ -97,7 +94,7 @@ class HttpGuard:
         token: str | None = None,
     ) -> None:
         self.app = app
-        self.allowed_hosts = frozenset(_plain(h) for h in allowed_hosts)
+        self.allowed_hosts = frozenset(host_name(h) for h in allowed_hosts)
         self.allowed_origins = frozenset(o.strip().lower().rstrip("/") for o in allowed_origins)
         self._token_digest = _digest(token) if token is not None else None
 

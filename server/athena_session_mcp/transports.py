@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
+import os
 import signal
 import socket
 import sys
@@ -23,7 +24,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp
 
-from athena_session_mcp.httpauth import HttpGuard
+from athena_session_mcp.httpauth import HttpGuard, host_name
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +78,10 @@ class HttpOptions:
     def host_names(self) -> list[str]:
         """Host names a request may address: loopback names, the bound address, --allow-host values."""
         names = [*LOOPBACK_HOSTS]
-        bound = self.host.strip().lower().removeprefix("[").removesuffix("]")
+        bound = host_name(self.host)
         if bound not in WILDCARD_HOSTS:
             names.append(bound)
-        names.extend(h.strip().lower().removeprefix("[").removesuffix("]") for h in self.allowed_hosts)
+        names.extend(host_name(h) for h in self.allowed_hosts)
         return list(dict.fromkeys(names))
 
 
@@ -131,7 +132,10 @@ class _Server(uvicorn.Server):
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        originals = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        handled: list[int] = [signal.SIGINT, signal.SIGTERM]
+        if sys.platform == "win32":  # pragma: no cover - Ctrl+Break
+            handled.append(signal.SIGBREAK)
+        originals = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
         try:
             yield
         finally:
@@ -154,7 +158,8 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if os.name != "nt":  # on Windows SO_REUSEADDR would let another process share the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
     except OSError as exc:
         sock.close()
