@@ -59,6 +59,9 @@ class StdioServer:
     # --- process -----------------------------------------------------------------------------------
 
     def start(self) -> Self:
+        """Spawn the process (once: entering a started server does not spawn another)."""
+        if self._proc is not None:
+            return self
         self.started_at = time.perf_counter()
         self._proc = subprocess.Popen(
             self.args,
