@@ -70,14 +70,14 @@ def test_help_describes_each_command(
         assert text in out
 
 
-def test_tools_lists_each_tool_with_first_description_line_and_arguments(
+def test_tools_lists_each_tool_with_its_first_description_paragraph_and_arguments(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     status, out, _ = run(["tools"], capsys)
     assert status == 0
     assert "get_athena_session\n    Look up one Amazon Athena Spark session (GetSession)" in out
     assert "--SessionId STRING (required)" in out
-    assert "Returns `summary`" not in out  # only the first line of the description
+    assert "Returns `summary`" not in out  # only the first paragraph of the description
 
 
 def test_tools_json_gives_the_definitions_with_input_schemas(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ import argparse
 import difflib
 import json
 import os
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn, TextIO, cast
 
@@ -99,6 +100,11 @@ _CONVERTERS: dict[str, Callable[[str], Any]] = {
 
 def _first_line(text: str | None) -> str:
     return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+
+
+def _first_paragraph(text: str | None) -> str:
+    """The description's first paragraph on one line (docstrings wrap their sentences)."""
+    return " ".join((text or "").strip().split("\n\n", 1)[0].split())
 
 
 def tool_parser(tool: Tool) -> argparse.ArgumentParser:
@@ -241,7 +247,8 @@ async def run_tools(settings: Settings, out: TextIO, *, as_json: bool = False) -
         out.write("\n")
         return 0
     for tool in tools:
-        out.write(f"{tool.name}\n    {_first_line(tool.description)}\n")
+        summary = textwrap.fill(_first_paragraph(tool.description), width=100, subsequent_indent="    ")
+        out.write(f"{tool.name}\n    {summary}\n")
         props: Mapping[str, Mapping[str, Any]] = tool.input_schema.get("properties", {})
         required = set(tool.input_schema.get("required", []))
         for name, prop in props.items():
