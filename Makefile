@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# langchain-mcp-adapters requires mcp<2, so its example runs from an environment of its own.
+LC_VENV  := .venv-langchain
+LC_STAMP := $(LC_VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt clean
@@ -24,6 +27,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(LC_STAMP):
+	$(PYTHON) -m venv $(LC_VENV)
+	$(LC_VENV)/bin/python -m pip install --quiet 'langchain-mcp-adapters>=0.3.2,<0.4'
+	@touch $(LC_STAMP)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -37,8 +45,8 @@ schemas: $(STAMP)
 schemas-check: $(STAMP)
 	$(BIN)/python -m athena_session_mcp.schemas check tool_schemas
 
-pytest: $(STAMP)
-	$(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term
+pytest: $(STAMP) $(LC_STAMP)
+	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term
 
 test: lint typecheck schemas-check pytest
 
@@ -63,4 +71,4 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov
+	rm -rf $(VENV) $(LC_VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov

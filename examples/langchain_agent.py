@@ -7,19 +7,23 @@ directly; no model is called. Hand `tools` to any LangChain/LangGraph agent, e.g
     pip install 'athena-session-mcp[emulator]' langchain-mcp-adapters
     python examples/langchain_agent.py [SESSION_ID]
 
-COMPATIBILITY: langchain-mcp-adapters has no release for the MCP Python SDK 2.x yet. 0.3.2 requires
-mcp<2, and 0.3.1 (which does not declare the bound) fails to import against mcp 2.x
-(`mcp.shared.context.RequestContext` is gone). athena-session-mcp needs mcp 2.3, so run this example in
-a separate environment from the server: the adapter only launches the server as a subprocess, so
-point SERVER["command"] at the server's own environment (e.g. "uvx" with
-["--from", "athena-session-mcp[emulator]", "athena-session-mcp", "serve", "--emulator"]).
+COMPATIBILITY: langchain-mcp-adapters has no release for the MCP Python SDK 2.x yet (0.3.2 requires
+mcp<2), while athena-session-mcp needs mcp 2.3. They need not share an environment: the adapter only
+launches the server as a subprocess and speaks MCP to it over stdio, and protocol negotiation lets its
+mcp 1.x client talk to this 2.x server. So install the adapter in its own environment and point it at
+the server's command (`make test` does exactly this in .venv-langchain and runs this file):
+
+    python -m venv .venv-langchain && .venv-langchain/bin/pip install 'langchain-mcp-adapters>=0.3.2,<0.4'
+    .venv-langchain/bin/python examples/langchain_agent.py --server-command .venv/bin/athena-session-mcp
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -28,8 +32,8 @@ from typing import Any
 # the adapter's defaults), so AWS settings go here; --emulator needs none.
 SERVER: dict[str, Any] = {
     "transport": "stdio",
-    "command": sys.executable,
-    "args": ["-m", "athena_session_mcp", "serve", "--emulator"],
+    "command": shutil.which("athena-session-mcp") or "athena-session-mcp",
+    "args": ["serve", "--emulator"],
     "env": {"AWS_REGION": "us-east-1"},
 }
 
@@ -70,7 +74,16 @@ async def inspect_session(session_id: str = "demo-idle-near-timeout") -> dict[st
 
 
 def main(argv: Sequence[str]) -> int:
-    asyncio.run(inspect_session(*argv[:1]))
+    parser = argparse.ArgumentParser(description="LangChain tools from athena-session-mcp, offline.")
+    parser.add_argument("session_id", nargs="?", default="demo-idle-near-timeout")
+    parser.add_argument(
+        "--server-command",
+        default=SERVER["command"],
+        help="The athena-session-mcp executable (it may live in another environment).",
+    )
+    args = parser.parse_args(argv)
+    SERVER["command"] = args.server_command
+    asyncio.run(inspect_session(args.session_id))
     return 0
 
 
