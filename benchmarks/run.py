@@ -33,6 +33,7 @@ if str(REPO) not in sys.path:  # run as a script: make tests.stdio_harness impor
 import boto3  # noqa: E402
 import psutil  # noqa: E402
 from botocore.config import Config  # noqa: E402
+from tests.reliability import FakeAthena, serve_fake  # noqa: E402
 from tests.stdio_harness import StdioServer, is_tool_error, server_env, tool_text  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -152,10 +153,18 @@ def bench_boto3(endpoint_url: str, calls: int, burst: int) -> tuple[list[float],
     return samples, burst / elapsed
 
 
-def bench_server(
-    endpoint_url: str, calls: int, burst: int, bursts: int
-) -> tuple[list[float], list[float], int, int, int]:
-    """Sequential latency, burst throughputs, RSS after the load, result size, errors."""
+@dataclass
+class ServerRun:
+    latencies: list[float]
+    burst_rates: list[float]
+    rss: int
+    result_chars: int
+    errors: int
+    cpu_ms_per_call: float
+
+
+def bench_server(endpoint_url: str, calls: int, burst: int, bursts: int) -> ServerRun:
+    """Sequential latency, burst throughputs, RSS after the load, result size, errors, CPU per call."""
     errors = 0
     server = start_server(endpoint_url)
     try:
@@ -170,7 +179,10 @@ def bench_server(
             size = len(tool_text(response))
 
         time_calls(one, 20)  # warm: first call builds the boto3 client in the server
+        process = psutil.Process(server.pid)
+        cpu_before = sum(process.cpu_times()[:2])
         samples = time_calls(one, calls)
+        cpu_ms = (sum(process.cpu_times()[:2]) - cpu_before) / calls * 1000
         rates: list[float] = []
         for _ in range(bursts):
             begin = time.perf_counter()
@@ -184,8 +196,8 @@ def bench_server(
                 response = server.wait_for(request_id, timeout=60)
                 errors += int(is_tool_error(response) or "result" not in response)
             rates.append(burst / (time.perf_counter() - begin))
-        rss = psutil.Process(server.pid).memory_info().rss
-        return samples, rates, rss, size, errors
+        rss = process.memory_info().rss
+        return ServerRun(samples, rates, rss, size, errors, round(cpu_ms, 2))
     finally:
         server.close()
 
@@ -216,6 +228,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {t['name']} | {t['measured']:g} {t['unit']} | {t['target']} | {'pass' if t['met'] else 'MISS'} |"
         )
     d = report["details"]
+    f = d["fast_endpoint"]
     lines += [
         "",
         "| Context | Value |",
@@ -226,6 +239,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"| server bursts (each) | {', '.join(f'{r:g}' for r in d['server_burst_calls_per_s'])} calls/s |",
         f"| spawn→initialize runs | {', '.join(f'{s:g}' for s in d['spawn_s'])} s |",
         f"| `import mcp.server.mcpserver` alone (SDK floor) | {d['sdk_import_median_s']:g} s |",
+        f"| server CPU per tool call (emulator run) | {d['server_cpu_ms_per_call']:g} ms |",
+        f"| fast loopback endpoint: boto3 median / server median, p95 | {f['boto3_median_ms']:g} / "
+        f"{f['server_median_ms']:g}, {f['server_p95_ms']:g} ms |",
+        f"| fast loopback endpoint: burst boto3 / server | {f['boto3_burst_calls_per_s']:g} / "
+        f"{f['server_burst_calls_per_s']:g} calls/s |",
+        f"| fast loopback endpoint: server CPU per call | {f['server_cpu_ms_per_call']:g} ms |",
         f"| result size ({SESSION_ID}) | {d['result_chars']} characters |",
         f"| errors during the run | {d['errors']} |",
         "",
@@ -271,11 +290,15 @@ def main(argv: list[str] | None = None) -> int:
         spawn = bench_spawn(emulator.endpoint_url, args.spawns)
         floor = bench_import_floor(3)
         direct, direct_rate = bench_boto3(emulator.endpoint_url, args.calls, args.burst)
-        served, rates, rss, size, errors = bench_server(
-            emulator.endpoint_url, args.calls, args.burst, args.bursts
-        )
+        run = bench_server(emulator.endpoint_url, args.calls, args.burst, args.bursts)
     finally:
         emulator.close()
+    # The same against a trivial keep-alive loopback endpoint: what the server costs when AWS is ~free.
+    with serve_fake(FakeAthena()) as fast_url:
+        fast_direct, fast_direct_rate = bench_boto3(fast_url, args.calls, args.burst)
+        fast = bench_server(fast_url, args.calls, args.burst, args.bursts)
+    served, rates, rss, size, errors = run.latencies, run.burst_rates, run.rss, run.result_chars, run.errors
+    errors += fast.errors
 
     spawn_median = statistics.median(spawn)
     served_median, direct_median = statistics.median(served), statistics.median(direct)
@@ -310,6 +333,15 @@ def main(argv: list[str] | None = None) -> int:
             "server_burst_calls_per_s": [round(r, 1) for r in rates],
             "spawn_s": [round(s, 3) for s in spawn],
             "sdk_import_median_s": round(statistics.median(floor), 3),
+            "server_cpu_ms_per_call": run.cpu_ms_per_call,
+            "fast_endpoint": {
+                "boto3_median_ms": ms(statistics.median(fast_direct)),
+                "boto3_burst_calls_per_s": round(fast_direct_rate, 1),
+                "server_median_ms": ms(statistics.median(fast.latencies)),
+                "server_p95_ms": ms(percentile(fast.latencies, 95)),
+                "server_burst_calls_per_s": round(statistics.median(fast.burst_rates), 1),
+                "server_cpu_ms_per_call": fast.cpu_ms_per_call,
+            },
             "rss_bytes": rss,
             "result_chars": size,
             "errors": errors,
