@@ -202,11 +202,6 @@ async def test_a_garbled_success_response_is_reported_as_unknown_health_not_a_cr
     assert not recovered.is_error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 5xx without an AWS error code (e.g. a proxy's HTML 502) has code '502' and falls through to "
-    "'Athena rejected ...'; proposed fix in errors.py: treat HTTPStatusCode >= 500 as a server error",
-)
 async def test_a_proxy_502_without_an_aws_error_code_is_reported_as_a_server_error(
     fake: FakeAthena, url: str
 ) -> None:

@@ -75,7 +75,9 @@ def _client_error(exc: ClientError, action: str, what: str, region: str | None, 
             f"Athena throttled {action} and the retries were exhausted. Wait a few seconds and try again, or "
             "make fewer concurrent calls."
         )
-    if code in (
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    # A proxy or load balancer answering 502/503 carries no AWS error code, only its HTTP status.
+    if status >= 500 or code in (
         "InternalServerException",
         "InternalFailure",
         "ServiceUnavailable",

@@ -90,6 +90,10 @@ def check_arguments(tool: Tool, arguments: Mapping[str, Any]) -> str | None:
     return f"Invalid arguments for {tool.name}: " + "; ".join(problems) + f". {_signature(tool)}"
 
 
+def _error(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
 class ArgumentValidator:
     """Server middleware that answers tools/call with a clear tool error when arguments are invalid."""
 
@@ -99,10 +103,17 @@ class ArgumentValidator:
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         params = ctx.params
         if ctx.method == "tools/call" and params is not None:
-            tool = self._tools.get(str(params.get("name")))
+            name = params.get("name")
+            tool = self._tools.get(name) if isinstance(name, str) else None
+            if tool is None and isinstance(name, str):
+                # The SDK would echo the whole (possibly huge) name; bound it and list what exists.
+                shown = name[:60] + ("…" if len(name) > 60 else "")
+                return _error(
+                    f"Unknown tool {shown!r} (names are case-sensitive). Tools: {', '.join(self._tools)}."
+                )
             arguments: object = params.get("arguments") or {}
             if tool is not None and isinstance(arguments, Mapping):
                 problem = check_arguments(tool, cast(Mapping[str, Any], arguments))
                 if problem is not None:
-                    return CallToolResult(content=[TextContent(type="text", text=problem)], is_error=True)
+                    return _error(problem)
         return await call_next(ctx)
