@@ -146,6 +146,8 @@ def bench_boto3(endpoint_url: str, calls: int, burst: int) -> tuple[list[float],
     time_calls(one, 20)  # warm: connection pool, service model, endpoint rules
     samples = time_calls(one, calls)
     with concurrent.futures.ThreadPoolExecutor(burst) as pool:
+        for future in [pool.submit(one) for _ in range(burst)]:  # warm: threads and pooled connections
+            future.result()
         begin = time.perf_counter()
         for future in [pool.submit(one) for _ in range(burst)]:
             future.result()
