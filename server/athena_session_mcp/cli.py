@@ -70,8 +70,8 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
 
 
 def _add_transport_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    from athena_session_mcp.config import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH, TRANSPORTS
     from athena_session_mcp.httpauth import ENV_AUTH_TOKEN
-    from athena_session_mcp.transports import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH, TRANSPORTS
 
     default = argparse.SUPPRESS if suppress else None
     http = parser.add_argument_group(
@@ -249,11 +249,10 @@ def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> 
 
 
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from athena_session_mcp.config import DEFAULT_HOST, DEFAULT_PORT
     from athena_session_mcp.httpauth import AuthConfigError, load_token
     from athena_session_mcp.server import build_server
     from athena_session_mcp.transports import (
-        DEFAULT_HOST,
-        DEFAULT_PORT,
         HttpOptions,
         TransportConfigError,
         serve_http,

@@ -6,7 +6,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from athena_session_mcp.summary import DEFAULT_DPU_HOUR_PRICE_USD
+# Athena for Apache Spark list price in us-east-1 (USD per DPU-hour); configurable.
+DEFAULT_DPU_HOUR_PRICE_USD = 0.35
+
+# HTTP transport defaults live here, not in transports.py, so `--help` does not import uvicorn.
+TRANSPORTS = ("stdio", "streamable-http")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+MCP_PATH = "/mcp"
 
 ENV_PRICE = "ATHENA_SESSION_MCP_DPU_HOUR_PRICE"
 ENV_LOG_LEVEL = "ATHENA_SESSION_MCP_LOG_LEVEL"

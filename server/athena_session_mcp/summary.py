@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from athena_session_mcp.config import DEFAULT_DPU_HOUR_PRICE_USD
 from athena_session_mcp.models import (
     Finding,
     Phase,
@@ -21,9 +22,6 @@ from athena_session_mcp.models import (
     SessionUsage,
 )
 from athena_session_mcp.raw import iso_utc
-
-# Athena for Apache Spark list price in us-east-1 (USD per DPU-hour); configurable.
-DEFAULT_DPU_HOUR_PRICE_USD = 0.35
 
 # Warn when an idle session has this little time left, or this fraction of its timeout.
 IDLE_WARNING_SECONDS = 5 * 60

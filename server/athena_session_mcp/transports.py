@@ -24,14 +24,11 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp
 
+from athena_session_mcp.config import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH
 from athena_session_mcp.httpauth import HttpGuard, host_name
 
 logger = logging.getLogger(__name__)
 
-TRANSPORTS = ("stdio", "streamable-http")
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-MCP_PATH = "/mcp"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104 - named here so they can be refused without a token
 GRACEFUL_SHUTDOWN_SECONDS = 3
