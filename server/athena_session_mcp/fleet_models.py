@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from athena_session_mcp.models import Finding, Phase, SessionTiming
+from athena_session_mcp.models import Finding, Phase, SessionHealthBase, SessionTiming
 
 # --- Vocabulary -----------------------------------------------------------------------------------
 
@@ -99,19 +99,9 @@ CalculationExecutionIdArg = Annotated[
 # --- get_athena_session_status --------------------------------------------------------------------
 
 
-class SessionStatusSummary(_Out):
+class SessionStatusSummary(SessionHealthBase):
     """The cheap poll: a session's state in the same vocabulary as get_athena_session's summary."""
 
-    session_id: str | None = Field(description="The session ID.")
-    state: str | None = Field(
-        description="Status.State as Athena reports it (may be a newer, unknown value)."
-    )
-    phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
-    alive: bool = Field(description="Whether session resources are (still) running and may accrue cost.")
-    healthy: bool = Field(description="True for CREATING, CREATED, IDLE and BUSY.")
-    accepting_calculations: bool = Field(description="True only when IDLE: a calculation can start now.")
-    state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
-    headline: str = Field(description="One-line human summary.")
     timing: SessionTiming = Field(
         description=(
             "Start, idle and end times. GetSessionStatus does not return the idle timeout, so the "

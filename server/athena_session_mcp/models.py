@@ -104,13 +104,10 @@ class SessionConfigSummary(_Out):
     additional_configs_count: int = Field(description="Number of EngineConfiguration.AdditionalConfigs set.")
 
 
-class SessionSummary(_Out):
-    """Condensed health summary of one Athena Spark session."""
+class SessionHealthBase(_Out):
+    """The state vocabulary shared by the full summary and the cheap status poll."""
 
     session_id: str | None = Field(description="The session ID.")
-    workgroup: str | None = Field(None, description="The workgroup the session belongs to.")
-    description: str | None = Field(None, description="The session description.")
-    engine_version: str | None = Field(None, description="e.g. 'PySpark engine version 3'.")
     state: str | None = Field(
         description="Status.State as Athena reports it (may be a newer, unknown value)."
     )
@@ -120,6 +117,14 @@ class SessionSummary(_Out):
     accepting_calculations: bool = Field(description="True only when IDLE: a calculation can start now.")
     state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
     headline: str = Field(description="One-line human summary.")
+
+
+class SessionSummary(SessionHealthBase):
+    """Condensed health summary of one Athena Spark session."""
+
+    workgroup: str | None = Field(None, description="The workgroup the session belongs to.")
+    description: str | None = Field(None, description="The session description.")
+    engine_version: str | None = Field(None, description="e.g. 'PySpark engine version 3'.")
     timing: SessionTiming = Field(description="Start, end, idle time and the idle-timeout countdown.")
     capacity: SessionCapacity = Field(description="DPU sizing of coordinator and executors.")
     usage: SessionUsage = Field(description="DPU consumption and an estimated cost.")

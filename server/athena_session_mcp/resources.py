@@ -5,11 +5,9 @@ from __future__ import annotations
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 
-from athena_session_mcp.models import GetSessionResult
-from athena_session_mcp.raw import clean_response
-from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps
-from athena_session_mcp.tools.common import FIND_SESSIONS, is_not_found
+from athena_session_mcp.tools.common import is_not_found
+from athena_session_mcp.tools.session import session_health
 
 SESSION_URI_TEMPLATE = "athena://sessions/{SessionId}"
 
@@ -24,20 +22,12 @@ def register(server: MCPServer, deps: Deps) -> None:
                 "with an id from list_athena_sessions."
             )
         try:
-            response = await deps.gateway.call(
-                lambda client: client.get_session(SessionId=SessionId),
-                action="athena:GetSession",
-                what=f"Session {SessionId!r}",
-                finder=FIND_SESSIONS,
-            )
+            result = await session_health(deps, SessionId)
         except ToolError as exc:
             # Same messages as the tool; unknown ids become the protocol's not-found error.
             error = ResourceNotFoundError if is_not_found(exc) else ResourceError
             raise error(str(exc)) from exc.__cause__
-        summary = summarize_session(
-            response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price
-        )
-        return GetSessionResult(summary=summary, raw=clean_response(response)).model_dump_json(indent=2)
+        return result.model_dump_json(indent=2)
 
     server.resource(
         SESSION_URI_TEMPLATE,

@@ -25,8 +25,8 @@ from athena_session_mcp.summary import (
 )
 from athena_session_mcp.summary import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS
 from athena_session_mcp.tools.listing import ALL_PAGES_MAX_PAGES, read_pages
+from athena_session_mcp.tools.session import read_session
 
 DEFAULT_MAX_SESSIONS = 100
 MAX_SESSIONS = 500
@@ -103,12 +103,7 @@ def build(deps: Deps) -> list[Tool]:
             nonlocal done
             async with limiter:
                 try:
-                    response = await deps.gateway.call(
-                        lambda client: client.get_session(SessionId=session_id),
-                        action="athena:GetSession",
-                        what=f"Session {session_id!r}",
-                        finder=FIND_SESSIONS,
-                    )
+                    response = await read_session(deps, session_id)
                 except ToolError as exc:
                     # One unreadable session should not sink the digest; it is reported instead.
                     errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")

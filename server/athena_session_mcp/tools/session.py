@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.models import GetSessionResult, SessionIdArg
@@ -9,6 +11,26 @@ from athena_session_mcp.raw import clean_response
 from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS
+
+if TYPE_CHECKING:
+    from types_boto3_athena.type_defs import GetSessionResponseTypeDef
+
+
+async def read_session(deps: Deps, session_id: str) -> GetSessionResponseTypeDef:
+    """GetSession through the gateway (errors become ToolErrors that name the fix)."""
+    return await deps.gateway.call(
+        lambda client: client.get_session(SessionId=session_id),
+        action="athena:GetSession",
+        what=f"Session {session_id!r}",
+        finder=FIND_SESSIONS,
+    )
+
+
+async def session_health(deps: Deps, session_id: str) -> GetSessionResult:
+    """What get_athena_session (and the athena://sessions resource) return for one session."""
+    response = await read_session(deps, session_id)
+    summary = summarize_session(response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price)
+    return GetSessionResult(summary=summary, raw=clean_response(response))
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -23,15 +45,6 @@ def build(deps: Deps) -> list[Tool]:
         suggested next step. Also returns `raw`, the GetSession response itself (datetimes as ISO-8601 UTC).
         Read-only. Use list_athena_sessions to find session ids in a workgroup.
         """
-        response = await deps.gateway.call(
-            lambda client: client.get_session(SessionId=SessionId),
-            action="athena:GetSession",
-            what=f"Session {SessionId!r}",
-            finder=FIND_SESSIONS,
-        )
-        summary = summarize_session(
-            response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price
-        )
-        return GetSessionResult(summary=summary, raw=clean_response(response))
+        return await session_health(deps, SessionId)
 
     return [make_tool(get_athena_session, read_only("Get Athena Spark session health"))]
