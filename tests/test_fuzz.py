@@ -296,12 +296,6 @@ def test_unknown_tool_over_stdio_is_a_tool_error_naming_it(stdio: StdioServer) -
     assert "Unknown tool" in tool_text(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mcp 2.3's stdio transport drops messages that fail JSON-RPC validation, even when they carry "
-    "an id, so the client waits for its timeout instead of getting -32600 (proposed fix: answer them from "
-    "the dispatcher's on_stream_exception hook in the stdio transport)",
-)
 @pytest.mark.parametrize(
     "line",
     [

@@ -37,6 +37,23 @@ Lists are paged and bounded: follow next_token or continue_with. Costs are estim
 """
 
 
+class AthenaMCPServer(MCPServer):
+    """MCPServer whose stdio transport answers malformed requests instead of dropping them."""
+
+    async def run_stdio_async(self) -> None:
+        from mcp.server.stdio import stdio_server
+
+        from athena_session_mcp.stdio_guard import InvalidRequestAnswerer
+
+        async with stdio_server() as (read_stream, write_stream):
+            lowlevel = self._lowlevel_server
+            await lowlevel.run(
+                InvalidRequestAnswerer(read_stream, write_stream),
+                write_stream,
+                lowlevel.create_initialization_options(),
+            )
+
+
 def build_tools(deps: Deps) -> list[Tool]:
     """Every tool this server offers with these settings."""
     tools = [
@@ -63,7 +80,7 @@ def build_server(
     """The MCP server for `settings`. Nothing touches AWS until the first tool call."""
     deps = Deps(gateway=gateway or AthenaGateway(settings), settings=settings, clock=clock)
     tools = build_tools(deps)
-    server = MCPServer(
+    server = AthenaMCPServer(
         SERVER_NAME,
         title="Athena Spark sessions",
         version=__version__,
