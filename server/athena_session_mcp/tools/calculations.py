@@ -28,9 +28,9 @@ from athena_session_mcp.models import Finding, SessionIdArg
 from athena_session_mcp.raw import clean_response
 from athena_session_mcp.summary import (
     as_datetime,
-    as_int,
     as_map,
     as_str,
+    dpu_usage,
     format_duration,
     iso_or_none,
     seconds_between,
@@ -176,9 +176,8 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
     state = as_str(status.get("State"))
     reason = as_str(status.get("StateChangeReason"))
     phase = calculation_phase(state)
-    millis = as_int(stats.get("DpuExecutionInMillis"))
-    dpu_hours = round(millis / 3_600_000, 4) if millis is not None else None
-    cost = round(millis / 3_600_000 * price, 4) if millis is not None else None
+    usage = dpu_usage(stats, price)
+    millis, dpu_hours, cost = usage.dpu_execution_millis, usage.dpu_hours, usage.estimated_cost_usd
     results = CalculationResultLocations(
         stdout_s3_uri=as_str(result.get("StdOutS3Uri")),
         stderr_s3_uri=as_str(result.get("StdErrorS3Uri")),
