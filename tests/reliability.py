@@ -1,7 +1,7 @@
 """Helpers for the reliability suites (fuzz, faults, load, secrets): a scriptable loopback Athena that
 misbehaves on demand and counts every attempt, and the seeded emulator in its own process.
 
-Extends tests/loopback.py: keep-alive HTTP/1.1, per-operation replies chosen by X-Amz-Target.
+Keep-alive HTTP/1.1, per-operation replies chosen by X-Amz-Target.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,13 +18,26 @@ from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import ENV_PRICE, Settings, SettingsError
 from athena_session_mcp.raw import clean_response
 from athena_session_mcp.server import build_server
-from tests.loopback import SlowAthena, closed_port, serve
+from tests.reliability import FakeAthena, Json, Reply, free_port, get_session_body, serve_fake
 
-GET_SESSION_BODY = {
-    "SessionId": "s-1",
-    "WorkGroup": "wg",
-    "Status": {"State": "IDLE", "StartDateTime": 1764072000},
-}
+
+class PeakCounter:
+    """A FakeAthena behaviour that answers GetSession after `delay` and records peak concurrency."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.in_flight = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, operation: str, request: Json) -> Reply:
+        with self._lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        time.sleep(self.delay)
+        with self._lock:
+            self.in_flight -= 1
+        return Reply(body=get_session_body("s-1"))
 
 
 def text_of(result: Any) -> str:
@@ -75,7 +90,7 @@ async def test_missing_credentials_give_an_error_that_says_how_to_provide_them(
 ) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
-    result = await call_once(Settings(region="us-east-1", endpoint_url=f"http://127.0.0.1:{closed_port()}"))
+    result = await call_once(Settings(region="us-east-1", endpoint_url=f"http://127.0.0.1:{free_port()}"))
     assert result.is_error
     assert "No usable AWS credentials" in text_of(result)
     assert "AWS_PROFILE" in text_of(result) and "sso login" in text_of(result)
@@ -96,7 +111,7 @@ async def test_unknown_profile_is_reported_by_name_of_the_setting() -> None:
 
 
 async def test_unreachable_endpoint_gives_a_network_error_quickly() -> None:
-    settings = Settings(region="us-east-1", endpoint_url=f"http://127.0.0.1:{closed_port()}", max_attempts=1)
+    settings = Settings(region="us-east-1", endpoint_url=f"http://127.0.0.1:{free_port()}", max_attempts=1)
     with anyio.fail_after(10):
         result = await call_once(settings)
     assert result.is_error
@@ -104,19 +119,20 @@ async def test_unreachable_endpoint_gives_a_network_error_quickly() -> None:
 
 
 async def test_endpoint_that_never_answers_times_out_within_the_read_timeout() -> None:
-    hang = SlowAthena(GET_SESSION_BODY, delay=3)
-    with serve(hang) as url:
+    hang = FakeAthena()
+    hang.always(Reply(body=get_session_body("s-1"), delay=3))
+    with serve_fake(hang) as url:
         settings = Settings(region="us-east-1", endpoint_url=url, read_timeout=0.3, max_attempts=2)
         with anyio.fail_after(10):
             result = await call_once(settings)
     assert result.is_error
     assert "did not answer" in text_of(result)
-    assert hang.requests == 2  # the retry budget is bounded and used
+    assert hang.attempts["GetSession"] == 2  # the retry budget is bounded and used
 
 
 async def test_concurrent_calls_run_in_parallel_off_the_event_loop() -> None:
-    slow = SlowAthena(GET_SESSION_BODY, delay=0.3)
-    with serve(slow) as url:
+    slow = PeakCounter(delay=0.3)
+    with serve_fake(FakeAthena(slow)) as url:
         server = build_server(Settings(region="us-east-1", endpoint_url=url))
         async with Client(server) as client:
             results: list[Any] = []
