@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self, cast
 
+from anyio import EndOfStream
 from mcp.shared._stream_protocols import ReadStream, WriteStream
 from mcp.shared.message import SessionMessage
 from mcp.types import INVALID_REQUEST, ErrorData, JSONRPCError
@@ -69,8 +70,6 @@ class InvalidRequestAnswerer:
         return self
 
     async def __anext__(self) -> SessionMessage | Exception:
-        from anyio import EndOfStream
-
         try:
             return await self.receive()
         except EndOfStream:
