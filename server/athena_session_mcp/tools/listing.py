@@ -21,7 +21,7 @@ from athena_session_mcp.fleet_models import (
 )
 from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none, phase_for_state
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import athena_error, is_not_found, with_hint
+from athena_session_mcp.tools.common import FIND_WORKGROUPS, athena_error, is_not_found, with_hint
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -65,16 +65,10 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
     )
 
 
-def workgroup_error(exc: ToolError, workgroup: str) -> ToolError:
-    """Point unknown or non-Spark workgroups at list_spark_workgroups instead of the generic advice."""
+def workgroup_error(exc: ToolError) -> ToolError:
+    """Point non-Spark workgroups at list_spark_workgroups (unknown ones already are, via the finder)."""
     code, message = athena_error(exc)
-    if is_not_found(exc):
-        return ToolError(
-            f"Workgroup {workgroup!r} was not found. Names are case-sensitive and per region; "
-            f"list_spark_workgroups lists the Spark workgroups this server can see. (Athena said: {code}: "
-            f"{clip(message, 300)})"
-        )
-    if code == "InvalidRequestException" and "spark" in message.lower():
+    if code == "InvalidRequestException" and "spark" in message.lower() and not is_not_found(exc):
         return with_hint(
             exc, "Sessions live only in Apache Spark workgroups; list_spark_workgroups lists them."
         )
@@ -106,10 +100,13 @@ async def read_pages(
 
         try:
             response = await deps.gateway.call(
-                list_page, action="athena:ListSessions", what=f"Workgroup {workgroup!r}"
+                list_page,
+                action="athena:ListSessions",
+                what=f"Workgroup {workgroup!r}",
+                finder=FIND_WORKGROUPS,
             )
         except ToolError as exc:
-            raise workgroup_error(exc, workgroup) from exc.__cause__
+            raise workgroup_error(exc) from exc.__cause__
         pages.append(Page(token, len(items)))
         items.extend(response.get("Sessions", []))
         token = response.get("NextToken") or None
