@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from athena_session_mcp.summary import format_duration, phase_for_state, summarize_session
+from athena_session_mcp.states import session_phase
+from athena_session_mcp.summary import format_duration, summarize_session
 from tests.conftest import NOW
 from tests.factories import session_response
 
@@ -48,7 +49,7 @@ def test_unknown_future_state_gives_unknown_phase_and_a_warning_instead_of_crash
 
 
 def test_phase_for_missing_state_is_unknown() -> None:
-    assert phase_for_state(None) == "unknown"
+    assert session_phase(None) == "unknown"
 
 
 def test_empty_response_summarizes_without_crashing() -> None:

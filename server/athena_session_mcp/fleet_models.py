@@ -11,17 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from athena_session_mcp.models import Finding, Phase, SessionHealthBase, SessionTiming
+from athena_session_mcp.models import Finding, SessionHealthBase, SessionTiming
+from athena_session_mcp.states import CalculationPhase, CalculationState, Phase, SessionState
 
 # --- Vocabulary -----------------------------------------------------------------------------------
-
-SessionState = Literal[
-    "CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"
-]
-CalculationState = Literal[
-    "CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING", "CANCELED", "COMPLETED", "FAILED"
-]
-CalculationPhase = Literal["pending", "running", "stopping", "succeeded", "failed", "canceled", "unknown"]
 
 
 class _Out(BaseModel):

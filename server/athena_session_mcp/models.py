@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from athena_session_mcp.states import Phase
+
 # --- Arguments ------------------------------------------------------------------------------------
 
 # Mirrors botocore's GetSessionRequest.SessionId (string, 1-256); a test keeps them in step.
@@ -27,7 +29,6 @@ SessionIdArg = Annotated[
 
 # --- Vocabulary -----------------------------------------------------------------------------------
 
-Phase = Literal["starting", "ready", "running", "stopping", "ended", "unhealthy", "unknown"]
 Severity = Literal["critical", "warning", "info"]
 
 

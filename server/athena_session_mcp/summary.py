@@ -1,7 +1,7 @@
 """Pure functions that turn a GetSession response into a health summary a model can act on.
 
 No I/O and no clock reads: `now` is passed in, so every branch is testable. The public helpers
-(phase_for_state, session_timing, state_findings, headline, the as_* readers) are shared with the
+(session_timing, state_findings, headline, the as_* readers) are shared with the
 fleet tools so a session reads the same everywhere.
 """
 
@@ -14,7 +14,6 @@ from typing import Any, cast
 from athena_session_mcp.config import DEFAULT_DPU_HOUR_PRICE_USD
 from athena_session_mcp.models import (
     Finding,
-    Phase,
     SessionCapacity,
     SessionConfigSummary,
     SessionSummary,
@@ -22,37 +21,13 @@ from athena_session_mcp.models import (
     SessionUsage,
 )
 from athena_session_mcp.raw import iso_utc
+from athena_session_mcp.states import ALIVE_SESSION_STATES, HEALTHY_SESSION_STATES, Phase, session_phase
 
 # Warn when an idle session has this little time left, or this fraction of its timeout.
 IDLE_WARNING_SECONDS = 5 * 60
 IDLE_WARNING_FRACTION = 0.25
 
-_PHASES: dict[str, Phase] = {
-    "CREATING": "starting",
-    "CREATED": "starting",
-    "IDLE": "ready",
-    "BUSY": "running",
-    "TERMINATING": "stopping",
-    "TERMINATED": "ended",
-    "DEGRADED": "unhealthy",
-    "FAILED": "unhealthy",
-}
-HEALTHY_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY"})
-ALIVE_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED", "TERMINATING"})
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
-
-
-def is_healthy(state: str | None) -> bool:
-    return state in HEALTHY_STATES
-
-
-def is_alive(state: str | None) -> bool:
-    return state in ALIVE_STATES
-
-
-def phase_for_state(state: str | None) -> Phase:
-    """Coarse phase for a session state; unknown or missing states map to 'unknown', never an error."""
-    return _PHASES.get(state or "", "unknown")
 
 
 def as_map(value: Any) -> Mapping[str, Any]:
@@ -369,8 +344,8 @@ def summarize_session(
     engine = as_map(response.get("EngineConfiguration"))
     session_config = as_map(response.get("SessionConfiguration"))
 
-    phase = phase_for_state(state)
-    alive = state in ALIVE_STATES
+    phase = session_phase(state)
+    alive = state in ALIVE_SESSION_STATES
     timing = session_timing(status, session_config, now)
     usage = dpu_usage(as_map(response.get("Statistics")), price_per_dpu_hour)
     config = _config(response)
@@ -385,7 +360,7 @@ def summarize_session(
         state=state,
         phase=phase,
         alive=alive,
-        healthy=state in HEALTHY_STATES,
+        healthy=state in HEALTHY_SESSION_STATES,
         accepting_calculations=state == "IDLE",
         state_change_reason=reason,
         headline=headline(state, phase, timing, usage),

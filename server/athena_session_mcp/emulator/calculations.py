@@ -12,8 +12,6 @@ from datetime import datetime, timedelta
 from .canned import CannedResult
 
 __all__ = [
-    "ACTIVE_CALCULATION_STATES",
-    "CALCULATION_STATES",
     "Calculation",
     "CalculationTimeline",
     "CalculationView",
@@ -21,18 +19,6 @@ __all__ = [
     "schedule",
     "view_calculation",
 ]
-
-CALCULATION_STATES = (
-    "CREATING",
-    "CREATED",
-    "QUEUED",
-    "RUNNING",
-    "CANCELING",
-    "CANCELED",
-    "COMPLETED",
-    "FAILED",
-)
-ACTIVE_CALCULATION_STATES = frozenset({"CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING"})
 
 CREATING_SECONDS = 1.0
 MIN_QUEUED_SECONDS = 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from athena_session_mcp.states import PYSPARK_V3_ENGINE
+
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "DEFAULT_REGION",
@@ -29,7 +31,7 @@ __all__ = [
 
 DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account
 DEFAULT_REGION = "us-east-1"
-SPARK_ENGINE_VERSION = "PySpark engine version 3"
+SPARK_ENGINE_VERSION = PYSPARK_V3_ENGINE
 
 DEMO_SPARK_WORKGROUP = "demo-spark"
 DEMO_UNENCRYPTED_WORKGROUP = "demo-spark-unencrypted"

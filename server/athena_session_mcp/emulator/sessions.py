@@ -14,13 +14,11 @@ from .calculations import Calculation, CalculationView, Cutoff, schedule, view_c
 
 __all__ = [
     "DEFAULT_IDLE_TIMEOUT_MINUTES",
-    "SESSION_STATES",
     "Session",
     "SessionView",
     "view_session",
 ]
 
-SESSION_STATES = ("CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED")
 DEFAULT_IDLE_TIMEOUT_MINUTES = 20
 CREATING_SECONDS = 10.0
 CREATED_SECONDS = 2.0

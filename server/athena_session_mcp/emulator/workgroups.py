@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
+from athena_session_mcp.states import SQL_ENGINE, is_spark_engine
+
 __all__ = [
     "SQL_ENGINE_VERSION",
     "effective_engine_version",
@@ -13,12 +15,7 @@ __all__ = [
     "results_location",
 ]
 
-SQL_ENGINE_VERSION = "Athena engine version 3"
-
-
-def is_spark_engine(engine_version: str | None) -> bool:
-    """True for Apache Spark engines ("PySpark engine version 3" and the like)."""
-    return engine_version is not None and "spark" in engine_version.lower()
+SQL_ENGINE_VERSION = SQL_ENGINE
 
 
 def _mapping(value: object) -> Mapping[str, object]:

@@ -13,7 +13,6 @@ from athena_session_mcp.budget import Page, clip, continuation, fit
 from athena_session_mcp.fleet_models import (
     CalculationCode,
     CalculationExecutionIdArg,
-    CalculationPhase,
     CalculationResultLocations,
     CalculationRow,
     CalculationStateFilterArg,
@@ -26,6 +25,7 @@ from athena_session_mcp.fleet_models import (
 )
 from athena_session_mcp.models import Finding, SessionIdArg
 from athena_session_mcp.raw import clean_response
+from athena_session_mcp.states import FINISHED_CALCULATION_STATES, calculation_phase
 from athena_session_mcp.summary import (
     as_datetime,
     as_map,
@@ -47,18 +47,6 @@ DEFAULT_PAGE_SIZE = 20
 # The code block can be 68,000 characters; a model rarely needs more than the start to diagnose.
 MAX_CODE_CHARS = 4_000
 
-_PHASES: dict[str, CalculationPhase] = {
-    "CREATING": "pending",
-    "CREATED": "pending",
-    "QUEUED": "pending",
-    "RUNNING": "running",
-    "CANCELING": "stopping",
-    "COMPLETED": "succeeded",
-    "FAILED": "failed",
-    "CANCELED": "canceled",
-}
-FINISHED_STATES = frozenset({"COMPLETED", "FAILED", "CANCELED"})
-
 IncludeCodeArg = Annotated[
     bool,
     Field(
@@ -71,15 +59,10 @@ IncludeCodeArg = Annotated[
 ]
 
 
-def calculation_phase(state: str | None) -> CalculationPhase:
-    """Coarse phase for a calculation state; unknown or missing states map to 'unknown'."""
-    return _PHASES.get(state or "", "unknown")
-
-
 def _duration(status: Mapping[str, Any], now: datetime) -> int | None:
     submitted = as_datetime(status.get("SubmissionDateTime"))
     completed = as_datetime(status.get("CompletionDateTime"))
-    if completed is None and as_str(status.get("State")) in FINISHED_STATES:
+    if completed is None and as_str(status.get("State")) in FINISHED_CALCULATION_STATES:
         return None
     return seconds_between(completed or now, submitted)
 
@@ -189,7 +172,9 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
     sort_findings(findings)
     parts = [f"{state or 'UNKNOWN'} ({phase})"]
     if duration is not None:
-        parts.append(("took " if state in FINISHED_STATES else "running for ") + format_duration(duration))
+        parts.append(
+            ("took " if state in FINISHED_CALCULATION_STATES else "running for ") + format_duration(duration)
+        )
     if dpu_hours is not None and cost is not None:
         parts.append(f"{dpu_hours:g} DPU-h ≈ ${cost:.2f} (est.)")
     return CalculationSummary(
@@ -199,7 +184,7 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
         working_directory=as_str(response.get("WorkingDirectory")),
         state=state,
         phase=phase,
-        finished=state in FINISHED_STATES,
+        finished=state in FINISHED_CALCULATION_STATES,
         state_change_reason=reason,
         headline=" · ".join(parts),
         submitted_at=iso_or_none(as_datetime(status.get("SubmissionDateTime"))),

@@ -15,12 +15,11 @@ from pydantic import Field
 from athena_session_mcp.budget import clip, fit
 from athena_session_mcp.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
 from athena_session_mcp.models import Finding, SessionSummary
+from athena_session_mcp.states import ALIVE_SESSION_STATES, session_phase
 from athena_session_mcp.summary import (
-    ALIVE_STATES,
     as_map,
     as_str,
     format_duration,
-    phase_for_state,
     sort_findings,
 )
 from athena_session_mcp.summary import summarize_session as summarize
@@ -60,7 +59,7 @@ def _digest_session(item: Mapping[str, Any], summary: SessionSummary | None) -> 
     return DigestSession(
         session_id=as_str(item.get("SessionId")) or "",
         state=state,
-        headline=summary.headline if summary else f"{state or 'UNKNOWN'} ({phase_for_state(state)})",
+        headline=summary.headline if summary else f"{state or 'UNKNOWN'} ({session_phase(state)})",
         state_change_reason=clip(reason, 160),
         idle_for_seconds=summary.timing.idle_for_seconds if summary else None,
         idle_timeout_remaining_seconds=summary.timing.idle_timeout_remaining_seconds if summary else None,
@@ -130,7 +129,7 @@ def build(deps: Deps) -> list[Tool]:
             for i, item in enumerate(items)
         ]
         by_state = Counter(state or "UNKNOWN" for state in states)
-        by_phase = Counter(phase_for_state(state) for state in states)
+        by_phase = Counter(session_phase(state) for state in states)
         examined = [(items[i], s) for i, s in sorted(summaries.items())]
         near = sorted(
             (
@@ -155,7 +154,7 @@ def build(deps: Deps) -> list[Tool]:
             price_per_dpu_hour_usd=price,
             sessions_without_statistics=sum(1 for _, s in examined if s.usage.dpu_hours is None),
         )
-        alive = sum(1 for state in states if state in ALIVE_STATES)
+        alive = sum(1 for state in states if state in ALIVE_SESSION_STATES)
         idle_count = by_state.get("IDLE", 0)
         more = last_token is not None
 

@@ -19,7 +19,8 @@ from athena_session_mcp.fleet_models import (
     SessionStateFilterArg,
     WorkGroupArg,
 )
-from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none, phase_for_state
+from athena_session_mcp.states import session_phase
+from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_WORKGROUPS, athena_error, is_not_found, with_hint
 
@@ -55,7 +56,7 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
     return SessionRow(
         session_id=as_str(item.get("SessionId")) or "",
         state=state,
-        phase=phase_for_state(state),
+        phase=session_phase(state),
         description=clip(as_str(item.get("Description")), 120),
         engine_version=engine_version(item),
         started_at=iso_or_none(as_datetime(status.get("StartDateTime"))),

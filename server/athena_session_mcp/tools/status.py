@@ -7,13 +7,11 @@ from mcp.server.mcpserver.tools import Tool
 from athena_session_mcp.fleet_models import GetSessionStatusResult, SessionStatusSummary
 from athena_session_mcp.models import SessionIdArg
 from athena_session_mcp.raw import clean_response
+from athena_session_mcp.states import ALIVE_SESSION_STATES, HEALTHY_SESSION_STATES, session_phase
 from athena_session_mcp.summary import (
     as_map,
     as_str,
     headline,
-    is_alive,
-    is_healthy,
-    phase_for_state,
     session_timing,
     sort_findings,
     state_findings,
@@ -41,7 +39,7 @@ def build(deps: Deps) -> list[Tool]:
         )
         status = as_map(response.get("Status"))
         state = as_str(status.get("State"))
-        phase = phase_for_state(state)
+        phase = session_phase(state)
         # GetSessionStatus carries no SessionConfiguration, so there is no idle timeout to count down.
         timing = session_timing(status, {}, deps.clock())
         findings = state_findings(state, as_str(status.get("StateChangeReason")), timing)
@@ -50,8 +48,8 @@ def build(deps: Deps) -> list[Tool]:
             session_id=as_str(response.get("SessionId")) or SessionId,
             state=state,
             phase=phase,
-            alive=is_alive(state),
-            healthy=is_healthy(state),
+            alive=state in ALIVE_SESSION_STATES,
+            healthy=state in HEALTHY_SESSION_STATES,
             accepting_calculations=state == "IDLE",
             state_change_reason=as_str(status.get("StateChangeReason")),
             headline=headline(state, phase, timing),

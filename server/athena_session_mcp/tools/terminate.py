@@ -8,7 +8,7 @@ from mcp.types import ToolAnnotations
 
 from athena_session_mcp.fleet_models import TerminateSessionResult
 from athena_session_mcp.models import SessionIdArg
-from athena_session_mcp.summary import phase_for_state
+from athena_session_mcp.states import session_phase
 from athena_session_mcp.tools import Deps, make_tool
 from athena_session_mcp.tools.common import FIND_SESSIONS, athena_error, with_hint
 
@@ -46,7 +46,7 @@ def build(deps: Deps) -> list[Tool]:
                 ) from exc.__cause__
             raise
         state = response.get("State")
-        phase = phase_for_state(state)
+        phase = session_phase(state)
         return TerminateSessionResult(
             session_id=SessionId,
             state=state,

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from athena_session_mcp.budget import Page, clip, continuation, fit
 from athena_session_mcp.fleet_models import ListSparkWorkgroupsResult, WorkgroupRow
+from athena_session_mcp.states import is_spark_engine
 from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.listing import engine_version
@@ -31,11 +32,6 @@ WorkgroupsNextTokenArg = Annotated[
         description="The next_token of a previous truncated answer, to continue the scan. Omit to start.",
     ),
 ]
-
-
-def is_spark(engine: str | None) -> bool:
-    """Apache Spark engines are named like 'PySpark engine version 3'; SQL ones 'Athena engine version 3'."""
-    return engine is not None and "spark" in engine.lower()
 
 
 def workgroup_row(item: Mapping[str, Any]) -> WorkgroupRow:
@@ -75,7 +71,7 @@ def build(deps: Deps) -> list[Tool]:
             for item in response.get("WorkGroups", []):
                 scanned += 1
                 row = workgroup_row(as_map(item))
-                if is_spark(row.engine_version):
+                if is_spark_engine(row.engine_version):
                     spark.append(row)
             token = response.get("NextToken") or None
             if token is None or len(pages) >= MAX_PAGES:

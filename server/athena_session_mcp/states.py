@@ -1,0 +1,133 @@
+"""The service's vocabulary, defined once: session, calculation and executor states, phases, engines.
+
+Everything here comes from botocore's Athena service model or the Athena documentation; the server's
+summaries, the fleet models and the emulator all import it, so a state means the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# --- Sessions (SessionState in the service model) ---------------------------------------------------
+
+SessionState = Literal[
+    "CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"
+]
+SESSION_STATES: tuple[SessionState, ...] = (
+    "CREATING",
+    "CREATED",
+    "IDLE",
+    "BUSY",
+    "TERMINATING",
+    "TERMINATED",
+    "DEGRADED",
+    "FAILED",
+)
+Phase = Literal["starting", "ready", "running", "stopping", "ended", "unhealthy", "unknown"]
+SESSION_PHASES: dict[str, Phase] = {
+    "CREATING": "starting",
+    "CREATED": "starting",
+    "IDLE": "ready",
+    "BUSY": "running",
+    "TERMINATING": "stopping",
+    "TERMINATED": "ended",
+    "DEGRADED": "unhealthy",
+    "FAILED": "unhealthy",
+}
+# Working as intended: may accept or is running calculations.
+HEALTHY_SESSION_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY"})
+# Resources still allocated (and possibly accruing cost).
+ALIVE_SESSION_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED", "TERMINATING"})
+# Nothing runs any more; TerminateSession "succeeds but has no effect" on FAILED, TERMINATED, TERMINATING.
+ENDED_SESSION_STATES = frozenset({"TERMINATED", "FAILED"})
+
+
+def session_phase(state: str | None) -> Phase:
+    """Coarse phase for a session state; unknown or missing states map to 'unknown', never an error."""
+    return SESSION_PHASES.get(state or "", "unknown")
+
+
+# --- Calculations (CalculationExecutionState) --------------------------------------------------------
+
+CalculationState = Literal[
+    "CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING", "CANCELED", "COMPLETED", "FAILED"
+]
+CALCULATION_STATES: tuple[CalculationState, ...] = (
+    "CREATING",
+    "CREATED",
+    "QUEUED",
+    "RUNNING",
+    "CANCELING",
+    "CANCELED",
+    "COMPLETED",
+    "FAILED",
+)
+CalculationPhase = Literal["pending", "running", "stopping", "succeeded", "failed", "canceled", "unknown"]
+CALCULATION_PHASES: dict[str, CalculationPhase] = {
+    "CREATING": "pending",
+    "CREATED": "pending",
+    "QUEUED": "pending",
+    "RUNNING": "running",
+    "CANCELING": "stopping",
+    "COMPLETED": "succeeded",
+    "FAILED": "failed",
+    "CANCELED": "canceled",
+}
+ACTIVE_CALCULATION_STATES = frozenset({"CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING"})
+FINISHED_CALCULATION_STATES = frozenset({"COMPLETED", "FAILED", "CANCELED"})
+
+
+def calculation_phase(state: str | None) -> CalculationPhase:
+    """Coarse phase for a calculation state; unknown or missing states map to 'unknown'."""
+    return CALCULATION_PHASES.get(state or "", "unknown")
+
+
+# --- Executors (ExecutorState, ExecutorType) ------------------------------------------------------------
+
+ExecutorState = Literal["CREATING", "CREATED", "REGISTERED", "TERMINATING", "TERMINATED", "FAILED"]
+EXECUTOR_STATES: tuple[ExecutorState, ...] = (
+    "CREATING",
+    "CREATED",
+    "REGISTERED",
+    "TERMINATING",
+    "TERMINATED",
+    "FAILED",
+)
+ExecutorType = Literal["COORDINATOR", "GATEWAY", "WORKER"]
+EXECUTOR_TYPES: tuple[ExecutorType, ...] = ("COORDINATOR", "GATEWAY", "WORKER")
+
+# --- Engines -------------------------------------------------------------------------------------------
+
+# "PySpark engine version 3": notebooks and the Calculation APIs.
+PYSPARK_V3_ENGINE = "PySpark engine version 3"
+# "Apache Spark version 3.5": Spark Connect (GetSessionEndpoint), no Calculation APIs, Spark UI through
+# GetResourceDashboard (Athena User Guide, "Release versions" / "Considerations and limitations").
+SPARK_35_ENGINE = "Apache Spark version 3.5"
+# The SQL engine, for telling Spark workgroups apart.
+SQL_ENGINE = "Athena engine version 3"
+
+Engine = Literal["pyspark-v3", "spark-3.5", "unknown-spark", "sql"]
+
+
+def is_spark_engine(engine_version: str | None) -> bool:
+    """True for Apache Spark engines ("PySpark engine version 3", "Apache Spark version 3.5", ...)."""
+    return engine_version is not None and "spark" in engine_version.lower()
+
+
+def engine_kind(engine_version: str | None) -> Engine | None:
+    """Which engine family a version string names; None when there is no version at all."""
+    if not engine_version:
+        return None
+    if engine_version == PYSPARK_V3_ENGINE:
+        return "pyspark-v3"
+    if engine_version == SPARK_35_ENGINE:
+        return "spark-3.5"
+    return "unknown-spark" if is_spark_engine(engine_version) else "sql"
+
+
+def supports_calculations(engine_version: str | None) -> bool:
+    """Whether the Calculation APIs exist for this engine (only PySpark engine version 3 has them).
+
+    Unknown or missing versions are given the benefit of the doubt: the service answers for itself.
+    """
+    return engine_kind(engine_version) != "spark-3.5"
