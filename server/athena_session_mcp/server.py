@@ -9,6 +9,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp import __version__, prompts, resources
+from athena_session_mcp.apps import build_apps, link_tools
 from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 from athena_session_mcp.tools import (
@@ -80,12 +81,15 @@ def build_server(
     """The MCP server for `settings`. Nothing touches AWS until the first tool call."""
     deps = Deps(gateway=gateway or AthenaGateway(settings), settings=settings, clock=clock)
     tools = build_tools(deps)
+    # MCP Apps views: tools carry _meta.ui links; clients without Apps ignore them (results unchanged).
+    link_tools(tools)
     server = AthenaMCPServer(
         SERVER_NAME,
         title="Athena Spark sessions",
         version=__version__,
         instructions=INSTRUCTIONS,
         tools=tools,
+        extensions=[build_apps()],
         log_level="WARNING",
     )
     server.middleware.append(ArgumentValidator({tool.name: tool for tool in tools}))

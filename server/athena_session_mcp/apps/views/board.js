@@ -1,0 +1,191 @@
+"use strict";
+// The workgroup board: renders summarize_athena_workgroup_sessions' digest; lists the sessions
+// (list_athena_sessions) and their DPU-hours (get_athena_session) through the host's tools/call.
+const MAX_ROWS = 500;
+const MAX_DETAIL_READS = 40;  // get_athena_session calls for DPU-hours the digest does not carry
+const DETAIL_CONCURRENCY = 3;
+
+const Board = (() => {
+  let digest = {};
+  let workgroup = null;
+  const rows = new Map();  // session_id -> row data
+  const details = new Map();  // session_id -> summary from get_athena_session
+  let root = null, cardPanel = null, timeline = null, statusLine = null;
+
+  function singledOut() {
+    // Sessions the digest names, with what it knows about them.
+    const out = new Map();
+    const add = (d, flag) => {
+      const id = str(obj(d).session_id);
+      if (!id) return;
+      const known = out.get(id) || Object.assign({}, d, { flags: new Set() });
+      known.flags.add(flag);
+      out.set(id, known);
+    };
+    list(digest.near_idle_timeout).forEach((d) => add(d, "near"));
+    list(digest.unhealthy).forEach((d) => add(d, "unhealthy"));
+    if (isObject(digest.oldest_idle)) add(digest.oldest_idle, "oldest");
+    return out;
+  }
+
+  function flagsOf(id, row) {
+    const flags = new Set(obj(singledOut().get(id)).flags || []);
+    const detail = details.get(id);
+    const state = str(row.state);
+    if (phaseOf(state, row.phase) === "unhealthy") flags.add("unhealthy");
+    if (detail && list(detail.findings).some((f) => obj(f).code === "IDLE_TIMEOUT_SOON")) flags.add("near");
+    return flags;
+  }
+
+  function dpuOf(id) {
+    const detail = details.get(id);
+    if (detail && num(obj(detail.usage).dpu_hours) !== null) return detail.usage.dpu_hours;
+    const named = singledOut().get(id);
+    return named && num(named.dpu_hours) !== null ? named.dpu_hours : null;
+  }
+
+  function remainingOf(id) {
+    const detail = details.get(id);
+    const at = detail ? time(obj(detail.timing).idle_timeout_at) : null;
+    if (at !== null) return Math.floor((at - Date.now()) / 1000);
+    const named = singledOut().get(id);
+    return named ? num(named.idle_timeout_remaining_seconds) : null;
+  }
+
+  function header() {
+    const counts = obj(digest.counts_by_state);
+    const usage = obj(digest.usage);
+    const chips = Object.entries(counts).filter(([, n]) => num(n) !== null).map(([state, n]) =>
+      el("span", { class: "badge " + (PHASE_LOOK[phaseOf(state)] || PHASE_LOOK.unknown).cls, "data-testid": "count-" + state },
+        el("span", { "aria-hidden": "true", text: (PHASE_LOOK[phaseOf(state)] || PHASE_LOOK.unknown).icon }), state + " " + n));
+    return el("div", { class: "panel" },
+      el("div", { class: "row" }, el("h1", { "data-testid": "workgroup", text: "Workgroup " + (workgroup || "?") }),
+        num(digest.sessions_listed) !== null ? el("span", { class: "muted", text: digest.sessions_listed + " sessions listed" }) : null),
+      str(digest.headline) ? el("p", { class: "muted", style: "margin:4px 0", text: digest.headline }) : null,
+      el("div", { class: "row", "data-testid": "counts", style: "margin-top:6px" }, chips.length ? chips : el("span", { class: "muted", text: "No sessions." })),
+      el("div", { class: "grid" },
+        stat("Alive", num(digest.alive) === null ? "–" : String(digest.alive), "alive"),
+        stat("Accepting calculations", num(digest.accepting_calculations) === null ? "–" : String(digest.accepting_calculations), "accepting"),
+        stat("DPU-hours", formatDpuHours(usage.total_dpu_hours), "total-dpu-hours"),
+        stat("Estimated cost", formatUsd(usage.estimated_cost_usd) + " (est.)", "total-cost")),
+      digest.truncated === true && str(digest.hint) ? el("p", { class: "notice", text: digest.hint }) : null,
+      el("h2", { text: "Findings" }), findingsList(digest.findings));
+  }
+
+  function renderTimeline() {
+    const now = Date.now();
+    const items = Array.from(rows.values());
+    const starts = items.map((r) => time(r.started_at)).filter((t) => t !== null);
+    const min = starts.length ? Math.min(...starts) : now - 3600e3;
+    const max = Math.max(now, ...items.map((r) => time(r.ended_at) || 0));
+    const span = Math.max(1, max - min);
+    const axis = el("div", { class: "axis muted" }, el("span", { text: formatTime(min) }), el("span", { text: "now " + formatTime(now) }));
+    if (!items.length) { timeline.replaceChildren(axis, el("p", { class: "muted", text: "No sessions to show." })); return; }
+    timeline.replaceChildren(axis,
+      ...items.map((r) => {
+        const id = r.session_id, state = str(r.state), phase = phaseOf(state, r.phase);
+        const look = PHASE_LOOK[phase] || PHASE_LOOK.unknown;
+        const flags = flagsOf(id, r);
+        const start = time(r.started_at), end = time(r.ended_at);
+        const left = start === null ? 0 : (100 * (start - min)) / span;
+        const width = start === null ? 0 : Math.max(0.8, (100 * ((end || now) - start)) / span);
+        const remaining = remainingOf(id);
+        const notes = [];
+        if (flags.has("near")) notes.push("⚠ idle timeout " + (remaining !== null && remaining > 0 ? "in " + formatDuration(remaining) : "due"));
+        if (flags.has("unhealthy")) notes.push("✖ " + (state === "FAILED" ? "failed" : "unhealthy"));
+        const dpu = dpuOf(id);
+        return el("button", {
+          class: "session-row" + (flags.has("near") ? " flag-near" : "") + (flags.has("unhealthy") ? " flag-bad" : ""),
+          type: "button", "data-session-id": id, "data-state": state || "UNKNOWN",
+          title: (str(r.state_change_reason) || str(r.description) || "") + " (open the session card)",
+          onclick: () => open(id),
+        },
+          el("span", { class: "sid mono", text: id }),
+          stateBadge(state, r.phase, "row-state"),
+          el("span", { class: "track", "aria-hidden": "true" },
+            el("span", { class: "bar " + look.cls + (end ? " ended" : " live"), style: "left:" + left.toFixed(2) + "%;width:" + Math.min(width, 100 - left).toFixed(2) + "%" })),
+          el("span", { class: "dpu mono", "data-testid": "row-dpu", text: dpu === null ? "…" : formatDpuHours(dpu) }),
+          el("span", { class: "note " + (flags.has("unhealthy") ? "s-bad" : flags.has("near") ? "s-warn" : "muted"), text: notes.join(" · ") || (end ? "ended " + formatTime(end) : "started " + formatTime(start)) }));
+      }));
+  }
+
+  async function open(id) {
+    for (const b of timeline.querySelectorAll(".session-row")) b.setAttribute("aria-pressed", String(b.dataset.sessionId === id));
+    cardPanel.replaceChildren(el("p", { class: "muted", text: "Opening session " + id + "…" }));
+    try {
+      const result = await Bridge.callTool("get_athena_session", { SessionId: id });
+      const content = structuredOf(result);
+      if (content && isObject(content.summary)) details.set(id, content.summary);
+      renderCard(cardPanel, content, Date.now());
+    } catch (error) {
+      cardPanel.replaceChildren(el("p", { class: "notice error", "data-testid": "error", text: error.message }));
+    }
+  }
+
+  function addRows(sessions) {
+    for (const s of list(sessions)) {
+      const id = str(obj(s).session_id);
+      if (id && !rows.has(id) && rows.size < MAX_ROWS) rows.set(id, s);
+    }
+  }
+
+  async function listSessions() {
+    if (Array.isArray(digest.sessions)) { addRows(digest.sessions); return; }  // a digest that lists them all
+    const read = async (args) => structuredOf(await Bridge.callTool("list_athena_sessions", Object.assign({ WorkGroup: workgroup, AllPages: true, MaxResults: 100 }, args)));
+    addRows(obj(await read({})).sessions);
+    // ListSessions without a filter may leave ended sessions out: ask per state for what the counts miss.
+    const seen = {};
+    for (const r of rows.values()) seen[r.state] = (seen[r.state] || 0) + 1;
+    for (const [state, count] of Object.entries(obj(digest.counts_by_state))) {
+      if (VOCABULARY.states.includes(state) && num(count) !== null && (seen[state] || 0) < count) {
+        addRows(obj(await read({ StateFilter: state })).sessions);
+      }
+    }
+  }
+
+  async function readDetails() {
+    const wanted = Array.from(rows.keys()).filter((id) => dpuOf(id) === null).slice(0, MAX_DETAIL_READS);
+    const next = () => wanted.shift();
+    async function worker() {
+      for (let id = next(); id !== undefined; id = next()) {
+        try {
+          const content = structuredOf(await Bridge.callTool("get_athena_session", { SessionId: id }));
+          if (content && isObject(content.summary)) details.set(id, content.summary);
+        } catch (_) { /* the row keeps its "…"; the card will say why */ }
+        renderTimeline();
+      }
+    }
+    await Promise.all(Array.from({ length: DETAIL_CONCURRENCY }, worker));
+  }
+
+  async function render(content, args) {
+    digest = obj(content);
+    workgroup = str(digest.workgroup) || str(obj(args).WorkGroup);
+    rows.clear(); details.clear();
+    statusLine = el("p", { class: "muted", "data-testid": "board-status", text: "Listing sessions…" });
+    timeline = el("div", { class: "timeline", "data-testid": "timeline" });
+    cardPanel = el("div", { "data-testid": "card-panel" }, el("p", { class: "muted", text: "Choose a session above to open its card." }));
+    root.replaceChildren(header(), el("h2", { text: "Sessions (start → end or now)" }), statusLine, timeline, el("h2", { text: "Session card" }), cardPanel);
+    if (!Bridge.canCallTools || !workgroup) {
+      addRows(Array.from(singledOut().values()));
+      statusLine.textContent = "This host cannot call tools: showing only the sessions the digest singled out.";
+      renderTimeline();
+      return;
+    }
+    try {
+      await listSessions();
+      statusLine.textContent = rows.size + " sessions · choose one to open its card.";
+    } catch (error) {
+      addRows(Array.from(singledOut().values()));
+      statusLine.textContent = "Could not list the sessions (" + error.message + "); showing the ones the digest singled out.";
+    }
+    renderTimeline();
+    await readDetails();
+    statusLine.dataset.complete = "true";
+  }
+
+  return {
+    mount(element) { root = element; },
+    render,
+  };
+})();
