@@ -54,6 +54,7 @@ class Host:
     page: Page
     client: Client
     requests: list[str]
+    shown: dict[str, Any] | None = None  # the CallToolResult the view was last fed
 
     async def call(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """A tools/call against the real server, as the CallToolResult JSON a host would forward."""
@@ -64,7 +65,7 @@ class Host:
         self, view: str, tool: str, arguments: dict[str, Any], *, theme: str = "light"
     ) -> FrameLocator:
         """Call `tool`, load `view` in the host's iframe with its result; returns the frame locator."""
-        result = await self.call(tool, arguments)
+        result = self.shown = await self.call(tool, arguments)
         await self.page.evaluate(
             "([html, tool, args, result, theme]) => loadView(html, tool, args, result, theme)",
             [view_html(view), tool, arguments, result, theme],

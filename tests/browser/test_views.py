@@ -92,7 +92,9 @@ async def test_workgroup_board_lists_every_session_and_a_click_opens_its_card(
     for _, state, text in rows:
         assert state in text  # the state is written out, not only coloured
         assert "DPU-h" in text
-    assert "2" in (await view.get_by_test_id("count-TERMINATED").text_content() or "")
+    digest = (host.shown or {})["structuredContent"]
+    for state, count in digest["counts_by_state"].items():
+        assert (await view.get_by_test_id(f"count-{state}").text_content() or "").endswith(f"{state} {count}")
 
     target = emulator.SESSION_DEGRADED
     await view.locator(f".session-row[data-session-id='{target}']").click()

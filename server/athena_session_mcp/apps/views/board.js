@@ -133,14 +133,14 @@ const Board = (() => {
     if (Array.isArray(digest.sessions)) { addRows(digest.sessions); return; }  // a digest that lists them all
     const read = async (args) => structuredOf(await Bridge.callTool("list_athena_sessions", Object.assign({ WorkGroup: workgroup, AllPages: true, MaxResults: 100 }, args)));
     addRows(obj(await read({})).sessions);
-    // ListSessions without a filter may leave ended sessions out: ask per state for what the counts miss.
+    // ListSessions without a filter lists only active sessions (API reference): ask per state for the
+    // states it did not return, and for any the digest counts more of than were listed.
     const seen = {};
     for (const r of rows.values()) seen[r.state] = (seen[r.state] || 0) + 1;
-    for (const [state, count] of Object.entries(obj(digest.counts_by_state))) {
-      if (VOCABULARY.states.includes(state) && num(count) !== null && (seen[state] || 0) < count) {
-        addRows(obj(await read({ StateFilter: state })).sessions);
-      }
-    }
+    const counts = obj(digest.counts_by_state);
+    const missing = VOCABULARY.states.filter((state) => !seen[state] || (num(counts[state]) !== null && seen[state] < counts[state]));
+    const pages = await Promise.all(missing.map((state) => read({ StateFilter: state })));
+    for (const page of pages) addRows(obj(page).sessions);
   }
 
   async function readDetails() {
