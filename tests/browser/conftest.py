@@ -18,7 +18,7 @@ from athena_session_mcp.emulator import EmulatorServer, get_clock
 from athena_session_mcp.server import build_server
 
 if TYPE_CHECKING:
-    from playwright.async_api import FrameLocator, Page, Request
+    from playwright.async_api import ConsoleMessage, Error, FrameLocator, Page, Request
 
 CHROMIUM = Path(os.environ.get("ATHENA_MCP_CHROMIUM", "/usr/bin/chromium"))
 INSTALL_HINT = "apt-get update && apt-get install -y chromium"
@@ -54,6 +54,7 @@ class Host:
     page: Page
     client: Client
     requests: list[str]
+    errors: list[str]  # console errors and uncaught exceptions, of the host page and the view
     shown: dict[str, Any] | None = None  # the CallToolResult the view was last fed
 
     async def call(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -121,8 +122,18 @@ async def host(chromium: Path, emulator_url: str, tmp_path: Path) -> AsyncIterat
             def record(request: Request) -> None:
                 requests.append(request.url)
 
+            def console(message: ConsoleMessage) -> None:
+                if message.type == "error":
+                    errors.append(message.text)
+
+            def crash(error: Error) -> None:
+                errors.append(f"{error.name}: {error.message}")
+
             page.on("request", record)
-            live = Host(page=page, client=client, requests=requests)
+            page.on("console", console)
+            page.on("pageerror", crash)
+            errors: list[str] = []
+            live = Host(page=page, client=client, requests=requests, errors=errors)
 
             async def mcp_call_tool(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
                 return await live.call(name, arguments)

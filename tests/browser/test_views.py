@@ -56,6 +56,7 @@ async def test_session_card_shows_the_session_state_and_a_countdown_that_ticks(
     severities = await view.locator(".finding").evaluate_all("items => items.map(i => i.dataset.severity)")
     assert severities[0] == "warning"  # IDLE_TIMEOUT_SOON before the INFO finding
     assert no_network(host) == []
+    assert host.errors == []
     await host.screenshot("session-card.png", screenshots)
 
 
@@ -72,6 +73,7 @@ async def test_session_card_follows_the_host_dark_theme_and_shows_an_ended_sessi
     assert FAILED_REASON[:60] in (await view.get_by_test_id("reason").text_content() or "")
     assert "no idle countdown" in (await view.get_by_test_id("countdown").text_content() or "")
     assert no_network(host) == []
+    assert host.errors == []
     await host.screenshot("session-card-dark.png", screenshots)
 
 
@@ -105,4 +107,5 @@ async def test_workgroup_board_lists_every_session_and_a_click_opens_its_card(
     calls = await host.page.evaluate("() => window.host.toolCalls")
     assert {"name": "get_athena_session", "arguments": {"SessionId": target}} in calls
     assert no_network(host) == []
+    assert host.errors == []
     await host.screenshot("workgroup-board.png", screenshots)

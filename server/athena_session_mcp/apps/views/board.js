@@ -32,7 +32,7 @@ const Board = (() => {
     const flags = new Set(obj(singledOut().get(id)).flags || []);
     const detail = details.get(id);
     const state = str(row.state);
-    if (phaseOf(state, row.phase) === "unhealthy") flags.add("unhealthy");
+    if (phaseOf(state, row.phase) === "unhealthy" || state === "FAILED") flags.add("unhealthy");
     if (detail && list(detail.findings).some((f) => obj(f).code === "IDLE_TIMEOUT_SOON")) flags.add("near");
     return flags;
   }

@@ -130,7 +130,8 @@ function renderCard(container, content, receivedAt) {
       : s.healthy === true
         ? el("span", { class: "badge s-ok", "data-testid": "health" }, el("span", { "aria-hidden": "true", text: "✓" }), "Healthy")
         : null;
-  const countdown = el("div", { class: "notice", "data-testid": "countdown" });
+  // role=timer: screen readers do not announce every tick.
+  const countdown = el("div", { class: "notice", role: "timer", "data-testid": "countdown" });
   const meter = el("div", { class: "meter s-idle", "aria-hidden": "true" }, el("span", { style: "width:0%" }));
 
   // Deadline from the result's timestamps; fall back to the remaining seconds as of receipt.
