@@ -12,6 +12,7 @@ from athena_session_mcp import emulator
 from athena_session_mcp.emulator.seed import FAILED_REASON
 from athena_session_mcp.states import SESSION_STATES
 from tests.browser.conftest import Host
+from tests.conftest import FAKE_ENV
 
 
 def emulator_sessions(endpoint_url: str, workgroup: str) -> dict[str, str]:
@@ -55,6 +56,9 @@ async def test_session_card_shows_the_session_state_and_a_countdown_that_ticks(
     assert "DPU-h" in (await view.get_by_test_id("dpu-hours").text_content() or "")
     severities = await view.locator(".finding").evaluate_all("items => items.map(i => i.dataset.severity)")
     assert severities[0] == "warning"  # IDLE_TIMEOUT_SOON before the INFO finding
+    page = await view.locator("html").evaluate("html => html.outerHTML")
+    assert FAKE_ENV["AWS_SECRET_ACCESS_KEY"] not in page and FAKE_ENV["AWS_SESSION_TOKEN"] not in page
+    assert "arn:aws:kms" not in page  # the card renders the summary, not the raw response
     assert no_network(host) == []
     assert host.errors == []
     await host.screenshot("session-card.png", screenshots)
