@@ -64,7 +64,7 @@ async def test_session_card_shows_the_session_state_and_a_countdown_that_ticks(
     await host.screenshot("session-card.png", screenshots)
 
 
-async def test_session_card_follows_the_host_dark_theme_and_shows_an_ended_session(
+async def test_session_card_follows_the_host_theme_and_its_changes_and_shows_an_ended_session(
     host: Host, screenshots: Path
 ) -> None:
     session_id = emulator.SESSION_FAILED
@@ -79,6 +79,8 @@ async def test_session_card_follows_the_host_dark_theme_and_shows_an_ended_sessi
     assert no_network(host) == []
     assert host.errors == []
     await host.screenshot("session-card-dark.png", screenshots)
+    await host.page.evaluate("() => setTheme('light')")
+    await view.locator("html[data-theme=light]").wait_for(state="attached")
 
 
 async def test_workgroup_board_lists_every_session_and_a_click_opens_its_card(
