@@ -110,6 +110,8 @@ async def test_workgroup_board_lists_every_session_and_a_click_opens_its_card(
     await card.get_by_test_id("session-id").wait_for()
     assert await card.get_by_test_id("session-id").text_content() == target
     assert expected[target] in (await card.get_by_test_id("state").text_content() or "")
+    row = view.locator(f".session-row[data-session-id='{target}']")
+    assert await row.get_attribute("aria-pressed") == "true"
     calls = await host.page.evaluate("() => window.host.toolCalls")
     assert {"name": "get_athena_session", "arguments": {"SessionId": target}} in calls
     assert no_network(host) == []

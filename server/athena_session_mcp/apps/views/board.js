@@ -10,7 +10,7 @@ const Board = (() => {
   let workgroup = null;
   const rows = new Map();  // session_id -> row data
   const details = new Map();  // session_id -> summary from get_athena_session
-  let root = null, cardPanel = null, timeline = null, statusLine = null;
+  let root = null, cardPanel = null, timeline = null, statusLine = null, clock = null, selected = null;
 
   function singledOut() {
     // Sessions the digest names, with what it knows about them.
@@ -67,12 +67,20 @@ const Board = (() => {
         stat("Alive", num(digest.alive) === null ? "–" : String(digest.alive), "alive"),
         stat("Accepting calculations", num(digest.accepting_calculations) === null ? "–" : String(digest.accepting_calculations), "accepting"),
         stat("DPU-hours", formatDpuHours(usage.total_dpu_hours), "total-dpu-hours"),
-        stat("Estimated cost", formatUsd(usage.estimated_cost_usd) + " (est.)", "total-cost")),
+        stat("Estimated cost", num(usage.estimated_cost_usd) === null ? "–" : formatUsd(usage.estimated_cost_usd) + " (est.)", "total-cost")),
       digest.truncated === true && str(digest.hint) ? el("p", { class: "notice", text: digest.hint }) : null,
       el("h2", { text: "Findings" }), findingsList(digest.findings));
   }
 
   function renderTimeline() {
+    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.sessionId : undefined;
+    drawTimeline();
+    // Re-rendering must not take the keyboard focus away from the row the user is on.
+    const again = focused && timeline.querySelector(".session-row[data-session-id=\"" + CSS.escape(focused) + "\"]");
+    if (again) again.focus();
+  }
+
+  function drawTimeline() {
     const now = Date.now();
     const items = Array.from(rows.values());
     const starts = items.map((r) => time(r.started_at)).filter((t) => t !== null);
@@ -96,7 +104,7 @@ const Board = (() => {
         const dpu = dpuOf(id);
         return el("button", {
           class: "session-row" + (flags.has("near") ? " flag-near" : "") + (flags.has("unhealthy") ? " flag-bad" : ""),
-          type: "button", "data-session-id": id, "data-state": state || "UNKNOWN",
+          type: "button", "data-session-id": id, "data-state": state || "UNKNOWN", "aria-pressed": String(id === selected),
           title: (str(r.state_change_reason) || str(r.description) || "") + " (open the session card)",
           onclick: () => open(id),
         },
@@ -110,6 +118,7 @@ const Board = (() => {
   }
 
   async function open(id) {
+    selected = id;
     for (const b of timeline.querySelectorAll(".session-row")) b.setAttribute("aria-pressed", String(b.dataset.sessionId === id));
     cardPanel.replaceChildren(el("p", { class: "muted", text: "Opening session " + id + "…" }));
     try {
@@ -180,6 +189,9 @@ const Board = (() => {
       statusLine.textContent = "Could not list the sessions (" + error.message + "); showing the ones the digest singled out.";
     }
     renderTimeline();
+    // Running sessions' bars and countdown notes move with time.
+    if (clock) clearInterval(clock);
+    clock = setInterval(renderTimeline, 15000);
     await readDetails();
     statusLine.dataset.complete = "true";
   }

@@ -190,7 +190,7 @@ function renderCard(container, content, receivedAt) {
       el("h2", { text: "Idle timeout" }), countdown, timeoutSeconds && deadline !== null && !ended ? meter : null,
       el("div", { class: "grid" },
         stat("DPU-hours", formatDpuHours(usage.dpu_hours), "dpu-hours"),
-        stat("Estimated cost", formatUsd(usage.estimated_cost_usd) + (price !== null ? " (est.)" : ""), "cost"),
+        stat("Estimated cost", num(usage.estimated_cost_usd) === null ? "–" : formatUsd(usage.estimated_cost_usd) + " (est.)", "cost"),
         stat("Started", started === null ? "–" : formatTime(started), "started"),
         stat("Age", formatDuration(num(timing.age_seconds)), "age"),
         stat("DPUs", capacityText, "capacity"),
