@@ -43,14 +43,16 @@ class Excerpt:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for content that is not text: NUL bytes, or mostly non-printable bytes."""
+    """True for content that is not text: more than a stray NUL byte, or more than a tenth of the sample
+    invalid UTF-8 or control characters."""
     sample = data[:4096]
     if not sample:
         return False
-    if b"\x00" in sample:
+    if sample.count(0) > max(1, len(sample) // 100):
         return True
-    printable = sum(1 for byte in sample if byte >= 0x20 or byte in (0x09, 0x0A, 0x0D, 0x1B))
-    return printable / len(sample) < 0.85
+    text = sample.decode("utf-8", errors="replace")
+    bad = sum(1 for char in text if char == "\ufffd" or (ord(char) < 0x20 and char not in "\t\n\r\x1b"))
+    return bad / len(text) > 0.1
 
 
 def clean_line(line: str, limit: int = MAX_LINE_CHARS) -> str:
