@@ -107,7 +107,7 @@ def test_every_output_field_of_the_fleet_tools_is_described() -> None:
 
     server = build_server(Settings(region="us-east-1", allow_write=True))
     tools = [t for t in anyio.run(server.list_tools) if t.name != "get_athena_session"]
-    assert len(tools) == 7
+    assert len(tools) == 9
     for tool in tools:
         assert tool.output_schema is not None
         assert _undescribed(tool.output_schema, tool.name) == []

@@ -72,7 +72,7 @@ def emulated() -> Iterator[AthenaClient]:
     ("tool_name", "operation", "extra"),
     [
         ("list_athena_calculations", "ListCalculationExecutions", set[str]()),
-        ("get_athena_calculation", "GetCalculationExecution", {"IncludeCode"}),
+        ("get_athena_calculation", "GetCalculationExecution", {"IncludeCode", "IncludeOutput"}),
     ],
 )
 async def test_input_schemas_mirror_the_api_request_shapes(

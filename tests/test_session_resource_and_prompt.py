@@ -88,7 +88,7 @@ async def test_prompt_is_listed_with_its_session_id_argument(stubbed_server: MCP
     assert prompt.description and not prompt.description.startswith(" ")
 
 
-async def test_prompt_walks_through_the_session_its_calculations_and_the_next_step(
+async def test_prompt_calls_the_diagnose_tool_first_then_the_detail_tools_and_the_next_step(
     stubbed_server: MCPServer,
 ) -> None:
     async with Client(stubbed_server) as client:
@@ -97,9 +97,10 @@ async def test_prompt_walks_through_the_session_its_calculations_and_the_next_st
     content = prompt.messages[0].content
     assert isinstance(content, TextContent)
     text = content.text
-    for step in ("get_athena_session", "list_athena_calculations", "get_athena_calculation", SESSION_ID):
+    for step in ("diagnose_athena_session", "get_athena_calculation", "list_athena_executors", SESSION_ID):
         assert step in text
-    assert text.index("get_athena_session ") < text.index("list_athena_calculations")
+    assert text.index("Call diagnose_athena_session") < text.index("get_athena_calculation")
+    assert "untrusted" in text and "--allow-sensitive-data-access" in text
     assert "terminat" in text.lower() and "estimate" in text
 
 

@@ -88,3 +88,5 @@ def test_demo_prints_every_seeded_session_readably_without_color() -> None:
     assert "IDLE_TIMEOUT_SOON" in text and "SESSION_FAILED" in text
     assert "→ " in text and "(estimate)" in text
     assert "\033[" not in text
+    assert "━━ diagnosis of demo-failed: FAILED (unhealthy) · most likely: Out of memory" in text
+    assert "java.lang.OutOfMemoryError" in text and "untrusted job output" in text

@@ -13,7 +13,11 @@ from athena_session_mcp.config import Settings
 from athena_session_mcp.errors import tool_error
 
 if TYPE_CHECKING:
+    from boto3.session import Session
+    from botocore.config import Config
     from types_boto3_athena import AthenaClient
+    from types_boto3_logs import CloudWatchLogsClient
+    from types_boto3_s3 import S3Client
 
 T = TypeVar("T")
 
@@ -25,9 +29,19 @@ class AthenaGateway:
     """Owns the Athena client. Importing boto3 and loading the service model cost ~100 ms, so it
     happens on the first call (in a worker thread), not at server start-up."""
 
-    def __init__(self, settings: Settings, client: AthenaClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: AthenaClient | None = None,
+        *,
+        s3: S3Client | None = None,
+        logs: CloudWatchLogsClient | None = None,
+    ) -> None:
         self.settings = settings
         self._client = client
+        self._s3 = s3
+        self._logs = logs
+        self._session: Session | None = None
         self._lock = threading.Lock()
 
     @property
@@ -43,24 +57,66 @@ class AthenaGateway:
                     self._client = self._build()
         return self._client
 
-    def _build(self) -> AthenaClient:
-        import boto3
+    def _boto_session(self) -> Session:
+        # One boto3 session (profile, region, credential chain) for every client: call with the lock held.
+        if self._session is None:
+            import boto3
+
+            self._session = boto3.session.Session(
+                profile_name=self.settings.profile, region_name=self.settings.region
+            )
+        return self._session
+
+    def _config(self) -> Config:
         from botocore.config import Config
 
         s = self.settings
-        config = Config(
+        return Config(
             retries={"mode": "standard", "total_max_attempts": s.max_attempts},
             connect_timeout=s.connect_timeout,
             read_timeout=s.read_timeout,
             max_pool_connections=MAX_POOL_CONNECTIONS,
             user_agent_extra=f"athena-session-mcp/{__version__}",
         )
-        session = boto3.session.Session(profile_name=s.profile, region_name=s.region)
-        # types-boto3 overloads every service name; only the athena one is installed, hence the ignore.
-        client: AthenaClient = session.client(  # pyright: ignore[reportUnknownMemberType]
-            "athena", endpoint_url=s.endpoint_url, config=config
+
+    def _build(self) -> AthenaClient:
+        # types-boto3 overloads every service name; pyright cannot pick the overload, hence the ignore.
+        client: AthenaClient = self._boto_session().client(  # pyright: ignore[reportUnknownMemberType]
+            "athena", endpoint_url=self.settings.endpoint_url, config=self._config()
         )
         return client
+
+    # S3 and CloudWatch Logs serve diagnose_athena_session only: built on its first need, never at start-up.
+    # --endpoint-url is Athena's; these two follow botocore's own AWS_ENDPOINT_URL(_S3/_CLOUDWATCH_LOGS).
+
+    def s3(self) -> S3Client:
+        """The shared S3 client (same profile, region, credentials and retries as Athena)."""
+        if self._s3 is None:
+            with self._lock:
+                if self._s3 is None:
+                    client: S3Client = self._boto_session().client("s3", config=self._config())  # pyright: ignore[reportUnknownMemberType]
+                    self._s3 = client
+        return self._s3
+
+    def logs(self) -> CloudWatchLogsClient:
+        """The shared CloudWatch Logs client (same profile, region, credentials and retries as Athena)."""
+        if self._logs is None:
+            with self._lock:
+                if self._logs is None:
+                    client: CloudWatchLogsClient = self._boto_session().client("logs", config=self._config())  # pyright: ignore[reportUnknownMemberType]
+                    self._logs = client
+        return self._logs
+
+    @property
+    def built_clients(self) -> frozenset[str]:
+        """Which clients exist so far ('athena', 's3', 'logs'): for checking they are built lazily."""
+        made = {"athena": self._client, "s3": self._s3, "logs": self._logs}
+        return frozenset(name for name, client in made.items() if client is not None)
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        """Run a blocking call in a worker thread, letting its exception through (callers that degrade
+        instead of failing classify it themselves)."""
+        return await anyio.to_thread.run_sync(fn)
 
     async def call(
         self, fn: Callable[[AthenaClient], T], *, action: str, what: str, finder: str | None = None

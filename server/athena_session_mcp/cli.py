@@ -62,6 +62,13 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         help="Also offer terminate_athena_session (destructive). Off by default: the server is read-only.",
     )
     srv.add_argument(
+        "--allow-sensitive-data-access",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="Show job content: calculation stdout/stderr tails, driver/executor log lines and Spark UI links "
+        "(default: ATHENA_SESSION_MCP_ALLOW_SENSITIVE_DATA_ACCESS or off: locations, counts and states only).",
+    )
+    srv.add_argument(
         "--log-level",
         choices=LEVELS,
         default=default,
@@ -203,6 +210,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         endpoint_url=args.endpoint_url,
         dpu_hour_price=args.dpu_hour_price,
         allow_write=args.allow_write,
+        allow_sensitive_data_access=args.allow_sensitive_data_access,
     )
 
 
@@ -217,7 +225,7 @@ def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> 
         return
     from athena_session_mcp.emulator import EmulatorServer
 
-    saved = {name: os.environ.get(name) for name in ("AWS_PROFILE", *EMULATOR_ENV)}
+    saved = {name: os.environ.get(name) for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", *EMULATOR_ENV)}
     emulator = EmulatorServer(seed=True)
     try:
         emulator.start()
@@ -231,6 +239,8 @@ def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> 
         ) from None
     os.environ.pop("AWS_PROFILE", None)
     os.environ.update(EMULATOR_ENV)
+    # S3 and CloudWatch Logs (diagnose_athena_session) follow botocore's standard endpoint variable.
+    os.environ["AWS_ENDPOINT_URL"] = emulator.endpoint_url
     try:
         yield replace(
             settings,

@@ -17,6 +17,12 @@ MCP_PATH = "/mcp"
 
 ENV_PRICE = "ATHENA_SESSION_MCP_DPU_HOUR_PRICE"
 ENV_LOG_LEVEL = "ATHENA_SESSION_MCP_LOG_LEVEL"
+# Named after the AWS Labs MCP servers' --allow-sensitive-data-access switch: job output, driver logs and
+# Spark UI links are shown only when the user opts in.
+ENV_SENSITIVE = "ATHENA_SESSION_MCP_ALLOW_SENSITIVE_DATA_ACCESS"
+SENSITIVE_FLAG = "--allow-sensitive-data-access"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
 # The emulator accepts any credentials; these keep a user's real ones out of offline runs.
@@ -46,6 +52,7 @@ class Settings:
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
     max_attempts: int = 3
+    allow_sensitive_data_access: bool = False
 
     @classmethod
     def resolve(
@@ -57,6 +64,7 @@ class Settings:
         endpoint_url: str | None = None,
         dpu_hour_price: float | None = None,
         allow_write: bool = False,
+        allow_sensitive_data_access: bool = False,
     ) -> Settings:
         """Flags win; then the environment. AWS_PROFILE, AWS_DEFAULT_REGION and AWS_ENDPOINT_URL(_ATHENA)
         are left to botocore, which reads them itself. AWS_REGION is read here because this botocore
@@ -70,10 +78,17 @@ class Settings:
                 raise SettingsError(f"{ENV_PRICE} must be a number of USD per DPU-hour, e.g. 0.35") from None
         if price is not None and not (0 <= price < 1000):
             raise SettingsError("the DPU-hour price must be between 0 and 1000 USD, e.g. 0.35")
+        sensitive = allow_sensitive_data_access
+        if not sensitive:
+            switch = env.get(ENV_SENSITIVE, "").strip().lower()
+            if switch not in _TRUE | _FALSE:
+                raise SettingsError(f"{ENV_SENSITIVE} must be true or false (also 1/0, yes/no, on/off)")
+            sensitive = switch in _TRUE
         return cls(
             profile=profile or None,
             region=region or env.get("AWS_REGION") or None,
             endpoint_url=endpoint_url or None,
             dpu_hour_price=DEFAULT_DPU_HOUR_PRICE_USD if price is None else price,
             allow_write=allow_write,
+            allow_sensitive_data_access=sensitive,
         )

@@ -1,5 +1,5 @@
 """`athena-session-mcp demo`: the real server over stdio against the seeded emulator, through a real
-MCP client, printing each demo session's health summary."""
+MCP client, printing each demo session's health summary and then one diagnosis."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from typing import Any, TextIO, cast
 import anyio
 
 from athena_session_mcp.config import EMULATOR_ENV, EMULATOR_REGION
+from athena_session_mcp.diagnosis_render import render_diagnosis
 from athena_session_mcp.render import render_summary
+
+# The session the demo diagnoses at the end (the emulator's FAILED one: stderr, logs and executors).
+DIAGNOSED_SESSION = "demo-failed"
 
 
 async def _run(endpoint_url: str, session_ids: list[str], out: TextIO, color: bool) -> int:
@@ -26,9 +30,12 @@ async def _run(endpoint_url: str, session_ids: list[str], out: TextIO, color: bo
             endpoint_url,
             "--region",
             EMULATOR_REGION,
+            # The demo's data is the emulator's own: show the job output a diagnosis reads.
+            "--allow-sensitive-data-access",
         ],
         # stdio clients pass a minimal environment: the AWS settings must be explicit, as in a client config.
-        env=dict(EMULATOR_ENV),
+        # S3 and CloudWatch Logs follow botocore's AWS_ENDPOINT_URL (--endpoint-url is Athena's).
+        env={**EMULATOR_ENV, "AWS_ENDPOINT_URL": endpoint_url},
     )
     failures = 0
     async with Client(params) as client:
@@ -43,6 +50,15 @@ async def _run(endpoint_url: str, session_ids: list[str], out: TextIO, color: bo
                 out.write(f"✗ {session_id}: {text}\n\n")
                 continue
             out.write(render_summary(cast(Mapping[str, Any], content["summary"]), color=color) + "\n\n")
+        result = await client.call_tool("diagnose_athena_session", {"SessionId": DIAGNOSED_SESSION})
+        if result.is_error or result.structured_content is None:
+            failures += 1
+            out.write(
+                f"✗ diagnosis of {DIAGNOSED_SESSION}: "
+                + " ".join(getattr(b, "text", "") for b in result.content)
+            )
+        else:
+            out.write(render_diagnosis(result.structured_content) + "\n")
     return 1 if failures else 0
 
 

@@ -15,7 +15,9 @@ from athena_session_mcp.config import Settings
 from athena_session_mcp.tools import (
     Deps,
     calculations,
+    diagnose,
     digest,
+    executors,
     listing,
     session,
     status,
@@ -34,6 +36,8 @@ findings that say what to do next, plus the raw GetSession response. Session ids
 if you do not have one, find a Spark workgroup with list_spark_workgroups and list its sessions with
 list_athena_sessions. get_athena_session_status is the cheap poll; summarize_athena_workgroup_sessions
 digests a whole workgroup; list_athena_calculations and get_athena_calculation show what a session ran.
+diagnose_athena_session explains in one call why a session or its calculations failed (executors,
+calculation output, driver logs, likely causes); list_athena_executors lists a session's executors.
 Lists are paged and bounded: follow next_token or continue_with. Costs are estimates.
 """
 
@@ -63,6 +67,8 @@ def build_tools(deps: Deps) -> list[Tool]:
         *listing.build(deps),
         *workgroups.build(deps),
         *calculations.build(deps),
+        *executors.build(deps),
+        *diagnose.build(deps),
         *digest.build(deps),
         *terminate.build(deps),  # empty unless settings.allow_write
     ]

@@ -14,7 +14,7 @@ from moto.utilities.utils import get_partition
 
 from .state import SparkState
 
-__all__ = ["MotoPlatform", "athena_backend", "existing_backends", "spark_state"]
+__all__ = ["MotoPlatform", "athena_backend", "existing_backends", "put_log_events", "spark_state"]
 
 # Attribute on the AthenaBackend instance: moto's reset() replaces the instance __dict__, so the
 # Spark state disappears exactly when the rest of moto's Athena state does.
@@ -72,3 +72,20 @@ class MotoPlatform:
         if bucket not in s3.buckets:
             s3.create_bucket(bucket, self.region)
         s3.put_object(bucket, key, body)
+
+
+def put_log_events(
+    account_id: str, region: str, group: str, stream: str, events: list[dict[str, object]]
+) -> None:
+    """Append events ({"timestamp": epoch ms, "message": str}, in order) to a CloudWatch Logs stream in moto,
+    creating the group and stream if needed. Goes below moto's PutLogEvents check that rejects events
+    older than 14 days (real time), so seeded logs follow the emulator's clock, frozen or not."""
+    from moto.logs.models import logs_backends
+
+    backend = logs_backends[account_id][region]
+    if group not in backend.groups:
+        backend.create_log_group(group, {})
+    log_group = backend.groups[group]
+    if stream not in log_group.streams:
+        backend.create_log_stream(group, stream)
+    log_group.put_log_events(stream, events)

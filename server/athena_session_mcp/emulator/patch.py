@@ -41,6 +41,16 @@ SPARK_OPERATIONS: dict[str, str] = {
     "StopCalculationExecution": "stop_calculation_execution",
 }
 
+# Operations implemented in their own modules, as functions of the service and the request parameters.
+Operation = Callable[[SparkService, Mapping[str, object]], dict[str, object]]
+
+
+def _extra_operations() -> dict[str, tuple[str, Operation]]:
+    from .executors import op_list_executors
+
+    return {"ListExecutors": ("list_executors", op_list_executors)}
+
+
 _MARKER = "_athena_session_mcp_installed"
 _install_lock = threading.Lock()
 _model_lock = threading.Lock()
@@ -93,11 +103,13 @@ def _error(error: EmulatorServiceError) -> tuple[str, dict[str, int]]:
     return error.body(), {"status": error.status}
 
 
-def _spark_handler(operation: str, method: str) -> Handler:
+def _spark_handler(operation: str, method: str, op: Operation | None = None) -> Handler:
     def handler(self: AthenaResponse) -> str | tuple[str, dict[str, int]]:
         try:
             params = _request_params(self, operation)
             service = _service(self)
+            if op is not None:
+                return json.dumps(op(service, params))
             call = cast(Callable[[Mapping[str, object]], dict[str, object]], getattr(service, f"op_{method}"))
             return json.dumps(call(params))
         except EmulatorServiceError as error:
@@ -190,6 +202,8 @@ def install() -> None:
             return
         for operation, method in SPARK_OPERATIONS.items():
             setattr(AthenaResponse, method, _spark_handler(operation, method))
+        for operation, (method, op) in _extra_operations().items():
+            setattr(AthenaResponse, method, _spark_handler(operation, method, op))
         wrappers: dict[str, Callable[[Callable[[AthenaResponse], Any]], Handler]] = {
             "create_work_group": _wrap_create_work_group,
             "get_work_group": _wrap_get_work_group,

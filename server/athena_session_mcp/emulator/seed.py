@@ -33,6 +33,7 @@ from .constants import (
     SESSION_UNENCRYPTED,
     SPARK_ENGINE_VERSION,
 )
+from .job_output import ANALYSIS_EXCEPTION_CODE, ANALYSIS_EXCEPTION_RESULT, out_of_memory_result
 from .service import SparkService
 
 __all__ = ["DEGRADED_REASON", "FAILED_REASON", "seed_demo"]
@@ -170,11 +171,21 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     service.submit_calculation(SESSION_DEGRADED, _COUNT_CODE, at=ago(minutes=30), outcome=_QUICK)
     service.degrade_session(SESSION_DEGRADED, DEGRADED_REASON, at=ago(minutes=20))
 
-    # FAILED: executor out of memory while a calculation ran (that calculation failed too).
+    # FAILED: executor out of memory while a calculation ran (that calculation failed too), after a query
+    # of a table that does not exist; CloudWatch logging on (default log group /aws-athena/<workgroup>).
     service.create_session(
-        wg, _ENGINE, session_id=SESSION_FAILED, at=ago(hours=3), description="Demo: failed, executor OOM"
+        wg, _ENGINE, session_id=SESSION_FAILED, at=ago(hours=3), description="Demo: failed, executor OOM",
+        monitoring_configuration={"CloudWatchLoggingConfiguration": {"Enabled": True}},
+    )  # fmt: skip
+    service.submit_calculation(
+        SESSION_FAILED,
+        ANALYSIS_EXCEPTION_CODE,
+        at=ago(hours=2, minutes=59),
+        outcome=ANALYSIS_EXCEPTION_RESULT,
     )
-    service.submit_calculation(SESSION_FAILED, _LONG_CODE, at=ago(hours=2, minutes=58), outcome=_LONG)
+    service.submit_calculation(
+        SESSION_FAILED, _LONG_CODE, at=ago(hours=2, minutes=58), outcome=out_of_memory_result(3600)
+    )
     service.fail_session(SESSION_FAILED, FAILED_REASON, at=ago(hours=2, minutes=50))
 
     # TERMINATED by the idle timeout, and TERMINATED by the user.
@@ -203,6 +214,13 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     )
 
 
+def _seed_logs(service: SparkService, now: datetime) -> None:
+    from .logs import seed_session_logs
+
+    for session in list(service.state.sessions.values()):
+        seed_session_logs(service, session, now)
+
+
 def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION) -> dict[str, str]:
     """Create the demo workgroups and sessions in moto (installs the emulator first).
 
@@ -224,4 +242,5 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
                 DEMO_UNENCRYPTED_WORKGROUP, _ENGINE, session_id=SESSION_UNENCRYPTED,
                 at=now - timedelta(minutes=10), description="Demo: idle, no result encryption",
             )  # fmt: skip
+            _seed_logs(service, now)
         return {sid: service.view(service.state.sessions[sid]).state for sid in DEMO_SESSION_IDS}

@@ -1,0 +1,160 @@
+"""Readers for what a session's jobs wrote: S3 objects read from the end, CloudWatch Logs error lines.
+
+Both are blocking boto3 calls (run them in a worker thread) and never read more than a fixed amount,
+however large the object or the log group. Failures raise botocore's exceptions: the caller decides
+how to degrade (access_problem says which IAM action or setting is missing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from athena_session_mcp.untrusted import Excerpt, excerpt, looks_binary
+
+if TYPE_CHECKING:
+    from types_boto3_logs import CloudWatchLogsClient
+    from types_boto3_s3 import S3Client
+
+# The end of stderr/stdout holds the exception; 8 KiB is a few dozen lines of traceback.
+TAIL_BYTES = 8 * 1024
+# CloudWatch Logs: at most this many events per page, and this many pages.
+LOG_PAGE_EVENTS = 200
+LOG_MAX_PAGES = 3
+MAX_STREAMS = 50
+# Server-side filter: any event with one of these terms (CloudWatch filter pattern syntax, case-sensitive).
+ERROR_FILTER_PATTERN = "?ERROR ?FATAL ?Exception ?Error ?Traceback ?Caused"
+
+_CONTENT_RANGE = re.compile(r"bytes \d+-\d+/(\d+)")
+_ERROR_LEVEL = re.compile(r"\b(ERROR|FATAL|SEVERE|CRITICAL)\b")
+_ERRORISH = re.compile(r"Exception|Error\b|Error:|Traceback|Caused by", re.IGNORECASE)
+
+
+def split_s3_uri(uri: str) -> tuple[str, str] | None:
+    """(bucket, key) of an s3:// URI, or None when it is not one."""
+    if not uri.startswith("s3://"):
+        return None
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return (bucket, key) if bucket and key else None
+
+
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """The last bytes of an S3 object, as cleaned lines."""
+
+    uri: str
+    size_bytes: int
+    read_bytes: int
+    excerpt: Excerpt
+
+    @property
+    def starts_mid_object(self) -> bool:
+        return self.read_bytes < self.size_bytes
+
+
+def read_tail(client: S3Client, uri: str, *, max_bytes: int = TAIL_BYTES, max_lines: int = 40) -> Tail:
+    """The last `max_bytes` of the object at `uri` with one ranged GetObject (never the whole object)."""
+    from botocore.exceptions import ClientError
+
+    where = split_s3_uri(uri)
+    if where is None:
+        raise ValueError(f"not an s3:// URI: {uri[:120]!r}")
+    bucket, key = where
+    try:
+        response = client.get_object(Bucket=bucket, Key=key, Range=f"bytes=-{max_bytes}")
+    except ClientError as exc:
+        # S3 answers 416 InvalidRange for a suffix range on an empty object.
+        if exc.response.get("Error", {}).get("Code") == "InvalidRange":
+            return Tail(uri=uri, size_bytes=0, read_bytes=0, excerpt=Excerpt(lines=[], total_lines=0))
+        raise
+    body = response["Body"]
+    try:
+        # Read at most max_bytes even from a server that ignored the Range header.
+        data = body.read(max_bytes)
+    finally:
+        body.close()
+    match = _CONTENT_RANGE.fullmatch(str(response.get("ContentRange") or ""))
+    size = int(match.group(1)) if match else int(response.get("ContentLength") or len(data))
+    read = len(data)
+    if read < size and not looks_binary(data):
+        # The first line of a tail read is usually cut mid-way: drop it.
+        newline = data.find(b"\n")
+        data = data[newline + 1 :] if newline >= 0 else data
+    return Tail(uri=uri, size_bytes=size, read_bytes=read, excerpt=excerpt(data, max_lines=max_lines))
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    timestamp_ms: int
+    stream: str
+    message: str
+    rank: int  # 0: ERROR/FATAL level, 1: exception or traceback text, 2: other
+
+
+def rank_message(message: str) -> int:
+    """0 for ERROR/FATAL lines, 1 for exceptions and tracebacks, 2 for anything else."""
+    if _ERROR_LEVEL.search(message):
+        return 0
+    return 1 if _ERRORISH.search(message) else 2
+
+
+@dataclass(slots=True)
+class LogScan:
+    """Error lines of a session's log streams within a time window."""
+
+    lines: list[LogLine] = field(default_factory=list[LogLine])
+    events_read: int = 0
+    complete: bool = True  # False when more matching events existed than were read
+
+
+def list_streams(client: CloudWatchLogsClient, group: str, prefix: str, session_id: str) -> list[str]:
+    """Names of the session's log streams (DescribeLogStreams by prefix; one page, at most 50)."""
+    response = client.describe_log_streams(logGroupName=group, logStreamNamePrefix=prefix, limit=MAX_STREAMS)
+    names = [str(s.get("logStreamName") or "") for s in response.get("logStreams", [])]
+    return [name for name in names if session_id in name]
+
+
+def scan_errors(
+    client: CloudWatchLogsClient,
+    group: str,
+    prefix: str,
+    session_id: str,
+    *,
+    start_ms: int,
+    end_ms: int,
+) -> LogScan:
+    """ERROR/Exception/Traceback events of the session's streams between start_ms and end_ms, bounded
+    (LOG_MAX_PAGES pages of LOG_PAGE_EVENTS), error-level lines first."""
+    scan = LogScan()
+    request: dict[str, Any] = {
+        "logGroupName": group,
+        "logStreamNamePrefix": prefix,
+        "startTime": start_ms,
+        "endTime": end_ms,
+        "filterPattern": ERROR_FILTER_PATTERN,
+        "limit": LOG_PAGE_EVENTS,
+    }
+    for _ in range(LOG_MAX_PAGES):
+        response = client.filter_log_events(**request)
+        events: list[Mapping[str, Any]] = list(response.get("events", []))
+        scan.events_read += len(events)
+        for event in events:
+            stream = str(event.get("logStreamName") or "")
+            message = str(event.get("message") or "")
+            # A configured LogStreamNamePrefix is shared by the workgroup: keep this session's streams.
+            if session_id not in stream:
+                continue
+            timestamp = event.get("timestamp")
+            stamp = timestamp if isinstance(timestamp, int) else 0
+            scan.lines.append(LogLine(stamp, stream, message, rank_message(message)))
+        token = response.get("nextToken")
+        if not token or not events:
+            break
+        request["nextToken"] = token
+    else:
+        scan.complete = False
+    # Errors first; within a rank the newest first (the failure is usually at the end).
+    scan.lines.sort(key=lambda line: (line.rank, -line.timestamp_ms))
+    return scan

@@ -1,0 +1,159 @@
+"""list_athena_executors: the executors of one Spark session (ListExecutors), with counts by state and type."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mcp.server.mcpserver.tools import Tool
+
+from athena_session_mcp.budget import Page, continuation, fit
+from athena_session_mcp.diagnosis_models import (
+    ExecutorCounts,
+    ExecutorMaxResultsArg,
+    ExecutorRow,
+    ExecutorStateFilterArg,
+    ListExecutorsArgs,
+    ListExecutorsResult,
+)
+from athena_session_mcp.fleet_models import NextTokenArg
+from athena_session_mcp.models import SessionIdArg
+from athena_session_mcp.states import EXECUTOR_STATES, EXECUTOR_TYPES
+from athena_session_mcp.summary import as_datetime, as_int, as_str, iso_or_none
+from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import FIND_SESSIONS
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+    from types_boto3_athena.type_defs import ListExecutorsResponseTypeDef
+
+DEFAULT_PAGE_SIZE = 50
+
+
+def executor_row(item: Mapping[str, Any]) -> ExecutorRow:
+    """One ExecutorsSummary item, condensed (StartDateTime/TerminationDateTime are epoch milliseconds)."""
+    return ExecutorRow(
+        executor_id=as_str(item.get("ExecutorId")) or "",
+        type=as_str(item.get("ExecutorType")),
+        state=as_str(item.get("ExecutorState")),
+        size_dpu=as_int(item.get("ExecutorSize")),
+        started_at=_epoch(item.get("StartDateTime")),
+        terminated_at=_epoch(item.get("TerminationDateTime")),
+    )
+
+
+def _epoch(value: Any) -> str | None:
+    # The service model types these as long, not timestamp, and does not give the unit: values past
+    # 10^11 are read as epoch milliseconds, smaller ones as epoch seconds (assumed; see FIDELITY.md).
+    number = as_int(value)
+    if number is None:
+        return iso_or_none(as_datetime(value))
+    seconds = number / 1000 if number > 10**11 else number
+    return iso_or_none(datetime.fromtimestamp(seconds, UTC))
+
+
+def executor_counts(rows: Iterable[ExecutorRow]) -> ExecutorCounts:
+    """Counts by state and type, in the service's order; unknown values are counted too."""
+    rows = list(rows)
+    states = Counter(row.state or "UNKNOWN" for row in rows)
+    types = Counter(row.type or "UNKNOWN" for row in rows)
+
+    def ordered(counts: Counter[str], known: tuple[str, ...]) -> dict[str, int]:
+        order = [*known, *sorted(set(counts) - set(known))]
+        return {key: counts[key] for key in order if counts[key]}
+
+    return ExecutorCounts(
+        total=len(rows), by_state=ordered(states, EXECUTOR_STATES), by_type=ordered(types, EXECUTOR_TYPES)
+    )
+
+
+async def read_executors(
+    deps: Deps,
+    session_id: str,
+    *,
+    state_filter: str | None = None,
+    max_results: int = DEFAULT_PAGE_SIZE,
+    next_token: str | None = None,
+) -> ListExecutorsResponseTypeDef:
+    """One ListExecutors page through the gateway (errors become ToolErrors that name the fix)."""
+    request: dict[str, Any] = {"SessionId": session_id, "MaxResults": max_results}
+    if state_filter is not None:
+        request["ExecutorStateFilter"] = state_filter
+    if next_token:
+        request["NextToken"] = next_token
+
+    def list_page(client: AthenaClient) -> ListExecutorsResponseTypeDef:
+        return client.list_executors(**request)
+
+    return await deps.gateway.call(
+        list_page, action="athena:ListExecutors", what=f"Session {session_id!r}", finder=FIND_SESSIONS
+    )
+
+
+def build(deps: Deps) -> list[Tool]:
+    async def list_athena_executors(
+        SessionId: SessionIdArg,
+        ExecutorStateFilter: ExecutorStateFilterArg = None,
+        MaxResults: ExecutorMaxResultsArg = DEFAULT_PAGE_SIZE,
+        NextToken: NextTokenArg = None,
+    ) -> ListExecutorsResult:
+        """List the executors of one Amazon Athena Spark session (ListExecutors), newest first, with
+        counts by state and type.
+
+        Each executor is one row: executor_id, type (COORDINATOR, GATEWAY or WORKER), state (CREATING,
+        CREATED, REGISTERED, TERMINATING, TERMINATED or FAILED), size in DPUs, start and termination
+        times. ExecutorStateFilter FAILED finds executors that failed (a DEGRADED session has some). Works
+        for both engines (PySpark engine version 3 and Apache Spark version 3.5). One page per call: pass
+        next_token back as NextToken for more; counts cover the executors of this answer. Read-only.
+        diagnose_athena_session explains a failure in one call.
+        """
+        response = await read_executors(
+            deps, SessionId, state_filter=ExecutorStateFilter, max_results=MaxResults, next_token=NextToken
+        )
+        rows = [executor_row(item) for item in response.get("ExecutorsSummary", [])]
+        last_token = response.get("NextToken") or None
+        pages = [Page(NextToken or None, 0)]
+
+        def result(shown: int) -> ListExecutorsResult:
+            cont = continuation(pages, shown, len(rows), last_token, MaxResults)
+            cut = shown < len(rows)
+            if cut:
+                hint = (
+                    f"Output budget reached: showing {shown} of {len(rows)} executors. Call again with "
+                    "continue_with's arguments to continue right after the last executor shown."
+                )
+            elif cont.more:
+                hint = "More executors exist: pass next_token as NextToken (same SessionId and filter)."
+            elif not rows:
+                hint = (
+                    f"No executors{f' in state {ExecutorStateFilter}' if ExecutorStateFilter else ''} in this "
+                    "session." + (" Try without ExecutorStateFilter." if ExecutorStateFilter else "")
+                )
+            else:
+                hint = "That is all."
+            return ListExecutorsResult(
+                session_id=SessionId,
+                executor_state_filter=ExecutorStateFilter,
+                executors=rows[:shown],
+                counts=executor_counts(rows[:shown]),
+                returned=shown,
+                next_token=cont.next_token,
+                more_available=cont.more,
+                truncated=cut,
+                continue_with=ListExecutorsArgs(
+                    SessionId=SessionId,
+                    ExecutorStateFilter=ExecutorStateFilter,
+                    MaxResults=cont.resume_max_results,
+                    NextToken=cont.resume_token,
+                )
+                if cont.more
+                else None,
+                hint=hint,
+            )
+
+        answer, _ = fit(result, len(rows))
+        return answer
+
+    return [make_tool(list_athena_executors, read_only("List executors of an Athena Spark session"))]

@@ -1,0 +1,187 @@
+"""causes.diagnose: each cause from its evidence, ranked; session decisions from states and timestamps only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from athena_session_mcp.causes import SessionFacts, Text, diagnose
+from tests.conftest import NOW
+
+ROLE = "arn:aws:iam::123456789012:role/AthenaSparkRole"
+
+
+def facts(state: str | None = "FAILED", **overrides: object) -> SessionFacts:
+    values: dict[str, object] = {
+        "session_id": "s-1",
+        "state": state,
+        "workgroup": "spark-wg",
+        "execution_role": ROLE,
+        "executor_dpu_size": 1,
+        "content_read": True,
+    }
+    values.update(overrides)
+    return SessionFacts(**values)  # type: ignore[arg-type]
+
+
+def stderr(*lines: str) -> Text:
+    return Text("stderr of calculation c-1", list(lines))
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("java.lang.OutOfMemoryError: Java heap space", "OUT_OF_MEMORY"),
+        (
+            "Container killed by YARN for exceeding memory limits. 11.0 GB of 11 GB physical memory used",
+            "OUT_OF_MEMORY",
+        ),
+        ("MemoryError", "OUT_OF_MEMORY"),
+        (
+            "pyspark.errors.exceptions.captured.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] The table or view "
+            "`sales`.`orders_eu` cannot be found.",
+            "TABLE_OR_VIEW_NOT_FOUND",
+        ),
+        (
+            "AnalysisException: Table or view not found: sales.orders; line 1 pos 14",
+            "TABLE_OR_VIEW_NOT_FOUND",
+        ),
+        (
+            "com.amazonaws.services.s3.model.AmazonS3Exception: Access Denied (Service: Amazon S3; Status Code: 403)",
+            "S3_ACCESS_DENIED",
+        ),
+        (
+            "java.nio.file.AccessDeniedException: s3://private-bucket/data/x.parquet: getFileStatus",
+            "S3_ACCESS_DENIED",
+        ),
+        (
+            "User: arn:aws:sts::123456789012:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource",
+            "ROLE_CANNOT_BE_ASSUMED",
+        ),
+    ],
+)
+def test_names_the_cause_a_known_error_line_shows_with_that_line_as_evidence(line: str, code: str) -> None:
+    causes = diagnose([stderr("Traceback (most recent call last):", line)], facts())
+    assert causes[0].code == code
+    assert causes[0].evidence[0].text == line
+    assert causes[0].evidence[0].source == "stderr of calculation c-1"
+    assert causes[0].confidence == "high"
+
+
+def test_out_of_memory_next_step_names_the_executor_size_in_use() -> None:
+    causes = diagnose(
+        [stderr("java.lang.OutOfMemoryError: GC overhead limit exceeded")], facts(executor_dpu_size=2)
+    )
+    assert "DefaultExecutorDpuSize (now 2)" in causes[0].next_step
+
+
+def test_s3_and_role_causes_name_the_execution_role_in_their_next_step() -> None:
+    s3 = diagnose([stderr("AmazonS3Exception: Access Denied")], facts())
+    role = diagnose([stderr("Unable to assume role arn:aws:iam::1:role/r")], facts())
+    assert ROLE in s3[0].next_step and "s3:GetObject" in s3[0].next_step
+    assert ROLE in role[0].next_step and "athena.amazonaws.com" in role[0].next_step
+
+
+def test_a_python_traceback_without_a_known_signature_is_a_python_exception_in_the_code() -> None:
+    causes = diagnose(
+        [stderr("Traceback (most recent call last):", '  File "<stdin>", line 1', "KeyError: 'region'")],
+        facts(),
+    )
+    assert causes[0].code == "PYTHON_EXCEPTION"
+    assert causes[0].title.endswith("(KeyError)")
+    assert causes[0].evidence[0].text == "KeyError: 'region'"
+
+
+def test_a_calculation_reason_alone_is_medium_confidence_evidence() -> None:
+    reason = Text(
+        "state reason of calculation c-1", ["NameError: name 'orders_df' is not defined"], kind="reason"
+    )
+    causes = diagnose([reason], facts(state="IDLE"))
+    assert [(c.code, c.confidence) for c in causes] == [("PYTHON_EXCEPTION", "medium")]
+
+
+def test_a_wrapped_java_error_is_not_also_reported_as_a_python_exception() -> None:
+    causes = diagnose(
+        [
+            stderr(
+                "Traceback (most recent call last):",
+                "py4j.protocol.Py4JJavaError: An error occurred while calling o412.parquet.",
+                "Caused by: java.lang.OutOfMemoryError: Java heap space",
+            )
+        ],
+        facts(),
+    )
+    assert [c.code for c in causes] == ["OUT_OF_MEMORY"]
+
+
+def test_specific_causes_rank_above_failed_executors_and_a_generic_exception() -> None:
+    texts = [
+        stderr("Traceback (most recent call last):", "ValueError: bad"),
+        Text(
+            "driver/executor logs",
+            ["ERROR Executor: java.lang.OutOfMemoryError: Java heap space"],
+            kind="log",
+        ),
+    ]
+    causes = diagnose(texts, facts(failed_executors=["WORKER w-1"]))
+    assert [c.code for c in causes] == ["OUT_OF_MEMORY", "EXECUTORS_FAILED", "PYTHON_EXCEPTION"]
+    assert causes[1].evidence[0].text == "WORKER w-1 FAILED"
+
+
+def test_log_lines_alone_give_medium_confidence() -> None:
+    texts = [Text("driver/executor logs", ["ERROR x: java.lang.OutOfMemoryError"], kind="log")]
+    assert diagnose(texts, facts())[0].confidence == "medium"
+
+
+def test_an_end_when_the_idle_timeout_was_due_reads_as_the_idle_timeout() -> None:
+    idle_since = NOW - timedelta(minutes=30)
+    causes = diagnose(
+        [],
+        facts(
+            state="TERMINATED",
+            idle_since=idle_since,
+            ended_at=idle_since + timedelta(minutes=20),
+            idle_timeout_seconds=1200,
+        ),
+    )
+    assert causes[0].code == "STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT"
+    assert causes[0].title.startswith("Most likely ended by the idle timeout")
+    assert "20m 00s" in causes[0].evidence[1].text
+
+
+def test_an_end_well_before_the_idle_timeout_reads_as_a_stop_by_request() -> None:
+    idle_since = NOW - timedelta(minutes=30)
+    causes = diagnose(
+        [],
+        facts(
+            state="TERMINATED",
+            idle_since=idle_since,
+            ended_at=idle_since + timedelta(minutes=3),
+            idle_timeout_seconds=1200,
+        ),
+    )
+    assert causes[0].title.startswith("Most likely stopped by request")
+
+
+def test_without_timestamps_a_termination_is_by_request_or_idle_timeout_and_not_a_failure() -> None:
+    causes = diagnose([], facts(state="TERMINATED"))
+    assert [c.code for c in causes] == ["STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT"]
+    assert causes[0].title == "Stopped by request or by the idle timeout (the API does not say which)"
+    assert causes[0].confidence == "medium"
+
+
+def test_failed_calculations_without_readable_evidence_point_at_their_stderr_and_the_flag() -> None:
+    causes = diagnose([], facts(state="IDLE", failed_calculations=["c-1"], content_read=False))
+    assert causes[0].code == "CALCULATION_FAILED"
+    assert "--allow-sensitive-data-access" in causes[0].next_step
+
+
+def test_a_failed_session_with_no_evidence_is_unknown_with_a_way_forward() -> None:
+    causes = diagnose([], facts(state="FAILED", content_read=False))
+    assert [c.code for c in causes] == ["UNKNOWN"]
+    assert "CloudWatch logging" in causes[0].next_step
+
+
+def test_a_healthy_session_with_nothing_failed_has_no_causes() -> None:
+    assert diagnose([], facts(state="IDLE")) == []
