@@ -102,7 +102,11 @@ def chromium() -> Path:
 
 
 @pytest.fixture
-async def host(chromium: Path, emulator_url: str, tmp_path: Path) -> AsyncIterator[Host]:
+async def host(
+    chromium: Path, emulator_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Host]:
+    # Every AWS client of the server (Athena, and S3/Logs for diagnoses) talks to the emulator only.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator_url)
     playwright_api = pytest.importorskip(
         "playwright.async_api", reason="Playwright is a dev dependency: pip install -e '.[dev]'"
     )

@@ -117,3 +117,27 @@ async def test_workgroup_board_lists_every_session_and_a_click_opens_its_card(
     assert no_network(host) == []
     assert host.errors == []
     await host.screenshot("workgroup-board.png", screenshots)
+
+
+async def test_diagnosis_renders_in_the_session_card_with_its_causes_and_gaps(
+    host: Host, screenshots: Path
+) -> None:
+    session_id = emulator.SESSION_FAILED
+    view = await host.show("session_card.html", "diagnose_athena_session", {"SessionId": session_id})
+
+    await view.get_by_test_id("diagnosis").wait_for()
+    diagnosis = (host.shown or {})["structuredContent"]
+    assert await view.get_by_test_id("session-id").text_content() == session_id
+    assert "FAILED" in (await view.get_by_test_id("state").text_content() or "")
+    assert await view.get_by_test_id("verdict").text_content() == diagnosis["verdict"]
+    codes = await view.locator("[data-testid=causes] > li").evaluate_all(
+        "items => items.map(i => i.dataset.code)"
+    )
+    assert codes == [cause["code"] for cause in diagnosis["causes"]]
+    for cause in diagnosis["causes"]:
+        assert cause["title"] in (await view.get_by_test_id("causes").text_content() or "")
+    gaps = await view.get_by_test_id("gaps").text_content() or ""
+    assert all(gap["what"] in gaps for gap in diagnosis["gaps"])
+    assert no_network(host) == []
+    assert host.errors == []
+    await host.screenshot("session-diagnosis.png", screenshots)

@@ -3,7 +3,8 @@
 Two `ui://` views, each one self-contained HTML document (inline CSS and JavaScript, no network
 loads) served as `text/html;profile=mcp-app`:
 
-- the session card renders get_athena_session's structured content (state, countdown, cost, findings);
+- the session card renders get_athena_session's structured content (state, countdown, cost, findings),
+  and diagnose_athena_session's (the same card, then likely causes with evidence and what was not read);
 - the workgroup board renders summarize_athena_workgroup_sessions' digest, and opens a session's
   card by calling get_athena_session through the host (`tools/call`).
 
@@ -28,10 +29,10 @@ SESSION_CARD_URI = "ui://athena-session-mcp/session-card.html"
 WORKGROUP_BOARD_URI = "ui://athena-session-mcp/workgroup-board.html"
 
 # tool name -> the view that renders its result. A tool that is not offered is simply not linked.
-# Hook: when diagnose_athena_session exists, add it here (it renders with the session card if its
-# structured content carries a get_athena_session-style `summary`).
 TOOL_VIEWS: Mapping[str, str] = {
     "get_athena_session": SESSION_CARD_URI,
+    # The card renders the diagnosis' `session` summary, then its causes and gaps (never the Spark UI link).
+    "diagnose_athena_session": SESSION_CARD_URI,
     "summarize_athena_workgroup_sessions": WORKGROUP_BOARD_URI,
 }
 

@@ -114,7 +114,8 @@ let cardTimer = null;
 
 function renderCard(container, content, receivedAt) {
   if (cardTimer) { clearInterval(cardTimer); cardTimer = null; }
-  const s = obj(obj(content).summary);
+  // get_athena_session puts the health summary in `summary`, diagnose_athena_session in `session`.
+  const s = obj(isObject(obj(content).summary) ? content.summary : obj(content).session);
   const timing = obj(s.timing), usage = obj(s.usage), capacity = obj(s.capacity), config = obj(s.config);
   const state = str(s.state), phase = phaseOf(state, s.phase);
   const ended = str(timing.ended_at) !== null || VOCABULARY.ended.includes(state) || phase === "ended";
@@ -198,5 +199,36 @@ function renderCard(container, content, receivedAt) {
       str(s.state_change_reason) ? el("div", {}, el("h2", { text: "State change reason" }),
         el("p", { class: "notice", "data-testid": "reason", text: s.state_change_reason })) : null,
       el("h2", { text: "Findings" }), findingsList(s.findings),
+      diagnosisSection(obj(content)),
       price !== null ? el("p", { class: "muted", style: "font-size:12px", text: "Costs are estimates at $" + price + " per DPU-hour, not a bill." }) : null));
+}
+
+// --- diagnose_athena_session's extra: likely causes with their evidence, and what could not be read --------
+
+const CONFIDENCE_LOOK = { high: "●●●", medium: "●●○", low: "●○○" };
+
+function diagnosisSection(d) {
+  if (!str(d.verdict) && !Array.isArray(d.causes)) return null;
+  const executors = obj(d.executors), counts = obj(executors.counts), calcs = obj(d.calculations);
+  const failedExecutors = num(obj(counts.by_state).FAILED);
+  const facts = [
+    num(counts.total) !== null ? counts.total + " executors" + (failedExecutors ? ", " + failedExecutors + " failed" : "") : null,
+    calcs.applicable === false ? "no Calculation API on this engine" : num(calcs.considered) !== null ? calcs.considered + " recent calculations, " + (num(calcs.failed) || 0) + " failed" : null,
+    obj(d.spark_ui).applicable === true ? "Spark UI link in the tool's answer (not shown here)" : null,
+  ].filter(Boolean);
+  const causes = list(d.causes).filter(isObject);
+  return el("div", { "data-testid": "diagnosis" },
+    el("h2", { text: "Diagnosis" }),
+    str(d.verdict) ? el("p", { class: "notice", "data-testid": "verdict", text: d.verdict }) : null,
+    facts.length ? el("p", { class: "muted", text: facts.join(" · ") }) : null,
+    causes.length ? el("ol", { class: "findings", "data-testid": "causes" }, causes.map((c) =>
+      el("li", { class: "finding s-warn", "data-code": str(c.code) || "" },
+        el("div", {}, el("strong", { text: str(c.title) || str(c.code) || "Cause" }),
+          str(c.confidence) ? el("span", { class: "muted", text: "  " + (CONFIDENCE_LOOK[c.confidence] || "") + " " + c.confidence + " confidence" }) : null),
+        list(c.evidence).filter(isObject).map((e) => el("div", { class: "next mono", text: (str(e.source) ? e.source + ": " : "") + (str(e.text) || "") })),
+        str(c.next_step) ? el("div", { class: "next", text: "Next step: " + c.next_step }) : null))) : el("p", { class: "muted", text: "No likely cause found." }),
+    list(d.gaps).filter(isObject).length ? el("div", {}, el("h3", { style: "margin-top:10px", text: "Not read" }),
+      el("ul", { class: "muted", "data-testid": "gaps" }, list(d.gaps).filter(isObject).map((g) =>
+        el("li", { text: (str(g.what) || "") + (str(g.fix) ? " — " + g.fix : "") })))) : null,
+    str(d.untrusted_content) ? el("p", { class: "muted", style: "font-size:12px", text: d.untrusted_content }) : null);
 }
