@@ -14,6 +14,7 @@ from datetime import timedelta
 
 __all__ = [
     "AUTH_TOKEN_LIFETIME",
+    "BUSY_ACCEPTS_CALCULATIONS",
     "CALCULATIONS_UNSUPPORTED_ERROR",
     "CALCULATIONS_UNSUPPORTED_MESSAGE",
     "CALCULATION_CANCELING_SECONDS",
@@ -91,6 +92,12 @@ DEFAULT_MAX_CONCURRENT_DPUS = 20
 CALCULATION_CREATING_SECONDS = 1.0
 CALCULATION_MIN_QUEUED_SECONDS = 1.0
 CALCULATION_CANCELING_SECONDS = 1.0
+
+# CONFLICT, kept for now: SessionState documents BUSY as "processing another task and is unable to accept a
+# calculation", yet CalculationExecutionState has QUEUED ("queued for processing") and console notebooks queue
+# cells. The emulator accepts a calculation on a BUSY session and queues it behind the running one (the seed's
+# queued demo calculation relies on it). Set False to refuse with InvalidRequestException instead.
+BUSY_ACCEPTS_CALCULATIONS = True
 
 # TerminateSession: running calculations "are forcefully stopped, but may display as FAILED instead of
 # STOPPED". The emulator picks one deterministic outcome: FAILED (queued calculations too).

@@ -38,7 +38,7 @@ DEFAULT_PAGE_SIZE = assumptions.DEFAULT_PAGE_SIZE
 # StartSession: "The only valid notebook version is Athena notebook version 1. If you specify a value for
 # NotebookVersion, you must also specify a value for NotebookId" (API Reference).
 NOTEBOOK_VERSION = "Athena notebook version 1"
-CALCULATION_READY_STATES = frozenset({"IDLE", "BUSY"})
+CALCULATION_READY_STATES = frozenset({"IDLE", "BUSY"} if assumptions.BUSY_ACCEPTS_CALCULATIONS else {"IDLE"})
 # TerminateSession "succeeds but has no effect" on a session "already inactive (for example, in a FAILED,
 # TERMINATED or TERMINATING state)" (API Reference).
 INACTIVE_SESSION_STATES = frozenset({"FAILED", "TERMINATED", "TERMINATING"})
