@@ -401,3 +401,31 @@ def test_new_mock_context_starts_empty(clock: Clock, boto_session: boto3.session
             assert client.list_sessions(WorkGroup="spark-wg")["Sessions"] == []
             client.start_session(WorkGroup="spark-wg", EngineConfiguration={})
             client.close()
+
+
+def test_programmatic_session_has_no_notebook_version(athena: AthenaClient, idle_session: str) -> None:
+    # StartSession: NotebookVersion "is supplied automatically for notebook sessions in the Athena console
+    # and is not required for programmatic session access".
+    assert "NotebookVersion" not in athena.get_session(SessionId=idle_session)
+
+
+@pytest.mark.parametrize(
+    ("version", "configs", "expected"),
+    [
+        ("Athena notebook version 2", {"NotebookId": "nb-1"}, "only valid notebook version"),
+        ("Athena notebook version 1", {}, "NotebookId"),
+    ],
+)
+def test_start_session_rejects_an_invalid_notebook_request(
+    athena: AthenaClient, spark_workgroup: str, version: str, configs: dict[str, str], expected: str
+) -> None:
+    # StartSession: "The only valid notebook version is Athena notebook version 1. If you specify a value
+    # for NotebookVersion, you must also specify a value for NotebookId."
+    with pytest.raises(ClientError) as caught:
+        athena.start_session(
+            WorkGroup=spark_workgroup,
+            EngineConfiguration={"MaxConcurrentDpus": 4, "AdditionalConfigs": configs},
+            NotebookVersion=version,
+        )
+    code, message = _error(caught)
+    assert code == "InvalidRequestException" and expected in message

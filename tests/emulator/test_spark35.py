@@ -211,3 +211,33 @@ def test_every_spark35_response_was_checked_against_the_model(
     athena.get_session_endpoint(SessionId=session_id)
     athena.get_resource_dashboard(ResourceARN=_arn(spark35_workgroup, session_id))
     assert {"GetSessionEndpoint", "GetResourceDashboard"} <= {name for name, _, _ in raw.seen}
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"), [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")]
+)
+def test_session_arn_follows_the_assumed_template(region: str, partition: str) -> None:
+    from athena_session_mcp.emulator.calculations import Calculation
+    from athena_session_mcp.emulator.clock import Clock as EmulatorClock
+    from athena_session_mcp.emulator.service import SparkService
+    from athena_session_mcp.emulator.sessions import Session
+    from athena_session_mcp.emulator.state import SparkState
+
+    class _Platform:
+        account_id = "111122223333"
+
+        def __init__(self) -> None:
+            self.region = region
+
+        def workgroup_configuration(self, name: str) -> None:
+            return None
+
+        def put_object(self, uri: str, body: bytes) -> None:
+            return None
+
+    service = SparkService(SparkState("111122223333", region), _Platform(), EmulatorClock())
+    session = Session("sid", "wg", SPARK_35_ENGINE, {}, {}, 20, FROZEN_AT, calculations=list[Calculation]())
+    assert (
+        service.session_arn(session)
+        == f"arn:{partition}:athena:{region}:111122223333:workgroup/wg/session/sid"
+    )

@@ -1,7 +1,8 @@
 """Calculation executions: stored facts plus a lazily evaluated, time-derived state machine.
 
 A calculation goes CREATING -> QUEUED -> RUNNING -> COMPLETED | FAILED, or via CANCELING to
-CANCELED when stopped. Calculations of one session run one at a time, in submission order.
+CANCELED when stopped. Calculations of one session run one at a time, in submission order. When the
+session ends, active calculations end with it (FAILED on termination: see ``assumptions``).
 """
 
 from __future__ import annotations
