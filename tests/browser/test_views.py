@@ -141,3 +141,19 @@ async def test_diagnosis_renders_in_the_session_card_with_its_causes_and_gaps(
     assert no_network(host) == []
     assert host.errors == []
     await host.screenshot("session-diagnosis.png", screenshots)
+
+
+async def test_session_card_of_an_apache_spark_35_session_names_its_engine(host: Host) -> None:
+    session_id = emulator.SESSION_SPARK35_IDLE
+    view = await host.show("session_card.html", "get_athena_session", {"SessionId": session_id})
+
+    await view.get_by_test_id("session-id").wait_for()
+    assert await view.get_by_test_id("session-id").text_content() == session_id
+    assert await view.get_by_test_id("engine").text_content() == emulator.SPARK35_ENGINE_VERSION
+    assert emulator.DEMO_SESSION_STATES[session_id] in (
+        await view.get_by_test_id("state").text_content() or ""
+    )
+    remaining = int(await view.get_by_test_id("countdown").get_attribute("data-remaining-seconds") or "nan")
+    assert 0 < remaining <= 60 * 60  # seeded IDLE with a 60-minute idle timeout
+    assert no_network(host) == []
+    assert host.errors == []
