@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, clip, continuation, fit
+from athena_session_mcp.budget import Page, continuation, fit
 from athena_session_mcp.fleet_models import (
     ListSessionsArgs,
     ListSessionsResult,
@@ -19,10 +18,10 @@ from athena_session_mcp.fleet_models import (
     SessionStateFilterArg,
     WorkGroupArg,
 )
+from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.states import session_phase
-from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_WORKGROUPS, athena_error, is_not_found, with_hint
+from athena_session_mcp.tools.common import FIND_WORKGROUPS, AthenaToolError
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -66,12 +65,13 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
     )
 
 
-def workgroup_error(exc: ToolError) -> ToolError:
-    """Point non-Spark workgroups at list_spark_workgroups (unknown ones already are, via the finder)."""
-    code, message = athena_error(exc)
-    if code == "InvalidRequestException" and "spark" in message.lower() and not is_not_found(exc):
-        return with_hint(
-            exc, "Sessions live only in Apache Spark workgroups; list_spark_workgroups lists them."
+def workgroup_error(exc: AthenaToolError) -> AthenaToolError:
+    """Point a refused ListSessions at list_spark_workgroups: Athena answers InvalidRequestException for a
+    workgroup whose engine is not Spark, among other bad requests, so the hint is worded as a condition."""
+    if exc.code == "InvalidRequestException" and not exc.not_found:
+        return exc.with_hint(
+            "If the workgroup is not an Apache Spark workgroup: sessions live only in those, and "
+            "list_spark_workgroups lists them."
         )
     return exc
 
@@ -106,7 +106,7 @@ async def read_pages(
                 what=f"Workgroup {workgroup!r}",
                 finder=FIND_WORKGROUPS,
             )
-        except ToolError as exc:
+        except AthenaToolError as exc:
             raise workgroup_error(exc) from exc.__cause__
         pages.append(Page(token, len(items)))
         items.extend(response.get("Sessions", []))
