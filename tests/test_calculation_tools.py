@@ -16,7 +16,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp.tools.calculations import MAX_CODE_CHARS
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape, session_response
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
+from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -382,3 +382,17 @@ async def test_a_refused_calculation_lookup_says_which_engine_has_calculations(
     )
     text = await call_error(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
     assert "Unsupported." in text and "PySpark engine version 3" in text
+
+
+async def test_sessions_listed_as_spark_35_are_answered_without_a_calculation_call(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    item = session_item(SESSION_ID)
+    item["EngineVersion"] = {"SelectedEngineVersion": SPARK_35, "EffectiveEngineVersion": SPARK_35}
+    del item["NotebookVersion"]
+    stubber.add_response("list_sessions", {"Sessions": [item]}, {"WorkGroup": "spark-wg", "MaxResults": 50})
+    calls = count_aws_calls(athena_client)
+    listing = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": "spark-wg"})
+    assert listing["sessions"][0]["engine_kind"] == "spark-3.5"
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert calls == ["ListSessions"] and "no Calculation API" in text

@@ -132,6 +132,10 @@ class SessionRow(OutModel):
     engine_version: str | None = Field(
         None, description="EngineVersion.EffectiveEngineVersion (or Selected)."
     )
+    engine_kind: Engine | None = Field(
+        None,
+        description="pyspark-v3 (calculations) or spark-3.5 (Spark Connect, no Calculation APIs), from engine_version.",
+    )
     started_at: str | None = Field(None, description="Status.StartDateTime (ISO-8601 UTC).")
     idle_since: str | None = Field(None, description="Status.IdleSinceDateTime (ISO-8601 UTC), if idle.")
     ended_at: str | None = Field(None, description="Status.EndDateTime (ISO-8601 UTC), if ended.")

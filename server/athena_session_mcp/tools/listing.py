@@ -19,9 +19,9 @@ from athena_session_mcp.fleet_models import (
     WorkGroupArg,
 )
 from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
-from athena_session_mcp.states import session_phase
+from athena_session_mcp.states import engine_kind, session_phase
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_WORKGROUPS, AthenaToolError
+from athena_session_mcp.tools.common import FIND_WORKGROUPS, AthenaToolError, remember_session_engine
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -52,12 +52,14 @@ def engine_version(item: Mapping[str, Any]) -> str | None:
 def session_row(item: Mapping[str, Any]) -> SessionRow:
     status = as_map(item.get("Status"))
     state = as_str(status.get("State"))
+    version = engine_version(item)
     return SessionRow(
         session_id=as_str(item.get("SessionId")) or "",
         state=state,
         phase=session_phase(state),
         description=clip(as_str(item.get("Description")), 120),
-        engine_version=engine_version(item),
+        engine_version=version,
+        engine_kind=engine_kind(version),
         started_at=iso_or_none(as_datetime(status.get("StartDateTime"))),
         idle_since=iso_or_none(as_datetime(status.get("IdleSinceDateTime"))),
         ended_at=iso_or_none(as_datetime(status.get("EndDateTime"))),
@@ -109,7 +111,13 @@ async def read_pages(
         except AthenaToolError as exc:
             raise workgroup_error(exc) from exc.__cause__
         pages.append(Page(token, len(items)))
-        items.extend(response.get("Sessions", []))
+        sessions = response.get("Sessions", [])
+        for item in sessions:
+            session_id, version = as_str(item.get("SessionId")), engine_version(item)
+            if session_id and version:
+                # A session's engine cannot change: later calls on it need not ask again.
+                remember_session_engine(deps, session_id, version)
+        items.extend(sessions)
         token = response.get("NextToken") or None
         if token is None or len(items) >= max_items or len(pages) >= max_pages:
             return items, pages, token
