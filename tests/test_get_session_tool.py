@@ -344,3 +344,13 @@ async def test_what_one_server_learns_about_engines_does_not_leak_into_another(
     first = await call_ok(server_for(athena_client), "get_athena_session", {"SessionId": SESSION_ID})
     second = await call_ok(server_for(athena_client), "get_athena_session", {"SessionId": SESSION_ID})
     assert (first["summary"]["engine_kind"], second["summary"]["engine_kind"]) == ("spark-3.5", "pyspark-v3")
+
+
+def test_athena_error_reads_the_typed_fields_only() -> None:
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from athena_session_mcp.errors import athena_error
+
+    typed = AthenaToolError("text", code="InvalidRequestException", service_message="Session x not found")
+    assert athena_error(typed) == ("InvalidRequestException", "Session x not found")
+    assert athena_error(ToolError("InvalidRequestException: Session x not found")) == ("", "")

@@ -81,6 +81,13 @@ def is_not_found(exc: BaseException) -> bool:
     return isinstance(exc, AthenaToolError) and exc.not_found
 
 
+def athena_error(exc: BaseException) -> tuple[str, str]:
+    """(AWS error code, bounded service message) of a tool error; ('', '') for any other failure."""
+    if isinstance(exc, AthenaToolError):
+        return exc.code, exc.service_message
+    return "", ""
+
+
 def _service_error(exc: ClientError) -> tuple[str, str]:
     details = exc.response.get("Error", {})
     return str(details.get("Code") or ""), str(details.get("Message") or "")
