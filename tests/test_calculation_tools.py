@@ -396,3 +396,52 @@ async def test_sessions_listed_as_spark_35_are_answered_without_a_calculation_ca
     assert listing["sessions"][0]["engine_kind"] == "spark-3.5"
     text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
     assert calls == ["ListSessions"] and "no Calculation API" in text
+
+
+async def test_an_unreadable_session_leaves_the_service_error_as_it_is(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "list_calculation_executions",
+        service_error_code="InvalidRequestException",
+        service_message="Refused.",
+    )
+    stubber.add_client_error("get_session", service_error_code="AccessDeniedException")
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert "Refused." in text and "no Calculation API" not in text
+
+
+async def test_the_engine_of_a_session_without_engine_version_comes_from_its_workgroup(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error("list_calculation_executions", service_error_code="InvalidRequestException")
+    stubber.add_response(
+        "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
+    )
+    engine = {"SelectedEngineVersion": SPARK_35, "EffectiveEngineVersion": SPARK_35}
+    stubber.add_response(
+        "get_work_group",
+        {"WorkGroup": {"Name": "spark-wg", "Configuration": {"EngineVersion": engine}}},
+        {"WorkGroup": "spark-wg"},
+    )
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert "no Calculation API" in text
+
+
+async def test_remembered_session_engines_are_bounded(
+    monkeypatch: pytest.MonkeyPatch, athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    from athena_session_mcp.tools import common
+
+    monkeypatch.setattr(common, "MAX_REMEMBERED_SESSIONS", 1)
+    items = [session_item("first"), session_item(SESSION_ID)]
+    for item in items:
+        item["EngineVersion"] = {"SelectedEngineVersion": SPARK_35, "EffectiveEngineVersion": SPARK_35}
+    stubber.add_response("list_sessions", {"Sessions": items}, {"WorkGroup": "spark-wg", "MaxResults": 50})
+    stubber.add_response("list_calculation_executions", {"Calculations": []})
+    await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": "spark-wg"})
+    calls = count_aws_calls(athena_client)
+    # "first" was forgotten (only one is kept), so its listing goes to Athena; the newest is still known.
+    await call_ok(stubbed_server, "list_athena_calculations", {"SessionId": "first"})
+    await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert calls == ["ListCalculationExecutions"]
