@@ -405,3 +405,14 @@ def test_suggestions_build_no_shell_command_from_service_data() -> None:
         response = session_response(state, SessionId=hostile, WorkGroup=hostile, reason=hostile)
         for finding in summarize_session(response, now=NOW).findings:
             assert hostile not in finding.suggestion and "rm -rf" not in finding.message
+
+
+def test_rendered_text_does_not_call_unreported_logging_off() -> None:
+    from athena_session_mcp.render import render_summary
+
+    unknown = summarize_session(session_response(MonitoringConfiguration=None), now=NOW)
+    off = summarize_session(
+        session_response(MonitoringConfiguration={"S3LoggingConfiguration": {"Enabled": False}}), now=NOW
+    )
+    assert "logging not reported" in render_summary(unknown.model_dump(mode="json"))
+    assert "logging none" in render_summary(off.model_dump(mode="json"))

@@ -199,17 +199,12 @@ _WATCH_ANY = (
     "(GetResourceDashboard, Apache Spark version 3.5)"
 )
 _WHY_FAILED = {
-    "pyspark-v3": (
-        "the failed calculations (list_athena_calculations with StateFilter FAILED) and their stderr"
-    ),
-    "spark-3.5": (
-        "the Spark History Server (GetResourceDashboard with the session's ARN) and the driver logs; this "
-        "engine has no Calculation API"
-    ),
+    "pyspark-v3": "look at the failed calculations (list_athena_calculations with StateFilter FAILED) and their stderr",
+    "spark-3.5": "look at the Spark History Server (GetResourceDashboard with the session's ARN) and the driver logs",
 }
 _WHY_FAILED_ANY = (
-    "the failed calculations (list_athena_calculations, PySpark engine version 3) or the Spark History "
-    "Server (GetResourceDashboard, Apache Spark version 3.5), and the driver logs"
+    "look at the failed calculations (list_athena_calculations, PySpark engine version 3) or the Spark "
+    "History Server (GetResourceDashboard, Apache Spark version 3.5), and the driver logs"
 )
 _WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
 
@@ -258,8 +253,8 @@ def state_findings(state: str | None, timing: SessionTiming, engine: Engine | No
                 code="SESSION_FAILED",
                 message="The session failed and its resources are no longer running (state_change_reason says why).",
                 suggestion=(
-                    "Start a new session (StartSession). Before retrying the same work, read the reason and "
-                    f"{_pick(_WHY_FAILED, engine, _WHY_FAILED_ANY)}."
+                    "Start a new session (StartSession). Before retrying the same work, read "
+                    f"state_change_reason, then {_pick(_WHY_FAILED, engine, _WHY_FAILED_ANY)}."
                 ),
             )
         ]
