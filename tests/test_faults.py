@@ -20,21 +20,27 @@ from mcp import Client
 from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 from athena_session_mcp.server import build_server
-from tests.reliability import FakeAthena, Reply, aws_error, free_port, get_session_body, serve_fake
+from tests.conftest import text_of
+from tests.reliability import (
+    FakeAthena,
+    Reply,
+    aws_error,
+    free_port,
+    get_session_body,
+    serve_fake,
+    shape_problems,
+)
 
 ATTEMPTS = 3
 BOUND_SECONDS = 15.0  # generous: 3 attempts, 0.5 s timeouts, standard-mode backoff of at most 1 + 2 s
 SESSION = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+CONCURRENT_CALLS = 20
 
 
 def settings_for(url: str) -> Settings:
     return Settings(
         region="us-east-1", endpoint_url=url, connect_timeout=0.5, read_timeout=0.5, max_attempts=ATTEMPTS
     )
-
-
-def text_of(result: Any) -> str:
-    return " ".join(block.text for block in result.content)
 
 
 @pytest.fixture
@@ -175,12 +181,17 @@ async def test_concurrent_calls_during_throttling_all_fail_cleanly_without_a_ret
 
         with anyio.fail_after(BOUND_SECONDS):
             async with anyio.create_task_group() as tg:
-                for _ in range(20):
+                for _ in range(CONCURRENT_CALLS):
                     tg.start_soon(one)
+        attempts = fake.attempts["GetSession"]
         fake.reset()
         recovered = await client.call_tool("get_athena_session", {"SessionId": SESSION})
-    assert [r.is_error for r in results] == [True] * 20
+    assert [r.is_error for r in results] == [True] * CONCURRENT_CALLS
     assert all("throttled" in text_of(r) for r in results)
+    # Every call reached AWS, and none retried more than max_attempts allows: no amplification.
+    assert CONCURRENT_CALLS <= attempts <= CONCURRENT_CALLS * ATTEMPTS, (
+        f"{attempts} attempts for {CONCURRENT_CALLS} throttled calls"
+    )
     assert not recovered.is_error
 
 
@@ -212,3 +223,15 @@ async def test_a_proxy_502_without_an_aws_error_code_is_reported_as_a_server_err
     assert result.is_error
     assert fake.attempts["GetSession"] == ATTEMPTS
     assert "server error" in text_of(result)
+
+
+def test_the_fake_refuses_replies_in_a_shape_athena_never_sends() -> None:
+    """Replies are checked against botocore's model, so fakes cannot drift from the service."""
+    body = get_session_body(SESSION)
+    assert shape_problems("GetSession", Reply(body=body)) == []
+    body["EngineVersion"] = {"SelectedEngineVersion": "PySpark engine version 3"}  # ListSessions' shape
+    assert shape_problems("GetSession", Reply(body=body)) == [
+        "GetSession.EngineVersion: expected string, got dict"
+    ]
+    assert shape_problems("GetSession", aws_error(400, "NoSuchThingException", "x")) != []
+    assert shape_problems("GetSession", aws_error(400, "ThrottlingException", "Rate exceeded")) == []
