@@ -13,16 +13,13 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.models import GetSessionResult
+from tests.conftest import text_of
 from tests.factories import session_response
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
 SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
-
-
-def text_of(result: Any) -> str:
-    return " ".join(block.text for block in result.content)
 
 
 async def test_tool_input_schema_matches_botocore_get_session_request_shape(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,19 +11,13 @@ from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.config import Settings
 from tests.conftest import server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
+from tests.fleet import call_error, call_ok, count_aws_calls
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
 WRITE = Settings(region="us-east-1", allow_write=True)
 SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 @pytest.fixture
