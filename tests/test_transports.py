@@ -182,6 +182,19 @@ def test_right_token_from_a_loopback_origin_initializes(token_server: HttpServer
         assert '"serverInfo"' in response.text and "athena-session-mcp" in response.text
 
 
+def test_host_and_origin_are_checked_once_by_the_guard_case_insensitively(token_server: HttpServer) -> None:
+    # Host names are case-insensitive (RFC 9110). Only HttpGuard decides: the SDK's own check, were it on,
+    # would refuse these (it compares exact strings).
+    port = token_server.url.split(":")[2].split("/")[0]
+    response = post_initialize(
+        token_server.url,
+        Host=f"LocalHost:{port}",
+        Origin=f"HTTP://LOCALHOST:{port}",
+        Authorization=f"Bearer {TOKEN}",
+    )
+    assert response.status_code == 200, response.text
+
+
 async def test_sdk_streamable_http_client_initializes_lists_and_calls_against_the_emulator(
     token_server: HttpServer,
 ) -> None:
