@@ -73,6 +73,15 @@ def emulated() -> Iterator[AthenaClient]:
         yield client
 
 
+@pytest.fixture(scope="module")
+def emulator_url() -> Iterator[str]:
+    """The seeded emulator in its own process (`athena-session-mcp emulator`), for one test module."""
+    from tests.reliability import emulator_process  # tests.reliability imports this module
+
+    with emulator_process(FAKE_ENV) as url:
+        yield url
+
+
 def text_of(result: Any) -> str:
     """The text blocks of a tool result, joined."""
     return " ".join(block.text for block in result.content)

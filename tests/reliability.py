@@ -18,10 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 
 from tests.emulator.shape_check import output_problems
+from tests.factories import session_response
 from tests.stdio_harness import CONSOLE_SCRIPT, server_env
 
 Json = dict[str, Any]
@@ -41,31 +43,21 @@ REQUEST_LAYER_ERRORS = frozenset(
 )
 
 
+def on_the_wire(value: Any) -> Any:
+    """A boto3-shaped value as the awsJson1.1 body carries it: datetimes become epoch seconds."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, dict):
+        return {key: on_the_wire(item) for key, item in cast(Json, value).items()}
+    if isinstance(value, list):
+        return [on_the_wire(item) for item in cast(list[Any], value)]
+    return value
+
+
 def get_session_body(session_id: str, now: float | None = None) -> Json:
-    """A valid GetSession response on the wire (timestamps are epoch seconds). Unlike ListSessions'
-    items, GetSession's EngineVersion is a plain string."""
-    now = time.time() if now is None else now
-    return {
-        "SessionId": session_id,
-        "WorkGroup": "spark-wg",
-        "EngineVersion": "PySpark engine version 3",
-        "EngineConfiguration": {
-            "CoordinatorDpuSize": 1,
-            "MaxConcurrentDpus": 20,
-            "DefaultExecutorDpuSize": 1,
-        },
-        "SessionConfiguration": {
-            "IdleTimeoutSeconds": 1200,
-            "ExecutionRole": "arn:aws:iam::123456789012:role/Spark",
-        },
-        "Status": {
-            "State": "IDLE",
-            "StartDateTime": now - 3600,
-            "LastModifiedDateTime": now - 60,
-            "IdleSinceDateTime": now - 60,
-        },
-        "Statistics": {"DpuExecutionInMillis": 120000},
-    }
+    """A valid GetSession response on the wire: the tests' standard IDLE session (factories), now."""
+    at = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    return on_the_wire(session_response(now=at, idle_minutes=1, SessionId=session_id))
 
 
 def _no_headers() -> Mapping[str, str]:

@@ -27,7 +27,6 @@ from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 from athena_session_mcp.server import build_server
 from tests.conftest import FAKE_ENV, text_of
-from tests.reliability import emulator_process
 from tests.stdio_harness import StdioServer, is_tool_error, server_env, tool_text
 
 VALID_SESSION = "demo-idle"
@@ -77,12 +76,6 @@ values = st.recursive(
     ),
     max_leaves=8,
 )
-
-
-@pytest.fixture(scope="module")
-def emulator_url() -> Iterator[str]:
-    with emulator_process(FAKE_ENV) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from mcp import Client
@@ -24,7 +23,6 @@ from tests.reliability import (
     Json,
     Reply,
     aws_error,
-    emulator_process,
     example_arguments,
     get_session_body,
     healthy,
@@ -96,12 +94,6 @@ def exercise_every_tool(server: StdioServer) -> list[Json]:
         responses.append(server.call_tool(tool["name"], {"SessionId": SECRET_KEY, "Bogus": SESSION_TOKEN}))
     responses.append(server.call_tool("no_such_tool", {"SessionId": SESSION_TOKEN}))
     return responses
-
-
-@pytest.fixture(scope="module")
-def emulator_url() -> Iterator[str]:
-    with emulator_process(CREDENTIALS) as url:
-        yield url
 
 
 def test_successful_and_failed_calls_at_debug_never_show_credentials_or_endpoint_tokens(
