@@ -15,9 +15,9 @@ from mcp import Client
 from athena_session_mcp.config import Settings
 from athena_session_mcp.emulator.constants import SESSION_IDLE_NEAR_TIMEOUT
 from athena_session_mcp.server import build_server
+from tests.stdio_harness import CONSOLE_SCRIPT
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CONSOLE_SCRIPT = str(Path(sys.executable).with_name("athena-session-mcp"))
 
 
 def load_example(name: str) -> ModuleType:
@@ -56,7 +56,7 @@ def test_langchain_example_loads_the_tools_and_invokes_get_athena_session_offlin
     if not python:
         pytest.skip("LANGCHAIN_PYTHON is not set: `make test` builds .venv-langchain and sets it")
     completed = subprocess.run(
-        [python, str(EXAMPLES / "langchain_agent.py"), "demo-busy", "--server-command", CONSOLE_SCRIPT],
+        [python, str(EXAMPLES / "langchain_agent.py"), "demo-busy", "--server-command", str(CONSOLE_SCRIPT)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -27,8 +27,8 @@ from athena_session_mcp.cli import main
 from athena_session_mcp.httpauth import ENV_AUTH_TOKEN, AuthConfigError, HttpGuard, host_name, load_token
 from athena_session_mcp.transports import HttpOptions, TransportConfigError, is_loopback
 from tests.conftest import FAKE_ENV
+from tests.stdio_harness import CONSOLE_SCRIPT
 
-SCRIPT = Path(sys.executable).with_name("athena-session-mcp")
 TOKEN = "test-token-0123456789abcdef"
 WRONG = "test-token-wrong-456789abcdef"
 READY = re.compile(r"serving MCP over streamable HTTP at (http://\S+)")
@@ -72,7 +72,7 @@ def launch(args: Sequence[str], env: dict[str, str]) -> HttpServer:
     """Start `athena-session-mcp serve --transport streamable-http --port 0 ARGS` and wait (bounded) until it
     says where it listens. The caller must `stop` it."""
     proc = subprocess.Popen(
-        [str(SCRIPT), "serve", "--transport", "streamable-http", "--port", "0", *args],
+        [str(CONSOLE_SCRIPT), "serve", "--transport", "streamable-http", "--port", "0", *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
