@@ -54,6 +54,8 @@ SEEDED = [
     "demo-terminated-idle",
     "demo-creating",
     "demo-unencrypted",
+    "demo-spark35-idle",  # Apache Spark version 3.5: the engine with Spark Connect endpoints (tokens)
+    "demo-spark35-failed",
 ]
 CREDENTIALS = {k: v for k, v in FAKE_ENV.items() if k.startswith("AWS_")}
 
