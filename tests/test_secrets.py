@@ -16,6 +16,7 @@ import pytest
 from mcp import Client
 
 from athena_session_mcp.config import Settings
+from athena_session_mcp.raw import REDACTED, clean_response
 from athena_session_mcp.server import build_server
 from tests.conftest import FAKE_ENV
 from tests.reliability import (
@@ -194,12 +195,6 @@ def with_secret_spark_properties(operation: str, request: Json) -> Reply:
     return Reply(body=body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="raw.clean_response passes EngineConfiguration.SparkProperties through verbatim: secret-bearing "
-    "Spark properties (tokens, secret keys, passwords) need redacting in the server (raw.py), outside the "
-    "tests' reach; remove this mark once they are",
-)
 async def test_secret_spark_properties_in_get_session_are_never_shown() -> None:
     fake = FakeAthena(with_secret_spark_properties)
     with serve_fake(fake) as url:
@@ -214,3 +209,20 @@ async def test_secret_spark_properties_in_get_session_are_never_shown() -> None:
     output = json.dumps([result.model_dump(mode="json") for result in results])
     assert "spark.sql.shuffle.partitions" in output, "the properties did not pass through: a weak test"
     assert_no_secrets(output, FAKE_AUTH_TOKEN)
+
+
+def test_clean_response_redacts_secret_named_settings_and_keeps_the_rest() -> None:
+    settings = {
+        "spark.connect.authenticate.token": FAKE_AUTH_TOKEN,
+        "spark.hadoop.fs.s3a.access.key": "AKIAEXAMPLEEXAMPLE",
+        "db.password": "hunter2",
+        "spark.sql.shuffle.partitions": "64",
+    }
+    raw = clean_response(
+        {"EngineConfiguration": {"SparkProperties": settings, "AdditionalConfigs": settings}}
+    )
+    for name in ("SparkProperties", "AdditionalConfigs"):
+        shown = raw["EngineConfiguration"][name]
+        assert set(shown) == set(settings), "every key stays visible"
+        assert shown["spark.sql.shuffle.partitions"] == "64"
+        assert {shown[k] for k in settings if k != "spark.sql.shuffle.partitions"} == {REDACTED}
