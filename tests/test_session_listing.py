@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
@@ -14,18 +13,12 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp import budget
 from athena_session_mcp.tools import listing
 from tests.conftest import server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, session_item
+from tests.fleet import call_error, call_ok, count_aws_calls, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
 WG = "spark-wg"
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 async def test_input_schema_mirrors_the_list_sessions_request_shape(stubbed_server: MCPServer) -> None:
@@ -272,3 +265,14 @@ async def test_lists_the_emulated_failed_session_with_its_reason(emulated: Athen
 async def test_emulated_sql_workgroup_is_explained(emulated: AthenaClient) -> None:
     text = await call_error(server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-sql"})
     assert "Apache Spark" in text and "list_spark_workgroups" in text
+
+
+async def test_a_refused_listing_hints_at_spark_workgroups_without_reading_the_message(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "list_sessions", service_error_code="InvalidRequestException", service_message="Nope."
+    )
+    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
+    assert "Nope." in text and "If the workgroup is not an Apache Spark workgroup" in text
+    assert "list_spark_workgroups" in text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from athena_session_mcp.summary import format_duration
+from athena_session_mcp.readers import format_duration
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -113,9 +113,10 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
     encryption = config.get("encryption_option") or "none configured"
     if config.get("kms_key_configured"):
         encryption += " (KMS key set)"
-    logging_to = (
-        ", ".join(str(d) for d in cast(list[Any], config.get("logging_destinations") or [])) or "none"
-    )
+    # An absent MonitoringConfiguration is "not reported", not "off".
+    logging_to = ", ".join(str(d) for d in cast(list[Any], config.get("logging_destinations") or [])) or {
+        "disabled": "none"
+    }.get(str(config.get("logging")), "not reported")
     lines.append(f"   config    encryption {encryption} · logging {logging_to}")
     findings = cast(list[Any], summary.get("findings") or [])
     if findings:

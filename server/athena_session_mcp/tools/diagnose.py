@@ -38,8 +38,9 @@ from athena_session_mcp.diagnosis_models import (
 from athena_session_mcp.errors import athena_error, tool_error
 from athena_session_mcp.job_output import LogLine, Tail, list_streams, read_tail, scan_errors, split_s3_uri
 from athena_session_mcp.models import SessionIdArg, SessionSummary
+from athena_session_mcp.readers import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.states import engine_kind, supports_calculations
-from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none, summarize_session
+from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.executors import executor_counts, executor_row, read_executors
 from athena_session_mcp.tools.session import read_session

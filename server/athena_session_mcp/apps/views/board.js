@@ -4,6 +4,8 @@
 const MAX_ROWS = 500;
 const MAX_DETAIL_READS = 40;  // get_athena_session calls for DPU-hours the digest does not carry
 const DETAIL_CONCURRENCY = 3;
+// Finding codes that mean "about to be ended by the idle timeout" (or already past it, termination pending).
+const NEAR_TIMEOUT_CODES = ["IDLE_TIMEOUT_SOON", "IDLE_TIMEOUT_PASSED"];
 
 const Board = (() => {
   let digest = {};
@@ -33,7 +35,7 @@ const Board = (() => {
     const detail = details.get(id);
     const state = str(row.state);
     if (phaseOf(state, row.phase) === "unhealthy" || state === "FAILED") flags.add("unhealthy");
-    if (detail && list(detail.findings).some((f) => obj(f).code === "IDLE_TIMEOUT_SOON")) flags.add("near");
+    if (detail && list(detail.findings).some((f) => NEAR_TIMEOUT_CODES.includes(obj(f).code))) flags.add("near");
     return flags;
   }
 
