@@ -96,9 +96,11 @@ Behaviour = Callable[[str, Json], Reply]
 
 
 def healthy(operation: str, request: Json) -> Reply:
-    """Every GetSession succeeds; other operations get a plausible empty answer."""
+    """Every GetSession succeeds; other operations get a plausible empty answer (valid in the model)."""
     if operation == "GetSession":
         return Reply(body=get_session_body(str(request.get("SessionId", "s-1"))))
+    if operation == "ListExecutors":  # SessionId is a required member of its output
+        return Reply(body={"SessionId": str(request.get("SessionId", "s-1")), "ExecutorsSummary": []})
     return Reply(body={})
 
 
