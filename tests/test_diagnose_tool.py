@@ -125,7 +125,7 @@ async def test_a_session_ended_by_its_idle_timeout_is_not_a_failure(emulated: At
     assert [c["code"] for c in content["causes"]] == ["STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT"]
     assert content["causes"][0]["title"].startswith("Most likely ended by the idle timeout")
     assert content["executors"]["counts"]["by_state"] == {"TERMINATED": 5}
-    assert any("CloudWatch logging is not enabled" in gap["fix"] for gap in content["gaps"])
+    assert any("CloudWatchLoggingConfiguration" in gap["fix"] for gap in content["gaps"])
 
 
 async def test_a_degraded_session_has_failed_workers(emulated: AthenaClient) -> None:

@@ -272,3 +272,14 @@ async def test_lists_the_emulated_failed_session_with_its_reason(emulated: Athen
 async def test_emulated_sql_workgroup_is_explained(emulated: AthenaClient) -> None:
     text = await call_error(server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-sql"})
     assert "Apache Spark" in text and "list_spark_workgroups" in text
+
+
+async def test_a_refused_listing_hints_at_spark_workgroups_without_reading_the_message(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "list_sessions", service_error_code="InvalidRequestException", service_message="Nope."
+    )
+    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
+    assert "Nope." in text and "If the workgroup is not an Apache Spark workgroup" in text
+    assert "list_spark_workgroups" in text

@@ -58,7 +58,10 @@ async def test_keeps_only_spark_engines_and_counts_the_rest(
         ("spark-a", "ENABLED"),
         ("spark-b", "DISABLED"),
     ]
-    assert content["workgroups"][0]["engine_version"] == "PySpark engine version 3"
+    assert [(w["engine_version"], w["engine_kind"]) for w in content["workgroups"]] == [
+        ("PySpark engine version 3", "pyspark-v3"),
+        ("Apache Spark version 3.5", "spark-3.5"),
+    ]
     assert content["workgroups"][0]["created_at"] == "2026-11-22T12:00:00Z"
     assert (content["workgroups_scanned"], content["other_engine_count"]) == (4, 2)
     assert content["truncated"] is False and content["next_token"] is None

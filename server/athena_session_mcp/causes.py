@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from athena_session_mcp.diagnosis_models import Cause, Evidence
-from athena_session_mcp.summary import format_duration
+from athena_session_mcp.readers import format_duration
 
 MAX_EVIDENCE = 5
 # An end within this much of "idle start + timeout" is taken as the idle timeout firing.

@@ -38,8 +38,9 @@ from athena_session_mcp.diagnosis_models import (
 from athena_session_mcp.errors import athena_error, tool_error
 from athena_session_mcp.job_output import LogLine, Tail, list_streams, read_tail, scan_errors, split_s3_uri
 from athena_session_mcp.models import SessionIdArg, SessionSummary
+from athena_session_mcp.readers import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.states import engine_kind, supports_calculations
-from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none, summarize_session
+from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.executors import executor_counts, executor_row, read_executors
 from athena_session_mcp.tools.session import read_session
@@ -330,17 +331,20 @@ def build(deps: Deps) -> list[Tool]:
         window_end = (ended or now) + LOG_WINDOW_MARGIN
         window_start = max((started or now) - LOG_WINDOW_MARGIN, window_end - LOG_WINDOW_MAX)
         other_destinations = [
-            d for d in summary.config.logging_destinations if not d.startswith("cloudwatch:")
+            d for d in summary.config.logging_destinations or [] if not d.startswith("cloudwatch:")
         ]
         if not cloudwatch_on:
+            said = "MonitoringConfiguration" in response
             gathered.gaps.append(
                 Gap(
                     what="driver and executor logs",
                     fix=(
-                        "CloudWatch logging is not enabled for this session: enable "
-                        "MonitoringConfiguration.CloudWatchLoggingConfiguration on the workgroup (or at StartSession) "
-                        "so future sessions' driver and executor logs can be read."
-                    ),
+                        "CloudWatch logging is not enabled for this session"
+                        if said
+                        else "The GetSession response does not say whether CloudWatch logging is on"
+                    )
+                    + ": enable MonitoringConfiguration.CloudWatchLoggingConfiguration on the workgroup (or at "
+                    "StartSession) so sessions' driver and executor logs can be read.",
                 )
             )
         elif log_group is not None:

@@ -12,16 +12,12 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import clip, fit
+from athena_session_mcp.budget import fit
 from athena_session_mcp.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
 from athena_session_mcp.models import Finding, SessionSummary
+from athena_session_mcp.readers import as_map, as_str, clip, format_duration
 from athena_session_mcp.states import ALIVE_SESSION_STATES, session_phase
-from athena_session_mcp.summary import (
-    as_map,
-    as_str,
-    format_duration,
-    sort_findings,
-)
+from athena_session_mcp.summary import sort_findings
 from athena_session_mcp.summary import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.listing import ALL_PAGES_MAX_PAGES, read_pages

@@ -20,8 +20,8 @@ from athena_session_mcp.diagnosis_models import (
 )
 from athena_session_mcp.fleet_models import NextTokenArg
 from athena_session_mcp.models import SessionIdArg
+from athena_session_mcp.readers import as_datetime, as_int, as_str, iso_or_none
 from athena_session_mcp.states import EXECUTOR_STATES, EXECUTOR_TYPES
-from athena_session_mcp.summary import as_datetime, as_int, as_str, iso_or_none
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS
 
