@@ -75,14 +75,18 @@ SENSITIVE_HINT = (
 def session_arn(
     region: str | None, execution_role: str | None, workgroup: str | None, session_id: str
 ) -> str | None:
-    """The session's ARN for GetResourceDashboard (assumed format: the API reference says only "the ARN
-    for a session"); partition and account come from the execution role's ARN."""
+    """The session's ARN for GetResourceDashboard, in the format the project assumes (the API reference says
+    only "the ARN for a session"); partition and account come from the execution role's ARN."""
+    from athena_session_mcp.emulator.assumptions import SESSION_ARN_TEMPLATE
+
     if not (region and execution_role and workgroup):
         return None
     parts = execution_role.split(":")
     if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
         return None
-    return f"arn:{parts[1]}:athena:{region}:{parts[4]}:workgroup/{workgroup}/session/{session_id}"
+    return SESSION_ARN_TEMPLATE.format(
+        partition=parts[1], region=region, account=parts[4], workgroup=workgroup, session_id=session_id
+    )
 
 
 def _code(exc: BaseException) -> str:
