@@ -445,3 +445,28 @@ async def test_remembered_session_engines_are_bounded(
     await call_ok(stubbed_server, "list_athena_calculations", {"SessionId": "first"})
     await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
     assert calls == ["ListCalculationExecutions"]
+
+
+async def test_an_emulated_spark_35_session_is_explained_end_to_end(emulated: AthenaClient) -> None:
+    from athena_session_mcp import emulator
+
+    emulated.create_work_group(
+        Name="wg-spark35",
+        Configuration={
+            "EngineVersion": {"SelectedEngineVersion": SPARK_35},
+            "ExecutionRole": "arn:aws:iam::123456789012:role/AthenaSparkRole",
+            "ResultConfiguration": {"OutputLocation": "s3://athena-results/spark35/"},
+        },
+    )
+    session_id = emulated.start_session(WorkGroup="wg-spark35", EngineConfiguration={"MaxConcurrentDpus": 4})[
+        "SessionId"
+    ]
+    emulator.get_clock().advance(120)  # past CREATING/CREATED: IDLE
+    server = server_for(emulated)
+    calls = count_aws_calls(emulated)
+    summary = (await call_ok(server, "get_athena_session", {"SessionId": session_id}))["summary"]
+    assert (summary["state"], summary["engine_kind"]) == ("IDLE", "spark-3.5")
+    assert "GetSessionEndpoint" in summary["findings"][0]["suggestion"]
+    text = await call_error(server, "list_athena_calculations", {"SessionId": session_id})
+    assert "no Calculation API" in text
+    assert calls == ["GetSession"]  # the engine was learnt from GetSession: no Calculation call was made
