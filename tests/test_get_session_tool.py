@@ -16,9 +16,9 @@ from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 from athena_session_mcp.errors import AthenaToolError
 from athena_session_mcp.models import GetSessionResult
-from tests.conftest import server_for
+from tests.conftest import server_for, text_of
 from tests.factories import session_response
-from tests.fleet import call_ok, count_aws_calls, text_of
+from tests.fleet import call_ok, count_aws_calls
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

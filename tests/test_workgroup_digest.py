@@ -4,7 +4,7 @@ bounded concurrency and the output budget."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
@@ -22,7 +22,7 @@ from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools.digest import CONCURRENCY
 from tests.conftest import NOW, server_for
 from tests.factories import session_response
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, session_item, text_of
+from tests.fleet import call_error, call_ok, count_aws_calls, session_item, text_of
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -30,12 +30,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 WG = "spark-wg"
 DEMO_STATES = {"IDLE": 2, "BUSY": 1, "CREATING": 1, "DEGRADED": 1, "FAILED": 1, "TERMINATED": 2}
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 class CountingGateway(AthenaGateway):
