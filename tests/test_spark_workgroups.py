@@ -61,7 +61,7 @@ async def test_keeps_only_spark_engines_and_counts_the_rest(
     assert content["workgroups"][0]["engine_version"] == "PySpark engine version 3"
     assert content["workgroups"][0]["created_at"] == "2026-11-22T12:00:00Z"
     assert (content["workgroups_scanned"], content["other_engine_count"]) == (4, 2)
-    assert content["truncated"] is False and content["next_token"] is None
+    assert content["truncated"] is False and "next_token" not in content
     assert "list_athena_sessions" in content["hint"]
 
 
@@ -97,7 +97,7 @@ async def test_stops_at_the_page_cap_with_a_token_to_continue(
 async def test_output_budget_cut_resumes_at_the_cut_page(
     stubbed_server: MCPServer, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 2_000)
+    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 1_400)
     stubber.add_response(
         "list_work_groups", {"WorkGroups": [workgroup(f"a{i}") for i in range(5)], "NextToken": "p2"}
     )

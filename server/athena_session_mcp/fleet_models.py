@@ -122,7 +122,7 @@ class SessionRow(_Out):
     """One session of a ListSessions page, condensed. Long texts end with '…' when shortened."""
 
     session_id: str = Field(description="The session ID (pass it to get_athena_session).")
-    state: str | None = Field(description="Status.State.")
+    state: str | None = Field(None, description="Status.State.")
     phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
     description: str | None = Field(
         None, description="The session description (shortened to 120 characters)."
@@ -216,7 +216,7 @@ class CalculationRow(_Out):
     calculation_execution_id: str = Field(
         description="The calculation ID (pass it to get_athena_calculation)."
     )
-    state: str | None = Field(description="Status.State.")
+    state: str | None = Field(None, description="Status.State.")
     phase: CalculationPhase = Field(description="Coarse phase derived from the state.")
     description: str | None = Field(
         None, description="The calculation description (shortened to 120 characters)."
@@ -285,11 +285,11 @@ class CalculationResultLocations(_Out):
 class CalculationSummary(_Out):
     """Condensed report on one calculation execution."""
 
-    calculation_execution_id: str | None = Field(description="The calculation ID.")
+    calculation_execution_id: str | None = Field(None, description="The calculation ID.")
     session_id: str | None = Field(None, description="The session it ran in.")
     description: str | None = Field(None, description="The calculation description.")
     working_directory: str | None = Field(None, description="WorkingDirectory (S3 URI).")
-    state: str | None = Field(description="Status.State as Athena reports it.")
+    state: str | None = Field(None, description="Status.State as Athena reports it.")
     phase: CalculationPhase = Field(description="Coarse phase derived from the state.")
     finished: bool = Field(description="True for COMPLETED, FAILED and CANCELED.")
     state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
@@ -336,7 +336,7 @@ class DigestSession(_Out):
     """One session singled out by the digest."""
 
     session_id: str = Field(description="The session ID (pass it to get_athena_session).")
-    state: str | None = Field(description="Status.State.")
+    state: str | None = Field(None, description="Status.State.")
     headline: str = Field(description="The session's one-line summary, as get_athena_session gives it.")
     state_change_reason: str | None = Field(
         None, description="Status.StateChangeReason (shortened to 160 chars)."
@@ -397,6 +397,6 @@ class TerminateSessionResult(_Out):
     """Result of terminate_athena_session."""
 
     session_id: str = Field(description="The session asked to terminate.")
-    state: str | None = Field(description="The state TerminateSession returned, usually TERMINATING.")
+    state: str | None = Field(None, description="The state TerminateSession returned, usually TERMINATING.")
     phase: Phase = Field(description="Coarse lifecycle phase of that state.")
     message: str = Field(description="What happened and what to do next.")

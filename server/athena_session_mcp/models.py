@@ -99,7 +99,8 @@ class SessionConfigSummary(_Out):
     kms_key_configured: bool = Field(description="Whether a KMS key is set (the key itself is not shown).")
     working_directory: str | None = Field(None, description="SessionConfiguration.WorkingDirectory.")
     logging_destinations: list[str] = Field(
-        description="Enabled monitoring destinations, e.g. 'cloudwatch:/aws-athena/logs', 's3://...', 'managed'."
+        default_factory=list,
+        description="Enabled monitoring destinations, e.g. 'cloudwatch:/aws-athena/logs', 's3://...', 'managed'.",
     )
     spark_properties_count: int = Field(description="Number of EngineConfiguration.SparkProperties set.")
     additional_configs_count: int = Field(description="Number of EngineConfiguration.AdditionalConfigs set.")
@@ -108,9 +109,9 @@ class SessionConfigSummary(_Out):
 class SessionHealthBase(_Out):
     """The state vocabulary shared by the full summary and the cheap status poll."""
 
-    session_id: str | None = Field(description="The session ID.")
+    session_id: str | None = Field(None, description="The session ID.")
     state: str | None = Field(
-        description="Status.State as Athena reports it (may be a newer, unknown value)."
+        None, description="Status.State as Athena reports it (may be a newer, unknown value)."
     )
     phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
     alive: bool = Field(description="Whether session resources are (still) running and may accrue cost.")
