@@ -10,6 +10,7 @@ import jsonschema
 from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
+from mcp.types import TextContent
 
 from athena_session_mcp.answers import lean, to_text
 from athena_session_mcp.models import Finding, SessionTiming
@@ -38,8 +39,8 @@ async def test_session_answer_is_one_compact_document_in_both_blocks_without_nul
         tool = next(t for t in (await client.list_tools()).tools if t.name == "get_athena_session")
         result = await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
     assert not result.is_error and result.structured_content is not None and tool.output_schema is not None
-    text = result.content[0].text  # pyright: ignore[reportAttributeAccessIssue]
-    assert len(result.content) == 1
+    assert len(result.content) == 1 and isinstance(result.content[0], TextContent)
+    text = result.content[0].text
     assert json.loads(text) == result.structured_content
     assert text == json.dumps(result.structured_content, separators=(",", ":"), ensure_ascii=False)
     summary = result.structured_content["summary"]
@@ -51,7 +52,7 @@ async def test_session_answer_is_one_compact_document_in_both_blocks_without_nul
 
 
 def test_required_fields_stay_even_when_null_and_optional_ones_go() -> None:
-    timing = SessionTiming(started_at="2026-11-25T11:30:00Z")
+    timing = SessionTiming.model_validate({"started_at": "2026-11-25T11:30:00Z"})
     assert lean(timing) == {"started_at": "2026-11-25T11:30:00Z"}
     finding = Finding(severity="info", code="X", message="m", suggestion="s")
     assert lean(finding) == {"severity": "info", "code": "X", "message": "m", "suggestion": "s"}
