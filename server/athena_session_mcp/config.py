@@ -17,6 +17,8 @@ MCP_PATH = "/mcp"
 
 ENV_PRICE = "ATHENA_SESSION_MCP_DPU_HOUR_PRICE"
 ENV_LOG_LEVEL = "ATHENA_SESSION_MCP_LOG_LEVEL"
+ENV_DIGEST_DEADLINE = "ATHENA_SESSION_MCP_DIGEST_DEADLINE_SECONDS"
+DEFAULT_DIGEST_DEADLINE_SECONDS = 45.0
 
 
 # The emulator accepts any credentials; these keep a user's real ones out of offline runs.
@@ -46,6 +48,9 @@ class Settings:
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
     max_attempts: int = 3
+    # summarize_athena_workgroup_sessions answers with what it has once this many seconds have passed
+    # (MCP clients commonly give a tool call 60 s).
+    digest_deadline_seconds: float = DEFAULT_DIGEST_DEADLINE_SECONDS
 
     @classmethod
     def resolve(
@@ -70,10 +75,21 @@ class Settings:
                 raise SettingsError(f"{ENV_PRICE} must be a number of USD per DPU-hour, e.g. 0.35") from None
         if price is not None and not (0 <= price < 1000):
             raise SettingsError("the DPU-hour price must be between 0 and 1000 USD, e.g. 0.35")
+        deadline = DEFAULT_DIGEST_DEADLINE_SECONDS
+        if env.get(ENV_DIGEST_DEADLINE):
+            try:
+                deadline = float(env[ENV_DIGEST_DEADLINE])
+            except ValueError:
+                deadline = -1.0
+            if not 1 <= deadline <= 3600:
+                raise SettingsError(
+                    f"{ENV_DIGEST_DEADLINE} must be a number of seconds from 1 to 3600, e.g. 45"
+                )
         return cls(
             profile=profile or None,
             region=region or env.get("AWS_REGION") or None,
             endpoint_url=endpoint_url or None,
             dpu_hour_price=DEFAULT_DPU_HOUR_PRICE_USD if price is None else price,
             allow_write=allow_write,
+            digest_deadline_seconds=deadline,
         )

@@ -343,7 +343,10 @@ class DigestSession(_Out):
     )
     idle_for_seconds: int | None = Field(None, description="Seconds idle (IDLE only).")
     idle_timeout_remaining_seconds: int | None = Field(
-        None, description="Seconds before the idle timeout ends it (IDLE only)."
+        None, description="Seconds before the idle timeout ends it (IDLE only), as of when it was read."
+    )
+    idle_timeout_at: str | None = Field(
+        None, description="When the idle timeout ends it (IDLE only; ISO-8601 UTC)."
     )
     dpu_hours: float | None = Field(None, description="DPU-hours used so far.")
 
@@ -358,6 +361,17 @@ class DigestUsage(_Out):
     price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
     cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
     sessions_without_statistics: int = Field(description="Examined sessions that reported no DPU statistics.")
+    covers: str = Field(
+        description=(
+            "The period the totals cover: each examined session's life so far (Statistics.DpuExecutionInMillis "
+            "is cumulative per session), from the earliest start to when the last one was read. Not a "
+            "calendar period: sessions that ended before the oldest one listed are not included."
+        )
+    )
+    from_time: str | None = Field(
+        None, description="Earliest StartDateTime of the sessions examined (ISO-8601 UTC)."
+    )
+    to_time: str | None = Field(None, description="When the last session was read (ISO-8601 UTC).")
 
 
 class WorkgroupDigest(_Out):
@@ -367,6 +381,21 @@ class WorkgroupDigest(_Out):
     headline: str = Field(description="One-line human summary.")
     sessions_listed: int = Field(description="Sessions returned by ListSessions (up to MaxSessions).")
     sessions_examined: int = Field(description="Sessions whose details (GetSession) were read successfully.")
+    states_listed: list[str] = Field(
+        default_factory=list,
+        description=(
+            "States whose sessions were listed (ListSessions once per StateFilter: without one, Athena lists "
+            "only active sessions)."
+        ),
+    )
+    states_not_listed: list[str] = Field(
+        default_factory=list,
+        description="States that could not be listed, with the reason: their sessions are missing from every count.",
+    )
+    deadline_reached: bool = Field(
+        False,
+        description="True when the digest's deadline passed: sessions not read by then are not examined.",
+    )
     more_sessions_exist: bool = Field(
         description="True when the workgroup has more sessions than were listed."
     )
@@ -375,13 +404,17 @@ class WorkgroupDigest(_Out):
     alive: int = Field(description="Listed sessions whose resources are running (and may accrue cost).")
     accepting_calculations: int = Field(description="Listed sessions that are IDLE.")
     near_idle_timeout: list[DigestSession] = Field(
-        description="IDLE sessions close to their idle timeout, soonest first."
+        default_factory=list[DigestSession],
+        description="IDLE sessions close to their idle timeout, soonest first.",
     )
-    unhealthy: list[DigestSession] = Field(description="FAILED and DEGRADED sessions with their reasons.")
+    unhealthy: list[DigestSession] = Field(
+        default_factory=list[DigestSession], description="FAILED and DEGRADED sessions with their reasons."
+    )
     oldest_idle: DigestSession | None = Field(None, description="The IDLE session idle the longest, if any.")
     usage: DigestUsage = Field(description="DPU use and ESTIMATED cost of the sessions examined.")
     detail_errors: list[str] = Field(
-        description="Sessions whose details could not be read, with the reason (bounded list)."
+        default_factory=list,
+        description="Sessions whose details could not be read, with the reason (bounded list).",
     )
     findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
     truncated: bool = Field(
