@@ -305,11 +305,11 @@ def test_backoff_halves_concurrency_on_throttling_and_grows_it_back_after_clean_
 
 async def test_a_throttling_endpoint_still_gets_every_session_examined_or_reported() -> None:
     sessions = [FakeSession(f"s-{i:03d}", "IDLE", started=T0 - i, idle_since=T0 - 30) for i in range(60)]
-    fake = WorkgroupFake(WG, sessions, throttle_share=0.3)
+    fake = WorkgroupFake(WG, sessions, throttle_share=0.3, throttled_operations=frozenset({"GetSession"}))
     with fake_workgroup(fake, max_attempts=3) as (server, endpoint):
         content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
     listed = content["sessions_listed"]
-    assert listed <= 60  # a state whose listing stayed throttled is named in states_not_listed
+    assert listed == 60
     assert content["sessions_examined"] + len(content.get("detail_errors", [])) == listed
     assert all("throttl" in error.lower() for error in content.get("detail_errors", []))
     assert sum(fake.throttled.values()) > 0 and endpoint.attempts["GetSession"] > content["sessions_examined"]

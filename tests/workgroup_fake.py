@@ -94,6 +94,7 @@ class WorkgroupFake:
     sessions: list[FakeSession]
     latency: float = 0.0  # seconds added to every call
     throttle_share: float = 0.0  # share of calls answered with ThrottlingException
+    throttled_operations: frozenset[str] = frozenset({"ListSessions", "GetSession"})
     denied_sessions: frozenset[str] = frozenset()  # GetSession answers AccessDeniedException
     unlistable_states: frozenset[str] = (
         frozenset()
@@ -109,7 +110,11 @@ class WorkgroupFake:
 
     def _throttle(self, operation: str) -> bool:
         with self._lock:
-            hit = self.throttle_share > 0 and self._rng.random() < self.throttle_share
+            hit = (
+                operation in self.throttled_operations
+                and self.throttle_share > 0
+                and self._rng.random() < self.throttle_share
+            )
             if hit:
                 self.throttled[operation] += 1
             return hit
