@@ -10,8 +10,10 @@ empty fields left out where the output schema allows it (fields that have a defa
 from __future__ import annotations
 
 import functools
+import typing
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec
+from dataclasses import dataclass
+from typing import Any, ParamSpec, cast
 
 import pydantic_core
 from mcp.types import CallToolResult, TextContent
@@ -20,15 +22,42 @@ from pydantic import BaseModel
 P = ParamSpec("P")
 
 
-def _leaf(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return lean(value)
-    if isinstance(value, list | tuple):
-        return [_leaf(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
-    if isinstance(value, dict):
-        # Free-form mappings (a raw AWS response, counts) pass through as they are.
-        return {str(k): _leaf(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
-    return value
+@dataclass(frozen=True, slots=True)
+class _Field:
+    key: str
+    optional: bool  # has a default, so the output schema does not require it
+    model: type[BaseModel] | None  # the nested model (alone, optional or as list items), if any
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):  # X | None, list[X]
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> tuple[_Field, ...]:
+    return tuple(
+        _Field(field.alias or name, not field.is_required(), _nested_model(field.annotation))
+        for name, field in model.model_fields.items()
+    )
+
+
+def _prune(data: dict[str, Any], model: type[BaseModel]) -> None:
+    for field in _plan(model):
+        value = data.get(field.key)
+        if field.optional and (value is None or value == [] or value == {}):
+            data.pop(field.key, None)
+        elif field.model is not None and isinstance(value, dict):
+            _prune(cast(dict[str, Any], value), field.model)
+        elif field.model is not None and isinstance(value, list):
+            for item in cast(list[Any], value):
+                if isinstance(item, dict):
+                    _prune(cast(dict[str, Any], item), field.model)
 
 
 def lean(model: BaseModel) -> dict[str, Any]:
@@ -36,14 +65,11 @@ def lean(model: BaseModel) -> dict[str, Any]:
 
     Required fields are always present (the output schema lists them), so the document still
     validates against the published schema, and a reader treats a missing field as its default.
+    Free-form mappings (a raw AWS response) are left exactly as they are.
     """
-    out: dict[str, Any] = {}
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        if not field.is_required() and (value is None or value == [] or value == {}):
-            continue
-        out[field.alias or name] = _leaf(value)
-    return pydantic_core.to_jsonable_python(out)
+    data = model.model_dump(mode="json", by_alias=True)  # pydantic's own (fast) serializer
+    _prune(data, type(model))
+    return data
 
 
 def to_text(document: Any) -> str:
