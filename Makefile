@@ -9,7 +9,7 @@ LC_VENV  := .venv-langchain
 LC_STAMP := $(LC_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt clean
+.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt dist clean
 
 help:
 	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
 	@echo "make schemas - regenerate tool_schemas/*.json from the code"
 	@echo "make inspect - run the MCP Inspector CLI against the server on the emulator"
+	@echo "make dist    - build the sdist and wheel into dist/ and check what they hold (see README, Releasing)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -66,9 +67,16 @@ inspect: $(STAMP)
 	npx --yes $(INSPECTOR) --cli --method tools/call --tool-name get_athena_session \
 		--tool-arg SessionId=demo-idle-near-timeout -- $(INSPECT_SERVER)
 
+# The release artifacts: sdist + wheel in dist/ (isolated build, as a release would), then the checks of
+# tests/release_checks.py (contents, metadata, README as long description, twine check --strict).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m tests.release_checks dist
+
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) $(LC_VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov
+	rm -rf $(VENV) $(LC_VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov dist build

@@ -1,11 +1,32 @@
-"""Realistic GetSession responses (as boto3 returns them) for tests."""
+"""Realistic GetSession responses (as boto3 returns them) for tests, checked against the service model."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+from botocore.validate import validate_parameters
 
 from tests.conftest import NOW
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+
+@cache
+def _output_shape(operation: str) -> Shape:
+    model = botocore.session.get_session().get_service_model("athena")
+    shape = model.operation_model(operation).output_shape
+    assert shape is not None
+    return shape
+
+
+def in_botocore_shape(operation: str, response: dict[str, Any]) -> dict[str, Any]:
+    """`response`, after checking it has the shape botocore gives `operation`'s output (raises if not)."""
+    validate_parameters(response, _output_shape(operation))
+    return response
 
 
 def session_response(
@@ -64,4 +85,4 @@ def session_response(
             response.pop(key, None)
         else:
             response[key] = value
-    return response
+    return in_botocore_shape("GetSession", response)

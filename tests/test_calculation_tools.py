@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,8 @@ from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.tools.calculations import MAX_CODE_CHARS
 from tests.conftest import NOW, server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
+from tests.factories import in_botocore_shape, session_response
+from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -59,7 +61,7 @@ def calculation(state: str = "FAILED", **overrides: Any) -> dict[str, Any]:
         del response["Status"]["CompletionDateTime"]
         del response["Result"]
     response.update(overrides)
-    return response
+    return in_botocore_shape("GetCalculationExecution", response)
 
 
 @pytest.fixture
@@ -138,7 +140,7 @@ async def test_passes_state_filter_and_paging_arguments_through(
         "list_athena_calculations",
         {"SessionId": SESSION_ID, "StateFilter": "FAILED", "MaxResults": 5, "NextToken": "t"},
     )
-    assert content["calculations"] == [] and "without StateFilter" in content["hint"]
+    assert "calculations" not in content and "without StateFilter" in content["hint"]
     stubber.assert_no_pending_responses()
 
 
@@ -170,17 +172,15 @@ async def test_failed_calculation_points_at_its_stderr(stubbed_server: MCPServer
     summary = content["summary"]
     assert (summary["state"], summary["phase"], summary["finished"]) == ("FAILED", "failed", True)
     assert summary["duration_seconds"] == 60
-    assert (summary["dpu_hours"], summary["estimated_cost_usd"], summary["cost_is_estimate"]) == (
-        2.0,
-        0.7,
-        True,
-    )
+    # Fixture: 7,200,000 DPU-ms = 2 DPU-hours, at the default $0.35 per DPU-hour.
+    usage = summary["usage"]
+    assert (usage["dpu_hours"], usage["estimated_cost_usd"], usage["cost_is_estimate"]) == (2.0, 0.7, True)
     assert summary["progress"] == "stage 3/3"
     assert summary["results"]["stderr_s3_uri"] == f"{PREFIX}/stderr.txt"
     finding = summary["findings"][0]
     assert (finding["severity"], finding["code"]) == ("critical", "CALCULATION_FAILED")
     assert f"{PREFIX}/stderr.txt" in finding["suggestion"]
-    assert "orders_df" in finding["message"]
+    assert summary["state_change_reason"] == "NameError: name 'orders_df' is not defined"
     assert "code" not in content
     assert content["raw"]["Status"]["State"] == "FAILED"
 
@@ -297,3 +297,148 @@ async def test_emulated_failed_calculation_with_its_code(emulated: AthenaClient)
 async def test_emulated_unknown_session_has_no_calculations_to_list(emulated: AthenaClient) -> None:
     text = await call_error(server_for(emulated), "list_athena_calculations", {"SessionId": "nope"})
     assert "'nope' was not found" in text
+
+
+async def test_stderr_command_quotes_the_service_provided_uri(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    hostile = "s3://bucket/x'; touch /tmp/pwned #/stderr.txt"
+    response = calculation("FAILED", Result={"StdErrorS3Uri": hostile})
+    stubber.add_response("get_calculation_execution", response, {"CalculationExecutionId": CALC_ID})
+    content = await call_ok(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
+    suggestion = content["summary"]["findings"][0]["suggestion"]
+    command = suggestion[suggestion.index("`") + 1 : suggestion.rindex("`")]
+    assert shlex.split(command) == ["aws", "s3", "cp", hostile, "-"]
+
+
+SPARK_35 = "Apache Spark version 3.5"
+
+
+def spark35_session() -> dict[str, Any]:
+    return session_response("IDLE", EngineVersion=SPARK_35, NotebookVersion=None)
+
+
+async def test_listing_calculations_of_a_known_spark_35_session_answers_without_a_wasted_call(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("get_session", spark35_session(), {"SessionId": SESSION_ID})
+    calls = count_aws_calls(athena_client)
+    await call_ok(stubbed_server, "get_athena_session", {"SessionId": SESSION_ID})
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert calls == ["GetSession"]
+    assert "Apache Spark version 3.5" in text and "no Calculation API" in text
+    assert "GetSessionEndpoint" in text and "GetResourceDashboard" in text
+
+
+@pytest.mark.parametrize("code", ["InvalidRequestException", "ResourceNotFoundException"])
+async def test_a_refused_listing_on_a_spark_35_session_is_explained_from_its_engine(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber, code: str
+) -> None:
+    # Whatever the service's words, the engine (GetSession's EngineVersion) decides the answer.
+    stubber.add_client_error("list_calculation_executions", service_error_code=code, service_message="Nope.")
+    stubber.add_response("get_session", spark35_session(), {"SessionId": SESSION_ID})
+    calls = count_aws_calls(athena_client)
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert calls == ["ListCalculationExecutions", "GetSession"]
+    assert "no Calculation API" in text and "Nope." not in text
+    # Learnt once: the next call makes no AWS call at all.
+    again = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert again == text and calls == ["ListCalculationExecutions", "GetSession"]
+
+
+async def test_a_refused_listing_on_a_pyspark_session_keeps_the_service_error(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "list_calculation_executions",
+        service_error_code="InvalidRequestException",
+        service_message="Bad token.",
+    )
+    stubber.add_response("get_session", session_response("IDLE"), {"SessionId": SESSION_ID})
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert "Bad token." in text and "no Calculation API" not in text
+
+
+async def test_throttling_is_not_mistaken_for_an_engine_refusal(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    for _ in range(3):  # the standard retry mode tries 3 times by default
+        stubber.add_client_error("list_calculation_executions", service_error_code="ThrottlingException")
+    calls = count_aws_calls(athena_client)
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert "throttled" in text and "GetSession" not in calls
+
+
+async def test_a_refused_calculation_lookup_says_which_engine_has_calculations(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "get_calculation_execution",
+        service_error_code="InvalidRequestException",
+        service_message="Unsupported.",
+    )
+    text = await call_error(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
+    assert "Unsupported." in text and "PySpark engine version 3" in text
+
+
+async def test_sessions_listed_as_spark_35_are_answered_without_a_calculation_call(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    item = session_item(SESSION_ID)
+    item["EngineVersion"] = {"SelectedEngineVersion": SPARK_35, "EffectiveEngineVersion": SPARK_35}
+    del item["NotebookVersion"]
+    stubber.add_response("list_sessions", {"Sessions": [item]}, {"WorkGroup": "spark-wg", "MaxResults": 50})
+    calls = count_aws_calls(athena_client)
+    listing = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": "spark-wg"})
+    assert listing["sessions"][0]["engine_kind"] == "spark-3.5"
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert calls == ["ListSessions"] and "no Calculation API" in text
+
+
+async def test_an_unreadable_session_leaves_the_service_error_as_it_is(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "list_calculation_executions",
+        service_error_code="InvalidRequestException",
+        service_message="Refused.",
+    )
+    stubber.add_client_error("get_session", service_error_code="AccessDeniedException")
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert "Refused." in text and "no Calculation API" not in text
+
+
+async def test_the_engine_of_a_session_without_engine_version_comes_from_its_workgroup(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error("list_calculation_executions", service_error_code="InvalidRequestException")
+    stubber.add_response(
+        "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
+    )
+    engine = {"SelectedEngineVersion": SPARK_35, "EffectiveEngineVersion": SPARK_35}
+    stubber.add_response(
+        "get_work_group",
+        {"WorkGroup": {"Name": "spark-wg", "Configuration": {"EngineVersion": engine}}},
+        {"WorkGroup": "spark-wg"},
+    )
+    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert "no Calculation API" in text
+
+
+async def test_remembered_session_engines_are_bounded(
+    monkeypatch: pytest.MonkeyPatch, athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    from athena_session_mcp.tools import common
+
+    monkeypatch.setattr(common, "MAX_REMEMBERED_SESSIONS", 1)
+    items = [session_item("first"), session_item(SESSION_ID)]
+    for item in items:
+        item["EngineVersion"] = {"SelectedEngineVersion": SPARK_35, "EffectiveEngineVersion": SPARK_35}
+    stubber.add_response("list_sessions", {"Sessions": items}, {"WorkGroup": "spark-wg", "MaxResults": 50})
+    stubber.add_response("list_calculation_executions", {"Calculations": []})
+    await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": "spark-wg"})
+    calls = count_aws_calls(athena_client)
+    # "first" was forgotten (only one is kept), so its listing goes to Athena; the newest is still known.
+    await call_ok(stubbed_server, "list_athena_calculations", {"SessionId": "first"})
+    await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
+    assert calls == ["ListCalculationExecutions"]

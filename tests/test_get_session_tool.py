@@ -12,17 +12,18 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
+from athena_session_mcp.aws import AthenaGateway
+from athena_session_mcp.config import Settings
+from athena_session_mcp.errors import AthenaToolError
 from athena_session_mcp.models import GetSessionResult
+from tests.conftest import server_for
 from tests.factories import session_response
+from tests.fleet import call_ok, count_aws_calls, text_of
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
 SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
-
-
-def text_of(result: Any) -> str:
-    return " ".join(block.text for block in result.content)
 
 
 async def test_tool_input_schema_matches_botocore_get_session_request_shape(
@@ -139,17 +140,6 @@ async def test_aws_errors_become_tool_errors_that_name_the_fix(
         assert fragment in text
 
 
-def count_aws_calls(client: AthenaClient) -> list[str]:
-    calls: list[str] = []
-
-    def record(**kwargs: Any) -> None:
-        calls.append(str(kwargs.get("event_name")))
-
-    # before-parameter-build fires for every call, stubbed or not (the Stubber answers at before-call).
-    client.meta.events.register("before-parameter-build.athena", record)
-    return calls
-
-
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
@@ -204,7 +194,7 @@ async def test_argument_counter_sees_stubbed_calls(
     stubber.add_response("get_session", session_response("IDLE"), {"SessionId": SESSION_ID})
     async with Client(stubbed_server) as client:
         await client.call_tool("get_athena_session", {"SessionId": SESSION_ID})
-    assert calls == ["before-parameter-build.athena.GetSession"]
+    assert calls == ["GetSession"]
 
 
 def test_every_output_field_of_get_athena_session_is_described() -> None:
@@ -220,3 +210,147 @@ def test_every_output_field_of_get_athena_session_is_described() -> None:
 
     schema = GetSessionResult.model_json_schema()
     assert walk(schema, schema.get("$defs", {}), "result") == []
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "not_found"),
+    [
+        ("InvalidRequestException", "Session x not found", True),
+        ("ResourceNotFoundException", "No such session", True),
+        ("AccessDeniedException", "not authorized", False),
+        ("InvalidRequestException", "Something else is off", False),
+    ],
+)
+async def test_gateway_errors_carry_the_aws_code_action_and_resource(
+    athena_client: AthenaClient, stubber: Stubber, code: str, message: str, not_found: bool
+) -> None:
+    stubber.add_client_error("get_session", service_error_code=code, service_message=message)
+    gateway = AthenaGateway(Settings(region="us-east-1"), client=athena_client)
+    with pytest.raises(AthenaToolError) as caught:
+        await gateway.call(
+            lambda c: c.get_session(SessionId="x"), action="athena:GetSession", what="Session 'x'"
+        )
+    error = caught.value
+    assert (error.code, error.action, error.resource, error.not_found) == (
+        code,
+        "athena:GetSession",
+        "Session 'x'",
+        not_found,
+    )
+    assert error.service_message == message
+
+
+async def test_failures_without_a_service_answer_have_no_code() -> None:
+    gateway = AthenaGateway(Settings(region="us-east-1", profile="no-such-profile"))
+    with pytest.raises(AthenaToolError) as caught:
+        await gateway.call(
+            lambda c: c.get_session(SessionId="x"), action="athena:GetSession", what="Session 'x'"
+        )
+    assert (caught.value.code, caught.value.action, caught.value.not_found) == (
+        "",
+        "athena:GetSession",
+        False,
+    )
+
+
+SPARK_35 = "Apache Spark version 3.5"
+
+
+def workgroup_response(engine: str) -> dict[str, Any]:
+    return {
+        "WorkGroup": {
+            "Name": "spark-wg",
+            "Configuration": {
+                "EngineVersion": {"SelectedEngineVersion": engine, "EffectiveEngineVersion": engine}
+            },
+        }
+    }
+
+
+async def test_a_spark_35_session_reads_as_that_engine(stubbed_server: MCPServer, stubber: Stubber) -> None:
+    response = session_response("IDLE", EngineVersion=SPARK_35, NotebookVersion=None)
+    stubber.add_response("get_session", response, {"SessionId": SESSION_ID})
+    summary = (await call_ok(stubbed_server, "get_athena_session", {"SessionId": SESSION_ID}))["summary"]
+    assert (summary["engine_version"], summary["engine_kind"]) == (SPARK_35, "spark-3.5")
+    assert "GetSessionEndpoint" in summary["findings"][0]["suggestion"]
+
+
+async def test_without_an_engine_in_get_session_the_workgroup_is_asked_once_per_server(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    calls = count_aws_calls(athena_client)
+    stubber.add_response(
+        "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
+    )
+    stubber.add_response("get_work_group", workgroup_response(SPARK_35), {"WorkGroup": "spark-wg"})
+    other = session_response("BUSY", EngineVersion=None, SessionId="other")
+    stubber.add_response("get_session", other, {"SessionId": "other"})
+    first = await call_ok(stubbed_server, "get_athena_session", {"SessionId": SESSION_ID})
+    second = await call_ok(stubbed_server, "get_athena_session", {"SessionId": "other"})
+    assert calls == ["GetSession", "GetWorkGroup", "GetSession"]
+    assert first["summary"]["engine_kind"] == second["summary"]["engine_kind"] == "spark-3.5"
+    assert first["raw"].get("EngineVersion") is None  # raw stays what the service said
+
+
+async def test_an_unreadable_workgroup_leaves_the_engine_unknown_and_the_answer_intact(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
+    )
+    stubber.add_client_error("get_work_group", service_error_code="AccessDeniedException")
+    summary = (await call_ok(stubbed_server, "get_athena_session", {"SessionId": SESSION_ID}))["summary"]
+    assert "engine_kind" not in summary
+    suggestion = summary["findings"][0]["suggestion"]
+    assert "StartCalculationExecution" in suggestion and "GetSessionEndpoint" in suggestion
+
+
+async def test_workgroup_engines_seen_by_list_spark_workgroups_are_not_asked_again(
+    athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    listing = {
+        "WorkGroups": [
+            {
+                "Name": "spark-wg",
+                "State": "ENABLED",
+                **workgroup_response(SPARK_35)["WorkGroup"]["Configuration"],
+            }
+        ]
+    }
+    stubber.add_response("list_work_groups", listing, {"MaxResults": 50})
+    stubber.add_response(
+        "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
+    )
+    calls = count_aws_calls(athena_client)
+    await call_ok(stubbed_server, "list_spark_workgroups", {})
+    content = await call_ok(stubbed_server, "get_athena_session", {"SessionId": SESSION_ID})
+    assert calls == ["ListWorkGroups", "GetSession"]
+    assert content["summary"]["engine_kind"] == "spark-3.5"
+
+
+async def test_what_one_server_learns_about_engines_does_not_leak_into_another(
+    athena_client: AthenaClient, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
+    )
+    stubber.add_response("get_work_group", workgroup_response(SPARK_35), {"WorkGroup": "spark-wg"})
+    stubber.add_response(
+        "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
+    )
+    stubber.add_response(
+        "get_work_group", workgroup_response("PySpark engine version 3"), {"WorkGroup": "spark-wg"}
+    )
+    first = await call_ok(server_for(athena_client), "get_athena_session", {"SessionId": SESSION_ID})
+    second = await call_ok(server_for(athena_client), "get_athena_session", {"SessionId": SESSION_ID})
+    assert (first["summary"]["engine_kind"], second["summary"]["engine_kind"]) == ("spark-3.5", "pyspark-v3")
+
+
+def test_athena_error_reads_the_typed_fields_only() -> None:
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from athena_session_mcp.errors import athena_error
+
+    typed = AthenaToolError("text", code="InvalidRequestException", service_message="Session x not found")
+    assert athena_error(typed) == ("InvalidRequestException", "Session x not found")
+    assert athena_error(ToolError("InvalidRequestException: Session x not found")) == ("", "")

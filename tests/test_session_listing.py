@@ -101,7 +101,7 @@ async def test_empty_filtered_listing_suggests_dropping_the_filter(
 ) -> None:
     stubber.add_response("list_sessions", {"Sessions": []})
     content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "BUSY"})
-    assert content["sessions"] == []
+    assert "sessions" not in content
     assert "without StateFilter" in content["hint"]
 
 
@@ -270,3 +270,14 @@ async def test_lists_the_emulated_failed_session_with_its_reason(emulated: Athen
 async def test_emulated_sql_workgroup_is_explained(emulated: AthenaClient) -> None:
     text = await call_error(server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-sql"})
     assert "Apache Spark" in text and "list_spark_workgroups" in text
+
+
+async def test_a_refused_listing_hints_at_spark_workgroups_without_reading_the_message(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_client_error(
+        "list_sessions", service_error_code="InvalidRequestException", service_message="Nope."
+    )
+    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
+    assert "Nope." in text and "If the workgroup is not an Apache Spark workgroup" in text
+    assert "list_spark_workgroups" in text

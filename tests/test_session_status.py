@@ -12,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.summary import summarize_session
 from tests.conftest import NOW, server_for
-from tests.factories import session_response
+from tests.factories import in_botocore_shape, session_response
 from tests.fleet import call_error, call_ok, emulated_athena
 
 if TYPE_CHECKING:
@@ -22,10 +22,13 @@ SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
 
 
 def status_response(state: str, **status: Any) -> dict[str, Any]:
-    return {
-        "SessionId": SESSION_ID,
-        "Status": {"StartDateTime": NOW - timedelta(hours=1), "State": state, **status},
-    }
+    return in_botocore_shape(
+        "GetSessionStatus",
+        {
+            "SessionId": SESSION_ID,
+            "Status": {"StartDateTime": NOW - timedelta(hours=1), "State": state, **status},
+        },
+    )
 
 
 @pytest.fixture
@@ -84,8 +87,26 @@ async def test_failed_session_is_critical_with_its_reason(
     content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
     finding = content["summary"]["findings"][0]
     assert (finding["severity"], finding["code"]) == ("critical", "SESSION_FAILED")
-    assert "Executor lost" in finding["message"]
     assert content["summary"]["state_change_reason"] == "Executor lost"
+    # GetSessionStatus does not name the engine: the next steps cover both engines.
+    assert (
+        "list_athena_calculations" in finding["suggestion"]
+        and "GetResourceDashboard" in finding["suggestion"]
+    )
+
+
+async def test_status_uses_the_engine_the_server_already_learnt_from_get_session(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    response = session_response("IDLE", EngineVersion="Apache Spark version 3.5", NotebookVersion=None)
+    stubber.add_response("get_session", response, {"SessionId": SESSION_ID})
+    stubber.add_response("get_session_status", status_response("IDLE"), {"SessionId": SESSION_ID})
+    await call_ok(stubbed_server, "get_athena_session", {"SessionId": SESSION_ID})
+    content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
+    (ready,) = content["summary"]["findings"]
+    assert (
+        "GetSessionEndpoint" in ready["suggestion"] and "StartCalculationExecution" not in ready["suggestion"]
+    )
 
 
 async def test_unknown_session_is_a_not_found_error_naming_the_fix(

@@ -58,7 +58,10 @@ async def test_keeps_only_spark_engines_and_counts_the_rest(
         ("spark-a", "ENABLED"),
         ("spark-b", "DISABLED"),
     ]
-    assert content["workgroups"][0]["engine_version"] == "PySpark engine version 3"
+    assert [(w["engine_version"], w["engine_kind"]) for w in content["workgroups"]] == [
+        ("PySpark engine version 3", "pyspark-v3"),
+        ("Apache Spark version 3.5", "spark-3.5"),
+    ]
     assert content["workgroups"][0]["created_at"] == "2026-11-22T12:00:00Z"
     assert (content["workgroups_scanned"], content["other_engine_count"]) == (4, 2)
     assert content["truncated"] is False and "next_token" not in content
@@ -116,7 +119,7 @@ async def test_no_spark_workgroups_suggests_checking_the_region(
         "list_work_groups", {"WorkGroups": [workgroup("primary", "Athena engine version 3")]}
     )
     content = await call_ok(stubbed_server, "list_spark_workgroups", {})
-    assert content["workgroups"] == [] and "region" in content["hint"]
+    assert "workgroups" not in content and "region" in content["hint"]
 
 
 async def test_access_denied_names_list_work_groups(stubbed_server: MCPServer, stubber: Stubber) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from athena_session_mcp.states import session_phase
-from athena_session_mcp.summary import format_duration, summarize_session
+from athena_session_mcp.readers import format_duration
+from athena_session_mcp.states import PYSPARK_V3_ENGINE, SPARK_35_ENGINE, session_phase
+from athena_session_mcp.summary import IDLE_END_TOLERANCE_SECONDS, idle_warning_threshold, summarize_session
 from tests.conftest import NOW
 from tests.factories import session_response
 
@@ -24,8 +25,8 @@ def codes(response: dict[str, Any], **kwargs: Any) -> list[str]:
         ("CREATED", "starting", True, False, True, "SESSION_STARTING"),
         ("IDLE", "ready", True, True, True, "SESSION_READY"),
         ("BUSY", "running", True, False, True, "SESSION_BUSY"),
-        ("TERMINATING", "stopping", False, False, True, "SESSION_TERMINATING"),
-        ("TERMINATED", "ended", False, False, False, "SESSION_TERMINATED"),
+        ("TERMINATING", "stopping", True, False, True, "SESSION_TERMINATING"),
+        ("TERMINATED", "ended", True, False, False, "SESSION_TERMINATED"),
         ("DEGRADED", "unhealthy", False, False, True, "SESSION_DEGRADED"),
         ("FAILED", "unhealthy", False, False, False, "SESSION_FAILED"),
     ],
@@ -108,9 +109,61 @@ def test_idle_session_far_from_its_timeout_is_reported_ready() -> None:
     assert "IDLE_TIMEOUT_SOON" not in codes(session_response("IDLE", idle_minutes=2, timeout_minutes=60))
 
 
-def test_idle_countdown_never_goes_negative_past_the_timeout() -> None:
-    timing = summarize_session(session_response("IDLE", idle_minutes=45, timeout_minutes=20), now=NOW).timing
-    assert timing.idle_timeout_remaining_seconds == 0
+def test_idle_session_past_its_timeout_is_termination_pending_not_ending_in_zero_seconds() -> None:
+    summary = summarize_session(session_response("IDLE", idle_minutes=45, timeout_minutes=20), now=NOW)
+    assert summary.timing.idle_timeout_remaining_seconds == 0
+    first = summary.findings[0]
+    assert (first.severity, first.code) == ("warning", "IDLE_TIMEOUT_PASSED")
+    assert "past its 20m 00s idle timeout" in first.message and "termination is pending" in first.message
+    assert "45m 00s" in first.message
+    assert "idle timeout passed, termination pending" in summary.headline
+    assert "0s" not in summary.headline and "IDLE_TIMEOUT_SOON" not in codes(
+        session_response("IDLE", idle_minutes=45)
+    )
+
+
+@pytest.mark.parametrize(
+    ("timeout_minutes", "threshold_seconds"),
+    # 25 % of the timeout, at least 5 min, at most half the timeout and at most 30 min.
+    [(1, 30), (4, 120), (10, 300), (20, 300), (60, 900), (120, 1800), (480, 1800)],
+)
+def test_idle_warning_threshold_makes_sense_from_1_to_480_minutes(
+    timeout_minutes: int, threshold_seconds: int
+) -> None:
+    assert idle_warning_threshold(timeout_minutes * 60) == threshold_seconds
+
+
+@pytest.mark.parametrize(
+    ("timeout_minutes", "idle_seconds", "warned"),
+    [
+        (1, 10, False),  # 50 s left of a 1-minute timeout: not yet
+        (1, 40, True),  # 20 s left
+        (480, 480 * 60 - 31 * 60, False),  # 31 min left of 8 hours
+        (480, 480 * 60 - 29 * 60, True),  # 29 min left
+    ],
+)
+def test_idle_warning_fires_only_in_the_last_part_of_short_and_long_timeouts(
+    timeout_minutes: int, idle_seconds: int, warned: bool
+) -> None:
+    response = session_response("IDLE", idle_minutes=idle_seconds / 60, timeout_minutes=timeout_minutes)
+    assert ("IDLE_TIMEOUT_SOON" in codes(response)) is warned
+
+
+def test_disagreeing_idle_timeout_fields_are_reported_and_the_minutes_win() -> None:
+    response = session_response("IDLE", idle_minutes=2, timeout_minutes=30)
+    response["SessionConfiguration"]["IdleTimeoutSeconds"] = 600
+    summary = summarize_session(response, now=NOW)
+    assert (summary.timing.idle_timeout_seconds, summary.timing.idle_timeout_source) == (
+        1800,
+        "SessionIdleTimeoutInMinutes",
+    )
+    finding = next(f for f in summary.findings if f.code == "IDLE_TIMEOUT_FIELDS_DISAGREE")
+    assert "30m 00s" in finding.message and "10m 00s" in finding.message
+
+
+def test_agreeing_idle_timeout_fields_give_no_finding() -> None:
+    # The factory sets IdleTimeoutSeconds = SessionIdleTimeoutInMinutes x 60.
+    assert "IDLE_TIMEOUT_FIELDS_DISAGREE" not in codes(session_response("IDLE", timeout_minutes=30))
 
 
 def test_idle_without_idle_since_uses_last_modified() -> None:
@@ -130,18 +183,76 @@ def test_age_runs_to_end_time_for_ended_sessions() -> None:
     assert timing.ended_at == "2026-11-25T11:55:00Z"
 
 
-def test_failed_session_is_critical_and_carries_the_reason() -> None:
+def test_failed_session_is_critical_and_carries_the_reason_once() -> None:
     summary = summarize_session(session_response("FAILED", reason="Executor lost: OutOfMemoryError"), now=NOW)
     first = summary.findings[0]
     assert (first.severity, first.code) == ("critical", "SESSION_FAILED")
-    assert "OutOfMemoryError" in first.message
     assert summary.state_change_reason == "Executor lost: OutOfMemoryError"
+    assert "OutOfMemoryError" not in first.message  # said once, in state_change_reason
+    assert not summary.healthy
 
 
-def test_session_terminated_by_idle_timeout_is_recognised() -> None:
-    reason = "Session was terminated because it was idle for 20 minutes."
-    found = codes(session_response("TERMINATED", reason=reason))
-    assert "SESSION_IDLE_TIMED_OUT" in found
+# The documented reason after a stop by request AND after the idle timeout (User Guide, "Troubleshoot
+# session errors").
+PER_REQUEST = "Session was terminated per request."
+
+
+def terminated(*, idle_before_end_minutes: float | None, timeout_minutes: int = 20) -> dict[str, Any]:
+    """A TERMINATED GetSession response that ended 5 minutes before NOW, idle since the given time."""
+    response = session_response("TERMINATED", reason=PER_REQUEST, timeout_minutes=timeout_minutes)
+    if idle_before_end_minutes is not None:
+        ended = response["Status"]["EndDateTime"]
+        response["Status"]["IdleSinceDateTime"] = ended - timedelta(minutes=idle_before_end_minutes)
+    return response
+
+
+def test_terminated_session_is_an_end_not_a_failure_and_names_both_possible_causes() -> None:
+    summary = summarize_session(terminated(idle_before_end_minutes=None), now=NOW)
+    (finding,) = summary.findings
+    assert (finding.severity, finding.code) == ("info", "SESSION_TERMINATED")
+    assert "request" in finding.message and "idle timeout" in finding.message
+    assert "does not say which" in finding.message
+    assert "fail" not in finding.message.lower()
+    assert summary.healthy and not summary.alive and summary.phase == "ended"
+    assert summary.timing.end_consistent_with_idle_timeout is None
+
+
+def test_terminated_about_one_idle_timeout_after_going_idle_is_consistent_with_the_idle_timeout() -> None:
+    # Fixture: idle since 21 minutes before the end, 20-minute timeout: 1 minute late, within tolerance.
+    summary = summarize_session(terminated(idle_before_end_minutes=21, timeout_minutes=20), now=NOW)
+    assert summary.timing.end_consistent_with_idle_timeout is True
+    (finding,) = summary.findings
+    assert "consistent with its idle timeout" in finding.message
+    assert "SessionIdleTimeoutInMinutes" in finding.suggestion
+
+
+def test_terminated_well_before_its_idle_timeout_points_to_a_stop_by_request() -> None:
+    summary = summarize_session(terminated(idle_before_end_minutes=4, timeout_minutes=60), now=NOW)
+    assert summary.timing.end_consistent_with_idle_timeout is False
+    assert "stop by request" in summary.findings[0].message
+
+
+def test_terminated_long_after_its_idle_timeout_says_nothing_more() -> None:
+    summary = summarize_session(terminated(idle_before_end_minutes=90, timeout_minutes=20), now=NOW)
+    assert summary.timing.end_consistent_with_idle_timeout is None
+
+
+def test_the_idle_end_tolerance_bounds_what_counts_as_consistent() -> None:
+    tolerance_minutes = IDLE_END_TOLERANCE_SECONDS / 60
+    inside = terminated(idle_before_end_minutes=20 + tolerance_minutes, timeout_minutes=20)
+    outside = terminated(idle_before_end_minutes=20 + tolerance_minutes + 1, timeout_minutes=20)
+    assert summarize_session(inside, now=NOW).timing.end_consistent_with_idle_timeout is True
+    assert summarize_session(outside, now=NOW).timing.end_consistent_with_idle_timeout is None
+
+
+@pytest.mark.parametrize("state", ["TERMINATED", "FAILED", "IDLE", "DEGRADED"])
+def test_the_reason_text_never_changes_a_decision(state: str) -> None:
+    idle_words = session_response(state, reason="Session was terminated because it was idle for 20 minutes.")
+    plain = session_response(state, reason=PER_REQUEST)
+    first = summarize_session(idle_words, now=NOW)
+    second = summarize_session(plain, now=NOW)
+    assert first.findings == second.findings
+    assert first.timing == second.timing
 
 
 def test_usage_reports_dpu_hours_and_an_estimated_cost_at_the_configured_price() -> None:
@@ -166,20 +277,40 @@ def test_kms_key_arn_itself_is_not_copied_into_the_summary() -> None:
     assert "arn:aws:kms" not in summary.model_dump_json()
 
 
-def test_missing_encryption_is_reported_as_info() -> None:
+def test_absent_encryption_configuration_is_not_read_as_no_encryption() -> None:
     response = session_response()
     del response["SessionConfiguration"]["EncryptionConfiguration"]
-    assert "NO_RESULT_ENCRYPTION" in codes(response)
+    summary = summarize_session(response, now=NOW)
+    assert summary.config.encryption_option is None
+    assert [f.code for f in summary.findings] == ["SESSION_READY"]
 
 
-def test_kms_encryption_without_a_key_is_a_warning() -> None:
-    response = session_response()
-    response["SessionConfiguration"]["EncryptionConfiguration"] = {"EncryptionOption": "CSE_KMS"}
-    assert "KMS_KEY_MISSING" in codes(response)
+def test_kms_encryption_without_a_key_is_a_warning_for_a_live_session_only() -> None:
+    for state, expected in (("IDLE", True), ("TERMINATED", False), ("FAILED", False)):
+        response = session_response(state)
+        response["SessionConfiguration"]["EncryptionConfiguration"] = {"EncryptionOption": "CSE_KMS"}
+        assert ("KMS_KEY_MISSING" in codes(response)) is expected, state
 
 
-def test_live_session_without_logging_is_flagged_and_all_destinations_are_listed() -> None:
-    assert "NO_LOGGING" in codes(session_response(MonitoringConfiguration={}))
+def test_logging_said_off_is_flagged_but_absent_monitoring_is_not_read_as_off() -> None:
+    off = {"CloudWatchLoggingConfiguration": {"Enabled": False}}
+    said_off = summarize_session(session_response(MonitoringConfiguration=off), now=NOW)
+    assert said_off.config.logging_destinations == []
+    assert "NO_LOGGING" in [f.code for f in said_off.findings]
+    nothing_said: tuple[dict[str, Any] | None, ...] = (None, {})
+    for monitoring in nothing_said:
+        unknown = summarize_session(session_response(MonitoringConfiguration=monitoring), now=NOW)
+        assert unknown.config.logging_destinations is None
+        assert "NO_LOGGING" not in [f.code for f in unknown.findings]
+
+
+def test_logging_off_is_not_reported_for_ended_sessions() -> None:
+    off = {"S3LoggingConfiguration": {"Enabled": False}}
+    for state in ("TERMINATED", "FAILED"):
+        assert "NO_LOGGING" not in codes(session_response(state, MonitoringConfiguration=off))
+
+
+def test_all_enabled_logging_destinations_are_listed() -> None:
     monitoring = {
         "CloudWatchLoggingConfiguration": {"Enabled": True},
         "S3LoggingConfiguration": {"Enabled": True, "LogLocation": "s3://logs/spark/"},
@@ -194,7 +325,8 @@ def test_live_session_without_logging_is_flagged_and_all_destinations_are_listed
 
 
 def test_findings_are_sorted_most_severe_first() -> None:
-    response = session_response("DEGRADED", MonitoringConfiguration={})
+    off = {"ManagedLoggingConfiguration": {"Enabled": False}}
+    response = session_response("DEGRADED", MonitoringConfiguration=off)
     response["SessionConfiguration"]["EncryptionConfiguration"] = {"EncryptionOption": "SSE_KMS"}
     severities = [f.severity for f in summarize_session(response, now=NOW).findings]
     assert severities == ["critical", "warning", "info"]
@@ -218,3 +350,69 @@ def test_iso_string_datetimes_are_accepted() -> None:
 )
 def test_format_duration_is_compact(seconds: int, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+def spark35(state: str, **kwargs: Any) -> dict[str, Any]:
+    """A GetSession response of an Apache Spark version 3.5 session (no NotebookVersion on that engine)."""
+    return session_response(state, EngineVersion=SPARK_35_ENGINE, NotebookVersion=None, **kwargs)
+
+
+def test_idle_pyspark_session_is_pointed_at_calculations() -> None:
+    summary = summarize_session(session_response("IDLE"), now=NOW)
+    assert (summary.engine_version, summary.engine_kind) == (PYSPARK_V3_ENGINE, "pyspark-v3")
+    (ready,) = summary.findings
+    assert "StartCalculationExecution" in ready.suggestion and "GetSessionEndpoint" not in ready.suggestion
+
+
+def test_idle_spark_35_session_is_pointed_at_spark_connect_never_at_calculations() -> None:
+    summary = summarize_session(spark35("IDLE"), now=NOW)
+    assert summary.engine_kind == "spark-3.5"
+    (ready,) = summary.findings
+    assert "Spark Connect" in ready.message and "GetSessionEndpoint" in ready.suggestion
+    assert "Calculation" not in ready.suggestion
+
+
+@pytest.mark.parametrize(
+    ("state", "present", "absent"),
+    [
+        ("FAILED", "GetResourceDashboard", "list_athena_calculations"),
+        ("BUSY", "GetResourceDashboard", "list_athena_calculations"),
+        ("DEGRADED", "Spark Connect work", "calculations"),
+    ],
+)
+def test_spark_35_next_steps_never_name_the_calculation_api(state: str, present: str, absent: str) -> None:
+    text = " ".join(
+        f.message + " " + f.suggestion for f in summarize_session(spark35(state), now=NOW).findings
+    )
+    assert present in text and absent not in text
+
+
+def test_unknown_engine_names_both_engines_ways() -> None:
+    (ready,) = summarize_session(session_response("IDLE", EngineVersion=None), now=NOW).findings
+    assert "StartCalculationExecution" in ready.suggestion and "GetSessionEndpoint" in ready.suggestion
+
+
+def test_the_workgroup_engine_stands_in_when_get_session_lacks_one() -> None:
+    summary = summarize_session(
+        session_response("IDLE", EngineVersion=None), now=NOW, engine_version=SPARK_35_ENGINE
+    )
+    assert (summary.engine_version, summary.engine_kind) == (SPARK_35_ENGINE, "spark-3.5")
+
+
+def test_suggestions_build_no_shell_command_from_service_data() -> None:
+    hostile = "x'; rm -rf / #"
+    for state in ("IDLE", "FAILED", "TERMINATED", "BUSY", "DEGRADED"):
+        response = session_response(state, SessionId=hostile, WorkGroup=hostile, reason=hostile)
+        for finding in summarize_session(response, now=NOW).findings:
+            assert hostile not in finding.suggestion and "rm -rf" not in finding.message
+
+
+def test_rendered_text_does_not_call_unreported_logging_off() -> None:
+    from athena_session_mcp.render import render_summary
+
+    unknown = summarize_session(session_response(MonitoringConfiguration=None), now=NOW)
+    off = summarize_session(
+        session_response(MonitoringConfiguration={"S3LoggingConfiguration": {"Enabled": False}}), now=NOW
+    )
+    assert "logging not reported" in render_summary(unknown.model_dump(mode="json"))
+    assert "logging none" in render_summary(off.model_dump(mode="json"))

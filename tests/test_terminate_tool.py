@@ -1,9 +1,11 @@
-"""terminate_athena_session: offered only with allow_write, annotated destructive, returns the new state."""
+"""terminate_athena_session: offered only with allow_write, annotated destructive, returns the new state,
+and leaves an already inactive session alone (TerminateSession "succeeds but has no effect" on it)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.stub import Stubber
@@ -11,7 +13,8 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.config import Settings
-from tests.conftest import server_for
+from tests.conftest import NOW, server_for
+from tests.factories import in_botocore_shape
 from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
 
 if TYPE_CHECKING:
@@ -19,6 +22,13 @@ if TYPE_CHECKING:
 
 WRITE = Settings(region="us-east-1", allow_write=True)
 SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+
+
+def status(state: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"StartDateTime": NOW - timedelta(hours=1), "State": state}
+    if state in ("TERMINATED", "FAILED"):
+        body["EndDateTime"] = NOW - timedelta(minutes=3)
+    return in_botocore_shape("GetSessionStatus", {"SessionId": SESSION_ID, "Status": body})
 
 
 @pytest.fixture
@@ -52,24 +62,41 @@ async def test_offered_with_allow_write_and_annotated_destructive(write_server: 
     assert annotations is not None and tool.title
     assert annotations.destructive_hint is True
     assert annotations.read_only_hint is False
-    assert annotations.idempotent_hint is False
+    assert annotations.idempotent_hint is True  # a second call on an ended session changes nothing
     assert annotations.open_world_hint is True
     assert tool.input_schema["required"] == ["SessionId"]
     assert tool.input_schema["additionalProperties"] is False
 
 
 async def test_returns_the_new_state_and_phase(write_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_response("get_session_status", status("IDLE"), {"SessionId": SESSION_ID})
     stubber.add_response("terminate_session", {"State": "TERMINATING"}, {"SessionId": SESSION_ID})
     content = await call_ok(write_server, "terminate_athena_session", {"SessionId": SESSION_ID})
     assert content["session_id"] == SESSION_ID
     assert (content["state"], content["phase"]) == ("TERMINATING", "stopping")
+    assert (content["state_before"], content["had_effect"]) == ("IDLE", True)
     assert "get_athena_session_status" in content["message"]
     stubber.assert_no_pending_responses()
 
 
+@pytest.mark.parametrize(
+    ("state", "phase"), [("TERMINATED", "ended"), ("FAILED", "unhealthy"), ("TERMINATING", "stopping")]
+)
+async def test_an_inactive_session_is_reported_as_is_and_terminate_session_is_not_called(
+    athena_client: AthenaClient, write_server: MCPServer, stubber: Stubber, state: str, phase: str
+) -> None:
+    calls = count_aws_calls(athena_client)
+    stubber.add_response("get_session_status", status(state), {"SessionId": SESSION_ID})
+    content = await call_ok(write_server, "terminate_athena_session", {"SessionId": SESSION_ID})
+    assert calls == ["GetSessionStatus"]
+    assert (content["state"], content["phase"], content["state_before"]) == (state, phase, state)
+    assert content["had_effect"] is False
+    assert f"already {state}" in content["message"] and "no effect" in content["message"]
+
+
 async def test_unknown_session_is_not_found(write_server: MCPServer, stubber: Stubber) -> None:
     stubber.add_client_error(
-        "terminate_session",
+        "get_session_status",
         service_error_code="InvalidRequestException",
         service_message="Session x not found",
     )
@@ -78,6 +105,7 @@ async def test_unknown_session_is_not_found(write_server: MCPServer, stubber: St
 
 
 async def test_access_denied_names_terminate_session(write_server: MCPServer, stubber: Stubber) -> None:
+    stubber.add_response("get_session_status", status("BUSY"), {"SessionId": SESSION_ID})
     stubber.add_client_error(
         "terminate_session", service_error_code="AccessDeniedException", service_message="no"
     )
@@ -93,10 +121,10 @@ async def test_terminates_an_emulated_session_which_then_ends(emulated: AthenaCl
     assert status in ("TERMINATING", "TERMINATED")
 
 
-async def test_terminating_an_ended_emulated_session_says_it_has_ended(emulated: AthenaClient) -> None:
+async def test_terminating_an_ended_emulated_session_reports_it_had_no_effect(emulated: AthenaClient) -> None:
     server = server_for(emulated, settings=WRITE)
-    text = await call_error(server, "terminate_athena_session", {"SessionId": "demo-terminated-idle"})
-    assert "ended already" in text and "get_athena_session_status" in text
+    content = await call_ok(server, "terminate_athena_session", {"SessionId": "demo-terminated-idle"})
+    assert (content["state"], content["had_effect"]) == ("TERMINATED", False)
 
 
 async def test_empty_session_id_is_rejected_before_any_aws_call(

@@ -3,8 +3,8 @@ identical, as the text block.
 
 Clients differ: Claude Code and VS Code forward structuredContent (which they serialise compactly) and
 drop the text block; others read only the text block. The SDK would render the text block as indented
-JSON of the full model, nulls included; here both carry the same lean document: compact, with null and
-empty fields left out where the output schema allows it (fields that have a default).
+JSON of the full model, nulls included; here both carry the same lean document: compact, without the
+fields that hold their null or empty default (the output schema does not require those).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ P = ParamSpec("P")
 @dataclass(frozen=True, slots=True)
 class _Field:
     key: str
-    optional: bool  # has a default, so the output schema does not require it
+    omit: bool  # its default is null or empty (so the output schema does not require it)
+    empty: Any  # that default: the value left out
     model: type[BaseModel] | None  # the nested model (alone, optional or as list items), if any
 
 
@@ -41,16 +42,19 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
 
 @functools.cache
 def _plan(model: type[BaseModel]) -> tuple[_Field, ...]:
-    return tuple(
-        _Field(field.alias or name, not field.is_required(), _nested_model(field.annotation))
-        for name, field in model.model_fields.items()
-    )
+    plan: list[_Field] = []
+    for name, field in model.model_fields.items():
+        default = None if field.is_required() else field.get_default(call_default_factory=True)
+        omit = not field.is_required() and default in (None, [], {})
+        plan.append(_Field(field.alias or name, omit, default, _nested_model(field.annotation)))
+    return tuple(plan)
 
 
 def _prune(data: dict[str, Any], model: type[BaseModel]) -> None:
     for field in _plan(model):
         value = data.get(field.key)
-        if field.optional and (value is None or value == [] or value == {}):
+        # Only a value equal to the default goes: an empty list where the default is null still says something.
+        if field.omit and field.key in data and value == field.empty:
             data.pop(field.key, None)
         elif field.model is not None and isinstance(value, dict):
             _prune(cast(dict[str, Any], value), field.model)
@@ -61,7 +65,7 @@ def _prune(data: dict[str, Any], model: type[BaseModel]) -> None:
 
 
 def lean(model: BaseModel) -> dict[str, Any]:
-    """The JSON document of `model` without the null or empty values of optional fields.
+    """The JSON document of `model` without fields whose value is their null or empty default.
 
     Required fields are always present (the output schema lists them), so the document still
     validates against the published schema, and a reader treats a missing field as its default.

@@ -13,19 +13,14 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from athena_session_mcp.answers import lean, to_text
+from athena_session_mcp.readers import clip
+
+__all__ = ["OUTPUT_BUDGET_CHARS", "Continuation", "Page", "clip", "continuation", "fit", "rendered_size"]
 
 # ~40k characters of compact JSON is roughly 10-13k tokens: well under the 25k many clients allow.
 OUTPUT_BUDGET_CHARS = 40_000
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def clip(text: str | None, limit: int) -> str | None:
-    """`text` on one line, at most `limit` characters, ending with '…' when shortened."""
-    if text is None:
-        return None
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def rendered_size(result: BaseModel) -> int:

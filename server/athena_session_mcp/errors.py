@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from athena_session_mcp.readers import clip
+
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
@@ -26,38 +28,74 @@ _REGION_HELP = (
 )
 
 
-def bounded(text: str, limit: int = _MAX_SERVICE_MESSAGE) -> str:
-    """One line, at most `limit` characters: service text is echoed, never unbounded."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+class AthenaToolError(ToolError):
+    """A failed AWS call, as a tool error the model reads, with the facts callers branch on.
+
+    `code` is the AWS error code ('' when the failure was not a service answer, e.g. no credentials),
+    `action` the IAM action (athena:GetSession), `resource` what was asked for ("Session 'abc'") and
+    `not_found` whether the service said the resource does not exist. Callers branch on these, never
+    on the message text. The server's own refusals use codes no AWS service uses: UnsupportedEngine
+    (a Calculation API asked of an Apache Spark version 3.5 session).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        action: str = "",
+        resource: str = "",
+        not_found: bool = False,
+        service_message: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.action = action
+        self.resource = resource
+        self.not_found = not_found
+        self.service_message = service_message
+
+    def with_hint(self, hint: str) -> AthenaToolError:
+        """The same error with a tool-specific next step appended to the message."""
+        return AthenaToolError(
+            f"{self} {hint}",
+            code=self.code,
+            action=self.action,
+            resource=self.resource,
+            not_found=self.not_found,
+            service_message=self.service_message,
+        )
 
 
 def _is_not_found(code: str, message: str) -> bool:
-    # Athena answers InvalidRequestException "... not found" for unknown ids, not ResourceNotFound.
+    # The model lists ResourceNotFoundException, but Athena answers unknown session and calculation ids
+    # with InvalidRequestException and a "... not found" message, the only place where the code alone
+    # does not tell; this is the one decision taken from service text, kept here.
     return code == "ResourceNotFoundException" or (
         code == "InvalidRequestException" and "not found" in message.lower()
     )
 
 
-def athena_error(exc: BaseException) -> tuple[str, str]:
-    """The Athena error code and message behind a gateway ToolError ('' when it was not a ClientError)."""
-    from botocore.exceptions import ClientError
+def is_not_found(exc: BaseException) -> bool:
+    """Whether a failure reports an unknown id."""
+    return isinstance(exc, AthenaToolError) and exc.not_found
 
-    cause = exc if isinstance(exc, ClientError) else exc.__cause__
-    if not isinstance(cause, ClientError):
-        return "", ""
-    details = cause.response.get("Error", {})
+
+def athena_error(exc: BaseException) -> tuple[str, str]:
+    """(AWS error code, bounded service message) of a tool error; ('', '') for any other failure."""
+    if isinstance(exc, AthenaToolError):
+        return exc.code, exc.service_message
+    return "", ""
+
+
+def _service_error(exc: ClientError) -> tuple[str, str]:
+    details = exc.response.get("Error", {})
     return str(details.get("Code") or ""), str(details.get("Message") or "")
 
 
-def is_not_found(exc: BaseException) -> bool:
-    """Whether a failure (or the gateway ToolError wrapping it) reports an unknown id."""
-    return _is_not_found(*athena_error(exc))
-
-
 def _client_error(exc: ClientError, action: str, what: str, region: str | None, finder: str | None) -> str:
-    code, message = athena_error(exc)
-    message = bounded(message)
+    code, message = _service_error(exc)
+    message = clip(message, _MAX_SERVICE_MESSAGE)
     where = f" in region {region}" if region else ""
     if _is_not_found(code, message):
         return (
@@ -104,17 +142,25 @@ def _client_error(exc: ClientError, action: str, what: str, region: str | None, 
 
 def tool_error(
     exc: Exception, *, action: str, what: str, region: str | None = None, finder: str | None = None
-) -> ToolError:
+) -> AthenaToolError:
     """A ToolError for any failure of an AWS call. `action` is the IAM action, e.g. athena:GetSession;
     `what` names the resource, e.g. "Session 'abc'"; `finder` says how to find valid ids."""
     from botocore import exceptions as bx  # botocore is imported already by the time a call fails
 
     if isinstance(exc, bx.ClientError):
-        text = _client_error(exc, action, what, region, finder)
-    elif isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
+        code, message = _service_error(exc)
+        return AthenaToolError(
+            _client_error(exc, action, what, region, finder),
+            code=code,
+            action=action,
+            resource=what,
+            not_found=_is_not_found(code, message),
+            service_message=clip(message, _MAX_SERVICE_MESSAGE),
+        )
+    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         text = f"No usable AWS credentials were found. {_CREDENTIAL_HELP}"
     elif isinstance(exc, bx.ProfileNotFound):
-        text = f"The AWS profile was not found ({bounded(str(exc), 120)}). Check AWS_PROFILE/--profile against ~/.aws/config."
+        text = f"The AWS profile was not found ({clip(str(exc), 120)}). Check AWS_PROFILE/--profile against ~/.aws/config."
     elif isinstance(exc, bx.SSOError | bx.UnauthorizedSSOTokenError | bx.TokenRetrievalError):
         text = "The AWS SSO session is missing or expired. Run `aws sso login --profile NAME` and call again."
     elif isinstance(exc, bx.NoRegionError):
@@ -130,7 +176,7 @@ def tool_error(
             "settings and --endpoint-url/AWS_ENDPOINT_URL if set."
         )
     elif isinstance(exc, bx.ParamValidationError):
-        text = f"Invalid parameters for {action}: {bounded(str(exc))}"
+        text = f"Invalid parameters for {action}: {clip(str(exc), _MAX_SERVICE_MESSAGE)}"
     else:
         text = f"{action} failed unexpectedly ({type(exc).__name__}). Try again; if it persists, run with --log-level DEBUG."
-    return ToolError(text)
+    return AthenaToolError(text, action=action, resource=what)

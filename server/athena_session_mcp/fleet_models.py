@@ -7,19 +7,19 @@ in step.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from athena_session_mcp.models import Finding, SessionHealthBase, SessionTiming
-from athena_session_mcp.states import CalculationPhase, CalculationState, Phase, SessionState
-
-# --- Vocabulary -----------------------------------------------------------------------------------
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+from athena_session_mcp.models import (
+    CostEstimate,
+    DpuUsage,
+    Finding,
+    OutModel,
+    SessionHealthBase,
+    SessionTiming,
+)
+from athena_session_mcp.states import CalculationPhase, CalculationState, Engine, Phase, SessionState
 
 # --- Arguments ------------------------------------------------------------------------------------
 
@@ -101,10 +101,12 @@ class SessionStatusSummary(SessionHealthBase):
             "idle_timeout_* fields are null here: get_athena_session has the countdown."
         )
     )
-    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+    findings: list[Finding] = Field(
+        default_factory=list[Finding], description="What matters, most severe first, each with a next step."
+    )
 
 
-class GetSessionStatusResult(_Out):
+class GetSessionStatusResult(OutModel):
     """Result of get_athena_session_status: the status summary plus the raw GetSessionStatus response."""
 
     summary: SessionStatusSummary = Field(
@@ -118,7 +120,7 @@ class GetSessionStatusResult(_Out):
 # --- list_athena_sessions -------------------------------------------------------------------------
 
 
-class SessionRow(_Out):
+class SessionRow(OutModel):
     """One session of a ListSessions page, condensed. Long texts end with '…' when shortened."""
 
     session_id: str = Field(description="The session ID (pass it to get_athena_session).")
@@ -130,6 +132,10 @@ class SessionRow(_Out):
     engine_version: str | None = Field(
         None, description="EngineVersion.EffectiveEngineVersion (or Selected)."
     )
+    engine_kind: Engine | None = Field(
+        None,
+        description="pyspark-v3 (calculations) or spark-3.5 (Spark Connect, no Calculation APIs), from engine_version.",
+    )
     started_at: str | None = Field(None, description="Status.StartDateTime (ISO-8601 UTC).")
     idle_since: str | None = Field(None, description="Status.IdleSinceDateTime (ISO-8601 UTC), if idle.")
     ended_at: str | None = Field(None, description="Status.EndDateTime (ISO-8601 UTC), if ended.")
@@ -138,7 +144,7 @@ class SessionRow(_Out):
     )
 
 
-class ListSessionsArgs(_Out):
+class ListSessionsArgs(OutModel):
     """Arguments for the list_athena_sessions call that continues right after the last session shown."""
 
     WorkGroup: str = Field(description="Same workgroup.")
@@ -147,12 +153,14 @@ class ListSessionsArgs(_Out):
     NextToken: str | None = Field(None, description="Token to pass; null means start from the first page.")
 
 
-class ListSessionsResult(_Out):
+class ListSessionsResult(OutModel):
     """Result of list_athena_sessions: condensed sessions of one workgroup, newest first as Athena returns them."""
 
     workgroup: str = Field(description="The workgroup listed.")
     state_filter: SessionState | None = Field(None, description="The StateFilter applied, if any.")
-    sessions: list[SessionRow] = Field(description="The sessions, in the order Athena returned them.")
+    sessions: list[SessionRow] = Field(
+        default_factory=list[SessionRow], description="The sessions, in the order Athena returned them."
+    )
     returned: int = Field(description="Number of sessions in `sessions`.")
     pages_read: int = Field(description="ListSessions calls made for this answer.")
     next_token: str | None = Field(
@@ -175,7 +183,7 @@ class ListSessionsResult(_Out):
 # --- list_spark_workgroups ------------------------------------------------------------------------
 
 
-class WorkgroupRow(_Out):
+class WorkgroupRow(OutModel):
     """One Apache Spark workgroup."""
 
     name: str = Field(description="Workgroup name (pass it as WorkGroup to list_athena_sessions).")
@@ -183,15 +191,28 @@ class WorkgroupRow(_Out):
     description: str | None = Field(None, description="Workgroup description (shortened to 160 characters).")
     engine_version: str | None = Field(
         None,
-        description="EngineVersion.EffectiveEngineVersion (or Selected), e.g. 'PySpark engine version 3'.",
+        description=(
+            "EngineVersion.EffectiveEngineVersion (or Selected): 'PySpark engine version 3' or "
+            "'Apache Spark version 3.5'."
+        ),
+    )
+    engine_kind: Engine | None = Field(
+        None,
+        description=(
+            "pyspark-v3: notebooks and the Calculation APIs (list_athena_calculations); spark-3.5: Spark "
+            "Connect (GetSessionEndpoint) and the Spark UI (GetResourceDashboard), no Calculation APIs; "
+            "unknown-spark: a Spark engine this server does not know."
+        ),
     )
     created_at: str | None = Field(None, description="CreationTime (ISO-8601 UTC).")
 
 
-class ListSparkWorkgroupsResult(_Out):
+class ListSparkWorkgroupsResult(OutModel):
     """Result of list_spark_workgroups: the workgroups whose engine is Apache Spark."""
 
-    workgroups: list[WorkgroupRow] = Field(description="Spark workgroups, in the order Athena listed them.")
+    workgroups: list[WorkgroupRow] = Field(
+        default_factory=list[WorkgroupRow], description="Spark workgroups, in the order Athena listed them."
+    )
     returned: int = Field(description="Number of workgroups in `workgroups`.")
     workgroups_scanned: int = Field(description="Workgroups of any engine examined (ListWorkGroups items).")
     other_engine_count: int = Field(
@@ -210,7 +231,7 @@ class ListSparkWorkgroupsResult(_Out):
 # --- list_athena_calculations ---------------------------------------------------------------------
 
 
-class CalculationRow(_Out):
+class CalculationRow(OutModel):
     """One calculation of a ListCalculationExecutions page, condensed."""
 
     calculation_execution_id: str = Field(
@@ -233,7 +254,7 @@ class CalculationRow(_Out):
     )
 
 
-class ListCalculationsArgs(_Out):
+class ListCalculationsArgs(OutModel):
     """Arguments for the list_athena_calculations call that continues right after the last calculation shown."""
 
     SessionId: str = Field(description="Same session.")
@@ -242,13 +263,14 @@ class ListCalculationsArgs(_Out):
     NextToken: str | None = Field(None, description="Token to pass; null means start from the first page.")
 
 
-class ListCalculationsResult(_Out):
+class ListCalculationsResult(OutModel):
     """Result of list_athena_calculations: one page of a session's calculations, as Athena orders them."""
 
     session_id: str = Field(description="The session listed.")
     state_filter: CalculationState | None = Field(None, description="The StateFilter applied, if any.")
     calculations: list[CalculationRow] = Field(
-        description="The calculations, in the order Athena returned them."
+        default_factory=list[CalculationRow],
+        description="The calculations, in the order Athena returned them.",
     )
     returned: int = Field(description="Number of calculations in `calculations`.")
     next_token: str | None = Field(
@@ -269,7 +291,7 @@ class ListCalculationsResult(_Out):
 # --- get_athena_calculation -----------------------------------------------------------------------
 
 
-class CalculationResultLocations(_Out):
+class CalculationResultLocations(OutModel):
     """Where the calculation's output is (S3 URIs only; no presigned URLs are ever generated)."""
 
     stdout_s3_uri: str | None = Field(None, description="Result.StdOutS3Uri: standard output.")
@@ -282,7 +304,7 @@ class CalculationResultLocations(_Out):
     )
 
 
-class CalculationSummary(_Out):
+class CalculationSummary(OutModel):
     """Condensed report on one calculation execution."""
 
     calculation_execution_id: str | None = Field(None, description="The calculation ID.")
@@ -300,18 +322,14 @@ class CalculationSummary(_Out):
         None, description="Completion minus submission; for unfinished ones, seconds since submission so far."
     )
     progress: str | None = Field(None, description="Statistics.Progress as Athena reports it (shortened).")
-    dpu_execution_millis: int | None = Field(None, description="Statistics.DpuExecutionInMillis.")
-    dpu_hours: float | None = Field(None, description="DPU execution time in DPU-hours.")
-    estimated_cost_usd: float | None = Field(
-        None, description="ESTIMATE: dpu_hours x price_per_dpu_hour_usd. Not a bill; check AWS Billing."
-    )
-    price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
-    cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
+    usage: DpuUsage = Field(description="DPU consumption and an ESTIMATED cost.")
     results: CalculationResultLocations = Field(description="S3 locations of stdout, stderr and the result.")
-    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+    findings: list[Finding] = Field(
+        default_factory=list[Finding], description="What matters, most severe first, each with a next step."
+    )
 
 
-class CalculationCode(_Out):
+class CalculationCode(OutModel):
     """The code the calculation ran (GetCalculationExecutionCode), size-capped."""
 
     code: str = Field(description="The code block, possibly cut (see truncated).")
@@ -319,7 +337,7 @@ class CalculationCode(_Out):
     truncated: bool = Field(description="True when `code` holds only the first part of the code block.")
 
 
-class GetCalculationResult(_Out):
+class GetCalculationResult(OutModel):
     """Result of get_athena_calculation: summary, the code when asked for, and the raw response."""
 
     summary: CalculationSummary = Field(description="The condensed report on the calculation.")
@@ -332,7 +350,7 @@ class GetCalculationResult(_Out):
 # --- summarize_athena_workgroup_sessions ----------------------------------------------------------
 
 
-class DigestSession(_Out):
+class DigestSession(OutModel):
     """One session singled out by the digest."""
 
     session_id: str = Field(description="The session ID (pass it to get_athena_session).")
@@ -351,15 +369,10 @@ class DigestSession(_Out):
     dpu_hours: float | None = Field(None, description="DPU-hours used so far.")
 
 
-class DigestUsage(_Out):
+class DigestUsage(CostEstimate):
     """DPU use of the sessions examined, and an estimated cost (an estimate, not a bill)."""
 
     total_dpu_hours: float = Field(description="Sum of DPU-hours over the sessions examined.")
-    estimated_cost_usd: float = Field(
-        description="ESTIMATE: total_dpu_hours x price_per_dpu_hour_usd. Not a bill; check AWS Billing."
-    )
-    price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
-    cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
     sessions_without_statistics: int = Field(description="Examined sessions that reported no DPU statistics.")
     covers: str = Field(
         description=(
@@ -374,7 +387,7 @@ class DigestUsage(_Out):
     to_time: str | None = Field(None, description="When the last session was read (ISO-8601 UTC).")
 
 
-class WorkgroupDigest(_Out):
+class WorkgroupDigest(OutModel):
     """Result of summarize_athena_workgroup_sessions: the state of a workgroup's session fleet."""
 
     workgroup: str = Field(description="The workgroup summarized.")
@@ -399,8 +412,12 @@ class WorkgroupDigest(_Out):
     more_sessions_exist: bool = Field(
         description="True when the workgroup has more sessions than were listed."
     )
-    counts_by_state: dict[str, int] = Field(description="Listed sessions per Status.State.")
-    counts_by_phase: dict[str, int] = Field(description="Listed sessions per coarse phase.")
+    counts_by_state: dict[str, int] = Field(
+        default_factory=dict[str, int], description="Listed sessions per Status.State."
+    )
+    counts_by_phase: dict[str, int] = Field(
+        default_factory=dict[str, int], description="Listed sessions per coarse phase."
+    )
     alive: int = Field(description="Listed sessions whose resources are running (and may accrue cost).")
     accepting_calculations: int = Field(description="Listed sessions that are IDLE.")
     near_idle_timeout: list[DigestSession] = Field(
@@ -413,10 +430,12 @@ class WorkgroupDigest(_Out):
     oldest_idle: DigestSession | None = Field(None, description="The IDLE session idle the longest, if any.")
     usage: DigestUsage = Field(description="DPU use and ESTIMATED cost of the sessions examined.")
     detail_errors: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Sessions whose details could not be read, with the reason (bounded list).",
     )
-    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+    findings: list[Finding] = Field(
+        default_factory=list[Finding], description="What matters, most severe first, each with a next step."
+    )
     truncated: bool = Field(
         description="True when sessions were left unexamined or lists were shortened to fit; see hint."
     )
@@ -426,10 +445,25 @@ class WorkgroupDigest(_Out):
 # --- terminate_athena_session ---------------------------------------------------------------------
 
 
-class TerminateSessionResult(_Out):
+class TerminateSessionResult(OutModel):
     """Result of terminate_athena_session."""
 
     session_id: str = Field(description="The session asked to terminate.")
-    state: str | None = Field(None, description="The state TerminateSession returned, usually TERMINATING.")
+    state: str | None = Field(
+        None,
+        description=(
+            "The session's state after the call: what TerminateSession returned (usually TERMINATING), or "
+            "the state it was already in when it was inactive."
+        ),
+    )
     phase: Phase = Field(description="Coarse lifecycle phase of that state.")
+    state_before: str | None = Field(
+        None, description="The state GetSessionStatus reported just before the request."
+    )
+    had_effect: bool = Field(
+        description=(
+            "False when the session was already inactive (FAILED, TERMINATED or TERMINATING): TerminateSession "
+            "then succeeds but has no effect (API reference), so it was not called."
+        )
+    )
     message: str = Field(description="What happened and what to do next.")

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from athena_session_mcp.states import Phase
+from athena_session_mcp.states import Engine, Phase
 
 # --- Arguments ------------------------------------------------------------------------------------
 
@@ -32,11 +32,16 @@ SessionIdArg = Annotated[
 Severity = Literal["critical", "warning", "info"]
 
 
-class _Out(BaseModel):
+class OutModel(BaseModel):
+    """Base of every result model: unknown fields are an error, so the published schema is exact.
+
+    Every field that a response may lack has a default (None, [] or 0), so a serializer may omit
+    null and empty fields and the outputSchema still validates."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class Finding(_Out):
+class Finding(OutModel):
     """One thing a model should know about the session, with what to do about it."""
 
     severity: Severity = Field(
@@ -47,7 +52,7 @@ class Finding(_Out):
     suggestion: str = Field(description="The recommended next step.")
 
 
-class SessionTiming(_Out):
+class SessionTiming(OutModel):
     """When things happened, and how long until the idle timeout ends the session."""
 
     started_at: str | None = Field(None, description="Status.StartDateTime (ISO-8601 UTC).")
@@ -57,21 +62,38 @@ class SessionTiming(_Out):
     age_seconds: int | None = Field(None, description="Seconds from start to the end (or to now if alive).")
     idle_for_seconds: int | None = Field(None, description="Seconds the session has been idle (IDLE only).")
     idle_timeout_seconds: int | None = Field(
-        None, description="Configured idle timeout: SessionIdleTimeoutInMinutes, else IdleTimeoutSeconds."
+        None,
+        description=(
+            "Configured idle timeout in seconds: SessionIdleTimeoutInMinutes (what StartSession sets) wins over "
+            "IdleTimeoutSeconds; a disagreement between them is reported as a finding."
+        ),
     )
     idle_timeout_source: Literal["SessionIdleTimeoutInMinutes", "IdleTimeoutSeconds"] | None = Field(
         None, description="Which response field the idle timeout came from."
     )
     idle_timeout_remaining_seconds: int | None = Field(
-        None, description="IDLE sessions only: seconds left before the idle timeout terminates the session."
+        None,
+        description=(
+            "IDLE sessions only: seconds left before the idle timeout terminates the session; 0 when the "
+            "timeout has passed and termination is pending."
+        ),
     )
     idle_timeout_at: str | None = Field(
         None,
         description="IDLE sessions only: when the idle timeout will terminate the session (ISO-8601 UTC).",
     )
+    end_consistent_with_idle_timeout: bool | None = Field(
+        None,
+        description=(
+            "TERMINATED sessions only: true when EndDateTime came about one idle timeout after "
+            "IdleSinceDateTime (consistent with the idle timeout), false when it came sooner than the idle "
+            "timeout could fire (a stop by request), null when the timestamps cannot tell. The API itself "
+            "does not say why a session ended."
+        ),
+    )
 
 
-class SessionCapacity(_Out):
+class SessionCapacity(OutModel):
     """Engine sizing from EngineConfiguration."""
 
     coordinator_dpu_size: int | None = Field(None, description="DPUs for the coordinator.")
@@ -79,34 +101,46 @@ class SessionCapacity(_Out):
     default_executor_dpu_size: int | None = Field(None, description="Default DPUs per executor.")
 
 
-class SessionUsage(_Out):
-    """DPU consumption and an estimated cost (an estimate, not a bill)."""
+class CostEstimate(OutModel):
+    """An estimated cost at a per-DPU-hour price (an estimate, not a bill)."""
 
-    dpu_execution_millis: int | None = Field(None, description="Statistics.DpuExecutionInMillis.")
-    dpu_hours: float | None = Field(None, description="DPU execution time in DPU-hours.")
     estimated_cost_usd: float | None = Field(
-        None, description="ESTIMATE: dpu_hours x price_per_dpu_hour_usd. Not a bill; check AWS Billing."
+        None, description="ESTIMATE at price_per_dpu_hour_usd. Not a bill; check AWS Billing."
     )
     price_per_dpu_hour_usd: float = Field(description="The per-DPU-hour price used for the estimate.")
     cost_is_estimate: Literal[True] = Field(default=True, description="Always true: the cost is an estimate.")
 
 
-class SessionConfigSummary(_Out):
+class DpuUsage(CostEstimate):
+    """DPU consumption (Statistics.DpuExecutionInMillis) and its estimated cost."""
+
+    dpu_execution_millis: int | None = Field(None, description="Statistics.DpuExecutionInMillis.")
+    dpu_hours: float | None = Field(None, description="DPU execution time in DPU-hours.")
+
+
+class SessionConfigSummary(OutModel):
     """Security and configuration facts from SessionConfiguration, EngineConfiguration and monitoring."""
 
     execution_role_arn: str | None = Field(None, description="SessionConfiguration.ExecutionRole.")
     encryption_option: str | None = Field(None, description="SSE_S3, SSE_KMS or CSE_KMS; null if not set.")
-    kms_key_configured: bool = Field(description="Whether a KMS key is set (the key itself is not shown).")
-    working_directory: str | None = Field(None, description="SessionConfiguration.WorkingDirectory.")
-    logging_destinations: list[str] = Field(
-        default_factory=list,
-        description="Enabled monitoring destinations, e.g. 'cloudwatch:/aws-athena/logs', 's3://...', 'managed'.",
+    kms_key_configured: bool = Field(
+        default=False, description="Whether a KMS key is set (the key itself is not shown)."
     )
-    spark_properties_count: int = Field(description="Number of EngineConfiguration.SparkProperties set.")
-    additional_configs_count: int = Field(description="Number of EngineConfiguration.AdditionalConfigs set.")
+    working_directory: str | None = Field(None, description="SessionConfiguration.WorkingDirectory.")
+    logging_destinations: list[str] | None = Field(
+        None,
+        description=(
+            "Enabled monitoring destinations, e.g. 'cloudwatch:/aws-athena/logs', 's3://...', 'managed'; "
+            "[] when MonitoringConfiguration says none is enabled; null when the response does not say."
+        ),
+    )
+    spark_properties_count: int = Field(0, description="Number of EngineConfiguration.SparkProperties set.")
+    additional_configs_count: int = Field(
+        0, description="Number of EngineConfiguration.AdditionalConfigs set."
+    )
 
 
-class SessionHealthBase(_Out):
+class SessionHealthBase(OutModel):
     """The state vocabulary shared by the full summary and the cheap status poll."""
 
     session_id: str | None = Field(None, description="The session ID.")
@@ -115,8 +149,18 @@ class SessionHealthBase(_Out):
     )
     phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
     alive: bool = Field(description="Whether session resources are (still) running and may accrue cost.")
-    healthy: bool = Field(description="True for CREATING, CREATED, IDLE and BUSY.")
-    accepting_calculations: bool = Field(description="True only when IDLE: a calculation can start now.")
+    healthy: bool = Field(
+        description=(
+            "False when the session FAILED or is DEGRADED, or its state is unknown. A session that is "
+            "shutting down or ended normally (TERMINATING, TERMINATED) is not unhealthy: see `alive`."
+        )
+    )
+    accepting_calculations: bool = Field(
+        description=(
+            "True only when IDLE: it can take work now (a calculation on PySpark engine version 3, "
+            "Spark Connect requests on Apache Spark version 3.5)."
+        )
+    )
     state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
     headline: str = Field(description="One-line human summary.")
 
@@ -126,17 +170,32 @@ class SessionSummary(SessionHealthBase):
 
     workgroup: str | None = Field(None, description="The workgroup the session belongs to.")
     description: str | None = Field(None, description="The session description.")
-    engine_version: str | None = Field(None, description="e.g. 'PySpark engine version 3'.")
+    engine_version: str | None = Field(
+        None,
+        description=(
+            "GetSession's EngineVersion, e.g. 'PySpark engine version 3' or 'Apache Spark version 3.5'; "
+            "the workgroup's engine (GetWorkGroup) when the response lacks it."
+        ),
+    )
+    engine_kind: Engine | None = Field(
+        None,
+        description=(
+            "pyspark-v3 (notebooks, Calculation APIs), spark-3.5 (Spark Connect, Spark UI, no Calculation "
+            "APIs), unknown-spark or sql; null when the engine is not known."
+        ),
+    )
     timing: SessionTiming = Field(description="Start, end, idle time and the idle-timeout countdown.")
     capacity: SessionCapacity = Field(description="DPU sizing of coordinator and executors.")
-    usage: SessionUsage = Field(description="DPU consumption and an estimated cost.")
+    usage: DpuUsage = Field(description="DPU consumption and an estimated cost.")
     config: SessionConfigSummary = Field(
         description="Execution role, encryption, logging and Spark settings."
     )
-    findings: list[Finding] = Field(description="What matters, most severe first, each with a next step.")
+    findings: list[Finding] = Field(
+        default_factory=list[Finding], description="What matters, most severe first, each with a next step."
+    )
 
 
-class GetSessionResult(_Out):
+class GetSessionResult(OutModel):
     """Result of get_athena_session: the health summary plus the raw GetSession response."""
 
     summary: SessionSummary = Field(description="Condensed health summary with findings and next steps.")

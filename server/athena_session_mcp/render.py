@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from athena_session_mcp.summary import format_duration
+from athena_session_mcp.readers import format_duration
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -113,8 +113,12 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
     encryption = config.get("encryption_option") or "none configured"
     if config.get("kms_key_configured"):
         encryption += " (KMS key set)"
+    destinations = config.get("logging_destinations")
+    # null means the response did not say (absent is not "off"); [] means it said none is enabled.
     logging_to = (
-        ", ".join(str(d) for d in cast(list[Any], config.get("logging_destinations") or [])) or "none"
+        "not reported"
+        if destinations is None
+        else ", ".join(str(d) for d in cast(list[Any], destinations)) or "none"
     )
     lines.append(f"   config    encryption {encryption} · logging {logging_to}")
     findings = cast(list[Any], summary.get("findings") or [])

@@ -34,8 +34,10 @@ SESSION_PHASES: dict[str, Phase] = {
     "DEGRADED": "unhealthy",
     "FAILED": "unhealthy",
 }
-# Working as intended: may accept or is running calculations.
-HEALTHY_SESSION_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY"})
+# Something went wrong: FAILED is a failure, DEGRADED has no healthy coordinator.
+UNHEALTHY_SESSION_STATES = frozenset({"DEGRADED", "FAILED"})
+# Not unhealthy: starting, working, or shutting down / ended normally (TERMINATED is an end, not a failure).
+HEALTHY_SESSION_STATES = frozenset(SESSION_STATES) - UNHEALTHY_SESSION_STATES
 # Resources still allocated (and possibly accruing cost).
 ALIVE_SESSION_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED", "TERMINATING"})
 # Nothing runs any more; TerminateSession "succeeds but has no effect" on FAILED, TERMINATED, TERMINATING.

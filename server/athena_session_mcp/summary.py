@@ -1,93 +1,107 @@
-"""Pure functions that turn a GetSession response into a health summary a model can act on.
+"""Health rules: turn a GetSession response into a summary a model can act on.
 
-No I/O and no clock reads: `now` is passed in, so every branch is testable. The public helpers
-(session_timing, state_findings, headline, the as_* readers) are shared with the
-fleet tools so a session reads the same everywhere.
+No I/O and no clock reads: `now` is passed in, so every branch is testable. Decisions rest on the
+service's codes, states and timestamps, never on the StateChangeReason text. Generic readers live in
+`readers`, DPU cost in `cost`; session_timing, state_findings and headline are shared with the fleet
+tools so a session reads the same everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Literal
 
 from athena_session_mcp.config import DEFAULT_DPU_HOUR_PRICE_USD
+from athena_session_mcp.cost import dpu_usage
 from athena_session_mcp.models import (
+    DpuUsage,
     Finding,
     SessionCapacity,
     SessionConfigSummary,
     SessionSummary,
     SessionTiming,
-    SessionUsage,
 )
-from athena_session_mcp.raw import iso_utc
-from athena_session_mcp.states import ALIVE_SESSION_STATES, HEALTHY_SESSION_STATES, Phase, session_phase
+from athena_session_mcp.readers import (
+    as_datetime,
+    as_int,
+    as_map,
+    as_str,
+    format_duration,
+    iso_or_none,
+    seconds_between,
+)
+from athena_session_mcp.states import (
+    ALIVE_SESSION_STATES,
+    HEALTHY_SESSION_STATES,
+    Engine,
+    Phase,
+    engine_kind,
+    session_phase,
+)
 
-# Warn when an idle session has this little time left, or this fraction of its timeout.
-IDLE_WARNING_SECONDS = 5 * 60
+# When to warn that the idle timeout is near: the last quarter of the timeout, but at least 5 minutes
+# (time for a model to notice, ask and submit work), at most half the timeout (so a 1-10 minute
+# timeout does not warn from its first minute, a warning that is always on is noise) and at most
+# 30 minutes (a session with more left than that is not about to end). SessionIdleTimeoutInMinutes
+# is 1-480: 1 min -> last 30 s, 10 min -> last 5 min, 20 min (default) -> 5 min, 60 min -> 15 min,
+# 120-480 min -> 30 min.
 IDLE_WARNING_FRACTION = 0.25
+IDLE_WARNING_FLOOR_SECONDS = 5 * 60
+IDLE_WARNING_CAP_SECONDS = 30 * 60
+
+# How far EndDateTime - IdleSinceDateTime may be from the idle timeout and still be "consistent with
+# the idle timeout". The end is stamped after the TERMINATING shutdown has released the resources
+# (tens of seconds to a few minutes) and the service checks idle sessions periodically, so the end
+# comes a little after the timeout; 3 minutes covers that and second-rounded timestamps while keeping
+# a stop by request made well before the timeout apart from it. With very short timeouts nothing can
+# be told apart, and the summary then says nothing more than "request or idle timeout".
+IDLE_END_TOLERANCE_SECONDS = 3 * 60
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
-
-def as_map(value: Any) -> Mapping[str, Any]:
-    return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
+TimeoutSource = Literal["SessionIdleTimeoutInMinutes", "IdleTimeoutSeconds"]
 
 
-def as_str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+def idle_warning_threshold(timeout_seconds: int) -> int:
+    """Seconds before the idle timeout from which an IDLE session gets the IDLE_TIMEOUT_SOON warning."""
+    quarter = int(timeout_seconds * IDLE_WARNING_FRACTION)
+    return min(max(IDLE_WARNING_FLOOR_SECONDS, quarter), timeout_seconds // 2, IDLE_WARNING_CAP_SECONDS)
 
 
-def as_int(value: Any) -> int | None:
-    # bool is an int subclass; a boolean here would be a malformed response, not a number.
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def idle_timeout(session_config: Mapping[str, Any]) -> tuple[int | None, TimeoutSource | None, int | None]:
+    """(timeout in seconds, the field it came from, IdleTimeoutSeconds when it disagrees).
 
-
-def as_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def iso_or_none(value: datetime | None) -> str | None:
-    """ISO-8601 UTC in whole seconds (read better in a summary; raw keeps the service's precision)."""
-    return iso_utc(value.replace(microsecond=0)) if value else None
-
-
-def seconds_between(delta_end: datetime | None, delta_start: datetime | None) -> int | None:
-    if delta_end is None or delta_start is None:
-        return None
-    return max(0, int((delta_end - delta_start).total_seconds()))
-
-
-def format_duration(seconds: int) -> str:
-    """Compact human duration: '45s', '3m 05s', '2h 07m', '3d 4h'."""
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h {minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
-
-
-def _idle_timeout(session_config: Mapping[str, Any]) -> tuple[int | None, Any]:
+    SessionIdleTimeoutInMinutes wins: it is the only idle timeout StartSession accepts ("The idle
+    timeout in minutes for the session", 1-480), so it is what the user chose. GetSession's model
+    documents both fields with the same words ("The idle timeout in seconds for the session"; the
+    minutes field's name and 1-480 range say minutes), and IdleTimeoutSeconds cannot be set through
+    the API, so when they disagree the summary counts down from the minutes and reports both.
+    """
     minutes = as_int(session_config.get("SessionIdleTimeoutInMinutes"))
-    if minutes is not None and minutes > 0:
-        return minutes * 60, "SessionIdleTimeoutInMinutes"
     seconds = as_int(session_config.get("IdleTimeoutSeconds"))
-    if seconds is not None and seconds > 0:
-        return seconds, "IdleTimeoutSeconds"
-    return None, None
+    seconds = seconds if seconds is not None and seconds > 0 else None
+    if minutes is not None and minutes > 0:
+        disagreeing = seconds if seconds is not None and seconds != minutes * 60 else None
+        return minutes * 60, "SessionIdleTimeoutInMinutes", disagreeing
+    if seconds is not None:
+        return seconds, "IdleTimeoutSeconds", None
+    return None, None, None
+
+
+def _end_matches_idle_timeout(
+    idle_since: datetime | None, ended: datetime | None, timeout: int | None
+) -> bool | None:
+    """True: the end came about one idle timeout after the last idle start; False: sooner than the
+    timeout could fire; None: the timestamps cannot tell (missing, short timeout, or much later)."""
+    if idle_since is None or ended is None or timeout is None:
+        return None
+    gap = (ended - idle_since).total_seconds()
+    if abs(gap - timeout) <= IDLE_END_TOLERANCE_SECONDS:
+        return True
+    if 0 <= gap < timeout - IDLE_END_TOLERANCE_SECONDS:
+        return False
+    return None
 
 
 def session_timing(
@@ -98,7 +112,7 @@ def session_timing(
     modified = as_datetime(status.get("LastModifiedDateTime"))
     idle_since = as_datetime(status.get("IdleSinceDateTime"))
     ended = as_datetime(status.get("EndDateTime"))
-    timeout, source = _idle_timeout(session_config)
+    timeout, source, _ = idle_timeout(session_config)
 
     idle_for = remaining = None
     timeout_at: datetime | None = None
@@ -120,34 +134,32 @@ def session_timing(
         idle_timeout_source=source,
         idle_timeout_remaining_seconds=remaining,
         idle_timeout_at=iso_or_none(timeout_at),
+        end_consistent_with_idle_timeout=(
+            _end_matches_idle_timeout(idle_since, ended, timeout) if state == "TERMINATED" else None
+        ),
     )
 
 
-def dpu_usage(statistics: Mapping[str, Any], price: float) -> SessionUsage:
-    millis = as_int(statistics.get("DpuExecutionInMillis"))
-    dpu_hours = cost = None
-    if millis is not None:
-        dpu_hours = round(millis / 3_600_000, 4)
-        cost = round(millis / 3_600_000 * price, 4)
-    return SessionUsage(
-        dpu_execution_millis=millis,
-        dpu_hours=dpu_hours,
-        estimated_cost_usd=cost,
-        price_per_dpu_hour_usd=price,
-    )
-
-
-def _logging_destinations(monitoring: Mapping[str, Any]) -> list[str]:
+def _logging_destinations(response: Mapping[str, Any]) -> list[str] | None:
+    """Enabled destinations; [] only when the response says logging is off; None when it does not say."""
+    monitoring = as_map(response.get("MonitoringConfiguration"))
     destinations: list[str] = []
+    said_off = False
     cloudwatch = as_map(monitoring.get("CloudWatchLoggingConfiguration"))
-    if cloudwatch.get("Enabled") is True:
-        destinations.append(f"cloudwatch:{as_str(cloudwatch.get('LogGroup')) or '(default log group)'}")
     s3 = as_map(monitoring.get("S3LoggingConfiguration"))
-    if s3.get("Enabled") is True:
-        destinations.append(as_str(s3.get("LogLocation")) or "s3:(default location)")
-    if as_map(monitoring.get("ManagedLoggingConfiguration")).get("Enabled") is True:
-        destinations.append("managed")
-    return destinations
+    managed = as_map(monitoring.get("ManagedLoggingConfiguration"))
+    for config, name in ((cloudwatch, "cloudwatch"), (s3, "s3"), (managed, "managed")):
+        enabled = config.get("Enabled")
+        said_off = said_off or enabled is False
+        if enabled is not True:
+            continue
+        if name == "cloudwatch":
+            destinations.append(f"cloudwatch:{as_str(cloudwatch.get('LogGroup')) or '(default log group)'}")
+        elif name == "s3":
+            destinations.append(as_str(s3.get("LogLocation")) or "s3:(default location)")
+        else:
+            destinations.append("managed")
+    return destinations if destinations or said_off else None
 
 
 def _config(response: Mapping[str, Any]) -> SessionConfigSummary:
@@ -159,14 +171,72 @@ def _config(response: Mapping[str, Any]) -> SessionConfigSummary:
         encryption_option=as_str(encryption.get("EncryptionOption")),
         kms_key_configured=as_str(encryption.get("KmsKey")) is not None,
         working_directory=as_str(session_config.get("WorkingDirectory")),
-        logging_destinations=_logging_destinations(as_map(response.get("MonitoringConfiguration"))),
+        logging_destinations=_logging_destinations(response),
         spark_properties_count=len(as_map(engine.get("SparkProperties"))),
         additional_configs_count=len(as_map(engine.get("AdditionalConfigs"))),
     )
 
 
-def state_findings(state: str | None, reason: str | None, timing: SessionTiming) -> list[Finding]:
-    because = f" Reason: {reason}" if reason else ""
+# --- What to do next, per engine --------------------------------------------------------------------
+
+_SUBMIT = {
+    "pyspark-v3": "Submit a calculation (StartCalculationExecution)",
+    "spark-3.5": (
+        "Send it work from a Spark Connect client (GetSessionEndpoint gives the endpoint and a short-lived "
+        "token; this server never fetches or shows it)"
+    ),
+}
+_SUBMIT_ANY = (
+    "Submit work: a calculation (StartCalculationExecution) on PySpark engine version 3, or a Spark "
+    "Connect client (GetSessionEndpoint) on Apache Spark version 3.5"
+)
+_WATCH = {
+    "pyspark-v3": "Check progress with list_athena_calculations",
+    "spark-3.5": "Watch it in the live Spark UI (GetResourceDashboard with the session's ARN)",
+}
+_WATCH_ANY = (
+    "Check progress with list_athena_calculations (PySpark engine version 3) or the Spark UI "
+    "(GetResourceDashboard, Apache Spark version 3.5)"
+)
+_WHY_FAILED = {
+    "pyspark-v3": "look at the failed calculations (list_athena_calculations with StateFilter FAILED) and their stderr",
+    "spark-3.5": "look at the Spark History Server (GetResourceDashboard with the session's ARN) and the driver logs",
+}
+_WHY_FAILED_ANY = (
+    "look at the failed calculations (list_athena_calculations, PySpark engine version 3) or the Spark "
+    "History Server (GetResourceDashboard, Apache Spark version 3.5), and the driver logs"
+)
+_WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
+
+
+def _pick(table: Mapping[str, str], kind: Engine | None, default: str) -> str:
+    return table.get(kind or "", default)
+
+
+def _terminated(timing: SessionTiming) -> Finding:
+    message = (
+        "The session has ended normally: it was stopped by a request (TerminateSession or the console) or "
+        "by its idle timeout; the API does not say which."
+    )
+    suggestion = "It can no longer run work: start a new session in the same workgroup if more is needed."
+    timeout = timing.idle_timeout_seconds
+    if timing.end_consistent_with_idle_timeout is True and timeout is not None:
+        message += (
+            f" It ended about {format_duration(timeout)} after it became idle, consistent with its idle "
+            "timeout."
+        )
+        suggestion += " If it ended too early, start the next one with a larger SessionIdleTimeoutInMinutes."
+    elif timing.end_consistent_with_idle_timeout is False and timeout is not None:
+        message += (
+            f" It ended sooner after becoming idle than its {format_duration(timeout)} idle timeout, so the "
+            "idle timeout does not explain it: most likely a stop by request."
+        )
+    return Finding(severity="info", code="SESSION_TERMINATED", message=message, suggestion=suggestion)
+
+
+def state_findings(state: str | None, timing: SessionTiming, engine: Engine | None = None) -> list[Finding]:
+    """The finding for a session state, with next steps for its engine (both engines when unknown).
+    The StateChangeReason is not read: it is free text, shown as it is in state_change_reason."""
     if state is None:
         return [
             Finding(
@@ -181,10 +251,10 @@ def state_findings(state: str | None, reason: str | None, timing: SessionTiming)
             Finding(
                 severity="critical",
                 code="SESSION_FAILED",
-                message=f"The session failed and its resources are no longer running.{because}",
+                message="The session failed and its resources are no longer running (state_change_reason says why).",
                 suggestion=(
-                    "Start a new session (StartSession). Before retrying the same work, read the reason and the "
-                    "failed calculations (list_athena_calculations with StateFilter FAILED) and their stderr."
+                    "Start a new session (StartSession). Before retrying the same work, read "
+                    f"state_change_reason, then {_pick(_WHY_FAILED, engine, _WHY_FAILED_ANY)}."
                 ),
             )
         ]
@@ -193,31 +263,22 @@ def state_findings(state: str | None, reason: str | None, timing: SessionTiming)
             Finding(
                 severity="critical",
                 code="SESSION_DEGRADED",
-                message=f"The session has no healthy coordinator; calculations are likely to fail.{because}",
-                suggestion="Terminate this session and start a new one; avoid submitting more calculations to it.",
-            )
-        ]
-    if state == "TERMINATED":
-        idle = "idle" in (reason or "").lower()
-        return [
-            Finding(
-                severity="info",
-                code="SESSION_IDLE_TIMED_OUT" if idle else "SESSION_TERMINATED",
-                message=("The session ended after its idle timeout." if idle else "The session has ended.")
-                + because,
+                message="The session has no healthy coordinator; work sent to it is likely to fail.",
                 suggestion=(
-                    "It can no longer run calculations: start a new session in the same workgroup"
-                    + (" and raise SessionIdleTimeoutInMinutes if it timed out too early." if idle else ".")
+                    "Terminate this session and start a new one; avoid sending it more "
+                    f"{_pick(_WORK, engine, 'work')}."
                 ),
             )
         ]
+    if state == "TERMINATED":
+        return [_terminated(timing)]
     if state == "TERMINATING":
         return [
             Finding(
                 severity="info",
                 code="SESSION_TERMINATING",
-                message=f"The session is shutting down.{because}",
-                suggestion="Do not submit calculations; start a new session if more work is needed.",
+                message="The session is shutting down.",
+                suggestion="Do not send it work; start a new session if more is needed.",
             )
         ]
     if state in ("CREATING", "CREATED"):
@@ -225,7 +286,7 @@ def state_findings(state: str | None, reason: str | None, timing: SessionTiming)
             Finding(
                 severity="info",
                 code="SESSION_STARTING",
-                message="The session is starting and cannot accept calculations yet.",
+                message="The session is starting and cannot take work yet.",
                 suggestion="Poll again in 10-30 seconds (get_athena_session_status is the cheap poll) until IDLE.",
             )
         ]
@@ -234,12 +295,12 @@ def state_findings(state: str | None, reason: str | None, timing: SessionTiming)
             Finding(
                 severity="info",
                 code="SESSION_BUSY",
-                message="The session is running a calculation and cannot accept another one right now.",
-                suggestion="Check progress with list_athena_calculations; submit new work when it is IDLE.",
+                message="The session is processing work and cannot accept another calculation right now.",
+                suggestion=f"{_pick(_WATCH, engine, _WATCH_ANY)}; send new work when it is IDLE.",
             )
         ]
     if state == "IDLE":
-        return _idle_findings(timing)
+        return _idle_findings(timing, engine)
     return [
         Finding(
             severity="warning",
@@ -250,75 +311,99 @@ def state_findings(state: str | None, reason: str | None, timing: SessionTiming)
     ]
 
 
-def _idle_findings(timing: SessionTiming) -> list[Finding]:
+def _idle_findings(timing: SessionTiming, engine: Engine | None) -> list[Finding]:
     remaining, timeout = timing.idle_timeout_remaining_seconds, timing.idle_timeout_seconds
-    if remaining is not None and timeout is not None:
-        threshold = max(IDLE_WARNING_SECONDS, int(timeout * IDLE_WARNING_FRACTION))
-        if remaining <= threshold:
-            return [
-                Finding(
-                    severity="warning",
-                    code="IDLE_TIMEOUT_SOON",
-                    message=(
-                        f"The session is idle and its idle timeout ends it in about {format_duration(remaining)}."
-                    ),
-                    suggestion=(
-                        "Submit the next calculation now to keep it, or let it end to stop paying for it; "
-                        "a new session takes time to start."
-                    ),
-                )
-            ]
+    if remaining == 0 and timeout is not None:
+        return [
+            Finding(
+                severity="warning",
+                code="IDLE_TIMEOUT_PASSED",
+                message=(
+                    f"The session has been idle for {format_duration(timing.idle_for_seconds or timeout)}, past "
+                    f"its {format_duration(timeout)} idle timeout: termination is pending."
+                ),
+                suggestion=(
+                    "Do not count on it: it may end at any moment. Start a new session for new work, or let it "
+                    "end to stop paying for it."
+                ),
+            )
+        ]
+    if remaining is not None and timeout is not None and remaining <= idle_warning_threshold(timeout):
+        return [
+            Finding(
+                severity="warning",
+                code="IDLE_TIMEOUT_SOON",
+                message=f"The session is idle and its idle timeout ends it in about {format_duration(remaining)}.",
+                suggestion=(
+                    "Send it the next piece of work now to keep it, or let it end to stop paying for it; "
+                    "a new session takes time to start."
+                ),
+            )
+        ]
+    ready = {
+        "pyspark-v3": "The session is idle and accepting calculations.",
+        "spark-3.5": "The session is idle and ready for Spark Connect clients (it has no Calculation API).",
+    }
     return [
         Finding(
             severity="info",
             code="SESSION_READY",
-            message="The session is idle and accepting calculations.",
-            suggestion="Submit a calculation (StartCalculationExecution), or terminate it when done to save cost.",
+            message=_pick(ready, engine, "The session is idle and ready for work."),
+            suggestion=f"{_pick(_SUBMIT, engine, _SUBMIT_ANY)}, or terminate it when done to save cost.",
         )
     ]
 
 
-def _config_findings(config: SessionConfigSummary, alive: bool) -> list[Finding]:
+def _config_findings(
+    config: SessionConfigSummary, session_config: Mapping[str, Any], alive: bool
+) -> list[Finding]:
+    """Configuration findings matter only while the session runs, and only from what the response says."""
+    if not alive:
+        return []
     findings: list[Finding] = []
-    if config.encryption_option is None:
-        findings.append(
-            Finding(
-                severity="info",
-                code="NO_RESULT_ENCRYPTION",
-                message="No result encryption option is configured for the session.",
-                suggestion=(
-                    "Results rely on the bucket's default encryption; set SSE_KMS or CSE_KMS on the workgroup "
-                    "if your data requires a customer-managed key."
-                ),
-            )
-        )
-    elif config.encryption_option in ("SSE_KMS", "CSE_KMS") and not config.kms_key_configured:
+    if config.encryption_option in ("SSE_KMS", "CSE_KMS") and not config.kms_key_configured:
         findings.append(
             Finding(
                 severity="warning",
                 code="KMS_KEY_MISSING",
-                message=f"Encryption is {config.encryption_option} but no KMS key is set.",
+                message=f"Encryption is {config.encryption_option} but the response names no KMS key.",
                 suggestion="Set the workgroup's KmsKey so results are encrypted with the intended key.",
             )
         )
-    if alive and not config.logging_destinations:
+    if config.logging_destinations == []:
         findings.append(
             Finding(
                 severity="info",
                 code="NO_LOGGING",
-                message="No CloudWatch, S3 or managed logging is enabled for the session.",
+                message="MonitoringConfiguration says no CloudWatch, S3 or managed logging is enabled.",
                 suggestion="Enable MonitoringConfiguration logging so failures can be diagnosed from driver logs.",
+            )
+        )
+    timeout, _, disagreeing = idle_timeout(session_config)
+    if timeout is not None and disagreeing is not None:
+        findings.append(
+            Finding(
+                severity="info",
+                code="IDLE_TIMEOUT_FIELDS_DISAGREE",
+                message=(
+                    f"SessionIdleTimeoutInMinutes says {format_duration(timeout)} but IdleTimeoutSeconds says "
+                    f"{format_duration(disagreeing)}; the countdown uses SessionIdleTimeoutInMinutes, the "
+                    "value StartSession sets."
+                ),
+                suggestion=(
+                    "Treat the countdown as approximate; the session's real end shows in get_athena_session_status."
+                ),
             )
         )
     return findings
 
 
-def headline(
-    state: str | None, phase: Phase, timing: SessionTiming, usage: SessionUsage | None = None
-) -> str:
+def headline(state: str | None, phase: Phase, timing: SessionTiming, usage: DpuUsage | None = None) -> str:
     """One line: state (phase) · idle countdown or age · DPU-hours and estimated cost when known."""
     parts = [f"{state or 'UNKNOWN'} ({phase})"]
-    if timing.idle_timeout_remaining_seconds is not None:
+    if timing.idle_timeout_remaining_seconds == 0:
+        parts.append("idle timeout passed, termination pending")
+    elif timing.idle_timeout_remaining_seconds is not None:
         parts.append(f"idle timeout in {format_duration(timing.idle_timeout_remaining_seconds)}")
     elif timing.age_seconds is not None:
         parts.append(f"age {format_duration(timing.age_seconds)}")
@@ -333,36 +418,44 @@ def sort_findings(findings: list[Finding]) -> None:
 
 
 def summarize_session(
-    response: Mapping[str, Any], *, now: datetime, price_per_dpu_hour: float = DEFAULT_DPU_HOUR_PRICE_USD
+    response: Mapping[str, Any],
+    *,
+    now: datetime,
+    price_per_dpu_hour: float = DEFAULT_DPU_HOUR_PRICE_USD,
+    engine_version: str | None = None,
 ) -> SessionSummary:
-    """Build the health summary of a GetSession response. Missing or unknown fields never raise."""
+    """Build the health summary of a GetSession response. Missing or unknown fields never raise.
+
+    `engine_version` stands in when the response carries no EngineVersion (the workgroup's engine)."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     status = as_map(response.get("Status"))
     state = as_str(status.get("State"))
-    reason = as_str(status.get("StateChangeReason"))
     engine = as_map(response.get("EngineConfiguration"))
     session_config = as_map(response.get("SessionConfiguration"))
+    version = as_str(response.get("EngineVersion")) or engine_version
+    kind = engine_kind(version)
 
     phase = session_phase(state)
     alive = state in ALIVE_SESSION_STATES
     timing = session_timing(status, session_config, now)
     usage = dpu_usage(as_map(response.get("Statistics")), price_per_dpu_hour)
     config = _config(response)
-    findings = state_findings(state, reason, timing) + _config_findings(config, alive)
+    findings = state_findings(state, timing, kind) + _config_findings(config, session_config, alive)
     sort_findings(findings)
 
     return SessionSummary(
         session_id=as_str(response.get("SessionId")),
         workgroup=as_str(response.get("WorkGroup")),
         description=as_str(response.get("Description")),
-        engine_version=as_str(response.get("EngineVersion")),
+        engine_version=version,
+        engine_kind=kind,
         state=state,
         phase=phase,
         alive=alive,
         healthy=state in HEALTHY_SESSION_STATES,
         accepting_calculations=state == "IDLE",
-        state_change_reason=reason,
+        state_change_reason=as_str(status.get("StateChangeReason")),
         headline=headline(state, phase, timing, usage),
         timing=timing,
         capacity=SessionCapacity(

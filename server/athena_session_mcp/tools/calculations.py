@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, clip, continuation, fit
+from athena_session_mcp.budget import Page, continuation, fit
+from athena_session_mcp.cost import dpu_usage
 from athena_session_mcp.fleet_models import (
     CalculationCode,
     CalculationExecutionIdArg,
@@ -25,25 +27,35 @@ from athena_session_mcp.fleet_models import (
 )
 from athena_session_mcp.models import Finding, SessionIdArg
 from athena_session_mcp.raw import clean_response
-from athena_session_mcp.states import FINISHED_CALCULATION_STATES, calculation_phase
-from athena_session_mcp.summary import (
+from athena_session_mcp.readers import (
     as_datetime,
     as_map,
     as_str,
-    dpu_usage,
+    clip,
     format_duration,
     iso_or_none,
     seconds_between,
-    sort_findings,
 )
+from athena_session_mcp.states import FINISHED_CALCULATION_STATES, calculation_phase, supports_calculations
+from athena_session_mcp.summary import sort_findings
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_CALCULATIONS, FIND_SESSIONS
+from athena_session_mcp.tools.common import (
+    FIND_CALCULATIONS,
+    FIND_SESSIONS,
+    AthenaToolError,
+    known_session_engine,
+    no_calculation_api,
+    session_engine,
+)
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
     from types_boto3_athena.type_defs import ListCalculationExecutionsResponseTypeDef
 
 DEFAULT_PAGE_SIZE = 20
+# The errors the service model lists for the Calculation APIs besides InternalServerException: the
+# ones an unsupported engine can plausibly answer with, so only these prompt a look at the engine.
+_REFUSALS = frozenset({"InvalidRequestException", "ResourceNotFoundException"})
 # The code block can be 68,000 characters; a model rarely needs more than the start to diagnose.
 MAX_CODE_CHARS = 4_000
 
@@ -82,17 +94,18 @@ def calculation_row(item: Mapping[str, Any], now: datetime) -> CalculationRow:
     )
 
 
-def _findings(state: str | None, reason: str | None, results: CalculationResultLocations) -> list[Finding]:
-    because = f" Reason: {clip(reason, 300)}" if reason else ""
+def _findings(state: str | None, results: CalculationResultLocations) -> list[Finding]:
     if state == "FAILED":
         where = results.stderr_s3_uri
         return [
             Finding(
                 severity="critical",
                 code="CALCULATION_FAILED",
-                message=f"The calculation failed.{because}",
+                message="The calculation failed (state_change_reason says why).",
                 suggestion=(
-                    f"Read its standard error at {where} (e.g. `aws s3 cp {where} -`) for the traceback, fix the "
+                    # The URI is service data: quoted, so the command stays one harmless argument.
+                    f"Read its standard error at {where} (e.g. `aws s3 cp {shlex.quote(where)} -`) for the "
+                    "traceback, fix the "
                     "code (IncludeCode shows it) and resubmit; check the session with get_athena_session_status."
                     if where
                     else "Read the driver logs of the session (CloudWatch or S3 logging) for the traceback, fix "
@@ -105,7 +118,7 @@ def _findings(state: str | None, reason: str | None, results: CalculationResultL
             Finding(
                 severity="info",
                 code="CALCULATION_CANCELED",
-                message=f"The calculation was canceled before it finished.{because}",
+                message="The calculation was canceled before it finished.",
                 suggestion="Resubmit it if the work is still needed.",
             )
         ]
@@ -157,10 +170,8 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
     stats = as_map(response.get("Statistics"))
     result = as_map(response.get("Result"))
     state = as_str(status.get("State"))
-    reason = as_str(status.get("StateChangeReason"))
     phase = calculation_phase(state)
     usage = dpu_usage(stats, price)
-    millis, dpu_hours, cost = usage.dpu_execution_millis, usage.dpu_hours, usage.estimated_cost_usd
     results = CalculationResultLocations(
         stdout_s3_uri=as_str(result.get("StdOutS3Uri")),
         stderr_s3_uri=as_str(result.get("StdErrorS3Uri")),
@@ -168,15 +179,15 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
         result_type=as_str(result.get("ResultType")),
     )
     duration = _duration(status, now)
-    findings = _findings(state, reason, results)
+    findings = _findings(state, results)
     sort_findings(findings)
     parts = [f"{state or 'UNKNOWN'} ({phase})"]
     if duration is not None:
         parts.append(
             ("took " if state in FINISHED_CALCULATION_STATES else "running for ") + format_duration(duration)
         )
-    if dpu_hours is not None and cost is not None:
-        parts.append(f"{dpu_hours:g} DPU-h ≈ ${cost:.2f} (est.)")
+    if usage.dpu_hours is not None and usage.estimated_cost_usd is not None:
+        parts.append(f"{usage.dpu_hours:g} DPU-h ≈ ${usage.estimated_cost_usd:.2f} (est.)")
     return CalculationSummary(
         calculation_execution_id=as_str(response.get("CalculationExecutionId")),
         session_id=as_str(response.get("SessionId")),
@@ -185,19 +196,24 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
         state=state,
         phase=phase,
         finished=state in FINISHED_CALCULATION_STATES,
-        state_change_reason=reason,
+        state_change_reason=as_str(status.get("StateChangeReason")),
         headline=" · ".join(parts),
         submitted_at=iso_or_none(as_datetime(status.get("SubmissionDateTime"))),
         completed_at=iso_or_none(as_datetime(status.get("CompletionDateTime"))),
         duration_seconds=duration,
         progress=clip(as_str(stats.get("Progress")), 300),
-        dpu_execution_millis=millis,
-        dpu_hours=dpu_hours,
-        estimated_cost_usd=cost,
-        price_per_dpu_hour_usd=price,
+        usage=usage,
         results=results,
         findings=findings,
     )
+
+
+async def _engine_refusal(deps: Deps, session_id: str, exc: AthenaToolError, action: str) -> AthenaToolError:
+    """When the service refused a Calculation API call, say so plainly if the session's engine has no
+    Calculation API (decided from the engine, not from the error's text); otherwise the error stands."""
+    if exc.code in _REFUSALS and not supports_calculations(await session_engine(deps, session_id)):
+        return no_calculation_api(f"Session {session_id!r}", action)
+    return exc
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -208,7 +224,8 @@ def build(deps: Deps) -> list[Tool]:
         NextToken: NextTokenArg = None,
     ) -> ListCalculationsResult:
         """List the calculations run in one Amazon Athena Spark session (ListCalculationExecutions),
-        newest first.
+        newest first. Only PySpark engine version 3 sessions have calculations: on an Apache Spark
+        version 3.5 session it answers that the engine has no Calculation API and what to use instead.
 
         Each calculation is one compact row: calculation_execution_id, state, coarse phase (pending,
         running, stopping, succeeded, failed, canceled), description, submitted/completed times, duration
@@ -217,6 +234,10 @@ def build(deps: Deps) -> list[Tool]:
         budget; `truncated`, `hint` and `continue_with` say how to continue without gaps. Use
         get_athena_calculation on an id for its result locations, DPU use and code. Read-only.
         """
+        action = "athena:ListCalculationExecutions"
+        # A session whose engine is known to lack the Calculation API is answered without a wasted call.
+        if not supports_calculations(known_session_engine(deps, SessionId)):
+            raise no_calculation_api(f"Session {SessionId!r}", action)
         request: dict[str, Any] = {"SessionId": SessionId, "MaxResults": MaxResults}
         if StateFilter is not None:
             request["StateFilter"] = StateFilter
@@ -226,12 +247,12 @@ def build(deps: Deps) -> list[Tool]:
         def list_page(client: AthenaClient) -> ListCalculationExecutionsResponseTypeDef:
             return client.list_calculation_executions(**request)
 
-        response = await deps.gateway.call(
-            list_page,
-            action="athena:ListCalculationExecutions",
-            what=f"Session {SessionId!r}",
-            finder=FIND_SESSIONS,
-        )
+        try:
+            response = await deps.gateway.call(
+                list_page, action=action, what=f"Session {SessionId!r}", finder=FIND_SESSIONS
+            )
+        except AthenaToolError as exc:
+            raise await _engine_refusal(deps, SessionId, exc, action) from exc
         now = deps.clock()
         rows = [calculation_row(item, now) for item in response.get("Calculations", [])]
         last_token = response.get("NextToken") or None
@@ -294,12 +315,23 @@ def build(deps: Deps) -> list[Tool]:
         GetCalculationExecution response. Read-only. list_athena_calculations finds calculation ids.
         """
         what = f"Calculation {CalculationExecutionId!r}"
-        response = await deps.gateway.call(
-            lambda client: client.get_calculation_execution(CalculationExecutionId=CalculationExecutionId),
-            action="athena:GetCalculationExecution",
-            what=what,
-            finder=FIND_CALCULATIONS,
-        )
+        try:
+            response = await deps.gateway.call(
+                lambda client: client.get_calculation_execution(
+                    CalculationExecutionId=CalculationExecutionId
+                ),
+                action="athena:GetCalculationExecution",
+                what=what,
+                finder=FIND_CALCULATIONS,
+            )
+        except AthenaToolError as exc:
+            # Only a calculation id is known here, not its session, so the engine cannot be checked.
+            if exc.code in _REFUSALS and not exc.not_found:
+                raise exc.with_hint(
+                    "Calculations exist only on PySpark engine version 3: Apache Spark version 3.5 sessions "
+                    "have no Calculation API (use Spark Connect and the Spark UI there)."
+                ) from exc
+            raise
         code: CalculationCode | None = None
         if IncludeCode:
             code_response = await deps.gateway.call(

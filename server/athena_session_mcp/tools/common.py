@@ -1,25 +1,136 @@
-"""Helpers the fleet tools share: hints for ids, and adding tool-specific hints to errors."""
+"""What the tools share: hints for ids, and which engine a session or workgroup runs.
+
+The engine of a session never changes, nor does a workgroup's ("You cannot upgrade a workgroup from
+PySpark engine version 3 to Apache Spark version 3.5"), so what the server learns is kept for its
+life, per gateway (one per server), and a tool never asks twice.
+"""
 
 from __future__ import annotations
 
-from mcp.server.mcpserver.exceptions import ToolError
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
-from athena_session_mcp.errors import athena_error, is_not_found
+import anyio
+
+from athena_session_mcp.errors import AthenaToolError, is_not_found
+from athena_session_mcp.readers import as_map, as_str
+from athena_session_mcp.states import SPARK_35_ENGINE
+
+if TYPE_CHECKING:
+    from athena_session_mcp.aws import AthenaGateway
+    from athena_session_mcp.tools import Deps
 
 __all__ = [
     "FIND_CALCULATIONS",
     "FIND_SESSIONS",
     "FIND_WORKGROUPS",
-    "athena_error",
+    "AthenaToolError",
     "is_not_found",
-    "with_hint",
+    "known_session_engine",
+    "no_calculation_api",
+    "remember_session_engine",
+    "remember_workgroup_engine",
+    "session_engine",
+    "workgroup_engine",
 ]
 
 FIND_SESSIONS = "list_athena_sessions lists a workgroup's sessions"
 FIND_CALCULATIONS = "list_athena_calculations lists a session's calculations"
 FIND_WORKGROUPS = "list_spark_workgroups lists the Spark workgroups"
 
+# Sessions remembered per server; beyond that the oldest are forgotten (and looked up again if asked).
+MAX_REMEMBERED_SESSIONS = 4096
 
-def with_hint(exc: ToolError, hint: str) -> ToolError:
-    """The same error with a tool-specific next step appended."""
-    return ToolError(f"{exc} {hint}")
+
+class _Engines:
+    def __init__(self) -> None:
+        self.sessions: OrderedDict[str, str] = OrderedDict()
+        self.workgroups: dict[str, str] = {}
+        self.lock = anyio.Lock()
+
+
+_BOOKS: WeakKeyDictionary[AthenaGateway, _Engines] = WeakKeyDictionary()
+
+
+def _book(deps: Deps) -> _Engines:
+    book = _BOOKS.get(deps.gateway)
+    if book is None:
+        book = _BOOKS[deps.gateway] = _Engines()
+    return book
+
+
+def remember_session_engine(deps: Deps, session_id: str, engine_version: str) -> None:
+    sessions = _book(deps).sessions
+    sessions[session_id] = engine_version
+    sessions.move_to_end(session_id)
+    while len(sessions) > MAX_REMEMBERED_SESSIONS:
+        sessions.popitem(last=False)
+
+
+def remember_workgroup_engine(deps: Deps, workgroup: str, engine_version: str) -> None:
+    _book(deps).workgroups[workgroup] = engine_version
+
+
+async def workgroup_engine(deps: Deps, workgroup: str) -> str | None:
+    """The workgroup's effective engine version: GetWorkGroup at most once per workgroup per server.
+    None when it cannot be read (the caller then answers for both engines); failures are not cached."""
+    book = _book(deps)
+    async with book.lock:  # concurrent summaries of one workgroup share the one GetWorkGroup call
+        if workgroup in book.workgroups:
+            return book.workgroups[workgroup]
+        try:
+            response = await deps.gateway.call(
+                lambda client: client.get_work_group(WorkGroup=workgroup),
+                action="athena:GetWorkGroup",
+                what=f"Workgroup {workgroup!r}",
+            )
+        except AthenaToolError:
+            return None
+        configuration = as_map(as_map(response.get("WorkGroup")).get("Configuration"))
+        engine = as_map(configuration.get("EngineVersion"))
+        version = as_str(engine.get("EffectiveEngineVersion")) or as_str(engine.get("SelectedEngineVersion"))
+        if version:
+            book.workgroups[workgroup] = version
+        return version
+
+
+async def session_engine(deps: Deps, session_id: str) -> str | None:
+    """The session's engine version: remembered, else GetSession's EngineVersion, else its workgroup's.
+    None when neither can be read."""
+    known = _book(deps).sessions.get(session_id)
+    if known is not None:
+        return known
+    try:
+        response = await deps.gateway.call(
+            lambda client: client.get_session(SessionId=session_id),
+            action="athena:GetSession",
+            what=f"Session {session_id!r}",
+        )
+    except AthenaToolError:
+        return None
+    version = as_str(response.get("EngineVersion"))
+    workgroup = as_str(response.get("WorkGroup"))
+    if version is None and workgroup is not None:
+        version = await workgroup_engine(deps, workgroup)
+    if version is not None:
+        remember_session_engine(deps, session_id, version)
+    return version
+
+
+def known_session_engine(deps: Deps, session_id: str) -> str | None:
+    """The session's engine if this server has already learnt it (no AWS call)."""
+    return _book(deps).sessions.get(session_id)
+
+
+def no_calculation_api(what: str, action: str) -> AthenaToolError:
+    """The answer for a Calculation API call on an Apache Spark version 3.5 session."""
+    return AthenaToolError(
+        f"{what} runs {SPARK_35_ENGINE}, which has no Calculation API (StartCalculationExecution, "
+        "ListCalculationExecutions and GetCalculationExecution are not supported on it). Its code runs "
+        "through Spark Connect (GetSessionEndpoint); see its jobs and stages in the Spark UI or Spark History "
+        "Server (GetResourceDashboard with the session's ARN), and its health with get_athena_session.",
+        code="UnsupportedEngine",
+        action=action,
+        resource=what,
+    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, clip, continuation, fit
+from athena_session_mcp.budget import Page, continuation, fit
 from athena_session_mcp.fleet_models import (
     ListSessionsArgs,
     ListSessionsResult,
@@ -19,10 +18,10 @@ from athena_session_mcp.fleet_models import (
     SessionStateFilterArg,
     WorkGroupArg,
 )
-from athena_session_mcp.states import session_phase
-from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none
+from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
+from athena_session_mcp.states import engine_kind, session_phase
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_WORKGROUPS, athena_error, is_not_found, with_hint
+from athena_session_mcp.tools.common import FIND_WORKGROUPS, AthenaToolError, remember_session_engine
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -53,12 +52,14 @@ def engine_version(item: Mapping[str, Any]) -> str | None:
 def session_row(item: Mapping[str, Any]) -> SessionRow:
     status = as_map(item.get("Status"))
     state = as_str(status.get("State"))
+    version = engine_version(item)
     return SessionRow(
         session_id=as_str(item.get("SessionId")) or "",
         state=state,
         phase=session_phase(state),
         description=clip(as_str(item.get("Description")), 120),
-        engine_version=engine_version(item),
+        engine_version=version,
+        engine_kind=engine_kind(version),
         started_at=iso_or_none(as_datetime(status.get("StartDateTime"))),
         idle_since=iso_or_none(as_datetime(status.get("IdleSinceDateTime"))),
         ended_at=iso_or_none(as_datetime(status.get("EndDateTime"))),
@@ -66,12 +67,13 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
     )
 
 
-def workgroup_error(exc: ToolError) -> ToolError:
-    """Point non-Spark workgroups at list_spark_workgroups (unknown ones already are, via the finder)."""
-    code, message = athena_error(exc)
-    if code == "InvalidRequestException" and "spark" in message.lower() and not is_not_found(exc):
-        return with_hint(
-            exc, "Sessions live only in Apache Spark workgroups; list_spark_workgroups lists them."
+def workgroup_error(exc: AthenaToolError) -> AthenaToolError:
+    """Point a refused ListSessions at list_spark_workgroups: Athena answers InvalidRequestException for a
+    workgroup whose engine is not Spark, among other bad requests, so the hint is worded as a condition."""
+    if exc.code == "InvalidRequestException" and not exc.not_found:
+        return exc.with_hint(
+            "If the workgroup is not an Apache Spark workgroup: sessions live only in those, and "
+            "list_spark_workgroups lists them."
         )
     return exc
 
@@ -106,10 +108,16 @@ async def read_pages(
                 what=f"Workgroup {workgroup!r}",
                 finder=FIND_WORKGROUPS,
             )
-        except ToolError as exc:
+        except AthenaToolError as exc:
             raise workgroup_error(exc) from exc.__cause__
         pages.append(Page(token, len(items)))
-        items.extend(response.get("Sessions", []))
+        sessions = response.get("Sessions", [])
+        for item in sessions:
+            session_id, version = as_str(item.get("SessionId")), engine_version(item)
+            if session_id and version:
+                # A session's engine cannot change: later calls on it need not ask again.
+                remember_session_engine(deps, session_id, version)
+        items.extend(sessions)
         token = response.get("NextToken") or None
         if token is None or len(items) >= max_items or len(pages) >= max_pages:
             return items, pages, token

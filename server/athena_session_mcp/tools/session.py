@@ -8,9 +8,10 @@ from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.models import GetSessionResult, SessionIdArg
 from athena_session_mcp.raw import clean_response
+from athena_session_mcp.readers import as_str
 from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS
+from athena_session_mcp.tools.common import FIND_SESSIONS, remember_session_engine, workgroup_engine
 
 if TYPE_CHECKING:
     from types_boto3_athena.type_defs import GetSessionResponseTypeDef
@@ -29,7 +30,16 @@ async def read_session(deps: Deps, session_id: str) -> GetSessionResponseTypeDef
 async def session_health(deps: Deps, session_id: str) -> GetSessionResult:
     """What get_athena_session (and the athena://sessions resource) return for one session."""
     response = await read_session(deps, session_id)
-    summary = summarize_session(response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price)
+    # GetSession names the engine (EngineVersion); only when it does not is the workgroup asked, once.
+    engine = as_str(response.get("EngineVersion"))
+    workgroup = as_str(response.get("WorkGroup"))
+    if engine is None and workgroup is not None:
+        engine = await workgroup_engine(deps, workgroup)
+    if engine is not None:
+        remember_session_engine(deps, session_id, engine)
+    summary = summarize_session(
+        response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price, engine_version=engine
+    )
     return GetSessionResult(summary=summary, raw=clean_response(response))
 
 
@@ -38,12 +48,13 @@ def build(deps: Deps) -> list[Tool]:
         """Look up one Amazon Athena Spark session (GetSession) and explain its health.
 
         Returns `summary`, a condensed health report: state and coarse phase (starting, ready, running,
-        stopping, ended, unhealthy, unknown), whether it is healthy and accepting calculations, the state
-        change reason, timing (age, idle time, idle timeout and for IDLE sessions the time left before it
-        is terminated), capacity (DPUs), usage (DPU-hours and an ESTIMATED cost), security/config
+        stopping, ended, unhealthy, unknown), engine (PySpark engine version 3 with calculations, or Apache
+        Spark version 3.5 with Spark Connect and the Spark UI), whether it is healthy and ready for work,
+        the state change reason, timing (age, idle time, idle timeout and for IDLE sessions the time left
+        before it is terminated), capacity (DPUs), usage (DPU-hours and an ESTIMATED cost), security/config
         (execution role, encryption, logging) and `findings`: what matters, most severe first, each with a
-        suggested next step. Also returns `raw`, the GetSession response itself (datetimes as ISO-8601 UTC).
-        Read-only. Use list_athena_sessions to find session ids in a workgroup.
+        next step for the session's engine. Also returns `raw`, the GetSession response itself (datetimes as
+        ISO-8601 UTC). Read-only. Use list_athena_sessions to find session ids in a workgroup.
         """
         return await session_health(deps, SessionId)
 

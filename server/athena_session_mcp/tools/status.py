@@ -7,17 +7,11 @@ from mcp.server.mcpserver.tools import Tool
 from athena_session_mcp.fleet_models import GetSessionStatusResult, SessionStatusSummary
 from athena_session_mcp.models import SessionIdArg
 from athena_session_mcp.raw import clean_response
-from athena_session_mcp.states import ALIVE_SESSION_STATES, HEALTHY_SESSION_STATES, session_phase
-from athena_session_mcp.summary import (
-    as_map,
-    as_str,
-    headline,
-    session_timing,
-    sort_findings,
-    state_findings,
-)
+from athena_session_mcp.readers import as_map, as_str
+from athena_session_mcp.states import ALIVE_SESSION_STATES, HEALTHY_SESSION_STATES, engine_kind, session_phase
+from athena_session_mcp.summary import headline, session_timing, sort_findings, state_findings
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS
+from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -42,7 +36,8 @@ def build(deps: Deps) -> list[Tool]:
         phase = session_phase(state)
         # GetSessionStatus carries no SessionConfiguration, so there is no idle timeout to count down.
         timing = session_timing(status, {}, deps.clock())
-        findings = state_findings(state, as_str(status.get("StateChangeReason")), timing)
+        # GetSessionStatus does not name the engine either; use it if this server has already learnt it.
+        findings = state_findings(state, timing, engine_kind(known_session_engine(deps, SessionId)))
         sort_findings(findings)
         summary = SessionStatusSummary(
             session_id=as_str(response.get("SessionId")) or SessionId,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
 
 from athena_session_mcp.fleet_models import TerminateSessionResult
 from athena_session_mcp.models import SessionIdArg
+from athena_session_mcp.readers import as_map, as_str
 from athena_session_mcp.states import session_phase
 from athena_session_mcp.tools import Deps, make_tool
-from athena_session_mcp.tools.common import FIND_SESSIONS, athena_error, with_hint
+from athena_session_mcp.tools.common import FIND_SESSIONS
+
+# TerminateSession "succeeds but has no effect" on these (API reference), so it is not called for them.
+INACTIVE_SESSION_STATES = frozenset({"FAILED", "TERMINATED", "TERMINATING"})
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -18,42 +21,55 @@ def build(deps: Deps) -> list[Tool]:
         return []
 
     async def terminate_athena_session(SessionId: SessionIdArg) -> TerminateSessionResult:
-        """Terminate one Amazon Athena Spark session (TerminateSession): its running calculations stop,
-        its resources are released and it can never run calculations again. Destructive and not
-        reversible; only offered because the server runs with --allow-write.
+        """Terminate one Amazon Athena Spark session (TerminateSession): its running calculations are
+        stopped (they may then show as FAILED), its resources are released and it can never run work
+        again. Destructive and not reversible; only offered because the server runs with --allow-write.
 
-        Returns the state Athena reports right after the request (usually TERMINATING, then TERMINATED
-        within a minute) and its coarse phase. Confirm with the user first, and check with
-        get_athena_session that this is the right session (workgroup, description, running calculations).
-        Poll get_athena_session_status to see it reach TERMINATED.
+        Reads the session's state first (GetSessionStatus): a session that is already FAILED, TERMINATED
+        or TERMINATING is left alone and reported as such (had_effect false). Otherwise returns the state
+        Athena reports right after the request (usually TERMINATING, then TERMINATED within a minute) and
+        its coarse phase. Confirm with the user first, and check with get_athena_session that this is the
+        right session (workgroup, description, running work). Poll get_athena_session_status to see it
+        reach TERMINATED.
         """
-        try:
-            response = await deps.gateway.call(
-                lambda client: client.terminate_session(SessionId=SessionId),
-                action="athena:TerminateSession",
-                what=f"Session {SessionId!r}",
-                finder=FIND_SESSIONS,
+        what = f"Session {SessionId!r}"
+        status = await deps.gateway.call(
+            lambda client: client.get_session_status(SessionId=SessionId),
+            action="athena:GetSessionStatus",
+            what=what,
+            finder=FIND_SESSIONS,
+        )
+        before = as_str(as_map(status.get("Status")).get("State"))
+        if before in INACTIVE_SESSION_STATES:
+            return TerminateSessionResult(
+                session_id=SessionId,
+                state=before,
+                phase=session_phase(before),
+                state_before=before,
+                had_effect=False,
+                message=(
+                    f"Nothing to do: the session is already {before} ({session_phase(before)}), and "
+                    "TerminateSession has no effect on an inactive session. Start a new session for further work."
+                ),
             )
-        except ToolError as exc:
-            code, message = athena_error(exc)
-            if (
-                code == "InvalidRequestException"
-                and "terminat" in message.lower()
-                and "not found" not in message.lower()
-            ):
-                raise with_hint(
-                    exc, "The session has probably ended already: check it with get_athena_session_status."
-                ) from exc.__cause__
-            raise
-        state = response.get("State")
+        response = await deps.gateway.call(
+            lambda client: client.terminate_session(SessionId=SessionId),
+            action="athena:TerminateSession",
+            what=what,
+            finder=FIND_SESSIONS,
+        )
+        state = as_str(response.get("State"))
         phase = session_phase(state)
         return TerminateSessionResult(
             session_id=SessionId,
             state=state,
             phase=phase,
+            state_before=before,
+            had_effect=True,
             message=(
-                f"Termination requested; the session is {state or 'in an unreported state'} ({phase}). "
-                "Poll get_athena_session_status until TERMINATED; start a new session for further work."
+                f"Termination requested; the session was {before or 'in an unreported state'} and is now "
+                f"{state or 'in an unreported state'} ({phase}). Poll get_athena_session_status until "
+                "TERMINATED; start a new session for further work."
             ),
         )
 
@@ -61,7 +77,8 @@ def build(deps: Deps) -> list[Tool]:
         title="Terminate an Athena Spark session",
         read_only_hint=False,
         destructive_hint=True,
-        idempotent_hint=False,
+        # TerminateSession on an inactive session "succeeds but has no effect": repeating it changes nothing.
+        idempotent_hint=True,
         open_world_hint=True,
     )
     return [make_tool(terminate_athena_session, annotations)]

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, clip, continuation, fit
+from athena_session_mcp.budget import Page, continuation, fit
 from athena_session_mcp.fleet_models import ListSparkWorkgroupsResult, WorkgroupRow
-from athena_session_mcp.states import is_spark_engine
-from athena_session_mcp.summary import as_datetime, as_map, as_str, iso_or_none
+from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
+from athena_session_mcp.states import engine_kind, is_spark_engine
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import remember_workgroup_engine
 from athena_session_mcp.tools.listing import engine_version
 
 if TYPE_CHECKING:
@@ -35,11 +36,13 @@ WorkgroupsNextTokenArg = Annotated[
 
 
 def workgroup_row(item: Mapping[str, Any]) -> WorkgroupRow:
+    version = engine_version(item)
     return WorkgroupRow(
         name=as_str(item.get("Name")) or "",
         state=as_str(item.get("State")),
         description=clip(as_str(item.get("Description")), 160),
-        engine_version=engine_version(item),
+        engine_version=version,
+        engine_kind=engine_kind(version),
         created_at=iso_or_none(as_datetime(item.get("CreationTime"))),
     )
 
@@ -51,7 +54,8 @@ def build(deps: Deps) -> list[Tool]:
 
         Each workgroup: name (pass it as WorkGroup to list_athena_sessions or
         summarize_athena_workgroup_sessions), state (ENABLED/DISABLED), description, engine version and
-        creation time. SQL-engine workgroups are skipped and counted. Follows ListWorkGroups pages for
+        kind (pyspark-v3: notebooks and calculations; spark-3.5: Spark Connect and the Spark UI, no
+        Calculation APIs) and creation time. SQL-engine workgroups are skipped and counted. Follows ListWorkGroups pages for
         you, up to 1,000 workgroups per call; if `truncated`, pass next_token as NextToken to continue.
         Read-only.
         """
@@ -73,6 +77,9 @@ def build(deps: Deps) -> list[Tool]:
                 row = workgroup_row(as_map(item))
                 if is_spark_engine(row.engine_version):
                     spark.append(row)
+                    if row.name and row.engine_version:
+                        # A workgroup's engine cannot change: session summaries need not ask again.
+                        remember_workgroup_engine(deps, row.name, row.engine_version)
             token = response.get("NextToken") or None
             if token is None or len(pages) >= MAX_PAGES:
                 break
@@ -97,7 +104,7 @@ def build(deps: Deps) -> list[Tool]:
             else:
                 hint = (
                     "No Apache Spark workgroups in this region. Check --region/AWS_REGION, or create one with "
-                    "an Apache Spark engine version (e.g. 'PySpark engine version 3')."
+                    "an Apache Spark engine version ('Apache Spark version 3.5' or 'PySpark engine version 3')."
                 )
             return ListSparkWorkgroupsResult(
                 workgroups=spark[:shown],
