@@ -9,11 +9,12 @@ LC_VENV  := .venv-langchain
 LC_STAMP := $(LC_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt dist clean
+.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt dist clean contract
 
 help:
 	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
 	@echo "make test    - set up and run every check (lint, format, pyright, schemas, pytest + coverage)"
+	@echo "make contract - the Athena contract suite (emulator; a real account with ATHENA_CONTRACT_LIVE=1)"
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
 	@echo "make schemas - regenerate tool_schemas/*.json from the code"
 	@echo "make inspect - run the MCP Inspector CLI against the server on the emulator"
@@ -53,6 +54,10 @@ test: lint typecheck schemas-check pytest
 
 demo: $(STAMP)
 	$(BIN)/athena-session-mcp demo
+
+# The contract suite alone: the emulator by default, a real account with ATHENA_CONTRACT_LIVE=1 (README).
+contract: $(STAMP)
+	$(BIN)/python -m pytest tests/contract -v -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -112,7 +112,8 @@ def endpoint_token(emulator_url: str) -> str:
         aws_session_token=SESSION_TOKEN,
         region_name="us-east-1",
     ).client("athena", endpoint_url=emulator_url)
-    token = str(client.get_session_endpoint(SessionId="demo-idle")["AuthToken"])
+    # Spark Connect endpoints exist for Apache Spark version 3.5 sessions only.
+    token = str(client.get_session_endpoint(SessionId="demo-spark35-idle")["AuthToken"])
     assert len(token) >= 32
     return token
 

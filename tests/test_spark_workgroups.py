@@ -143,5 +143,5 @@ async def test_invalid_arguments_are_rejected_before_any_aws_call(
 async def test_finds_the_emulated_spark_workgroups_but_not_the_sql_one(emulated: AthenaClient) -> None:
     content = await call_ok(server_for(emulated), "list_spark_workgroups", {})
     names = {w["name"] for w in content["workgroups"]}
-    assert names == {"demo-spark", "demo-spark-unencrypted"}
+    assert names == {"demo-spark", "demo-spark-unencrypted", "demo-spark35"}
     assert content["other_engine_count"] >= 1

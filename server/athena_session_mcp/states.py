@@ -104,6 +104,9 @@ EXECUTOR_TYPES: tuple[ExecutorType, ...] = ("COORDINATOR", "GATEWAY", "WORKER")
 PYSPARK_V3_ENGINE = "PySpark engine version 3"
 # "Apache Spark version 3.5": Spark Connect (GetSessionEndpoint), no Calculation APIs, Spark UI through
 # GetResourceDashboard (Athena User Guide, "Release versions" / "Considerations and limitations").
+# The exact string the API returns is ASSUMED (no page shows it): it mirrors
+# emulator/assumptions.py SPARK_35_ENGINE_VERSION (a test keeps them equal; importing the emulator
+# package here would slow the server's start-up).
 SPARK_35_ENGINE = "Apache Spark version 3.5"
 # The SQL engine, for telling Spark workgroups apart.
 SQL_ENGINE = "Athena engine version 3"

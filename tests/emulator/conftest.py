@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from athena_session_mcp import emulator
 from athena_session_mcp.emulator import Clock, EmulatorServer
+from athena_session_mcp.states import PYSPARK_V3_ENGINE, SPARK_35_ENGINE
 
 from .shape_check import RawResponses, attach_shape_checker
 
@@ -118,7 +119,12 @@ def s3_client(session: boto3.session.Session, endpoint_url: str | None = None) -
 
 
 def create_spark_workgroup(
-    client: AthenaClient, name: str = SPARK_WORKGROUP, *, encrypted: bool = True, output: str = SPARK_OUTPUT
+    client: AthenaClient,
+    name: str = SPARK_WORKGROUP,
+    *,
+    encrypted: bool = True,
+    output: str = SPARK_OUTPUT,
+    engine: str = PYSPARK_V3_ENGINE,
 ) -> str:
     result: ResultConfigurationTypeDef = {"OutputLocation": output}
     if encrypted:
@@ -126,7 +132,7 @@ def create_spark_workgroup(
     client.create_work_group(
         Name=name,
         Configuration={
-            "EngineVersion": {"SelectedEngineVersion": "PySpark engine version 3"},
+            "EngineVersion": {"SelectedEngineVersion": engine},
             "ExecutionRole": ROLE,
             "ResultConfiguration": result,
         },
@@ -155,6 +161,21 @@ def start_idle_session(
 @pytest.fixture
 def idle_session(athena: AthenaClient, spark_workgroup: str, clock: Clock) -> str:
     return start_idle_session(athena, clock, spark_workgroup)
+
+
+SPARK35_WORKGROUP = "spark35-wg"
+
+
+@pytest.fixture
+def spark35_workgroup(athena: AthenaClient) -> str:
+    """An Apache Spark version 3.5 workgroup."""
+    return create_spark_workgroup(athena, SPARK35_WORKGROUP, engine=SPARK_35_ENGINE)
+
+
+@pytest.fixture
+def spark35_session(athena: AthenaClient, spark35_workgroup: str, clock: Clock) -> str:
+    """An IDLE session on Apache Spark version 3.5."""
+    return start_idle_session(athena, clock, spark35_workgroup)
 
 
 @pytest.fixture

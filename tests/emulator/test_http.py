@@ -86,7 +86,7 @@ def test_http_emulator_runs_a_full_session_lifecycle(
         == "COMPLETED"
     )
     assert http_athena.terminate_session(SessionId=session_id)["State"] == "TERMINATING"
-    endpoint = http_athena.get_session_endpoint(SessionId=emulator.SESSION_IDLE)
+    endpoint = http_athena.get_session_endpoint(SessionId=emulator.SESSION_SPARK35_IDLE)
     assert endpoint["AuthToken"]
 
 

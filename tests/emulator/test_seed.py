@@ -34,14 +34,34 @@ def test_seeded_session_is_in_its_documented_state(
 ) -> None:
     session = athena.get_session(SessionId=session_id)
     assert session["Status"]["State"] == state
-    assert session["WorkGroup"] in (emulator.DEMO_SPARK_WORKGROUP, emulator.DEMO_UNENCRYPTED_WORKGROUP)
+    assert session["WorkGroup"] in (
+        emulator.DEMO_SPARK_WORKGROUP,
+        emulator.DEMO_UNENCRYPTED_WORKGROUP,
+        emulator.DEMO_SPARK35_WORKGROUP,
+    )
+    if session["Status"]["State"] == "TERMINATED":
+        assert session["Status"]["StateChangeReason"] == emulator.TERMINATED_PER_REQUEST_REASON
 
 
-def test_seeded_sessions_are_listed_in_the_spark_workgroup(
+def test_active_seeded_sessions_are_listed_in_the_spark_workgroup(
     athena: AthenaClient, seeded: dict[str, str]
 ) -> None:
     listed = athena.list_sessions(WorkGroup=emulator.DEMO_SPARK_WORKGROUP)["Sessions"]
-    assert {s["SessionId"] for s in listed} == set(emulator.DEMO_SESSION_IDS) - {emulator.SESSION_UNENCRYPTED}
+    active = {"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED"}
+    expected = {
+        sid
+        for sid, state in emulator.DEMO_SESSION_STATES.items()
+        if state in active and sid not in (emulator.SESSION_UNENCRYPTED, emulator.SESSION_SPARK35_IDLE)
+    }
+    assert {s["SessionId"] for s in listed} == expected
+    assert emulator.SESSION_FAILED not in expected
+    ended = athena.list_sessions(WorkGroup=emulator.DEMO_SPARK_WORKGROUP, StateFilter="TERMINATED")[
+        "Sessions"
+    ]
+    assert {s["SessionId"] for s in ended} == {
+        emulator.SESSION_TERMINATED_IDLE,
+        emulator.SESSION_TERMINATED_BY_USER,
+    }
 
 
 def test_near_timeout_session_has_about_three_minutes_left(
@@ -58,7 +78,7 @@ def test_near_timeout_session_has_about_three_minutes_left(
     clock.advance(1)
     status = athena.get_session_status(SessionId=emulator.SESSION_IDLE_NEAR_TIMEOUT)["Status"]
     assert status["State"] == "TERMINATED"
-    assert "idle for 20 minutes" in status["StateChangeReason"]
+    assert status["StateChangeReason"] == emulator.TERMINATED_PER_REQUEST_REASON
 
 
 def test_seeded_sessions_carry_reasons_and_encryption(athena: AthenaClient, seeded: dict[str, str]) -> None:
@@ -71,8 +91,9 @@ def test_seeded_sessions_carry_reasons_and_encryption(athena: AthenaClient, seed
     assert "EndDateTime" in failed
     degraded = athena.get_session_status(SessionId=emulator.SESSION_DEGRADED)["Status"]
     assert "executors" in degraded["StateChangeReason"]
-    terminated = athena.get_session_status(SessionId=emulator.SESSION_TERMINATED_IDLE)["Status"]
-    assert "idle" in terminated["StateChangeReason"]
+    for session_id in (emulator.SESSION_TERMINATED_IDLE, emulator.SESSION_TERMINATED_BY_USER):
+        terminated = athena.get_session_status(SessionId=session_id)["Status"]
+        assert terminated["StateChangeReason"] == emulator.TERMINATED_PER_REQUEST_REASON
 
 
 def test_seeded_calculations_cover_completed_failed_running_and_queued(
@@ -95,7 +116,12 @@ def test_seeded_workgroups_distinguish_spark_from_sql(athena: AthenaClient, seed
         for w in athena.list_work_groups()["WorkGroups"]
     }
     spark = {name for name, engine in engines.items() if emulator.is_spark_engine(engine)}
-    assert spark == {emulator.DEMO_SPARK_WORKGROUP, emulator.DEMO_UNENCRYPTED_WORKGROUP}
+    assert spark == {
+        emulator.DEMO_SPARK_WORKGROUP,
+        emulator.DEMO_UNENCRYPTED_WORKGROUP,
+        emulator.DEMO_SPARK35_WORKGROUP,
+    }
+    assert engines[emulator.DEMO_SPARK35_WORKGROUP] == emulator.SPARK35_ENGINE_VERSION
     assert {"primary", emulator.DEMO_SQL_WORKGROUP} <= set(engines) - spark
 
 
@@ -103,7 +129,7 @@ def test_seeding_twice_changes_nothing(athena: AthenaClient, seeded: dict[str, s
     clock.advance(1)
     again = emulator.seed_demo()
     assert again == seeded
-    assert len(athena.list_sessions(WorkGroup=emulator.DEMO_SPARK_WORKGROUP)["Sessions"]) == 8
+    assert len(athena.list_sessions(WorkGroup=emulator.DEMO_SPARK_WORKGROUP)["Sessions"]) == 5
 
 
 def test_creating_demo_session_becomes_idle_after_startup(

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -114,8 +113,11 @@ def test_idle_session_terminates_after_idle_timeout(
     clock.advance(1)
     status = athena.get_session(SessionId=session_id)["Status"]
     assert status["State"] == "TERMINATED"
-    assert status["StateChangeReason"] == "Session was terminated because it was idle for 5 minutes."
+    # User Guide, "Troubleshoot session errors": the same sentence as a stop by request.
+    assert status["StateChangeReason"] == "Session was terminated per request."
     assert status["EndDateTime"] == FROZEN_AT + timedelta(seconds=12 + 300)
+    # assumptions.IDLE_SINCE_KEPT_AFTER_END: the idle period that ended it stays visible.
+    assert status["IdleSinceDateTime"] == FROZEN_AT + timedelta(seconds=12)
 
 
 def test_default_idle_timeout_is_twenty_minutes(
@@ -124,8 +126,11 @@ def test_default_idle_timeout_is_twenty_minutes(
     clock.advance(20 * 60 - 1)
     assert _state(athena, idle_session) == "IDLE"
     clock.advance(1)
-    reason = athena.get_session_status(SessionId=idle_session)["Status"]["StateChangeReason"]
-    assert reason == "Session was terminated because it was idle for 20 minutes."
+    status = athena.get_session_status(SessionId=idle_session)["Status"]
+    assert (status["State"], status["StateChangeReason"]) == (
+        "TERMINATED",
+        "Session was terminated per request.",
+    )
 
 
 def test_running_calculation_makes_session_busy_then_idle_again(
@@ -154,18 +159,24 @@ def test_terminate_session_goes_terminating_then_terminated(
     clock.advance(3)
     status = athena.get_session_status(SessionId=idle_session)["Status"]
     assert status["State"] == "TERMINATED"
-    assert status["StateChangeReason"] == "Session was terminated by the user."
+    assert status["StateChangeReason"] == "Session was terminated per request."
     assert status["EndDateTime"] == FROZEN_AT + timedelta(seconds=15)
 
 
-def test_terminating_a_terminated_session_is_rejected(
-    athena: AthenaClient, idle_session: str, clock: Clock
+@pytest.mark.parametrize("end", ["terminate", "fail"])
+def test_terminating_an_inactive_session_succeeds_without_effect(
+    athena: AthenaClient, idle_session: str, clock: Clock, end: str
 ) -> None:
-    athena.terminate_session(SessionId=idle_session)
-    clock.advance(3)
-    with pytest.raises(ClientError) as caught:
+    # API Reference, TerminateSession: on FAILED/TERMINATED/TERMINATING it "succeeds but has no effect".
+    if end == "terminate":
         athena.terminate_session(SessionId=idle_session)
-    assert _error(caught)[0] == "InvalidRequestException"
+        clock.advance(3)
+    else:
+        emulator.inject_session_failure(idle_session, "boom")
+    before = athena.get_session(SessionId=idle_session)["Status"]
+    clock.advance(60)
+    assert athena.terminate_session(SessionId=idle_session)["State"] == before["State"]
+    assert athena.get_session(SessionId=idle_session)["Status"] == before
 
 
 @pytest.mark.parametrize(
@@ -232,6 +243,36 @@ def test_list_sessions_filters_by_state(athena: AthenaClient, spark_workgroup: s
     assert ids("FAILED") == []
 
 
+def test_list_sessions_without_filter_lists_only_active_sessions(
+    athena: AthenaClient, spark_workgroup: str, clock: Clock
+) -> None:
+    # API Reference, ListSessions: "Lists the sessions in a workgroup that are in an active state";
+    # TerminateSession calls TERMINATING inactive; DEGRADED counts as active (assumptions.py).
+    idle = start_idle_session(athena, clock, spark_workgroup)
+    degraded = start_idle_session(athena, clock, spark_workgroup)
+    emulator.inject_session_degraded(degraded, "coordinator unhealthy")
+    failed = start_idle_session(athena, clock, spark_workgroup)
+    emulator.inject_session_failure(failed, "boom")
+    terminated = start_idle_session(athena, clock, spark_workgroup)
+    athena.terminate_session(SessionId=terminated)
+    terminating = start_idle_session(athena, clock, spark_workgroup)
+    athena.terminate_session(SessionId=terminating)
+    creating = athena.start_session(WorkGroup=spark_workgroup, EngineConfiguration={})["SessionId"]
+
+    def listed(state: SessionStateType | None = None) -> dict[str, str]:
+        response = (
+            athena.list_sessions(WorkGroup=spark_workgroup, StateFilter=state)
+            if state
+            else athena.list_sessions(WorkGroup=spark_workgroup)
+        )
+        return {s["SessionId"]: s["Status"]["State"] for s in response["Sessions"]}
+
+    assert listed() == {idle: "IDLE", degraded: "DEGRADED", creating: "CREATING"}
+    assert listed("TERMINATING") == {terminating: "TERMINATING"}
+    assert listed("TERMINATED") == {terminated: "TERMINATED"}
+    assert listed("FAILED") == {failed: "FAILED"}
+
+
 @pytest.mark.parametrize("token", ["garbage", "eyJrIjoic2Vzc2lvbnMifQ", "a" * 2048])
 def test_list_sessions_rejects_invalid_next_token(
     athena: AthenaClient, spark_workgroup: str, token: str
@@ -254,28 +295,10 @@ def test_next_token_is_bound_to_its_listing(athena: AthenaClient, clock: Clock) 
         athena.list_sessions(WorkGroup="wg-a", StateFilter="IDLE", NextToken=token)
 
 
-def test_session_endpoint_gives_fresh_tokens_and_never_logs_them(
-    athena: AthenaClient, idle_session: str, caplog: pytest.LogCaptureFixture
+def test_session_endpoint_is_refused_for_pyspark_engine_version_3(
+    athena: AthenaClient, idle_session: str
 ) -> None:
-    for name in ("athena_session_mcp", "moto", "werkzeug"):
-        caplog.set_level(logging.DEBUG, logger=name)
-    first = athena.get_session_endpoint(SessionId=idle_session)
-    second = athena.get_session_endpoint(SessionId=idle_session)
-    assert first["AuthToken"] != second["AuthToken"]
-    assert len(first["AuthToken"]) >= 32
-    assert first["EndpointUrl"].startswith("https://")
-    assert first["AuthTokenExpirationTime"] == FROZEN_AT + timedelta(seconds=12, hours=1)
-    assert any(r.name.startswith("athena_session_mcp") for r in caplog.records), "emulator logs nothing?"
-    logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
-    assert first["AuthToken"] not in logged
-    assert second["AuthToken"] not in logged
-
-
-def test_session_endpoint_is_unavailable_once_terminated(
-    athena: AthenaClient, idle_session: str, clock: Clock
-) -> None:
-    athena.terminate_session(SessionId=idle_session)
-    clock.advance(3)
+    # Spark Connect (GetSessionEndpoint) is an Apache Spark version 3.5 feature; the refusal is assumed.
     with pytest.raises(ClientError) as caught:
         athena.get_session_endpoint(SessionId=idle_session)
     assert _error(caught)[0] == "InvalidRequestException"
@@ -321,8 +344,7 @@ def test_injected_failure_fails_session_and_its_running_calculation(
     )
     with pytest.raises(ClientError):
         athena.start_calculation_execution(SessionId=idle_session, CodeBlock="1")
-    with pytest.raises(ClientError):
-        athena.terminate_session(SessionId=idle_session)
+    assert athena.terminate_session(SessionId=idle_session)["State"] == "FAILED"
 
 
 def test_injected_degradation_shows_reason_until_recovered(
@@ -358,7 +380,6 @@ def test_every_session_operation_response_was_checked_against_the_model(
 ) -> None:
     athena.get_session(SessionId=idle_session)
     athena.list_sessions(WorkGroup="spark-wg")
-    athena.get_session_endpoint(SessionId=idle_session)
     athena.terminate_session(SessionId=idle_session)
     operations = {name for name, _, _ in raw.seen}
     assert {
@@ -367,7 +388,6 @@ def test_every_session_operation_response_was_checked_against_the_model(
         "GetSession",
         "GetSessionStatus",
         "ListSessions",
-        "GetSessionEndpoint",
         "TerminateSession",
     } <= operations
 
@@ -381,3 +401,31 @@ def test_new_mock_context_starts_empty(clock: Clock, boto_session: boto3.session
             assert client.list_sessions(WorkGroup="spark-wg")["Sessions"] == []
             client.start_session(WorkGroup="spark-wg", EngineConfiguration={})
             client.close()
+
+
+def test_programmatic_session_has_no_notebook_version(athena: AthenaClient, idle_session: str) -> None:
+    # StartSession: NotebookVersion "is supplied automatically for notebook sessions in the Athena console
+    # and is not required for programmatic session access".
+    assert "NotebookVersion" not in athena.get_session(SessionId=idle_session)
+
+
+@pytest.mark.parametrize(
+    ("version", "configs", "expected"),
+    [
+        ("Athena notebook version 2", {"NotebookId": "nb-1"}, "only valid notebook version"),
+        ("Athena notebook version 1", {}, "NotebookId"),
+    ],
+)
+def test_start_session_rejects_an_invalid_notebook_request(
+    athena: AthenaClient, spark_workgroup: str, version: str, configs: dict[str, str], expected: str
+) -> None:
+    # StartSession: "The only valid notebook version is Athena notebook version 1. If you specify a value
+    # for NotebookVersion, you must also specify a value for NotebookId."
+    with pytest.raises(ClientError) as caught:
+        athena.start_session(
+            WorkGroup=spark_workgroup,
+            EngineConfiguration={"MaxConcurrentDpus": 4, "AdditionalConfigs": configs},
+            NotebookVersion=version,
+        )
+    code, message = _error(caught)
+    assert code == "InvalidRequestException" and expected in message

@@ -1,7 +1,8 @@
 """Calculation executions: stored facts plus a lazily evaluated, time-derived state machine.
 
 A calculation goes CREATING -> QUEUED -> RUNNING -> COMPLETED | FAILED, or via CANCELING to
-CANCELED when stopped. Calculations of one session run one at a time, in submission order.
+CANCELED when stopped. Calculations of one session run one at a time, in submission order. When the
+session ends, active calculations end with it (FAILED on termination: see ``assumptions``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import assumptions
 from .canned import CannedResult
 
 __all__ = [
@@ -20,10 +22,9 @@ __all__ = [
     "view_calculation",
 ]
 
-CREATING_SECONDS = 1.0
-MIN_QUEUED_SECONDS = 1.0
-CANCELING_SECONDS = 1.0
-CANCELED_BY_USER = "The calculation was canceled by the user."
+CREATING_SECONDS = assumptions.CALCULATION_CREATING_SECONDS
+MIN_QUEUED_SECONDS = assumptions.CALCULATION_MIN_QUEUED_SECONDS
+CANCELING_SECONDS = assumptions.CALCULATION_CANCELING_SECONDS
 
 
 @dataclass(slots=True)
@@ -52,7 +53,7 @@ class Cutoff:
 
     at: datetime
     state: str
-    reason: str
+    reason: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,7 @@ def schedule(calculations: list[Calculation], cutoff: Cutoff | None) -> list[Cal
         if stop is not None and stop < natural_end:
             run_end = max(run_start, stop)
             end = stop + timedelta(seconds=CANCELING_SECONDS)
-            final_state, final_reason = "CANCELED", CANCELED_BY_USER
+            final_state, final_reason = "CANCELED", assumptions.CALCULATION_REASON_CANCELED
         if cutoff is not None and cutoff.at < end:
             run_end = max(run_start, min(run_end, cutoff.at))
             end = max(cutoff.at, calc.submitted_at)
@@ -116,7 +117,7 @@ def view_calculation(calc: Calculation, timeline: CalculationTimeline, at: datet
             timeline.final_state, timeline.final_reason, timeline.end, dpu_millis, progress
         )
     if calc.stop_requested_at is not None and at >= calc.stop_requested_at:
-        return CalculationView("CANCELING", "Cancellation requested by the user.", None, dpu_millis, None)
+        return CalculationView("CANCELING", None, None, dpu_millis, None)
     if at < calc.submitted_at + timedelta(seconds=CREATING_SECONDS):
         return CalculationView("CREATING", None, None, 0, None)
     if at < timeline.run_start:

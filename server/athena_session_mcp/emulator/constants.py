@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from athena_session_mcp.states import PYSPARK_V3_ENGINE
 
+from .assumptions import SPARK_35_ENGINE_VERSION
+
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "DEFAULT_REGION",
@@ -14,6 +16,7 @@ __all__ = [
     "DEMO_CALC_RUNNING",
     "DEMO_SESSION_IDS",
     "DEMO_SESSION_STATES",
+    "DEMO_SPARK35_WORKGROUP",
     "DEMO_SPARK_WORKGROUP",
     "DEMO_SQL_WORKGROUP",
     "DEMO_UNENCRYPTED_WORKGROUP",
@@ -23,17 +26,28 @@ __all__ = [
     "SESSION_FAILED",
     "SESSION_IDLE",
     "SESSION_IDLE_NEAR_TIMEOUT",
+    "SESSION_SPARK35_FAILED",
+    "SESSION_SPARK35_IDLE",
+    "SESSION_SPARK35_TERMINATED",
     "SESSION_TERMINATED_BY_USER",
     "SESSION_TERMINATED_IDLE",
     "SESSION_UNENCRYPTED",
+    "SPARK35_ENGINE_VERSION",
     "SPARK_ENGINE_VERSION",
+    "TERMINATED_PER_REQUEST_REASON",
 ]
 
 DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account
 DEFAULT_REGION = "us-east-1"
 SPARK_ENGINE_VERSION = PYSPARK_V3_ENGINE
+SPARK35_ENGINE_VERSION = SPARK_35_ENGINE_VERSION
+
+# Documented (User Guide, "Troubleshoot session errors"): the StateChangeReason after a manual stop and
+# after the idle timeout.
+TERMINATED_PER_REQUEST_REASON = "Session was terminated per request."
 
 DEMO_SPARK_WORKGROUP = "demo-spark"
+DEMO_SPARK35_WORKGROUP = "demo-spark35"
 DEMO_UNENCRYPTED_WORKGROUP = "demo-spark-unencrypted"
 DEMO_SQL_WORKGROUP = "demo-sql"
 DEMO_BUCKET = "athena-session-mcp-demo"
@@ -47,6 +61,9 @@ SESSION_TERMINATED_IDLE = "demo-terminated-idle"
 SESSION_TERMINATED_BY_USER = "demo-terminated-by-user"
 SESSION_CREATING = "demo-creating"
 SESSION_UNENCRYPTED = "demo-unencrypted"
+SESSION_SPARK35_IDLE = "demo-spark35-idle"
+SESSION_SPARK35_TERMINATED = "demo-spark35-terminated"
+SESSION_SPARK35_FAILED = "demo-spark35-failed"
 
 DEMO_CALC_COMPLETED = "demo-idle-calc-completed"
 DEMO_CALC_FAILED = "demo-idle-calc-failed"
@@ -64,5 +81,8 @@ DEMO_SESSION_STATES: dict[str, str] = {
     SESSION_TERMINATED_BY_USER: "TERMINATED",
     SESSION_CREATING: "CREATING",
     SESSION_UNENCRYPTED: "IDLE",
+    SESSION_SPARK35_IDLE: "IDLE",
+    SESSION_SPARK35_TERMINATED: "TERMINATED",
+    SESSION_SPARK35_FAILED: "FAILED",
 }
 DEMO_SESSION_IDS: tuple[str, ...] = tuple(DEMO_SESSION_STATES)

@@ -7,8 +7,10 @@ import json
 __all__ = [
     "EmulatorServiceError",
     "InvalidRequestError",
+    "ResourceNotFoundError",
     "SerializationError",
     "ValidationError",
+    "service_error",
 ]
 
 
@@ -34,6 +36,12 @@ class InvalidRequestError(EmulatorServiceError):
     error_type = "InvalidRequestException"
 
 
+class ResourceNotFoundError(EmulatorServiceError):
+    """Athena's modelled ResourceNotFoundException."""
+
+    error_type = "ResourceNotFoundException"
+
+
 class ValidationError(EmulatorServiceError):
     """Request-level constraint violations (length, range, enum, pattern, required)."""
 
@@ -47,3 +55,14 @@ class SerializationError(EmulatorServiceError):
 
     error_type = "SerializationException"
     message_key = "Message"
+
+
+_MODELLED: dict[str, type[EmulatorServiceError]] = {
+    InvalidRequestError.error_type: InvalidRequestError,
+    ResourceNotFoundError.error_type: ResourceNotFoundError,
+}
+
+
+def service_error(error_code: str, message: str) -> EmulatorServiceError:
+    """The modelled error named ``error_code`` (the codes in ``assumptions`` are plain strings)."""
+    return _MODELLED[error_code](message)

@@ -33,6 +33,7 @@ SPARK_OPERATIONS: dict[str, str] = {
     "ListSessions": "list_sessions",
     "TerminateSession": "terminate_session",
     "GetSessionEndpoint": "get_session_endpoint",
+    "GetResourceDashboard": "get_resource_dashboard",
     "StartCalculationExecution": "start_calculation_execution",
     "GetCalculationExecution": "get_calculation_execution",
     "GetCalculationExecutionStatus": "get_calculation_execution_status",

@@ -7,6 +7,7 @@ session really is about three minutes from its idle timeout right after seeding.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from .canned import CannedResult
 from .clock import get_clock
@@ -19,6 +20,7 @@ from .constants import (
     DEMO_CALC_QUEUED,
     DEMO_CALC_RUNNING,
     DEMO_SESSION_IDS,
+    DEMO_SPARK35_WORKGROUP,
     DEMO_SPARK_WORKGROUP,
     DEMO_SQL_WORKGROUP,
     DEMO_UNENCRYPTED_WORKGROUP,
@@ -28,18 +30,28 @@ from .constants import (
     SESSION_FAILED,
     SESSION_IDLE,
     SESSION_IDLE_NEAR_TIMEOUT,
+    SESSION_SPARK35_FAILED,
+    SESSION_SPARK35_IDLE,
+    SESSION_SPARK35_TERMINATED,
     SESSION_TERMINATED_BY_USER,
     SESSION_TERMINATED_IDLE,
     SESSION_UNENCRYPTED,
+    SPARK35_ENGINE_VERSION,
     SPARK_ENGINE_VERSION,
 )
-from .service import SparkService
+from .service import NOTEBOOK_VERSION, SparkService
 
-__all__ = ["DEGRADED_REASON", "FAILED_REASON", "seed_demo"]
+__all__ = ["DEGRADED_REASON", "FAILED_REASON", "SPARK35_FAILED_REASON", "seed_demo"]
+
+# Seeded failure and degradation reasons are illustrative: the service's own texts for these vary and are
+# not documented. Ended-by-request sessions carry the documented "Session was terminated per request.".
 
 FAILED_REASON = (
     "Session failed: executor 3 ran out of memory (java.lang.OutOfMemoryError: Java heap space). "
     "Reduce the data per partition or raise DefaultExecutorDpuSize."
+)
+SPARK35_FAILED_REASON = (
+    "Session failed: the Spark driver ran out of memory (java.lang.OutOfMemoryError: Java heap space)."
 )
 DEGRADED_REASON = (
     "3 of 4 Spark executors stopped sending heartbeats; calculations may be slow or fail until they recover."
@@ -95,6 +107,14 @@ def _create_workgroups(account_id: str, region: str) -> None:
                 "ResultConfiguration": {"OutputLocation": f"s3://{DEMO_BUCKET}/spark-unencrypted/"},
             },
         ),
+        DEMO_SPARK35_WORKGROUP: (
+            "Demo Apache Spark version 3.5 workgroup (Spark Connect, Spark UI; no Calculation APIs)",
+            {
+                "EngineVersion": {"SelectedEngineVersion": SPARK35_ENGINE_VERSION},
+                "ExecutionRole": role,
+                "ResultConfiguration": {"OutputLocation": f"s3://{DEMO_BUCKET}/spark35/"},
+            },
+        ),
         DEMO_SQL_WORKGROUP: (
             "Demo SQL workgroup (no Spark sessions)",
             {
@@ -117,8 +137,10 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
         return now - timedelta(**delta)
 
     wg = DEMO_SPARK_WORKGROUP
+    # PySpark engine version 3 demo sessions stand for console notebook sessions, which carry a NotebookVersion.
+    start = partial(service.create_session, notebook_version=NOTEBOOK_VERSION)
     # IDLE, about 3 minutes left: last calculation ended 17 minutes ago, 20 minute timeout.
-    service.create_session(
+    start(
         wg, _ENGINE, session_id=SESSION_IDLE_NEAR_TIMEOUT, at=ago(minutes=30),
         description="Demo: idle, about 3 minutes before the idle timeout",
     )  # fmt: skip
@@ -132,7 +154,7 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     )
 
     # IDLE, recently used, KMS results, a completed and a failed calculation, CloudWatch logging.
-    service.create_session(
+    start(
         wg, _ENGINE, session_id=SESSION_IDLE, at=ago(minutes=50), idle_timeout_minutes=60,
         description="Demo: idle and healthy, recently used",
         monitoring_configuration={
@@ -150,7 +172,7 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     service.submit_calculation(SESSION_IDLE, _SHOW_CODE, at=ago(minutes=2), outcome=_SHOW)
 
     # BUSY: one long calculation running, one queued behind it.
-    service.create_session(
+    start(
         wg, _ENGINE, session_id=SESSION_BUSY, at=ago(minutes=15), description="Demo: busy with a long write"
     )
     service.submit_calculation(SESSION_BUSY, _COUNT_CODE, at=ago(minutes=12), outcome=_QUICK)
@@ -163,7 +185,7 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     )
 
     # DEGRADED with a reason; long idle timeout so it stays degraded rather than timing out.
-    service.create_session(
+    start(
         wg, _ENGINE, session_id=SESSION_DEGRADED, at=ago(minutes=45), idle_timeout_minutes=120,
         description="Demo: degraded, executors lost",
     )  # fmt: skip
@@ -171,14 +193,12 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     service.degrade_session(SESSION_DEGRADED, DEGRADED_REASON, at=ago(minutes=20))
 
     # FAILED: executor out of memory while a calculation ran (that calculation failed too).
-    service.create_session(
-        wg, _ENGINE, session_id=SESSION_FAILED, at=ago(hours=3), description="Demo: failed, executor OOM"
-    )
+    start(wg, _ENGINE, session_id=SESSION_FAILED, at=ago(hours=3), description="Demo: failed, executor OOM")
     service.submit_calculation(SESSION_FAILED, _LONG_CODE, at=ago(hours=2, minutes=58), outcome=_LONG)
     service.fail_session(SESSION_FAILED, FAILED_REASON, at=ago(hours=2, minutes=50))
 
     # TERMINATED by the idle timeout, and TERMINATED by the user.
-    service.create_session(
+    start(
         wg,
         _ENGINE,
         session_id=SESSION_TERMINATED_IDLE,
@@ -188,7 +208,7 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     service.submit_calculation(
         SESSION_TERMINATED_IDLE, _COUNT_CODE, at=ago(hours=1, minutes=55), outcome=_QUICK
     )
-    service.create_session(
+    start(
         wg,
         _ENGINE,
         session_id=SESSION_TERMINATED_BY_USER,
@@ -198,16 +218,36 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
     service.request_termination(SESSION_TERMINATED_BY_USER, at=ago(minutes=60))
 
     # CREATING: started 3 seconds ago (IDLE about 9 seconds later in real-time mode).
+    start(wg, _ENGINE, session_id=SESSION_CREATING, at=ago(seconds=3), description="Demo: still starting")
+
+
+def _seed_spark35_sessions(service: SparkService, now: datetime) -> None:
+    """Apache Spark version 3.5: Spark Connect sessions, no notebooks and no calculations."""
+    wg = DEMO_SPARK35_WORKGROUP
     service.create_session(
-        wg, _ENGINE, session_id=SESSION_CREATING, at=ago(seconds=3), description="Demo: still starting"
+        wg, _ENGINE, session_id=SESSION_SPARK35_IDLE, at=now - timedelta(minutes=25), idle_timeout_minutes=60,
+        description="Demo: Spark 3.5, idle (Spark Connect)",
+    )  # fmt: skip
+    service.create_session(
+        wg, _ENGINE, session_id=SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=3),
+        description="Demo: Spark 3.5, terminated per request",
+    )  # fmt: skip
+    service.request_termination(SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=2))
+    service.create_session(
+        wg, _ENGINE, session_id=SESSION_SPARK35_FAILED, at=now - timedelta(hours=5),
+        description="Demo: Spark 3.5, failed (driver out of memory)",
+    )  # fmt: skip
+    service.fail_session(
+        SESSION_SPARK35_FAILED, SPARK35_FAILED_REASON, at=now - timedelta(hours=4, minutes=50)
     )
 
 
 def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION) -> dict[str, str]:
     """Create the demo workgroups and sessions in moto (installs the emulator first).
 
-    Workgroups: ``demo-spark`` (Spark, SSE_KMS results), ``demo-spark-unencrypted`` (Spark, no
-    encryption), ``demo-sql`` (SQL engine) and moto's own ``primary`` (SQL). Returns
+    Workgroups: ``demo-spark`` (PySpark engine version 3, SSE_KMS results), ``demo-spark-unencrypted``
+    (PySpark engine version 3, no encryption), ``demo-spark35`` (Apache Spark version 3.5), ``demo-sql``
+    (SQL engine) and moto's own ``primary`` (SQL). Returns
     ``{session_id: state}`` as of now; seeding again is a no-op that reports the current states.
     """
     from .control import service_for  # lazy: plain imports of the package must not load moto
@@ -223,5 +263,7 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
             service.create_session(
                 DEMO_UNENCRYPTED_WORKGROUP, _ENGINE, session_id=SESSION_UNENCRYPTED,
                 at=now - timedelta(minutes=10), description="Demo: idle, no result encryption",
+                notebook_version=NOTEBOOK_VERSION,
             )  # fmt: skip
+            _seed_spark35_sessions(service, now)
         return {sid: service.view(service.state.sessions[sid]).state for sid in DEMO_SESSION_IDS}

@@ -10,13 +10,14 @@ import logging
 import secrets
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol, cast
 
+from . import assumptions
 from .calculations import Calculation, CalculationView
 from .canned import CannedResult, default_result, lookup_canned_result
 from .clock import Clock
-from .errors import InvalidRequestError
+from .errors import InvalidRequestError, service_error
 from .pagination import decode_token, encode_token
 from .sessions import DEFAULT_IDLE_TIMEOUT_MINUTES, Session, SessionView, view_session
 from .state import SparkState
@@ -32,12 +33,15 @@ __all__ = ["Platform", "SparkService"]
 logger = logging.getLogger(__name__)
 
 Json = dict[str, object]
-DEFAULT_MAX_CONCURRENT_DPUS = 20
-DEFAULT_NOTEBOOK_VERSION = "Athena notebook version 1"
-DEFAULT_PAGE_SIZE = 100
-ENDPOINT_TOKEN_LIFETIME = timedelta(hours=1)
-ENDPOINT_STATES = frozenset({"CREATED", "IDLE", "BUSY", "DEGRADED"})
-CALCULATION_READY_STATES = frozenset({"IDLE", "BUSY"})
+DEFAULT_MAX_CONCURRENT_DPUS = assumptions.DEFAULT_MAX_CONCURRENT_DPUS
+DEFAULT_PAGE_SIZE = assumptions.DEFAULT_PAGE_SIZE
+# StartSession: "The only valid notebook version is Athena notebook version 1. If you specify a value for
+# NotebookVersion, you must also specify a value for NotebookId" (API Reference).
+NOTEBOOK_VERSION = "Athena notebook version 1"
+CALCULATION_READY_STATES = frozenset({"IDLE", "BUSY"} if assumptions.BUSY_ACCEPTS_CALCULATIONS else {"IDLE"})
+# TerminateSession "succeeds but has no effect" on a session "already inactive (for example, in a FAILED,
+# TERMINATED or TERMINATING state)" (API Reference).
+INACTIVE_SESSION_STATES = frozenset({"FAILED", "TERMINATED", "TERMINATING"})
 MAX_EXECUTOR_DPUS = 4
 
 
@@ -113,6 +117,19 @@ def _result_name(outcome: CannedResult) -> str:
     return "result.json" if outcome.result_type.endswith("json") else "result.txt"
 
 
+def _partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _fake_host(kind: str, region: str) -> str:
+    # Random, never meaningful, and under .invalid (RFC 2606) so nothing can ever resolve it.
+    return f"{kind}-{secrets.token_hex(8)}.{region}.athena-emulator.invalid"
+
+
 class SparkService:
     """Spark operations over one account/region's state; every call holds the state lock."""
 
@@ -126,14 +143,34 @@ class SparkService:
     def _session(self, session_id: str) -> Session:
         session = self.state.sessions.get(session_id)
         if session is None:
-            raise InvalidRequestError(f"Session {session_id} not found")
+            raise service_error(assumptions.UNKNOWN_RESOURCE_ERROR, f"Session {session_id} not found")
         return session
 
     def _calculation(self, calculation_id: str) -> Calculation:
         calc = self.state.calculations.get(calculation_id)
         if calc is None:
-            raise InvalidRequestError(f"Calculation {calculation_id} not found")
+            raise service_error(assumptions.UNKNOWN_RESOURCE_ERROR, f"Calculation {calculation_id} not found")
         return calc
+
+    @staticmethod
+    def _require_calculations(session: Session) -> None:
+        """Apache Spark version 3.5 has no Calculation APIs ("Considerations and limitations")."""
+        if session.engine_version == assumptions.SPARK_35_ENGINE_VERSION:
+            raise service_error(
+                assumptions.CALCULATIONS_UNSUPPORTED_ERROR,
+                assumptions.CALCULATIONS_UNSUPPORTED_MESSAGE.format(engine=session.engine_version),
+            )
+
+    def session_arn(self, session: Session) -> str:
+        """The session's ARN (format assumed: ``assumptions.SESSION_ARN_TEMPLATE``)."""
+        region = self.platform.region
+        return assumptions.SESSION_ARN_TEMPLATE.format(
+            partition=_partition(region),
+            region=region,
+            account=self.platform.account_id,
+            workgroup=session.workgroup,
+            session_id=session.session_id,
+        )
 
     def view(self, session: Session, at: datetime | None = None) -> SessionView:
         """Evaluate the session now (or at ``at``) and write results of newly finished calculations."""
@@ -165,7 +202,7 @@ class SparkService:
     def _spark_workgroup(self, name: str) -> Mapping[str, object]:
         configuration = self.platform.workgroup_configuration(name)
         if configuration is None:
-            raise InvalidRequestError(f"WorkGroup {name} is not found.")
+            raise service_error(assumptions.UNKNOWN_RESOURCE_ERROR, f"WorkGroup {name} is not found.")
         engine = effective_engine_version(configuration)
         if not is_spark_engine(engine):
             raise InvalidRequestError(
@@ -192,6 +229,12 @@ class SparkService:
         """Start a session in a Spark workgroup, optionally back-dated to ``at``."""
         with self.state.lock:
             configuration = self._spark_workgroup(workgroup)
+            engine_version = effective_engine_version(configuration)
+            if notebook_version is not None and engine_version == assumptions.SPARK_35_ENGINE_VERSION:
+                raise service_error(
+                    assumptions.NOTEBOOK_VERSION_ON_SPARK_35_ERROR,
+                    f"NotebookVersion is not supported for engine version {engine_version}.",
+                )
             sid = session_id or str(uuid.uuid4())
             if sid in self.state.sessions:
                 raise InvalidRequestError(f"Session {sid} already exists")
@@ -223,14 +266,14 @@ class SparkService:
             session = Session(
                 session_id=sid,
                 workgroup=workgroup,
-                engine_version=effective_engine_version(configuration),
+                engine_version=engine_version,
                 engine_configuration=engine,
                 session_configuration=session_configuration,
                 idle_timeout_minutes=minutes,
                 started_at=at if at is not None else self.clock.now(),
                 coordinator_dpus=cast(int, engine["CoordinatorDpuSize"]),
                 description=description,
-                notebook_version=notebook_version or DEFAULT_NOTEBOOK_VERSION,
+                notebook_version=notebook_version,
                 monitoring_configuration=dict(monitoring) if monitoring is not None else None,
             )
             self.state.add_session(session)
@@ -250,6 +293,7 @@ class SparkService:
         """Queue a calculation on an IDLE or BUSY session (never executes ``code``)."""
         with self.state.lock:
             session = self._session(session_id)
+            self._require_calculations(session)
             when = at if at is not None else self.clock.now()
             state = self.view(session, when).state
             if state not in CALCULATION_READY_STATES:
@@ -316,13 +360,26 @@ class SparkService:
                 existing = self._session(self.state.session_tokens[token])
                 return {"SessionId": existing.session_id, "State": self.view(existing).state}
             minutes = params.get("SessionIdleTimeoutInMinutes")
+            notebook_version = _str(params, "NotebookVersion")
+            engine_configuration = _dict(params, "EngineConfiguration") or {}
+            if notebook_version is not None:
+                if notebook_version != NOTEBOOK_VERSION:
+                    raise InvalidRequestError(
+                        f"NotebookVersion {notebook_version} is not valid; the only valid notebook version "
+                        f"is {NOTEBOOK_VERSION}."
+                    )
+                additional = _dict(engine_configuration, "AdditionalConfigs") or {}
+                if not isinstance(additional.get("NotebookId"), str):
+                    raise InvalidRequestError(
+                        "NotebookVersion requires a NotebookId in EngineConfiguration.AdditionalConfigs."
+                    )
             session = self.create_session(
                 cast(str, params["WorkGroup"]),
-                _dict(params, "EngineConfiguration") or {},
+                engine_configuration,
                 description=_str(params, "Description"),
                 execution_role=_str(params, "ExecutionRole"),
                 monitoring_configuration=_dict(params, "MonitoringConfiguration"),
-                notebook_version=_str(params, "NotebookVersion"),
+                notebook_version=notebook_version,
                 idle_timeout_minutes=minutes if isinstance(minutes, int) else None,
             )
             if token is not None:
@@ -371,7 +428,11 @@ class SparkService:
             rows: list[Json] = []
             for session in candidates:
                 view = self.view(session)
-                if state_filter is not None and view.state != state_filter:
+                if state_filter is None:
+                    # Without a filter only active sessions are listed (API Reference, ListSessions).
+                    if view.state not in assumptions.LISTED_WITHOUT_STATE_FILTER:
+                        continue
+                elif view.state != state_filter:
                     continue
                 row: Json = {
                     "SessionId": session.session_id,
@@ -394,18 +455,19 @@ class SparkService:
             return body
 
     def request_termination(self, session_id: str, at: datetime | None = None) -> str:
-        """Ask the session to terminate (TERMINATING, then TERMINATED); returns the new state."""
+        """Ask the session to terminate (TERMINATING, then TERMINATED); returns the resulting state.
+
+        On an inactive session (FAILED, TERMINATED, TERMINATING) it "succeeds but has no effect".
+        """
         with self.state.lock:
             session = self._session(session_id)
             when = at if at is not None else self.clock.now()
             view = self.view(session, when)
-            if view.terminal:
-                raise InvalidRequestError(
-                    f"Session {session_id} is in the {view.state} state and cannot be terminated."
-                )
-            if view.state != "TERMINATING":
-                session.terminate_requested_at = when
-                logger.debug("Terminating session %s", session_id)
+            if view.state in INACTIVE_SESSION_STATES:
+                return view.state
+            session.terminate_requested_at = when
+            session.idle_since_at_request = view.idle_since if view.state == "IDLE" else None
+            logger.debug("Terminating session %s", session_id)
             return self.view(session, when).state
 
     def op_terminate_session(self, params: Mapping[str, object]) -> Json:
@@ -414,19 +476,56 @@ class SparkService:
     def op_get_session_endpoint(self, params: Mapping[str, object]) -> Json:
         with self.state.lock:
             session = self._session(cast(str, params["SessionId"]))
-            view = self.view(session)
-            if view.state not in ENDPOINT_STATES:
-                raise InvalidRequestError(
-                    f"Session {session.session_id} is in the {view.state} state and has no endpoint."
+            if session.engine_version not in assumptions.ENDPOINT_ENGINES:
+                raise service_error(
+                    assumptions.ENDPOINT_UNAVAILABLE_ERROR,
+                    f"Session endpoints (Spark Connect) are not supported for engine version "
+                    f"{session.engine_version}.",
                 )
-            expires = self.clock.now() + ENDPOINT_TOKEN_LIFETIME
+            view = self.view(session)
+            if view.state not in assumptions.ENDPOINT_STATES:
+                raise service_error(
+                    assumptions.ENDPOINT_UNAVAILABLE_ERROR,
+                    f"Session {session.session_id} is in the {view.state} state and has no endpoint.",
+                )
+            expires = self.clock.now() + assumptions.AUTH_TOKEN_LIFETIME
             # The token is a secret: log the fact, never the value.
             logger.debug("Issued a session endpoint token for %s (expires %s)", session.session_id, expires)
             return {
-                "EndpointUrl": f"https://{session.session_id}.notebook.{self.platform.region}.athena-emulator.invalid/",
+                "EndpointUrl": f"https://{_fake_host('spark-connect', self.platform.region)}/",
                 "AuthToken": secrets.token_urlsafe(48),
                 "AuthTokenExpirationTime": _ts(expires),
             }
+
+    def _session_for_arn(self, arn: str) -> Session:
+        # Format assumed (assumptions.SESSION_ARN_TEMPLATE); any ARN ending in "session/<id>" is accepted.
+        prefix, marker, session_id = arn.rpartition("session/")
+        if not marker or not prefix.startswith("arn:") or ":athena:" not in prefix or not session_id:
+            raise InvalidRequestError(f"ResourceARN {arn[:200]} is not a valid session ARN.")
+        return self._session(session_id)
+
+    def op_get_resource_dashboard(self, params: Mapping[str, object]) -> Json:
+        with self.state.lock:
+            session = self._session_for_arn(cast(str, params["ResourceARN"]))
+            if session.engine_version not in assumptions.DASHBOARD_ENGINES:
+                raise service_error(
+                    assumptions.DASHBOARD_UNAVAILABLE_ERROR,
+                    f"The Spark UI is not supported for engine version {session.engine_version}.",
+                )
+            state = self.view(session).state
+            if state in assumptions.DASHBOARD_LIVE_STATES:
+                kind = "spark-ui"
+            elif state in assumptions.DASHBOARD_HISTORY_STATES:
+                kind = "spark-history"
+            else:
+                raise service_error(
+                    assumptions.DASHBOARD_UNAVAILABLE_ERROR,
+                    f"Session {session.session_id} is in the {state} state and has no Spark UI yet.",
+                )
+            # Like a presigned URL: a random one-off token, never logged.
+            token = secrets.token_urlsafe(32)
+            logger.debug("Issued a %s URL for session %s", kind, session.session_id)
+            return {"Url": f"https://{_fake_host(kind, self.platform.region)}/?authToken={token}"}
 
     def op_start_calculation_execution(self, params: Mapping[str, object]) -> Json:
         with self.state.lock:
@@ -438,6 +537,7 @@ class SparkService:
                     "CalculationExecutionId": calc.calculation_id,
                     "State": self._calculation_view(calc).state,
                 }
+            self._require_calculations(self._session(session_id))
             code = _str(params, "CodeBlock")
             if code is None:
                 code = _str(_dict(params, "CalculationConfiguration") or {}, "CodeBlock")
@@ -489,6 +589,7 @@ class SparkService:
     def op_list_calculation_executions(self, params: Mapping[str, object]) -> Json:
         with self.state.lock:
             session = self._session(cast(str, params["SessionId"]))
+            self._require_calculations(session)
             state_filter = _str(params, "StateFilter")
             size = _int(params, "MaxResults", DEFAULT_PAGE_SIZE)
             token = _str(params, "NextToken")

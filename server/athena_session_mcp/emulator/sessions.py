@@ -1,8 +1,10 @@
 """Spark sessions: stored facts plus a lazily evaluated, time-derived state machine.
 
-CREATING (10 s) -> CREATED (2 s) -> IDLE <-> BUSY while calculations run; IDLE for the idle
-timeout -> TERMINATED. TerminateSession: TERMINATING (3 s) -> TERMINATED. Injected failures
-(FAILED) and degradation (DEGRADED until recovered) override the derived state.
+CREATING -> CREATED -> IDLE <-> BUSY while calculations run. TerminateSession: TERMINATING ->
+TERMINATED; the idle timeout: TERMINATED at the deadline. Both read "Session was terminated per
+request." (User Guide, "Troubleshoot session errors"). Injected failures (FAILED) and degradation
+(DEGRADED until recovered) override the derived state. Durations and other undocumented choices come
+from ``assumptions``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from . import assumptions
 from .calculations import Calculation, CalculationView, Cutoff, schedule, view_calculation
+from .constants import TERMINATED_PER_REQUEST_REASON
 
 __all__ = [
     "DEFAULT_IDLE_TIMEOUT_MINUTES",
@@ -19,13 +23,11 @@ __all__ = [
     "view_session",
 ]
 
+# Documented default ("Troubleshoot session errors": "the default is 20 minutes").
 DEFAULT_IDLE_TIMEOUT_MINUTES = 20
-CREATING_SECONDS = 10.0
-CREATED_SECONDS = 2.0
-TERMINATING_SECONDS = 3.0
-TERMINATED_BY_USER = "Session was terminated by the user."
-CALC_CANCELED_BY_TERMINATION = "The session was terminated while the calculation was active."
-CALC_FAILED_WITH_SESSION = "The session failed while the calculation was active."
+CREATING_SECONDS = assumptions.SESSION_CREATING_SECONDS
+CREATED_SECONDS = assumptions.SESSION_CREATED_SECONDS
+TERMINATING_SECONDS = assumptions.SESSION_TERMINATING_SECONDS
 
 
 @dataclass(slots=True)
@@ -49,6 +51,8 @@ class Session:
     degraded_at: datetime | None = None
     degraded_reason: str | None = None
     recovered_at: datetime | None = None
+    # Start of the idle period the session was in when termination was requested (None if not IDLE).
+    idle_since_at_request: datetime | None = None
     calculations: list[Calculation] = field(default_factory=list[Calculation])
 
     @property
@@ -78,19 +82,18 @@ class SessionView:
 def _cutoff(session: Session, at: datetime) -> Cutoff | None:
     # Only events that already happened at ``at`` count, so past instants evaluate consistently.
     if session.failed_at is not None and session.failed_at <= at:
-        return Cutoff(session.failed_at, "FAILED", CALC_FAILED_WITH_SESSION)
+        return Cutoff(session.failed_at, "FAILED", assumptions.CALCULATION_REASON_SESSION_FAILED)
     if session.terminate_requested_at is not None and session.terminate_requested_at <= at:
-        return Cutoff(session.terminate_requested_at, "CANCELED", CALC_CANCELED_BY_TERMINATION)
+        return Cutoff(
+            session.terminate_requested_at,
+            assumptions.CALCULATION_STATE_SESSION_TERMINATED,
+            assumptions.CALCULATION_REASON_SESSION_TERMINATED,
+        )
     return None
 
 
 def _millis(delta: timedelta) -> int:
     return max(0, int(delta.total_seconds() * 1000))
-
-
-def _idle_reason(minutes: int) -> str:
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Session was terminated because it was idle for {minutes} {unit}."
 
 
 def view_session(session: Session, at: datetime) -> SessionView:
@@ -116,10 +119,17 @@ def view_session(session: Session, at: datetime) -> SessionView:
     elif session.terminate_requested_at is not None and session.terminate_requested_at <= at:
         done_at = session.terminate_requested_at + timedelta(seconds=TERMINATING_SECONDS)
         if at >= done_at:
-            state, reason, last_modified, ended_at = "TERMINATED", TERMINATED_BY_USER, done_at, done_at
+            state, reason, last_modified, ended_at = (
+                "TERMINATED",
+                TERMINATED_PER_REQUEST_REASON,
+                done_at,
+                done_at,
+            )
         else:
             state, last_modified = "TERMINATING", session.terminate_requested_at
-            reason = "Session termination was requested by the user."
+            reason = assumptions.REASON_WHILE_TERMINATING
+        if assumptions.IDLE_SINCE_KEPT_AFTER_END:
+            idle_since = session.idle_since_at_request
     elif at < session.started_at + timedelta(seconds=CREATING_SECONDS):
         state, last_modified = "CREATING", session.started_at
     elif at < session.ready_at:
@@ -138,13 +148,14 @@ def view_session(session: Session, at: datetime) -> SessionView:
             and (recovered is None or recovered < session.degraded_at)
         )
         if busy_since is None and at >= deadline:
+            # assumptions.IDLE_TIMEOUT_SKIPS_TERMINATING: TERMINATED exactly at the deadline.
             state, reason, last_modified, ended_at = (
                 "TERMINATED",
-                _idle_reason(session.idle_timeout_minutes),
+                TERMINATED_PER_REQUEST_REASON,
                 deadline,
                 deadline,
             )
-            idle_since = last_end
+            idle_since = last_end if assumptions.IDLE_SINCE_KEPT_AFTER_END else None
         elif degraded:
             assert session.degraded_at is not None
             state, reason, last_modified = "DEGRADED", session.degraded_reason, session.degraded_at

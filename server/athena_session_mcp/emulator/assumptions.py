@@ -1,0 +1,159 @@
+"""Every behaviour the emulator ASSUMES, in one place.
+
+The AWS documentation (Athena User Guide, API Reference, botocore's service model) outranks the
+emulator. Where no page says how the service behaves, the emulator still has to pick something; each
+such pick is a constant here with a short reason, and FIDELITY.md lists them. When someone measures the
+real service (``tests/contract`` with ATHENA_CONTRACT_LIVE=1) and finds a difference, correct it here.
+
+This module imports nothing from the emulator so that anything, including ``states.py``, can use it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+__all__ = [
+    "AUTH_TOKEN_LIFETIME",
+    "BUSY_ACCEPTS_CALCULATIONS",
+    "CALCULATIONS_UNSUPPORTED_ERROR",
+    "CALCULATIONS_UNSUPPORTED_MESSAGE",
+    "CALCULATION_CANCELING_SECONDS",
+    "CALCULATION_CREATING_SECONDS",
+    "CALCULATION_MIN_QUEUED_SECONDS",
+    "CALCULATION_REASON_CANCELED",
+    "CALCULATION_REASON_SESSION_FAILED",
+    "CALCULATION_REASON_SESSION_TERMINATED",
+    "CALCULATION_STATE_SESSION_TERMINATED",
+    "DASHBOARD_ENGINES",
+    "DASHBOARD_HISTORY_STATES",
+    "DASHBOARD_LIVE_STATES",
+    "DASHBOARD_UNAVAILABLE_ERROR",
+    "DEFAULT_MAX_CONCURRENT_DPUS",
+    "DEFAULT_PAGE_SIZE",
+    "ENDPOINT_ENGINES",
+    "ENDPOINT_STATES",
+    "ENDPOINT_UNAVAILABLE_ERROR",
+    "IDLE_SINCE_KEPT_AFTER_END",
+    "IDLE_TIMEOUT_SKIPS_TERMINATING",
+    "LISTED_WITHOUT_STATE_FILTER",
+    "NOTEBOOK_VERSION_ON_SPARK_35_ERROR",
+    "REASON_WHILE_TERMINATING",
+    "SESSION_ARN_TEMPLATE",
+    "SESSION_CREATED_SECONDS",
+    "SESSION_CREATING_SECONDS",
+    "SESSION_TERMINATING_SECONDS",
+    "SPARK_35_ENGINE_VERSION",
+    "UNKNOWN_RESOURCE_ERROR",
+]
+
+# --- Engines ----------------------------------------------------------------------------------------
+
+# The User Guide names the release "Apache Spark version 3.5" ("Release versions"), but no page shows the
+# exact EngineVersion string the API returns for it (GetSession's EngineVersion is documented only with
+# the example "PySpark engine version 3"). Assumed: the release name, as for PySpark engine version 3.
+SPARK_35_ENGINE_VERSION = "Apache Spark version 3.5"
+
+# --- ListSessions -----------------------------------------------------------------------------------
+
+# API Reference: without StateFilter, ListSessions "Lists the sessions in a workgroup that are in an active
+# state like CREATING, CREATED, IDLE, or BUSY". TerminateSession's reference calls TERMINATING "inactive",
+# so it is not listed. DEGRADED ("The session has no healthy coordinators") is named by neither page;
+# assumed active because its resources still run (and accrue cost) until it ends or is terminated.
+LISTED_WITHOUT_STATE_FILTER = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED"})
+
+# No page gives ListSessions'/ListCalculationExecutions' page size when MaxResults is omitted; the model's
+# maximum (100) is assumed.
+DEFAULT_PAGE_SIZE = 100
+
+# --- Session life cycle -----------------------------------------------------------------------------
+
+# The durations of the transitional states are not documented; short, fixed values keep tests exact.
+SESSION_CREATING_SECONDS = 10.0
+SESSION_CREATED_SECONDS = 2.0
+SESSION_TERMINATING_SECONDS = 3.0
+
+# "Troubleshoot session errors" documents the reason after a stop ("Session was terminated per request.")
+# but not what TERMINATING shows meanwhile; assumed: the same sentence, set when the stop is requested.
+REASON_WHILE_TERMINATING = "Session was terminated per request."
+
+# The idle timeout ends a session "per request" too (same page), but when the service notices the deadline
+# is not documented. Assumed: the session is TERMINATED exactly at the deadline, without a TERMINATING phase.
+IDLE_TIMEOUT_SKIPS_TERMINATING = True
+
+# SessionStatus.IdleSinceDateTime "Can be empty if the session is not currently idle". Assumed: a session
+# that was IDLE when it ended keeps the start of that idle period; one that ended BUSY has none.
+IDLE_SINCE_KEPT_AFTER_END = True
+
+# StartSession's EngineConfiguration.MaxConcurrentDpus has no documented default for the emulator to use.
+DEFAULT_MAX_CONCURRENT_DPUS = 20
+
+# --- Calculations -----------------------------------------------------------------------------------
+
+CALCULATION_CREATING_SECONDS = 1.0
+CALCULATION_MIN_QUEUED_SECONDS = 1.0
+CALCULATION_CANCELING_SECONDS = 1.0
+
+# CONFLICT, kept for now: SessionState documents BUSY as "processing another task and is unable to accept a
+# calculation", yet CalculationExecutionState has QUEUED ("queued for processing") and console notebooks queue
+# cells. The emulator accepts a calculation on a BUSY session and queues it behind the running one (the seed's
+# queued demo calculation relies on it). Set False to refuse with InvalidRequestException instead.
+BUSY_ACCEPTS_CALCULATIONS = True
+
+# TerminateSession: running calculations "are forcefully stopped, but may display as FAILED instead of
+# STOPPED". The emulator picks one deterministic outcome: FAILED (queued calculations too).
+CALCULATION_STATE_SESSION_TERMINATED = "FAILED"
+# No page gives the StateChangeReason of a calculation ended by its session's termination or failure, or
+# by StopCalculationExecution: the emulator omits it rather than invent a sentence.
+CALCULATION_REASON_SESSION_TERMINATED: str | None = None
+CALCULATION_REASON_SESSION_FAILED: str | None = None
+CALCULATION_REASON_CANCELED: str | None = None
+
+# "Considerations and limitations": StartCalculationExecution, ListCalculationExecutions and
+# GetCalculationExecution "are not supported" on Apache Spark version 3.5. The error is not documented;
+# InvalidRequestException ("something is wrong with the input to the request") is the modelled error the
+# service most plausibly returns. Calculation ids never exist on such sessions, so the id-based calls
+# (Get*, Stop) answer with the not-found InvalidRequestException below.
+CALCULATIONS_UNSUPPORTED_ERROR = "InvalidRequestException"
+CALCULATIONS_UNSUPPORTED_MESSAGE = (
+    "Calculations are not supported for sessions on engine version {engine}. "
+    "Use Spark Connect (GetSessionEndpoint) instead."
+)
+
+# NotebookVersion is "supplied automatically for notebook sessions in the Athena console" and Apache Spark
+# version 3.5 "does not support Athena in-console notebooks or notebook APIs". Assumed: StartSession with a
+# NotebookVersion in a 3.5 workgroup is refused with InvalidRequestException.
+NOTEBOOK_VERSION_ON_SPARK_35_ERROR = "InvalidRequestException"
+
+# --- Unknown ids ------------------------------------------------------------------------------------
+
+# An unknown SessionId / CalculationExecutionId / WorkGroup: the model lists both InvalidRequestException and
+# ResourceNotFoundException. Assumed: InvalidRequestException ("Session <id> not found"), as the project has
+# always modelled it.
+UNKNOWN_RESOURCE_ERROR = "InvalidRequestException"
+
+# --- Spark Connect and Spark UI (Apache Spark version 3.5) ---------------------------------------------
+
+# "Spark Connect support": "From Apache Spark version 3.5 release version onward, Athena supports Spark
+# Connect ... using the GetSessionEndpoint API." Assumed: GetSessionEndpoint on a PySpark engine version 3
+# session is refused with InvalidRequestException.
+ENDPOINT_ENGINES = frozenset({SPARK_35_ENGINE_VERSION})
+ENDPOINT_UNAVAILABLE_ERROR = "InvalidRequestException"
+# Assumed: an endpoint exists once the session is started and until it stops.
+ENDPOINT_STATES = frozenset({"CREATED", "IDLE", "BUSY", "DEGRADED"})
+# AuthTokenExpirationTime is documented, the lifetime is not. Assumed: one hour. Tokens are random, fake
+# and never meaningful.
+AUTH_TOKEN_LIFETIME = timedelta(hours=1)
+
+# "Accessing the Spark UI": the live Spark UI of a running session, and the Spark History Server for
+# completed sessions, through GetResourceDashboard — a feature of Apache Spark version 3.5 ("Release
+# versions"). Assumed: refused (InvalidRequestException) for PySpark engine version 3 sessions and for a
+# session still CREATING; live UI while the driver runs, history server once TERMINATED or FAILED.
+DASHBOARD_ENGINES = frozenset({SPARK_35_ENGINE_VERSION})
+DASHBOARD_LIVE_STATES = frozenset({"CREATED", "IDLE", "BUSY", "DEGRADED", "TERMINATING"})
+DASHBOARD_HISTORY_STATES = frozenset({"TERMINATED", "FAILED"})
+DASHBOARD_UNAVAILABLE_ERROR = "InvalidRequestException"
+
+# GetResourceDashboard takes "The Amazon Resource Name (ARN) for a session"; no page shows a session ARN.
+# Assumed: nested under its workgroup's documented ARN (arn:aws:athena:region:account:workgroup/name).
+# The emulator also accepts any ARN ending in "session/<id>".
+SESSION_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}/session/{session_id}"
