@@ -258,6 +258,60 @@ def boto3_median(endpoint_url: str, calls: int) -> float:
     return statistics.median(samples)
 
 
+def code_path_breakdown(rounds: int = 2000) -> dict[str, float]:
+    """Microseconds per call of the server's own steps for one get_athena_session answer, in process:
+    the summary, the lean document and its text, and the SDK's validation of the structured content."""
+    from datetime import UTC
+    from datetime import datetime as dt
+
+    import anyio
+    from botocore.parsers import JSONParser
+    from botocore.session import get_session
+    from tests.reliability import get_session_body
+
+    from athena_session_mcp.answers import answer
+    from athena_session_mcp.config import Settings
+    from athena_session_mcp.models import GetSessionResult
+    from athena_session_mcp.raw import clean_response
+    from athena_session_mcp.server import build_server
+    from athena_session_mcp.summary import summarize_session
+
+    model = get_session().get_service_model("athena").operation_model("GetSession").output_shape
+    assert model is not None
+
+    body = json.dumps(get_session_body("s-1")).encode()
+    response = JSONParser().parse({"body": body, "headers": {}, "status_code": 200}, model)
+    now = dt.now(UTC)
+    server = build_server(Settings(region=REGION, endpoint_url="http://127.0.0.1:9"))
+    tool = next(t for t in server._tool_manager.list_tools() if t.name == "get_athena_session")  # pyright: ignore[reportPrivateUsage]
+
+    def per_call(fn: Callable[[], Any]) -> float:
+        begin = time.perf_counter()
+        for _ in range(rounds):
+            fn()
+        return round((time.perf_counter() - begin) / rounds * 1e6, 1)
+
+    result = GetSessionResult(summary=summarize_session(response, now=now), raw=clean_response(response))
+    done = answer(result)
+
+    async def hop() -> None:
+        await anyio.to_thread.run_sync(lambda: None)
+
+    async def hops() -> float:
+        begin = time.perf_counter()
+        for _ in range(rounds):
+            await hop()
+        return round((time.perf_counter() - begin) / rounds * 1e6, 1)
+
+    return {
+        "summary_us": per_call(lambda: summarize_session(response, now=now)),
+        "raw_us": per_call(lambda: clean_response(response)),
+        "lean_document_and_text_us": per_call(lambda: answer(result)),
+        "sdk_validates_structured_content_us": per_call(lambda: tool.fn_metadata.convert_result(done)),
+        "worker_thread_hop_us": anyio.run(hops),
+    }
+
+
 # --- 3. start-up --------------------------------------------------------------------------------------
 
 
@@ -441,6 +495,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"| bare MCPServer trivial tool median / p95 (stdio) | {c['bare_median_ms']:g} / {c['bare_p95_ms']:g} ms |",
         f"| warm boto3 get_session median (same endpoint) | {c['boto3_median_ms']:g} ms |",
         f"| server CPU per call: ours / bare | {c['ours_cpu_ms']:g} / {c['bare_cpu_ms']:g} ms |",
+        "| our code per get_athena_session call, in process: "
+        + ", ".join(f"{k.removesuffix('_us').replace('_', ' ')} {v:g}" for k, v in d["code_path_us"].items())
+        + " | µs |",
         f"| RSS after initialize: ours / bare | {c['ours_rss_init_mb']:g} / {c['bare_rss_init_mb']:g} MB |",
         f"| RSS after {c['calls']} calls: ours / bare | {c['ours_rss_mb']:g} / {c['bare_rss_mb']:g} MB |",
         f"| spawn→initialize, ours (each) | {', '.join(f'{s:g}' for s in d['spawn']['ours_s'])} s |",
@@ -481,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log("1/5 answer sizes")
     sizes = answer_sizes()
+    breakdown = code_path_breakdown()
 
     log("3/5 start-up (interleaved cold starts)")
     spawn_ours: list[float] = []
@@ -557,6 +615,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets": [asdict(t) for t in targets],
         "details": {
             "answers": sizes,
+            "code_path_us": breakdown,
             "calls": {
                 "calls": args.calls,
                 "ours_median_ms": ms(ours_run.median),

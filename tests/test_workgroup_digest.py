@@ -22,7 +22,7 @@ from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp import budget
 from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
+from athena_session_mcp.config import ENV_DIGEST_DEADLINE, Settings, SettingsError
 from athena_session_mcp.server import build_server
 from athena_session_mcp.tools.digest import CONCURRENCY, _Backoff  # pyright: ignore[reportPrivateUsage]
 from tests.conftest import NOW, server_for
@@ -313,3 +313,14 @@ async def test_a_throttling_endpoint_still_gets_every_session_examined_or_report
     assert content["sessions_examined"] + len(content.get("detail_errors", [])) == listed
     assert all("throttl" in error.lower() for error in content.get("detail_errors", []))
     assert sum(fake.throttled.values()) > 0 and endpoint.attempts["GetSession"] > content["sessions_examined"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", 45.0), ("12.5", 12.5), ("3600", 3600.0)])
+def test_digest_deadline_comes_from_the_environment(value: str, expected: float) -> None:
+    assert Settings.resolve({ENV_DIGEST_DEADLINE: value}).digest_deadline_seconds == expected
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "3601", "-5"])
+def test_a_digest_deadline_that_is_not_1_to_3600_seconds_is_refused(value: str) -> None:
+    with pytest.raises(SettingsError, match=ENV_DIGEST_DEADLINE):
+        Settings.resolve({ENV_DIGEST_DEADLINE: value})
