@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -343,7 +344,20 @@ def imports_at_start(endpoint_url: str) -> dict[str, Any]:
         top[root] = top.get(root, 0) + self_us
         if root == "athena_session_mcp":
             ours_us += self_us
+    # Building the tools (their input and output JSON schemas) in a fresh interpreter, after the imports.
+    probe = (
+        "import time; import mcp.server.mcpserver; from athena_session_mcp.server import build_server; "
+        "from athena_session_mcp.config import Settings; t = time.perf_counter(); "
+        "build_server(Settings(region='us-east-1')); print(time.perf_counter() - t)"
+    )
+    builds = [
+        float(
+            subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+        )
+        for _ in range(3)
+    ]
     return {
+        "build_server_ms": round(statistics.median(builds) * 1000, 1),
         "lazy_modules_imported_at_start": [m for m in LAZY if m in top],
         "athena_session_mcp_self_ms": round(ours_us / 1000, 1),
         "all_imports_self_ms": round(sum(top.values()) / 1000, 1),
@@ -505,6 +519,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"| imported at start of {', '.join(LAZY)} | {', '.join(d['imports']['lazy_modules_imported_at_start']) or 'none'} |",
         f"| import time of athena_session_mcp itself / all imports (-X importtime, self) | "
         f"{d['imports']['athena_session_mcp_self_ms']:g} / {d['imports']['all_imports_self_ms']:g} ms |",
+        f"| building the server's tools and schemas at start (fresh interpreter, median of 3) | "
+        f"{d['imports']['build_server_ms']:g} ms |",
     ]
     g, t = d["digest"], d["digest_throttled"]
     lines += [

@@ -164,9 +164,9 @@ async def test_countdowns_are_as_of_when_each_session_is_read() -> None:
 
 async def test_the_deadline_answers_with_what_was_read_and_says_it_is_partial() -> None:
     sessions = [FakeSession(f"s-{i}", "IDLE", started=T0 - 60 * i, idle_since=T0 - 30) for i in range(1, 401)]
-    # Listing takes one 0.1 s round; 400 reads at 0.1 s each, 16 at a time, take 2.5 s more.
-    fake = WorkgroupFake(WG, sessions, latency=0.1)
-    with fake_workgroup(fake, digest_deadline_seconds=1.5) as (server, _):
+    # Listing is immediate; 400 reads at 0.3 s each, 16 at a time, take 7.5 s: a 3 s deadline cuts them.
+    fake = WorkgroupFake(WG, sessions, read_latency=0.3)
+    with fake_workgroup(fake, digest_deadline_seconds=3) as (server, _):
         content = await call_ok(
             server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG, "MaxSessions": 400}
         )

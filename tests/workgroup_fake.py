@@ -93,6 +93,7 @@ class WorkgroupFake:
     workgroup: str
     sessions: list[FakeSession]
     latency: float = 0.0  # seconds added to every call
+    read_latency: float = 0.0  # seconds added to every GetSession on top
     throttle_share: float = 0.0  # share of calls answered with ThrottlingException
     throttled_operations: frozenset[str] = frozenset({"ListSessions", "GetSession"})
     denied_sessions: frozenset[str] = frozenset()  # GetSession answers AccessDeniedException
@@ -121,7 +122,8 @@ class WorkgroupFake:
 
     def behaviour(self, operation: str, request: Json) -> Reply:
         reply = self._answer(operation, request)
-        return Reply(status=reply.status, body=reply.body, delay=self.latency)
+        delay = self.latency + (self.read_latency if operation == "GetSession" else 0.0)
+        return Reply(status=reply.status, body=reply.body, delay=delay)
 
     def _answer(self, operation: str, request: Json) -> Reply:
         if self._throttle(operation):
