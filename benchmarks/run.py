@@ -228,35 +228,56 @@ class CallRun:
     cpu_ms_per_call: float
 
 
-def call_run(server: StdioServer, name: str, arguments: dict[str, Any], calls: int) -> CallRun:
-    with server:
-        server.initialize(timeout=60)
-        process = psutil.Process(server.pid)
-        rss_init = process.memory_info().rss
-        timed_calls(server, name, arguments, 50)  # warm: boto3 client, pools, worker threads
-        cpu_before = sum(process.cpu_times()[:2])
-        samples = timed_calls(server, name, arguments, calls)
-        cpu = (sum(process.cpu_times()[:2]) - cpu_before) / calls * 1000
-        rss = process.memory_info().rss
-    ordered = sorted(samples)
-    return CallRun(
-        statistics.median(samples), ordered[int(0.95 * (len(ordered) - 1))], rss_init, rss, round(cpu, 3)
-    )
-
-
-def boto3_median(endpoint_url: str, calls: int) -> float:
-    client: Any = boto3.session.Session(  # pyright: ignore[reportUnknownMemberType]
+def _boto3_client(endpoint_url: str) -> Any:
+    return boto3.session.Session(  # pyright: ignore[reportUnknownMemberType]
         aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         region_name=REGION,
     ).client("athena", endpoint_url=endpoint_url, config=Config(retries={"mode": "standard"}))
-    samples: list[float] = []
-    for i in range(calls + 50):
-        begin = time.perf_counter()
-        client.get_session(SessionId="s-1")
-        if i >= 50:  # the first 50 warm the client
+
+
+def interleaved_calls(endpoint_url: str, calls: int, blocks: int = 10) -> tuple[CallRun, CallRun, float]:
+    """`calls` sequential calls each to the bare server's trivial tool, to our get_athena_session and to a
+    warm boto3 get_session, in alternating blocks so that a busy machine slows all three alike."""
+    client = _boto3_client(endpoint_url)
+
+    def direct(count: int) -> list[float]:
+        samples: list[float] = []
+        for _ in range(count):
+            begin = time.perf_counter()
+            client.get_session(SessionId="s-1")
             samples.append(time.perf_counter() - begin)
-    return statistics.median(samples)
+        return samples
+
+    with bare() as theirs, ours(endpoint_url) as mine:
+        theirs.initialize(timeout=60)
+        mine.initialize(timeout=60)
+        procs = {"bare": psutil.Process(theirs.pid), "ours": psutil.Process(mine.pid)}
+        rss_init = {k: p.memory_info().rss for k, p in procs.items()}
+        direct(50)  # warm: every side's connections, clients and threads
+        timed_calls(theirs, "ping", {"text": "x"}, 50)
+        timed_calls(mine, "get_athena_session", {"SessionId": "s-1"}, 50)
+        cpu_before = {k: sum(p.cpu_times()[:2]) for k, p in procs.items()}
+        samples: dict[str, list[float]] = {"bare": [], "ours": [], "boto3": []}
+        per = max(1, calls // blocks)
+        for _ in range(blocks):
+            samples["bare"] += timed_calls(theirs, "ping", {"text": "x"}, per)
+            samples["ours"] += timed_calls(mine, "get_athena_session", {"SessionId": "s-1"}, per)
+            samples["boto3"] += direct(per)
+        cpu = {k: (sum(p.cpu_times()[:2]) - cpu_before[k]) / (per * blocks) * 1000 for k, p in procs.items()}
+        rss = {k: p.memory_info().rss for k, p in procs.items()}
+
+    def run(key: str) -> CallRun:
+        ordered = sorted(samples[key])
+        return CallRun(
+            statistics.median(ordered),
+            ordered[int(0.95 * (len(ordered) - 1))],
+            rss_init[key],
+            rss[key],
+            round(cpu[key], 3),
+        )
+
+    return run("bare"), run("ours"), statistics.median(samples["boto3"])
 
 
 def code_path_breakdown(rounds: int = 2000) -> dict[str, float]:
@@ -325,25 +346,27 @@ def spawn_once(make: Callable[[], StdioServer]) -> float:
     return elapsed
 
 
-def imports_at_start(endpoint_url: str) -> dict[str, Any]:
-    """`python -X importtime` of our server up to the initialize answer: what it imports, and how long
-    our own package takes."""
-    server = ours(endpoint_url, {"PYTHONPROFILEIMPORTTIME": "1"})
+def _import_times(server: StdioServer) -> dict[str, int]:
+    """Self import time (µs) per module of `server` up to its initialize answer (`-X importtime`)."""
     with server:
         server.initialize(timeout=60)
         time.sleep(0.2)
         stderr = server.stderr()
-    top: dict[str, int] = {}
-    ours_us = 0
+    times: dict[str, int] = {}
     for line in stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
-        if not match:
-            continue
-        self_us, name = int(match.group(1)), match.group(4)
-        root = name.split(".")[0]
-        top[root] = top.get(root, 0) + self_us
-        if root == "athena_session_mcp":
-            ours_us += self_us
+        if match:
+            times[match.group(4)] = int(match.group(1))
+    return times
+
+
+def imports_at_start(endpoint_url: str) -> dict[str, Any]:
+    """What our server imports up to the initialize answer that the bare MCPServer does not, and how long
+    our own package and building its tools take."""
+    env = {"PYTHONPROFILEIMPORTTIME": "1"}
+    mine, theirs = _import_times(ours(endpoint_url, env)), _import_times(bare(env))
+    extra = {name: us for name, us in mine.items() if name not in theirs}
+    roots = {name.split(".")[0] for name in extra}
     # Building the tools (their input and output JSON schemas) in a fresh interpreter, after the imports.
     probe = (
         "import time; import mcp.server.mcpserver; from athena_session_mcp.server import build_server; "
@@ -358,9 +381,10 @@ def imports_at_start(endpoint_url: str) -> dict[str, Any]:
     ]
     return {
         "build_server_ms": round(statistics.median(builds) * 1000, 1),
-        "lazy_modules_imported_at_start": [m for m in LAZY if m in top],
-        "athena_session_mcp_self_ms": round(ours_us / 1000, 1),
-        "all_imports_self_ms": round(sum(top.values()) / 1000, 1),
+        "lazy_modules_imported_at_start": [m for m in LAZY if m in roots],
+        "lazy_modules_the_sdk_itself_imports": [m for m in LAZY if m in {n.split(".")[0] for n in theirs}],
+        "extra_modules": sorted(roots),
+        "extra_imports_self_ms": round(sum(extra.values()) / 1000, 1),
     }
 
 
@@ -516,9 +540,11 @@ def markdown(report: dict[str, Any]) -> str:
         f"| RSS after {c['calls']} calls: ours / bare | {c['ours_rss_mb']:g} / {c['bare_rss_mb']:g} MB |",
         f"| spawn→initialize, ours (each) | {', '.join(f'{s:g}' for s in d['spawn']['ours_s'])} s |",
         f"| spawn→initialize, bare (each) | {', '.join(f'{s:g}' for s in d['spawn']['bare_s'])} s |",
-        f"| imported at start of {', '.join(LAZY)} | {', '.join(d['imports']['lazy_modules_imported_at_start']) or 'none'} |",
-        f"| import time of athena_session_mcp itself / all imports (-X importtime, self) | "
-        f"{d['imports']['athena_session_mcp_self_ms']:g} / {d['imports']['all_imports_self_ms']:g} ms |",
+        f"| imported at start by us, not by the bare MCPServer, of {', '.join(LAZY)} | "
+        f"{', '.join(d['imports']['lazy_modules_imported_at_start']) or 'none'} (the SDK itself imports "
+        f"{', '.join(d['imports']['lazy_modules_the_sdk_itself_imports']) or 'none'}) |",
+        f"| what we import beyond the bare MCPServer (-X importtime, self) | "
+        f"{', '.join(d['imports']['extra_modules'])}: {d['imports']['extra_imports_self_ms']:g} ms |",
         f"| building the server's tools and schemas at start (fresh interpreter, median of 3) | "
         f"{d['imports']['build_server_ms']:g} ms |",
     ]
@@ -566,9 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         imports = imports_at_start(url)
 
         log("2,5/5 per-call cost and memory")
-        bare_run = call_run(bare(), "ping", {"text": "x"}, args.calls)
-        ours_run = call_run(ours(url), "get_athena_session", {"SessionId": "s-1"}, args.calls)
-        direct = boto3_median(url, args.calls)
+        bare_run, ours_run, direct = interleaved_calls(url, args.calls)
 
     log("4/5 fleet digest")
     digest, naive_s, naive_count = digest_run(args.sessions, args.latency)

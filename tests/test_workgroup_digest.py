@@ -298,6 +298,10 @@ def test_backoff_halves_concurrency_on_throttling_and_grows_it_back_after_clean_
     for _ in range(200):
         backoff.observe(retries=0)
     assert limiter.total_tokens == 16, "never above the ceiling"
+    started = backoff.wave
+    for _ in range(10):  # ten throttled calls of one wave: one decrease
+        backoff.observe(retries=1, wave=started)
+    assert limiter.total_tokens == 8
     for _ in range(10):
         backoff.observe(retries=1)
     assert limiter.total_tokens == 1, "never below one"

@@ -78,8 +78,9 @@ def _started(item: Mapping[str, Any]) -> float:
 
 
 class _Backoff:
-    """A client-side limiter for the digest's burst of calls: concurrency halves whenever Athena throttled
-    a call (botocore retried it, or gave up), and grows back by one after a round of clean reads.
+    """A client-side limiter for the digest's burst of calls: concurrency halves when Athena throttled a
+    call (botocore retried it, or gave up), at most once per wave of calls in flight (TCP-style: the calls
+    already sent when it halved say nothing new), and grows back by one after a wave of clean reads.
     botocore's adaptive retry mode would do this too, but it blocks every later call of the shared client
     (minutes, under sustained throttling), where the digest has a deadline to keep."""
 
@@ -88,11 +89,15 @@ class _Backoff:
         self.ceiling = int(limiter.total_tokens)
         self.clean = 0
         self.retries = 0
+        self.wave = 0  # bumped at each decrease
 
-    def observe(self, retries: int, throttled: bool = False) -> None:
+    def observe(self, retries: int, throttled: bool = False, wave: int | None = None) -> None:
+        """Record one finished call; `wave` is the value of `self.wave` when it started."""
         self.retries += retries
         if retries or throttled:
-            self.limiter.total_tokens = max(1, int(self.limiter.total_tokens) // 2)
+            if wave is None or wave == self.wave:
+                self.limiter.total_tokens = max(1, int(self.limiter.total_tokens) // 2)
+                self.wave += 1
             self.clean = 0
             return
         self.clean += 1
@@ -203,14 +208,15 @@ def build(deps: Deps) -> list[Tool]:
             async def examine(index: int, session_id: str) -> None:
                 nonlocal done
                 async with limiter:
+                    wave = backoff.wave
                     try:
                         response = await read_session(deps, session_id)
                     except ToolError as exc:
                         # One unreadable session should not sink the digest; it is reported instead.
                         errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
-                        backoff.observe(0, throttled=athena_error(exc)[0] in _THROTTLING_CODES)
+                        backoff.observe(0, athena_error(exc)[0] in _THROTTLING_CODES, wave)
                     else:
-                        backoff.observe(_retries(response))
+                        backoff.observe(_retries(response), wave=wave)
                         # Countdowns are as of this read, not of the digest's start.
                         now = deps.clock()
                         read_times.append(now)
