@@ -43,7 +43,7 @@ import psutil  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from tests.reliability import FakeAthena, serve_fake  # noqa: E402
 from tests.stdio_harness import StdioServer, is_tool_error, server_env, tool_text  # noqa: E402
-from tests.workgroup_fake import WorkgroupFake, fleet  # noqa: E402
+from tests.workgroup_fake import FakeSession, WorkgroupFake, fleet  # noqa: E402
 
 from athena_session_mcp.budget import OUTPUT_BUDGET_CHARS  # noqa: E402
 from athena_session_mcp.states import SESSION_STATES  # noqa: E402
@@ -52,6 +52,7 @@ RESULTS = REPO / "benchmarks" / "results"
 BARE = REPO / "benchmarks" / "bare_server.py"
 REGION = "us-east-1"
 WORKGROUP = "bench-wg"
+SESSION = "s-0000"  # an IDLE session of the loopback workgroup
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIABENCHFAKEKEY0000",
     "AWS_SECRET_ACCESS_KEY": "bench-fake-secret",
@@ -245,7 +246,7 @@ def interleaved_calls(endpoint_url: str, calls: int, blocks: int = 10) -> tuple[
         samples: list[float] = []
         for _ in range(count):
             begin = time.perf_counter()
-            client.get_session(SessionId="s-1")
+            client.get_session(SessionId=SESSION)
             samples.append(time.perf_counter() - begin)
         return samples
 
@@ -256,13 +257,13 @@ def interleaved_calls(endpoint_url: str, calls: int, blocks: int = 10) -> tuple[
         rss_init = {k: p.memory_info().rss for k, p in procs.items()}
         direct(50)  # warm: every side's connections, clients and threads
         timed_calls(theirs, "ping", {"text": "x"}, 50)
-        timed_calls(mine, "get_athena_session", {"SessionId": "s-1"}, 50)
+        timed_calls(mine, "get_athena_session", {"SessionId": SESSION}, 50)
         cpu_before = {k: sum(p.cpu_times()[:2]) for k, p in procs.items()}
         samples: dict[str, list[float]] = {"bare": [], "ours": [], "boto3": []}
         per = max(1, calls // blocks)
         for _ in range(blocks):
             samples["bare"] += timed_calls(theirs, "ping", {"text": "x"}, per)
-            samples["ours"] += timed_calls(mine, "get_athena_session", {"SessionId": "s-1"}, per)
+            samples["ours"] += timed_calls(mine, "get_athena_session", {"SessionId": SESSION}, per)
             samples["boto3"] += direct(per)
         cpu = {k: (sum(p.cpu_times()[:2]) - cpu_before[k]) / (per * blocks) * 1000 for k, p in procs.items()}
         rss = {k: p.memory_info().rss for k, p in procs.items()}
@@ -289,7 +290,6 @@ def code_path_breakdown(rounds: int = 2000) -> dict[str, float]:
     import anyio
     from botocore.parsers import JSONParser
     from botocore.session import get_session
-    from tests.reliability import get_session_body
 
     from athena_session_mcp.answers import answer
     from athena_session_mcp.config import Settings
@@ -301,7 +301,8 @@ def code_path_breakdown(rounds: int = 2000) -> dict[str, float]:
     model = get_session().get_service_model("athena").operation_model("GetSession").output_shape
     assert model is not None
 
-    body = json.dumps(get_session_body("s-1")).encode()
+    idle = FakeSession("s-1", "IDLE", started=time.time() - 3600, idle_since=time.time() - 60)
+    body = json.dumps(idle.get_session(WORKGROUP)).encode()
     response = JSONParser().parse({"body": body, "headers": {}, "status_code": 200}, model)
     now = dt.now(UTC)
     server = build_server(Settings(region=REGION, endpoint_url="http://127.0.0.1:9"))
@@ -591,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
             spawn_ours.append(spawn_once(lambda: ours(url)))
         imports = imports_at_start(url)
 
+    # GetSession in the service's own shape (EngineVersion a string), so no call needs a second request.
+    with serve_fake(FakeAthena(WorkgroupFake(WORKGROUP, fleet(50)).behaviour)) as url:
         log("2,5/5 per-call cost and memory")
         bare_run, ours_run, direct = interleaved_calls(url, args.calls)
 
