@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -62,3 +62,26 @@ def server_for(client: AthenaClient, *, settings: Settings | None = None, now: d
 @pytest.fixture
 def stubbed_server(athena_client: AthenaClient, stubber: Stubber) -> MCPServer:
     return server_for(athena_client)
+
+
+@pytest.fixture
+def emulated() -> Iterator[AthenaClient]:
+    """A boto3 client on the in-process emulator, seeded with the demo data at NOW (frozen)."""
+    from tests.fleet import emulated_athena  # tests.fleet imports this module
+
+    with emulated_athena() as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def emulator_url() -> Iterator[str]:
+    """The seeded emulator in its own process (`athena-session-mcp emulator`), for one test module."""
+    from tests.reliability import emulator_process  # tests.reliability imports this module
+
+    with emulator_process(FAKE_ENV) as url:
+        yield url
+
+
+def text_of(result: Any) -> str:
+    """The text blocks of a tool result, joined."""
+    return " ".join(block.text for block in result.content)

@@ -15,14 +15,10 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.budget import OUTPUT_BUDGET_CHARS
-from tests.conftest import NOW
+from tests.conftest import NOW, text_of
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
-
-
-def text_of(result: Any) -> str:
-    return " ".join(block.text for block in result.content)
 
 
 async def call_ok(server: MCPServer, name: str, arguments: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """Helpers for the reliability suites (fuzz, faults, load, secrets): a scriptable loopback Athena that
 misbehaves on demand and counts every attempt, and the seeded emulator in its own process.
 
-Keep-alive HTTP/1.1, per-operation replies chosen by X-Amz-Target.
+Keep-alive HTTP/1.1, per-operation replies chosen by X-Amz-Target. Every JSON reply is checked against
+botocore's service model (tests/emulator/shape_check.py): a fake that answers in a shape Athena never
+sends fails the test that served it. Raw byte bodies are the deliberate exception (garbled JSON, a
+proxy's HTML page).
 """
 
 from __future__ import annotations
@@ -15,35 +18,46 @@ from collections import Counter
 from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 
+from tests.emulator.shape_check import output_problems
+from tests.factories import session_response
 from tests.stdio_harness import CONSOLE_SCRIPT, server_env
 
 Json = dict[str, Any]
 
+# Errors the AWS request layer (authentication, throttling, front ends) sends for any operation, so the
+# service model does not list them per operation; botocore's retry and error handling knows them by code.
+REQUEST_LAYER_ERRORS = frozenset(
+    {
+        "AccessDeniedException",
+        "ExpiredTokenException",
+        "InvalidSignatureException",
+        "ServiceUnavailableException",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "UnrecognizedClientException",
+    }
+)
+
+
+def on_the_wire(value: Any) -> Any:
+    """A boto3-shaped value as the awsJson1.1 body carries it: datetimes become epoch seconds."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, dict):
+        return {key: on_the_wire(item) for key, item in cast(Json, value).items()}
+    if isinstance(value, list):
+        return [on_the_wire(item) for item in cast(list[Any], value)]
+    return value
+
 
 def get_session_body(session_id: str, now: float | None = None) -> Json:
-    """A valid GetSession response on the wire (timestamps are epoch seconds)."""
-    now = time.time() if now is None else now
-    return {
-        "SessionId": session_id,
-        "WorkGroup": "spark-wg",
-        "EngineVersion": {"SelectedEngineVersion": "PySpark engine version 3"},
-        "EngineConfiguration": {
-            "CoordinatorDpuSize": 1,
-            "MaxConcurrentDpus": 20,
-            "DefaultExecutorDpuSize": 1,
-        },
-        "SessionConfiguration": {"IdleTimeoutSeconds": 1200, "ExecutionRole": "arn:aws:iam::1:role/Spark"},
-        "Status": {
-            "State": "IDLE",
-            "StartDateTime": now - 3600,
-            "LastModifiedDateTime": now - 60,
-            "IdleSinceDateTime": now - 60,
-        },
-        "Statistics": {"DpuExecutionInMillis": 120000},
-    }
+    """A valid GetSession response on the wire: the tests' standard IDLE session (factories), now."""
+    at = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    return on_the_wire(session_response(now=at, idle_minutes=1, SessionId=session_id))
 
 
 def _no_headers() -> Mapping[str, str]:
@@ -63,8 +77,19 @@ class Reply:
 
 
 def aws_error(status: int, code: str, message: str) -> Reply:
-    """An AWS JSON-protocol error, as Athena sends it."""
-    return Reply(status=status, body={"__type": code, "message": message})
+    """An AWS JSON-protocol error, as Athena sends it ("Message" is the member name in Athena's model)."""
+    return Reply(status=status, body={"__type": code, "Message": message})
+
+
+def shape_problems(operation: str, reply: Reply) -> list[str]:
+    """What in `reply` Athena's model does not allow for `operation` (raw byte bodies are not checked)."""
+    if reply.drop or not isinstance(reply.body, dict | None):
+        return []
+    body = reply.body or {}
+    if reply.status >= 300 and body.get("__type") in REQUEST_LAYER_ERRORS:
+        message = body.get("message", body.get("Message"))
+        return [] if isinstance(message, str) and message else [f"{operation}: error without a message"]
+    return output_problems(operation, reply.status, json.dumps(body))
 
 
 Behaviour = Callable[[str, Json], Reply]
@@ -83,6 +108,7 @@ class FakeAthena:
     def __init__(self, behaviour: Behaviour = healthy) -> None:
         self.behaviour = behaviour
         self.attempts: Counter[str] = Counter()
+        self.shape_problems: list[str] = []
         self._lock = threading.Lock()
 
     def always(self, reply: Reply) -> None:
@@ -108,6 +134,9 @@ class FakeAthena:
             self.attempts[operation] += 1
             behaviour = self.behaviour
         reply = behaviour(operation, request)
+        if problems := shape_problems(operation, reply):
+            with self._lock:
+                self.shape_problems.extend(problems)
         if reply.delay:
             time.sleep(reply.delay)
         if reply.drop:
@@ -151,6 +180,9 @@ def serve_fake(fake: FakeAthena, port: int = 0) -> Generator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+    assert not fake.shape_problems, "the fake answered outside botocore's model:\n" + "\n".join(
+        fake.shape_problems
+    )
 
 
 def free_port() -> int:

@@ -10,9 +10,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from mcp import Client
+
+from athena_session_mcp.config import Settings
+from athena_session_mcp.emulator.constants import SESSION_IDLE_NEAR_TIMEOUT
+from athena_session_mcp.server import build_server
+from tests.stdio_harness import CONSOLE_SCRIPT
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CONSOLE_SCRIPT = str(Path(sys.executable).with_name("athena-session-mcp"))
 
 
 def load_example(name: str) -> ModuleType:
@@ -28,14 +33,20 @@ async def test_openai_agents_example_lists_and_calls_the_tools_offline(
 ) -> None:
     pytest.importorskip("agents.mcp", reason="openai-agents is not installed")
     example = load_example("openai_agents_example")
-    report = await example.inspect_session("demo-idle-near-timeout")
-    assert "get_athena_session" in report["tools"]
-    assert report["summary"]["session_id"] == "demo-idle-near-timeout"
-    assert report["summary"]["state"] == "IDLE"
-    assert report["agent"] == "Athena session inspector"
+    report = await example.inspect_session(SESSION_IDLE_NEAR_TIMEOUT)
+    async with Client(build_server(Settings(region="us-east-1"))) as client:
+        offered = [tool.name for tool in (await client.list_tools()).tools]
+    assert report["tools"] == offered, "the example must see every tool the server offers"
+    summary = report["summary"]
+    assert summary["session_id"] == SESSION_IDLE_NEAR_TIMEOUT
+    assert summary["state"] == "IDLE"  # as seeded
+    codes = [finding["code"] for finding in summary["findings"]]
+    assert "IDLE_TIMEOUT_SOON" in codes  # seeded about 3 minutes before its idle timeout
     out = capsys.readouterr().out
     assert "- get_athena_session: Look up one Amazon Athena Spark session" in out
-    assert "IDLE_TIMEOUT_SOON" in out
+    assert f"{SESSION_IDLE_NEAR_TIMEOUT}: {summary['headline']}" in out
+    for code in codes:
+        assert f" {code}: " in out, f"the example did not print the server's finding {code}"
 
 
 def test_langchain_example_loads_the_tools_and_invokes_get_athena_session_offline() -> None:
@@ -45,7 +56,7 @@ def test_langchain_example_loads_the_tools_and_invokes_get_athena_session_offlin
     if not python:
         pytest.skip("LANGCHAIN_PYTHON is not set: `make test` builds .venv-langchain and sets it")
     completed = subprocess.run(
-        [python, str(EXAMPLES / "langchain_agent.py"), "demo-busy", "--server-command", CONSOLE_SCRIPT],
+        [python, str(EXAMPLES / "langchain_agent.py"), "demo-busy", "--server-command", str(CONSOLE_SCRIPT)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -18,6 +18,7 @@ from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import ENV_PRICE, Settings, SettingsError
 from athena_session_mcp.raw import clean_response
 from athena_session_mcp.server import build_server
+from tests.conftest import text_of
 from tests.reliability import FakeAthena, Json, Reply, free_port, get_session_body, serve_fake
 
 
@@ -38,10 +39,6 @@ class PeakCounter:
         with self._lock:
             self.in_flight -= 1
         return Reply(body=get_session_body("s-1"))
-
-
-def text_of(result: Any) -> str:
-    return " ".join(block.text for block in result.content)
 
 
 async def call_once(settings: Settings, session_id: str = "s-1") -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp.tools.calculations import MAX_CODE_CHARS
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape, session_response
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, session_item
+from tests.fleet import call_error, call_ok, count_aws_calls, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -64,12 +63,6 @@ def calculation(state: str = "FAILED", **overrides: Any) -> dict[str, Any]:
     return in_botocore_shape("GetCalculationExecution", response)
 
 
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
-
-
 @pytest.mark.parametrize(
     ("tool_name", "operation", "extra"),
     [
@@ -95,16 +88,18 @@ async def test_input_schemas_mirror_the_api_request_shapes(
         assert props[name]["description"]
 
 
-async def test_lists_calculations_newest_first_with_phase_and_duration(
+async def test_lists_calculations_in_the_order_athena_returns_them_with_phase_and_duration(
     stubbed_server: MCPServer, stubber: Stubber
 ) -> None:
+    # ListCalculationExecutions documents newest first. The page is fed out of submission order: the
+    # tool must keep Athena's order, since continue_with resumes by position within the page.
     stubber.add_response(
         "list_calculation_executions",
         {
             "Calculations": [
-                calc_item("c3", "RUNNING", minutes_ago=3, took=None),
                 calc_item("c2", "FAILED", took=0.5, StateChangeReason="boom " * 100),
                 calc_item("c1", "COMPLETED", minutes_ago=30, took=10),
+                calc_item("c3", "RUNNING", minutes_ago=3, took=None),
             ],
             "NextToken": "more",
         },
@@ -113,12 +108,12 @@ async def test_lists_calculations_newest_first_with_phase_and_duration(
     content = await call_ok(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
     rows = content["calculations"]
     assert [(r["calculation_execution_id"], r["phase"]) for r in rows] == [
-        ("c3", "running"),
         ("c2", "failed"),
         ("c1", "succeeded"),
+        ("c3", "running"),
     ]
-    assert [r["duration_seconds"] for r in rows] == [180, 30, 600]
-    assert rows[1]["state_change_reason"].endswith("…") and len(rows[1]["state_change_reason"]) == 160
+    assert [r["duration_seconds"] for r in rows] == [30, 600, 180]
+    assert rows[0]["state_change_reason"].endswith("…") and len(rows[0]["state_change_reason"]) == 160
     assert content["next_token"] == "more" and content["more_available"] is True
     assert content["continue_with"] == {
         "SessionId": SESSION_ID,
@@ -442,3 +437,28 @@ async def test_remembered_session_engines_are_bounded(
     await call_ok(stubbed_server, "list_athena_calculations", {"SessionId": "first"})
     await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
     assert calls == ["ListCalculationExecutions"]
+
+
+async def test_an_emulated_spark_35_session_is_explained_end_to_end(emulated: AthenaClient) -> None:
+    from athena_session_mcp import emulator
+
+    emulated.create_work_group(
+        Name="wg-spark35",
+        Configuration={
+            "EngineVersion": {"SelectedEngineVersion": SPARK_35},
+            "ExecutionRole": "arn:aws:iam::123456789012:role/AthenaSparkRole",
+            "ResultConfiguration": {"OutputLocation": "s3://athena-results/spark35/"},
+        },
+    )
+    session_id = emulated.start_session(WorkGroup="wg-spark35", EngineConfiguration={"MaxConcurrentDpus": 4})[
+        "SessionId"
+    ]
+    emulator.get_clock().advance(120)  # past CREATING/CREATED: IDLE
+    server = server_for(emulated)
+    calls = count_aws_calls(emulated)
+    summary = (await call_ok(server, "get_athena_session", {"SessionId": session_id}))["summary"]
+    assert (summary["state"], summary["engine_kind"]) == ("IDLE", "spark-3.5")
+    assert "GetSessionEndpoint" in summary["findings"][0]["suggestion"]
+    text = await call_error(server, "list_athena_calculations", {"SessionId": session_id})
+    assert "no Calculation API" in text
+    assert calls == ["GetSession"]  # the engine was learnt from GetSession: no Calculation call was made

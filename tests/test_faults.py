@@ -8,7 +8,6 @@ same server session must serve a valid call.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,25 +15,32 @@ import anyio
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 from mcp import Client
+from mcp.types import CallToolResult
 
 from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 from athena_session_mcp.server import build_server
-from tests.reliability import FakeAthena, Reply, aws_error, free_port, get_session_body, serve_fake
+from tests.conftest import text_of
+from tests.reliability import (
+    FakeAthena,
+    Reply,
+    aws_error,
+    free_port,
+    get_session_body,
+    serve_fake,
+    shape_problems,
+)
 
 ATTEMPTS = 3
 BOUND_SECONDS = 15.0  # generous: 3 attempts, 0.5 s timeouts, standard-mode backoff of at most 1 + 2 s
 SESSION = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+CONCURRENT_CALLS = 20
 
 
 def settings_for(url: str) -> Settings:
     return Settings(
         region="us-east-1", endpoint_url=url, connect_timeout=0.5, read_timeout=0.5, max_attempts=ATTEMPTS
     )
-
-
-def text_of(result: Any) -> str:
-    return " ".join(block.text for block in result.content)
 
 
 @pytest.fixture
@@ -57,6 +63,20 @@ def fake() -> FakeAthena:
 def url(fake: FakeAthena) -> Iterator[str]:
     with serve_fake(fake) as endpoint:
         yield endpoint
+
+
+async def call_while(fake: FakeAthena, url: str, reply: Reply) -> tuple[CallToolResult, int, CallToolResult]:
+    """get_athena_session (within BOUND_SECONDS) while the endpoint answers `reply`, the attempts it made,
+    and the same server session's next call once the endpoint is healthy again."""
+    fake.reset()
+    fake.always(reply)
+    async with Client(build_server(settings_for(url))) as client:
+        with anyio.fail_after(BOUND_SECONDS):
+            result = await client.call_tool("get_athena_session", {"SessionId": SESSION})
+        attempts = fake.attempts["GetSession"]
+        fake.reset()
+        recovered = await client.call_tool("get_athena_session", {"SessionId": SESSION})
+    return result, attempts, recovered
 
 
 # name: (reply, attempts the endpoint must see, phrases the message must contain)
@@ -117,22 +137,11 @@ FAULTS: dict[str, tuple[Reply, int, list[str]]] = {
 async def test_fault_gives_a_bounded_error_naming_the_fix_and_the_server_serves_the_next_call(
     fake: FakeAthena, url: str, reply: Reply, attempts: int, phrases: list[str]
 ) -> None:
-    fake.reset()
-    fake.always(reply)
-    async with Client(build_server(settings_for(url))) as client:
-        begin = time.monotonic()
-        with anyio.fail_after(BOUND_SECONDS):
-            result = await client.call_tool("get_athena_session", {"SessionId": SESSION})
-        elapsed = time.monotonic() - begin
-
-        assert result.is_error
-        for phrase in phrases:
-            assert phrase in text_of(result)
-        assert fake.attempts["GetSession"] == attempts, "retries must be bounded by max_attempts"
-        assert elapsed < BOUND_SECONDS
-
-        fake.reset()
-        recovered = await client.call_tool("get_athena_session", {"SessionId": SESSION})
+    result, made, recovered = await call_while(fake, url, reply)
+    assert result.is_error
+    for phrase in phrases:
+        assert phrase in text_of(result)
+    assert made == attempts, "retries must be bounded by max_attempts"
     assert not recovered.is_error, text_of(recovered)
     assert fake.attempts["GetSession"] == 1
 
@@ -175,24 +184,24 @@ async def test_concurrent_calls_during_throttling_all_fail_cleanly_without_a_ret
 
         with anyio.fail_after(BOUND_SECONDS):
             async with anyio.create_task_group() as tg:
-                for _ in range(20):
+                for _ in range(CONCURRENT_CALLS):
                     tg.start_soon(one)
+        attempts = fake.attempts["GetSession"]
         fake.reset()
         recovered = await client.call_tool("get_athena_session", {"SessionId": SESSION})
-    assert [r.is_error for r in results] == [True] * 20
+    assert [r.is_error for r in results] == [True] * CONCURRENT_CALLS
     assert all("throttled" in text_of(r) for r in results)
+    # Every call reached AWS, and none retried more than max_attempts allows: no amplification.
+    assert CONCURRENT_CALLS <= attempts <= CONCURRENT_CALLS * ATTEMPTS, (
+        f"{attempts} attempts for {CONCURRENT_CALLS} throttled calls"
+    )
     assert not recovered.is_error
 
 
 async def test_a_garbled_success_response_is_reported_as_unknown_health_not_a_crash(
     fake: FakeAthena, url: str
 ) -> None:
-    fake.reset()
-    fake.always(Reply(status=200, body=b"{not json"))
-    async with Client(build_server(settings_for(url))) as client:
-        result = await client.call_tool("get_athena_session", {"SessionId": SESSION})
-        fake.reset()
-        recovered = await client.call_tool("get_athena_session", {"SessionId": SESSION})
+    result, _, recovered = await call_while(fake, url, Reply(status=200, body=b"{not json"))
     # botocore reads an unparseable JSON body as an empty response: the summary must say so.
     assert not result.is_error
     assert result.structured_content is not None
@@ -205,10 +214,21 @@ async def test_a_garbled_success_response_is_reported_as_unknown_health_not_a_cr
 async def test_a_proxy_502_without_an_aws_error_code_is_reported_as_a_server_error(
     fake: FakeAthena, url: str
 ) -> None:
-    fake.reset()
-    fake.always(Reply(status=502, body=b"<html><body>502 Bad Gateway</body></html>"))
-    async with Client(build_server(settings_for(url))) as client:
-        result = await client.call_tool("get_athena_session", {"SessionId": SESSION})
+    reply = Reply(status=502, body=b"<html><body>502 Bad Gateway</body></html>")
+    result, attempts, recovered = await call_while(fake, url, reply)
     assert result.is_error
-    assert fake.attempts["GetSession"] == ATTEMPTS
+    assert attempts == ATTEMPTS
     assert "server error" in text_of(result)
+    assert not recovered.is_error
+
+
+def test_the_fake_refuses_replies_in_a_shape_athena_never_sends() -> None:
+    """Replies are checked against botocore's model, so fakes cannot drift from the service."""
+    body = get_session_body(SESSION)
+    assert shape_problems("GetSession", Reply(body=body)) == []
+    body["EngineVersion"] = {"SelectedEngineVersion": "PySpark engine version 3"}  # ListSessions' shape
+    assert shape_problems("GetSession", Reply(body=body)) == [
+        "GetSession.EngineVersion: expected string, got dict"
+    ]
+    assert shape_problems("GetSession", aws_error(400, "NoSuchThingException", "x")) != []
+    assert shape_problems("GetSession", aws_error(400, "ThrottlingException", "Rate exceeded")) == []

@@ -2,8 +2,9 @@
 tools are covered as they land), and malformed JSON-RPC on the real stdio process.
 
 The server must never die, must answer each bad input with a clear, bounded error (a tool error with a
-message or a JSON-RPC error) and must serve the next valid call. AWS is the seeded emulator, in its own
-process; no real AWS.
+message or a JSON-RPC error) without sending anything to AWS, and must serve the next valid call. AWS is
+the seeded emulator, in its own process; no real AWS. What reaches it is counted on the server's own
+boto3 client (botocore's before-send event fires for every HTTP request it is about to send).
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult, Tool
 
+from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 from athena_session_mcp.server import build_server
-from tests.conftest import FAKE_ENV
-from tests.reliability import emulator_process
+from tests.conftest import FAKE_ENV, text_of
 from tests.stdio_harness import StdioServer, is_tool_error, server_env, tool_text
 
 VALID_SESSION = "demo-idle"
@@ -78,14 +79,24 @@ values = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def emulator_url() -> Iterator[str]:
-    with emulator_process(FAKE_ENV) as url:
-        yield url
+def sent() -> list[str]:
+    """The Athena operations the server's client has sent, in order."""
+    return []
 
 
 @pytest.fixture(scope="module")
-def server(emulator_url: str) -> MCPServer:
-    return build_server(Settings(region="us-east-1", endpoint_url=emulator_url))
+def server(emulator_url: str, sent: list[str]) -> MCPServer:
+    settings = Settings(region="us-east-1", endpoint_url=emulator_url)
+    gateway = AthenaGateway(settings)
+
+    def record(event_name: str, **_: Any) -> None:
+        sent.append(event_name.rpartition(".")[2])
+
+    with pytest.MonkeyPatch.context() as env:  # the client takes its credentials when it is built
+        for name, value in FAKE_ENV.items():
+            env.setenv(name, value)
+        gateway.client().meta.events.register("before-send.athena", record)
+    return build_server(settings, gateway=gateway)
 
 
 @pytest.fixture(scope="module")
@@ -97,21 +108,23 @@ def tools(server: MCPServer) -> dict[str, Tool]:
     return {tool.name: tool for tool in anyio.run(listing)}
 
 
-async def call(server: MCPServer, name: str, arguments: dict[str, Any]) -> tuple[CallToolResult | None, str]:
-    """The tool result, or None and the JSON-RPC error message; then a valid call must still succeed."""
+async def call(
+    server: MCPServer, sent: list[str], name: str, arguments: dict[str, Any]
+) -> tuple[CallToolResult | None, str, list[str]]:
+    """The tool result, or None and the JSON-RPC error message, and the AWS requests the call sent;
+    then a valid call must still succeed."""
     async with Client(server) as client:
+        before = len(sent)
         try:
             result: CallToolResult | None = await client.call_tool(name, arguments)
             rpc_error = ""
         except MCPError as exc:
             result, rpc_error = None, exc.error.message
+        requests = sent[before:]
         follow_up = await client.call_tool("get_athena_session", {"SessionId": VALID_SESSION})
-    assert not follow_up.is_error, f"the next valid call failed: {tool_text_of(follow_up)}"
-    return result, rpc_error
-
-
-def tool_text_of(result: CallToolResult) -> str:
-    return " ".join(getattr(block, "text", "") for block in result.content)
+    assert not follow_up.is_error, f"the next valid call failed: {text_of(follow_up)}"
+    assert sent[before + len(requests) :] == ["GetSession"], "the valid follow-up must reach AWS"
+    return result, rpc_error, requests
 
 
 def schema_valid(tool: Tool, arguments: dict[str, Any]) -> bool:
@@ -128,7 +141,7 @@ def check_answer(result: CallToolResult | None, rpc_error: str) -> str:
         assert rpc_error.strip(), "a JSON-RPC error without a message"
         return rpc_error
     assert result.is_error
-    text = tool_text_of(result)
+    text = text_of(result)
     assert text.strip(), "a tool error without a message"
     assert len(text) <= MAX_ERROR_CHARS, f"an error of {len(text)} characters echoes too much"
     return text
@@ -143,7 +156,7 @@ def test_the_server_lists_tools_to_fuzz(tools: dict[str, Tool]) -> None:
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_hostile_arguments_to_any_listed_tool_get_a_clear_bounded_error_and_the_server_keeps_serving(
-    server: MCPServer, tools: dict[str, Tool], data: st.DataObject
+    server: MCPServer, sent: list[str], tools: dict[str, Tool], data: st.DataObject
 ) -> None:
     name = data.draw(st.sampled_from(sorted(tools)), label="tool")
     tool = tools[name]
@@ -151,10 +164,11 @@ def test_hostile_arguments_to_any_listed_tool_get_a_clear_bounded_error_and_the_
     keys = st.one_of(st.sampled_from(known), st.text(max_size=40)) if known else st.text(max_size=40)
     arguments = data.draw(st.dictionaries(keys, values, max_size=4), label="arguments")
 
-    result, rpc_error = anyio.run(call, server, name, arguments)
+    result, rpc_error, requests = anyio.run(call, server, sent, name, arguments)
 
     if not schema_valid(tool, arguments):
-        check_answer(result, rpc_error)  # anything the schema forbids is refused, never sent to AWS
+        check_answer(result, rpc_error)  # anything the schema forbids is refused...
+        assert requests == [], f"{name} sent schema-invalid arguments to AWS: {requests}"  # ...never sent
     elif result is not None and result.is_error:
         check_answer(result, rpc_error)  # valid shape, but AWS may still say no (unknown id): clearly
 
@@ -163,16 +177,23 @@ def test_hostile_arguments_to_any_listed_tool_get_a_clear_bounded_error_and_the_
 @given(
     name=st.one_of(st.text(max_size=300), st.sampled_from(["", "get_athena_session ", "GET_ATHENA_SESSION"]))
 )
-def test_unknown_tool_names_get_a_clear_error(server: MCPServer, tools: dict[str, Tool], name: str) -> None:
+def test_unknown_tool_names_get_a_clear_error(
+    server: MCPServer, sent: list[str], tools: dict[str, Tool], name: str
+) -> None:
     if name in tools:
         return
-    result, rpc_error = anyio.run(call, server, name, {"SessionId": VALID_SESSION})
+    result, rpc_error, requests = anyio.run(call, server, sent, name, {"SessionId": VALID_SESSION})
     check_answer(result, rpc_error)
+    assert requests == []
 
 
-async def test_a_huge_unknown_tool_name_is_not_echoed_back_in_full(server: MCPServer) -> None:
+async def test_a_huge_unknown_tool_name_is_not_echoed_back_in_full(
+    server: MCPServer, sent: list[str]
+) -> None:
+    before = len(sent)
     async with Client(server) as client:
         result = await client.call_tool("a" * 100_000, {})
+    assert sent[before:] == []
     text = check_answer(result, "")
     assert len(text) <= MAX_ERROR_CHARS
     assert "get_athena_session" in text, "the error should list the tools that do exist"
@@ -193,22 +214,28 @@ async def test_a_huge_unknown_tool_name_is_not_echoed_back_in_full(server: MCPSe
     ],
     ids=["empty", "blank", "257", "1MB", "number", "null", "list", "extra-key", "wrong-case"],
 )
-async def test_invalid_get_session_arguments_are_refused_with_what_would_be_right(
-    server: MCPServer, arguments: dict[str, Any], expected: str
+async def test_invalid_get_session_arguments_are_refused_with_what_would_be_right_and_never_sent_to_aws(
+    server: MCPServer, sent: list[str], arguments: dict[str, Any], expected: str
 ) -> None:
+    before = len(sent)
     async with Client(server) as client:
         result = await client.call_tool("get_athena_session", arguments)
+    assert sent[before:] == [], "refused arguments reached AWS"
     text = check_answer(result, "")
     assert expected in text
     assert "get_athena_session takes: SessionId (required)" in text
     assert MEGABYTE[:300] not in text
 
 
-async def test_ids_that_pass_validation_but_do_not_exist_get_a_not_found_error(server: MCPServer) -> None:
+async def test_ids_that_pass_validation_but_do_not_exist_get_a_not_found_error(
+    server: MCPServer, sent: list[str]
+) -> None:
     async with Client(server) as client:
         for session_id in ["no-such-session", "'; DROP TABLE sessions; --", "🙂" * 64, "x" * 256]:
+            before = len(sent)
             result = await client.call_tool("get_athena_session", {"SessionId": session_id})
             assert "not found" in check_answer(result, ""), session_id
+            assert sent[before:] == ["GetSession"], "a valid id is AWS's to judge: it must be asked"
 
 
 # --- Malformed JSON-RPC on the real stdio process --------------------------------------------------

@@ -16,9 +16,9 @@ from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 from athena_session_mcp.errors import AthenaToolError
 from athena_session_mcp.models import GetSessionResult
-from tests.conftest import server_for
+from tests.conftest import server_for, text_of
 from tests.factories import session_response
-from tests.fleet import call_ok, count_aws_calls, text_of
+from tests.fleet import call_ok, count_aws_calls
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -354,3 +354,30 @@ def test_athena_error_reads_the_typed_fields_only() -> None:
     typed = AthenaToolError("text", code="InvalidRequestException", service_message="Session x not found")
     assert athena_error(typed) == ("InvalidRequestException", "Session x not found")
     assert athena_error(ToolError("InvalidRequestException: Session x not found")) == ("", "")
+
+
+@pytest.mark.parametrize(
+    "session_id", ["demo-terminated-idle", "demo-terminated-by-user", "demo-spark35-terminated"]
+)
+async def test_emulated_terminated_sessions_are_ends_read_from_their_timestamps(session_id: str) -> None:
+    from tests.fleet import emulated_athena
+
+    with emulated_athena() as emulated:
+        response = emulated.get_session(SessionId=session_id)
+        content = await call_ok(server_for(emulated), "get_athena_session", {"SessionId": session_id})
+    status, config = response["Status"], response["SessionConfiguration"]
+    ended, idle_since, minutes = (
+        status.get("EndDateTime"),
+        status.get("IdleSinceDateTime"),
+        config.get("SessionIdleTimeoutInMinutes"),
+    )
+    assert ended is not None and idle_since is not None and minutes is not None
+    # Expected from the emulator's own timestamps: the end is within 3 minutes of one idle timeout after
+    # the last idle start, or well before it.
+    gap = (ended - idle_since).total_seconds()
+    timeout = minutes * 60
+    expected = True if abs(gap - timeout) <= 180 else (False if gap < timeout - 180 else None)
+    summary = content["summary"]
+    assert summary["timing"]["end_consistent_with_idle_timeout"] is expected
+    assert (summary["state"], summary["healthy"], summary["alive"]) == ("TERMINATED", True, False)
+    assert [f["code"] for f in summary["findings"]] == ["SESSION_TERMINATED"]

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
 
-import boto3
 import pytest
+from mcp import Client
 
+from athena_session_mcp.config import Settings
+from athena_session_mcp.raw import REDACTED, clean_response
+from athena_session_mcp.server import build_server
 from tests.conftest import FAKE_ENV
 from tests.reliability import (
     FakeAthena,
     Json,
     Reply,
     aws_error,
-    emulator_process,
     example_arguments,
     get_session_body,
     healthy,
@@ -55,6 +55,8 @@ SEEDED = [
     "demo-terminated-idle",
     "demo-creating",
     "demo-unencrypted",
+    "demo-spark35-idle",  # Apache Spark version 3.5: the engine with Spark Connect endpoints (tokens)
+    "demo-spark35-failed",
 ]
 CREDENTIALS = {k: v for k, v in FAKE_ENV.items() if k.startswith("AWS_")}
 
@@ -97,38 +99,19 @@ def exercise_every_tool(server: StdioServer) -> list[Json]:
     return responses
 
 
-@pytest.fixture(scope="module")
-def emulator_url() -> Iterator[str]:
-    with emulator_process(CREDENTIALS) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def endpoint_token(emulator_url: str) -> str:
-    """A real GetSessionEndpoint auth token from the emulator, asked for directly with boto3."""
-    client: Any = boto3.session.Session(  # pyright: ignore[reportUnknownMemberType]
-        aws_access_key_id=FAKE_ENV["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=SECRET_KEY,
-        aws_session_token=SESSION_TOKEN,
-        region_name="us-east-1",
-    ).client("athena", endpoint_url=emulator_url)
-    # Spark Connect endpoints exist for Apache Spark version 3.5 sessions only.
-    token = str(client.get_session_endpoint(SessionId="demo-spark35-idle")["AuthToken"])
-    assert len(token) >= 32
-    return token
-
-
 def test_successful_and_failed_calls_at_debug_never_show_credentials_or_endpoint_tokens(
-    emulator_url: str, endpoint_token: str
+    emulator_url: str,
 ) -> None:
+    # The emulator mints a fresh AuthToken per GetSessionEndpoint call, so a token fetched here could never
+    # match one a tool saw; the AuthToken pattern catches any endpoint answer a tool would pass on.
     with spawn(emulator_url, "DEBUG") as server:
         responses = exercise_every_tool(server)
         stderr = server.stderr()
     assert any(not is_tool_error(r) and "result" in r for r in responses), "nothing succeeded: a weak test"
     assert any(is_tool_error(r) for r in responses), "nothing failed: a weak test"
     assert stderr.strip(), "DEBUG logging wrote nothing: the log check would prove nothing"
-    assert_no_secrets(json.dumps(responses), endpoint_token)
-    assert_no_secrets(stderr, endpoint_token)
+    assert_no_secrets(json.dumps(responses))
+    assert_no_secrets(stderr)
 
 
 def faulty(operation: str, request: Json) -> Reply:
@@ -167,6 +150,7 @@ def test_error_paths_and_presigned_urls_at_debug_never_show_credentials_or_signa
         fake.reset(faulty)
         stderr = server.stderr()
     output = json.dumps(responses)
+    # A tool that asks for a Spark Connect endpoint gets FAKE_AUTH_TOKEN: it must never show it.
     assert_no_secrets(stderr, FAKE_AUTH_TOKEN)
     # The presigned URL AWS put in the description is data, not ours to hide; everything else must be clean.
     assert_no_secrets(output.replace(PRESIGNED, "<description url>"), FAKE_AUTH_TOKEN)
@@ -188,3 +172,57 @@ def test_info_logs_stay_under_two_kilobytes_per_call(emulator_url: str) -> None:
     assert per_call < 2048, f"{per_call:.0f} bytes of log per call"
     assert "A" * 1000 not in stderr, "a huge argument was logged verbatim"
     assert_no_secrets(stderr)
+
+
+def test_assert_no_secrets_catches_the_endpoint_token_and_its_field() -> None:
+    """The checks above can fail: the token itself and any AuthToken field are caught."""
+    for leaked in (f"notes: {FAKE_AUTH_TOKEN}", '{"AuthToken": "abcdefghijklmnop0123"}'):
+        with pytest.raises(AssertionError):
+            assert_no_secrets(leaked, FAKE_AUTH_TOKEN)
+
+
+def with_secret_spark_properties(operation: str, request: Json) -> Reply:
+    """GetSession as Athena returns it for a session started with secrets in its Spark properties (a Spark
+    Connect token, an S3A secret key): EngineConfiguration.SparkProperties comes back as it was set."""
+    if operation != "GetSession":
+        return healthy(operation, request)
+    body = get_session_body(str(request.get("SessionId")))
+    body["EngineConfiguration"]["SparkProperties"] = {
+        "spark.connect.authenticate.token": FAKE_AUTH_TOKEN,
+        "spark.hadoop.fs.s3a.secret.key": SECRET_KEY,
+        "spark.sql.shuffle.partitions": "64",
+    }
+    return Reply(body=body)
+
+
+async def test_secret_spark_properties_in_get_session_are_never_shown() -> None:
+    fake = FakeAthena(with_secret_spark_properties)
+    with serve_fake(fake) as url:
+        server = build_server(Settings(region="us-east-1", endpoint_url=url))
+        async with Client(server) as client:
+            tools = (await client.list_tools()).tools
+            results = [
+                await client.call_tool(tool.name, example_arguments(tool.input_schema, "s-1"))
+                for tool in tools
+            ]
+    assert fake.attempts["GetSession"] > 0, "no tool read the session: a weak test"
+    output = json.dumps([result.model_dump(mode="json") for result in results])
+    assert "spark.sql.shuffle.partitions" in output, "the properties did not pass through: a weak test"
+    assert_no_secrets(output, FAKE_AUTH_TOKEN)
+
+
+def test_clean_response_redacts_secret_named_settings_and_keeps_the_rest() -> None:
+    settings = {
+        "spark.connect.authenticate.token": FAKE_AUTH_TOKEN,
+        "spark.hadoop.fs.s3a.access.key": "AKIAEXAMPLEEXAMPLE",
+        "db.password": "hunter2",
+        "spark.sql.shuffle.partitions": "64",
+    }
+    raw = clean_response(
+        {"EngineConfiguration": {"SparkProperties": settings, "AdditionalConfigs": settings}}
+    )
+    for name in ("SparkProperties", "AdditionalConfigs"):
+        shown = raw["EngineConfiguration"][name]
+        assert set(shown) == set(settings), "every key stays visible"
+        assert shown["spark.sql.shuffle.partitions"] == "64"
+        assert {shown[k] for k in settings if k != "spark.sql.shuffle.partitions"} == {REDACTED}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
@@ -14,18 +13,12 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp import budget
 from athena_session_mcp.tools import listing
 from tests.conftest import server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, session_item
+from tests.fleet import call_error, call_ok, count_aws_calls, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
 WG = "spark-wg"
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 async def test_input_schema_mirrors_the_list_sessions_request_shape(stubbed_server: MCPServer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,18 +14,11 @@ from mcp.types import INVALID_PARAMS, TextContent, TextResourceContents
 
 from tests.conftest import server_for
 from tests.factories import session_response
-from tests.fleet import emulated_athena
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
 SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 async def test_resource_template_is_listed_as_json(stubbed_server: MCPServer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp.summary import summarize_session
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape, session_response
-from tests.fleet import call_error, call_ok, emulated_athena
+from tests.fleet import call_error, call_ok
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -29,12 +28,6 @@ def status_response(state: str, **status: Any) -> dict[str, Any]:
             "Status": {"StartDateTime": NOW - timedelta(hours=1), "State": state, **status},
         },
     )
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 @pytest.mark.parametrize(

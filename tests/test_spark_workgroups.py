@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp import budget
 from athena_session_mcp.tools import workgroups
 from tests.conftest import NOW, server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
+from tests.fleet import call_error, call_ok, count_aws_calls
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -30,12 +29,6 @@ def workgroup(name: str, engine: str | None = "PySpark engine version 3", **extr
     if engine is not None:
         item["EngineVersion"] = {"SelectedEngineVersion": engine, "EffectiveEngineVersion": engine}
     return item
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 async def test_keeps_only_spark_engines_and_counts_the_rest(

@@ -7,7 +7,6 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,7 @@ from mcp import Client, StdioServerParameters
 from athena_session_mcp import emulator
 from athena_session_mcp.demo import run_demo
 from athena_session_mcp.emulator import EmulatorServer
-
-CONSOLE_SCRIPT = str(Path(sys.executable).with_name("athena-session-mcp"))
+from tests.stdio_harness import CONSOLE_SCRIPT
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +37,7 @@ def client_env() -> dict[str, str]:
 
 async def test_console_script_serves_get_athena_session_over_stdio(emulator_url: str) -> None:
     params = StdioServerParameters(
-        command=CONSOLE_SCRIPT, args=["--endpoint-url", emulator_url], env=client_env()
+        command=str(CONSOLE_SCRIPT), args=["--endpoint-url", emulator_url], env=client_env()
     )
     async with Client(params) as client:
         names = [tool.name for tool in (await client.list_tools()).tools]
@@ -72,7 +70,7 @@ async def test_endpoint_can_come_from_aws_endpoint_url_in_the_client_env(emulato
 
 
 async def test_serve_emulator_flag_needs_no_aws_configuration_at_all() -> None:
-    params = StdioServerParameters(command=CONSOLE_SCRIPT, args=["serve", "--emulator"], env={})
+    params = StdioServerParameters(command=str(CONSOLE_SCRIPT), args=["serve", "--emulator"], env={})
     async with Client(params) as client:
         result = await client.call_tool("get_athena_session", {"SessionId": emulator.SESSION_BUSY})
     assert not result.is_error

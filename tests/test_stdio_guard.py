@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import inspect
+import textwrap
+
 import anyio
 import mcp_types
 import pytest
+from mcp.server.mcpserver import MCPServer
 from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 
 from athena_session_mcp.stdio_guard import InvalidRequestAnswerer, request_id
+
+# What AthenaMCPServer.run_stdio_async copies, as the SDK (mcp 2.3) wrote it.
+SDK_RUN_STDIO_ASYNC = '''\
+async def run_stdio_async(self) -> None:
+    """Run the server using stdio transport."""
+    async with stdio_server() as (read_stream, write_stream):
+        await self._lowlevel_server.run(
+            read_stream,
+            write_stream,
+            self._lowlevel_server.create_initialization_options(),
+        )
+'''
 
 
 def failure(line: str) -> Exception:
@@ -59,3 +75,15 @@ async def test_invalid_request_is_answered_and_the_next_message_passes_through()
     assert guard.last_context is None
     replies_send.close()
     replies.close()
+
+
+def test_the_private_sdk_surface_of_the_stdio_override_is_unchanged() -> None:
+    """AthenaMCPServer.run_stdio_async copies MCPServer's and reaches its private `_lowlevel_server`. If this
+    fails after an SDK upgrade, redo that override from the SDK's new run_stdio_async (or drop it if the SDK
+    now answers invalid requests itself), then update SDK_RUN_STDIO_ASYNC."""
+    current = textwrap.dedent(inspect.getsource(MCPServer.run_stdio_async))
+    assert current == SDK_RUN_STDIO_ASYNC, "the SDK's MCPServer.run_stdio_async changed: re-check server.py"
+    lowlevel = MCPServer("probe")._lowlevel_server  # pyright: ignore[reportPrivateUsage]
+    parameters = list(inspect.signature(lowlevel.run).parameters)
+    assert parameters[:3] == ["read_stream", "write_stream", "initialization_options"]
+    assert callable(lowlevel.create_initialization_options)

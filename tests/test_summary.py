@@ -295,12 +295,12 @@ def test_kms_encryption_without_a_key_is_a_warning_for_a_live_session_only() -> 
 def test_logging_said_off_is_flagged_but_absent_monitoring_is_not_read_as_off() -> None:
     off = {"CloudWatchLoggingConfiguration": {"Enabled": False}}
     said_off = summarize_session(session_response(MonitoringConfiguration=off), now=NOW)
-    assert said_off.config.logging_destinations == []
+    assert (said_off.config.logging_destinations, said_off.config.logging) == ([], "disabled")
     assert "NO_LOGGING" in [f.code for f in said_off.findings]
     nothing_said: tuple[dict[str, Any] | None, ...] = (None, {})
     for monitoring in nothing_said:
         unknown = summarize_session(session_response(MonitoringConfiguration=monitoring), now=NOW)
-        assert unknown.config.logging_destinations is None
+        assert (unknown.config.logging_destinations, unknown.config.logging) == ([], "not_reported")
         assert "NO_LOGGING" not in [f.code for f in unknown.findings]
 
 
@@ -416,3 +416,12 @@ def test_rendered_text_does_not_call_unreported_logging_off() -> None:
     )
     assert "logging not reported" in render_summary(unknown.model_dump(mode="json"))
     assert "logging none" in render_summary(off.model_dump(mode="json"))
+
+
+def test_logging_off_and_not_reported_stay_distinct_when_empty_fields_are_left_out() -> None:
+    off = {"S3LoggingConfiguration": {"Enabled": False}}
+    said_off = summarize_session(session_response(MonitoringConfiguration=off), now=NOW).config
+    unknown = summarize_session(session_response(MonitoringConfiguration=None), now=NOW).config
+    # A serializer that drops defaults and empty lists still tells the two apart.
+    assert said_off.model_dump(exclude_defaults=True).get("logging") == "disabled"
+    assert "logging" not in unknown.model_dump(exclude_defaults=True)  # the default: not_reported

@@ -3,7 +3,6 @@ and leaves an already inactive session alone (TerminateSession "succeeds but has
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp.config import Settings
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena
+from tests.fleet import call_error, call_ok, count_aws_calls
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -29,12 +28,6 @@ def status(state: str) -> dict[str, Any]:
     if state in ("TERMINATED", "FAILED"):
         body["EndDateTime"] = NOW - timedelta(minutes=3)
     return in_botocore_shape("GetSessionStatus", {"SessionId": SESSION_ID, "Status": body})
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from athena_session_mcp.cli import main
 from athena_session_mcp.httpauth import ENV_AUTH_TOKEN, AuthConfigError, HttpGuard, host_name, load_token
 from athena_session_mcp.transports import HttpOptions, TransportConfigError, is_loopback
 from tests.conftest import FAKE_ENV
+from tests.stdio_harness import CONSOLE_SCRIPT
 
-SCRIPT = Path(sys.executable).with_name("athena-session-mcp")
 TOKEN = "test-token-0123456789abcdef"
 WRONG = "test-token-wrong-456789abcdef"
 READY = re.compile(r"serving MCP over streamable HTTP at (http://\S+)")
@@ -72,7 +72,7 @@ def launch(args: Sequence[str], env: dict[str, str]) -> HttpServer:
     """Start `athena-session-mcp serve --transport streamable-http --port 0 ARGS` and wait (bounded) until it
     says where it listens. The caller must `stop` it."""
     proc = subprocess.Popen(
-        [str(SCRIPT), "serve", "--transport", "streamable-http", "--port", "0", *args],
+        [str(CONSOLE_SCRIPT), "serve", "--transport", "streamable-http", "--port", "0", *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -180,6 +180,19 @@ def test_right_token_from_a_loopback_origin_initializes(token_server: HttpServer
         response = post_initialize(token_server.url, Authorization=auth, Origin=f"http://localhost:{port}")
         assert response.status_code == 200, response.text
         assert '"serverInfo"' in response.text and "athena-session-mcp" in response.text
+
+
+def test_host_and_origin_are_checked_once_by_the_guard_case_insensitively(token_server: HttpServer) -> None:
+    # Host names are case-insensitive (RFC 9110). Only HttpGuard decides: the SDK's own check, were it on,
+    # would refuse these (it compares exact strings).
+    port = token_server.url.split(":")[2].split("/")[0]
+    response = post_initialize(
+        token_server.url,
+        Host=f"LocalHost:{port}",
+        Origin=f"HTTP://LOCALHOST:{port}",
+        Authorization=f"Bearer {TOKEN}",
+    )
+    assert response.status_code == 200, response.text
 
 
 async def test_sdk_streamable_http_client_initializes_lists_and_calls_against_the_emulator(

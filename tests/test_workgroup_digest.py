@@ -8,7 +8,7 @@ sets), never from the functions the tool uses."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -26,7 +26,7 @@ from athena_session_mcp.config import ENV_DIGEST_DEADLINE, Settings, SettingsErr
 from athena_session_mcp.server import build_server
 from athena_session_mcp.tools.digest import CONCURRENCY, _Backoff  # pyright: ignore[reportPrivateUsage]
 from tests.conftest import NOW, server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena, text_of
+from tests.fleet import call_error, call_ok, count_aws_calls, text_of
 from tests.reliability import FakeAthena, serve_fake
 from tests.workgroup_fake import FakeSession, WorkgroupFake
 
@@ -50,12 +50,6 @@ def fake_workgroup(
     with serve_fake(endpoint) as url:
         config = replace(Settings(region="us-east-1", endpoint_url=url, max_attempts=1), **settings)
         yield build_server(config, clock=clock), endpoint
-
-
-@pytest.fixture
-def emulated() -> Iterator[AthenaClient]:
-    with emulated_athena() as client:
-        yield client
 
 
 class CountingGateway(AthenaGateway):

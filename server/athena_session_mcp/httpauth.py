@@ -1,9 +1,14 @@
 """Who may talk to the HTTP transport: Host/Origin checks against DNS rebinding, and a bearer token.
 
-One small ASGI middleware in front of the SDK's app, so the answers are the same whatever the SDK
-does underneath: a foreign Host gets 421, a foreign Origin 403, a missing or wrong token 401 with
-`WWW-Authenticate: Bearer`. The checks run in that order, so a rebinding page learns nothing about
-the token. The token is compared in constant time and never logged.
+One small ASGI middleware in front of the SDK's app, and the only place these checks run (the SDK's
+own Host/Origin check is off, see transports.py), so the answers are the same on every path whatever
+the SDK does underneath: a foreign Host gets 421, a foreign Origin 403, a missing or wrong token 401
+with `WWW-Authenticate: Bearer`. The checks run in that order, so a rebinding page learns nothing
+about the token. The token is compared in constant time and never logged.
+
+The SDK's token hooks (mcp.server.auth: TokenVerifier with AuthSettings) are not used: they make the
+server an OAuth 2.1 resource server, which needs an issuer URL and publishes protected-resource
+metadata that sends clients looking for an authorization server; a static shared token has none.
 """
 
 from __future__ import annotations

@@ -127,11 +127,15 @@ class SessionConfigSummary(OutModel):
         default=False, description="Whether a KMS key is set (the key itself is not shown)."
     )
     working_directory: str | None = Field(None, description="SessionConfiguration.WorkingDirectory.")
-    logging_destinations: list[str] | None = Field(
-        None,
+    logging_destinations: list[str] = Field(
+        default_factory=list[str],
+        description="Enabled monitoring destinations, e.g. 'cloudwatch:/aws-athena/logs', 's3://...', 'managed'.",
+    )
+    logging: Literal["enabled", "disabled", "not_reported"] = Field(
+        "not_reported",
         description=(
-            "Enabled monitoring destinations, e.g. 'cloudwatch:/aws-athena/logs', 's3://...', 'managed'; "
-            "[] when MonitoringConfiguration says none is enabled; null when the response does not say."
+            "enabled: at least one destination is on; disabled: MonitoringConfiguration says the destinations "
+            "it names are off; not_reported: the response does not say (an absent field is not 'off')."
         ),
     )
     spark_properties_count: int = Field(0, description="Number of EngineConfiguration.SparkProperties set.")

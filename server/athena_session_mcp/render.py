@@ -113,13 +113,10 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
     encryption = config.get("encryption_option") or "none configured"
     if config.get("kms_key_configured"):
         encryption += " (KMS key set)"
-    destinations = config.get("logging_destinations")
-    # null means the response did not say (absent is not "off"); [] means it said none is enabled.
-    logging_to = (
-        "not reported"
-        if destinations is None
-        else ", ".join(str(d) for d in cast(list[Any], destinations)) or "none"
-    )
+    # An absent MonitoringConfiguration is "not reported", not "off".
+    logging_to = ", ".join(str(d) for d in cast(list[Any], config.get("logging_destinations") or [])) or {
+        "disabled": "none"
+    }.get(str(config.get("logging")), "not reported")
     lines.append(f"   config    encryption {encryption} · logging {logging_to}")
     findings = cast(list[Any], summary.get("findings") or [])
     if findings:

@@ -41,6 +41,9 @@ class AthenaMCPServer(MCPServer):
     """MCPServer whose stdio transport answers malformed requests instead of dropping them."""
 
     async def run_stdio_async(self) -> None:
+        """MCPServer.run_stdio_async with the read stream wrapped. There is no public way to run an
+        MCPServer on given streams, so this reaches `_lowlevel_server` (the only private SDK use);
+        tests/test_stdio_guard.py fails loudly if an SDK upgrade changes what this copies."""
         from mcp.server.stdio import stdio_server
 
         from athena_session_mcp.stdio_guard import InvalidRequestAnswerer

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Protocol, Self, cast
 
 from anyio import EndOfStream
-from mcp.shared._stream_protocols import ReadStream, WriteStream
 from mcp.shared.message import SessionMessage
 from mcp.types import INVALID_REQUEST, ErrorData, JSONRPCError
 from pydantic import ValidationError
@@ -40,12 +39,22 @@ def _reason(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}"[:200]
 
 
-class InvalidRequestAnswerer:
-    """A ReadStream over the SDK's stdio read stream that answers invalid requests itself."""
+# The SDK types its streams with protocols from a private module (mcp.shared._stream_protocols); these
+# are the parts of them used here, so nothing private is imported. anyio's memory streams fit both.
+class _Messages(Protocol):
+    async def receive(self) -> SessionMessage | Exception: ...
+    async def aclose(self) -> None: ...
 
-    def __init__(
-        self, inner: ReadStream[SessionMessage | Exception], replies: WriteStream[SessionMessage]
-    ) -> None:
+
+class _Replies(Protocol):
+    async def send(self, item: SessionMessage, /) -> None: ...
+
+
+class InvalidRequestAnswerer:
+    """A read stream over the SDK's stdio read stream that answers invalid requests itself; it has
+    everything the SDK's ReadStream protocol asks for."""
+
+    def __init__(self, inner: _Messages, replies: _Replies) -> None:
         self._inner = inner
         self._replies = replies
 

@@ -140,8 +140,8 @@ def session_timing(
     )
 
 
-def _logging_destinations(response: Mapping[str, Any]) -> list[str] | None:
-    """Enabled destinations; [] only when the response says logging is off; None when it does not say."""
+def _logging(response: Mapping[str, Any]) -> tuple[list[str], Literal["enabled", "disabled", "not_reported"]]:
+    """Enabled destinations, and whether logging is on, said to be off, or not reported at all."""
     monitoring = as_map(response.get("MonitoringConfiguration"))
     destinations: list[str] = []
     said_off = False
@@ -159,19 +159,23 @@ def _logging_destinations(response: Mapping[str, Any]) -> list[str] | None:
             destinations.append(as_str(s3.get("LogLocation")) or "s3:(default location)")
         else:
             destinations.append("managed")
-    return destinations if destinations or said_off else None
+    if destinations:
+        return destinations, "enabled"
+    return [], "disabled" if said_off else "not_reported"
 
 
 def _config(response: Mapping[str, Any]) -> SessionConfigSummary:
     session_config = as_map(response.get("SessionConfiguration"))
     encryption = as_map(session_config.get("EncryptionConfiguration"))
     engine = as_map(response.get("EngineConfiguration"))
+    destinations, logging = _logging(response)
     return SessionConfigSummary(
         execution_role_arn=as_str(session_config.get("ExecutionRole")),
         encryption_option=as_str(encryption.get("EncryptionOption")),
         kms_key_configured=as_str(encryption.get("KmsKey")) is not None,
         working_directory=as_str(session_config.get("WorkingDirectory")),
-        logging_destinations=_logging_destinations(response),
+        logging_destinations=destinations,
+        logging=logging,
         spark_properties_count=len(as_map(engine.get("SparkProperties"))),
         additional_configs_count=len(as_map(engine.get("AdditionalConfigs"))),
     )
@@ -370,7 +374,7 @@ def _config_findings(
                 suggestion="Set the workgroup's KmsKey so results are encrypted with the intended key.",
             )
         )
-    if config.logging_destinations == []:
+    if config.logging == "disabled":
         findings.append(
             Finding(
                 severity="info",

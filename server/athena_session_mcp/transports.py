@@ -88,17 +88,10 @@ def _bracket(name: str) -> str:
     return f"[{name}]" if ":" in name else name
 
 
-def security_settings(options: HttpOptions) -> TransportSecuritySettings:
-    """The SDK's own DNS-rebinding settings, matching what HttpGuard allows (defence in depth)."""
-    hosts = [_bracket(n) for n in options.host_names()]
-    return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True,
-        allowed_hosts=[*hosts, *(f"{h}:*" for h in hosts)],
-        allowed_origins=[
-            *(f"{scheme}://{h}{port}" for h in hosts for scheme in ("http", "https") for port in ("", ":*")),
-            *options.allowed_origins,
-        ],
-    )
+# HttpGuard is the one Host/Origin check. The SDK's own (exact, case-sensitive string patterns, on the MCP
+# route only) is turned off explicitly: given None on a loopback host, the SDK would switch it back on with
+# its own lists, which ignore --allow-host. The SDK still checks the POST Content-Type.
+NO_SDK_HOST_CHECK = TransportSecuritySettings(enable_dns_rebinding_protection=False)
 
 
 def build_http_app(server: MCPServer, options: HttpOptions) -> ASGIApp:
@@ -106,7 +99,7 @@ def build_http_app(server: MCPServer, options: HttpOptions) -> ASGIApp:
     app = server.streamable_http_app(
         streamable_http_path=options.path,
         stateless_http=options.stateless,
-        transport_security=security_settings(options),
+        transport_security=NO_SDK_HOST_CHECK,
         host=options.host,
     )
     return HttpGuard(
