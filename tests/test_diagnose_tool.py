@@ -125,7 +125,7 @@ async def test_a_session_ended_by_its_idle_timeout_is_not_a_failure(emulated: At
     assert [c["code"] for c in content["causes"]] == ["STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT"]
     assert content["causes"][0]["title"].startswith("Most likely ended by the idle timeout")
     assert content["executors"]["counts"]["by_state"] == {"TERMINATED": 5}
-    assert any("CloudWatch logging is not enabled" in gap["fix"] for gap in content["gaps"])
+    assert any("CloudWatchLoggingConfiguration" in gap["fix"] for gap in content["gaps"])
 
 
 async def test_a_degraded_session_has_failed_workers(emulated: AthenaClient) -> None:
@@ -319,3 +319,35 @@ async def test_spark_35_without_the_switch_keeps_the_spark_ui_link_back(
     assert calls == ["GetSession", "ListExecutors"]
     assert content["spark_ui"] == {"applicable": True, "url": None}
     assert any("Spark UI link" in gap["what"] and FLAG in gap["fix"] for gap in content["gaps"])
+
+
+async def test_a_missing_object_and_an_unreachable_log_endpoint_are_gaps(emulated: AthenaClient) -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    s3, logs = s3_client(), logs_client()
+
+    def unreachable(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="https://logs.us-east-1.amazonaws.com")
+
+    logs.meta.events.register("before-send.cloudwatch-logs.*", unreachable)
+    with Stubber(s3) as stub:
+        stub.add_client_error("get_object", "NoSuchKey", "gone", http_status_code=404)
+        stub.add_client_error("get_object", "NoSuchKey", "gone", http_status_code=404)
+        server, _ = server_and_gateway(emulated, sensitive=True, s3=s3, logs=logs)
+        content = await diagnose(server, "demo-idle")
+    fixes = [gap["fix"] for gap in content["gaps"]]
+    assert any("does not exist (NoSuchKey)" in fix for fix in fixes)
+    assert any("Could not connect" in fix and "logs:DescribeLogStreams" in fix for fix in fixes)
+
+
+async def test_without_an_execution_role_arn_the_spark_ui_link_is_a_gap(
+    athena_client: AthenaClient, stubber: Stubber
+) -> None:
+    response = spark35_session()
+    del response["SessionConfiguration"]["ExecutionRole"]
+    stubber.add_response("get_session", response, {"SessionId": SESSION_ID})
+    stubber.add_response("list_executors", {"SessionId": SESSION_ID, "ExecutorsSummary": []})
+    server, _ = server_and_gateway(athena_client, sensitive=True)
+    content = await diagnose(server, SESSION_ID)
+    assert content["spark_ui"]["url"] is None
+    assert any(gap["what"] == "Spark UI link" and "ARN" in gap["fix"] for gap in content["gaps"])

@@ -300,7 +300,7 @@ async def test_an_unreadable_workgroup_leaves_the_engine_unknown_and_the_answer_
     )
     stubber.add_client_error("get_work_group", service_error_code="AccessDeniedException")
     summary = (await call_ok(stubbed_server, "get_athena_session", {"SessionId": SESSION_ID}))["summary"]
-    assert summary["engine_kind"] is None
+    assert "engine_kind" not in summary
     suggestion = summary["findings"][0]["suggestion"]
     assert "StartCalculationExecution" in suggestion and "GetSessionEndpoint" in suggestion
 

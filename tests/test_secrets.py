@@ -74,7 +74,8 @@ def assert_no_secrets(text: str, *secrets: str) -> None:
 def spawn(endpoint_url: str, level: str) -> StdioServer:
     server = StdioServer(
         ["serve", "--endpoint-url", endpoint_url, "--region", "us-east-1", "--log-level", level],
-        server_env(CREDENTIALS),
+        # S3 and CloudWatch Logs (diagnose_athena_session) go to the same loopback endpoint, never to AWS.
+        server_env(CREDENTIALS, {"AWS_ENDPOINT_URL": endpoint_url}),
     ).start()
     try:
         server.initialize(timeout=60)
@@ -195,9 +196,12 @@ def with_secret_spark_properties(operation: str, request: Json) -> Reply:
     return Reply(body=body)
 
 
-async def test_secret_spark_properties_in_get_session_are_never_shown() -> None:
+async def test_secret_spark_properties_in_get_session_are_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     fake = FakeAthena(with_secret_spark_properties)
     with serve_fake(fake) as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)  # S3/Logs of diagnose_athena_session: loopback, not AWS
         server = build_server(Settings(region="us-east-1", endpoint_url=url))
         async with Client(server) as client:
             tools = (await client.list_tools()).tools

@@ -84,7 +84,7 @@ async def test_last_page_says_there_is_nothing_more(stubbed_server: MCPServer, s
         "list_sessions", {"Sessions": [session_item("s-1")]}, {"WorkGroup": WG, "MaxResults": 50}
     )
     content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
-    assert content["next_token"] is None and content["continue_with"] is None
+    assert "next_token" not in content and "continue_with" not in content
     assert content["more_available"] is False and content["truncated"] is False
     assert content["returned"] == 1 and content["pages_read"] == 1
 
@@ -94,7 +94,7 @@ async def test_empty_filtered_listing_suggests_dropping_the_filter(
 ) -> None:
     stubber.add_response("list_sessions", {"Sessions": []})
     content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "BUSY"})
-    assert content["sessions"] == []
+    assert "sessions" not in content
     assert "without StateFilter" in content["hint"]
 
 
@@ -119,7 +119,7 @@ async def test_all_pages_follows_tokens_to_the_end(stubbed_server: MCPServer, st
     )
     assert [row["session_id"] for row in content["sessions"]] == ["a", "b", "c", "d", "e"]
     assert content["pages_read"] == 3
-    assert content["truncated"] is False and content["next_token"] is None
+    assert content["truncated"] is False and "next_token" not in content
     stubber.assert_no_pending_responses()
 
 
@@ -165,10 +165,9 @@ async def test_a_page_over_the_output_budget_is_cut_and_says_how_to_continue_wit
     assert 0 < shown < 100
     assert content["truncated"] is True and content["more_available"] is True
     # The API's token would skip the rows left out, so it is withheld; continue_with repeats the page short.
-    assert content["next_token"] is None
+    assert "next_token" not in content
     assert content["continue_with"] == {
         "WorkGroup": WG,
-        "StateFilter": None,
         "MaxResults": shown,
         "NextToken": "page-1",
     }
@@ -201,7 +200,7 @@ async def test_following_continue_with_through_budget_cuts_lists_every_session_o
         overlap = max(k for k in range(min(len(ids), len(seen)) + 1) if ids[:k] == seen[len(seen) - k :])
         repeated += overlap
         seen.extend(ids[overlap:])
-        if content["continue_with"] is None:
+        if "continue_with" not in content:
             break
         arguments = {**content["continue_with"], "AllPages": True}
         arguments = {k: v for k, v in arguments.items() if v is not None}

@@ -1,28 +1,34 @@
-"""summarize_athena_workgroup_sessions: counts, near-timeout and unhealthy sessions, usage, progress,
-bounded concurrency and the output budget."""
+"""summarize_athena_workgroup_sessions: sessions of every state, counts, near-timeout and unhealthy
+sessions, usage and the period it covers, progress, bounded concurrency, the deadline, what it could not
+see, and the output budget.
+
+Expected values come from the fixtures' own numbers (the emulator's seed, or the FakeSession facts a test
+sets), never from the functions the tool uses."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import jsonschema
 import pytest
-from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp import budget
 from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
+from athena_session_mcp.config import ENV_DIGEST_DEADLINE, Settings, SettingsError
 from athena_session_mcp.server import build_server
-from athena_session_mcp.summary import summarize_session
-from athena_session_mcp.tools.digest import CONCURRENCY
+from athena_session_mcp.tools.digest import CONCURRENCY, _Backoff  # pyright: ignore[reportPrivateUsage]
 from tests.conftest import NOW, server_for
-from tests.factories import session_response
-from tests.fleet import call_error, call_ok, count_aws_calls, session_item, text_of
+from tests.fleet import call_error, call_ok, count_aws_calls, text_of
+from tests.reliability import FakeAthena, serve_fake
+from tests.workgroup_fake import FakeSession, WorkgroupFake
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -30,6 +36,20 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 WG = "spark-wg"
 DEMO_STATES = {"IDLE": 2, "BUSY": 1, "CREATING": 1, "DEGRADED": 1, "FAILED": 1, "TERMINATED": 2}
+
+
+T0 = NOW.timestamp()
+
+
+@contextmanager
+def fake_workgroup(
+    fake: WorkgroupFake, *, clock: Callable[[], datetime] = lambda: NOW, **settings: Any
+) -> Generator[tuple[MCPServer, FakeAthena]]:
+    """The real server on a loopback endpoint that answers for `fake`; yields it and the endpoint."""
+    endpoint = FakeAthena(fake.behaviour)
+    with serve_fake(endpoint) as url:
+        config = replace(Settings(region="us-east-1", endpoint_url=url, max_attempts=1), **settings)
+        yield build_server(config, clock=clock), endpoint
 
 
 class CountingGateway(AthenaGateway):
@@ -52,10 +72,6 @@ class CountingGateway(AthenaGateway):
             self.in_flight -= 1
 
 
-@pytest.mark.xfail(
-    reason="j/f-srv: ListSessions without StateFilter now lists active sessions only (API Reference); the digest must list per state to see ended sessions",
-    strict=False,
-)
 async def test_digest_of_the_emulated_demo_workgroup(emulated: AthenaClient) -> None:
     content = await call_ok(
         server_for(emulated), "summarize_athena_workgroup_sessions", {"WorkGroup": "demo-spark"}
@@ -74,26 +90,87 @@ async def test_digest_of_the_emulated_demo_workgroup(emulated: AthenaClient) -> 
     assert content["truncated"] is False and content["more_sessions_exist"] is False
 
 
-async def test_total_dpu_hours_and_estimated_cost_add_up_the_sessions(emulated: AthenaClient) -> None:
-    settings = Settings(region="us-east-1", dpu_hour_price=0.5)
-    content = await call_ok(
-        server_for(emulated, settings=settings),
-        "summarize_athena_workgroup_sessions",
-        {"WorkGroup": "demo-spark"},
-    )
-    ids = [s.get("SessionId", "") for s in emulated.list_sessions(WorkGroup="demo-spark")["Sessions"]]
-    hours = [summarize_session(emulated.get_session(SessionId=i), now=NOW).usage.dpu_hours or 0 for i in ids]
+async def test_total_dpu_hours_estimated_cost_and_period_come_from_the_sessions() -> None:
+    # 1 h + 30 min + 12 min of DPU time = 1.7 DPU-hours; at 0.5 USD that is 0.85 USD.
+    sessions = [
+        FakeSession("s-1", "BUSY", started=T0 - 3600, dpu_millis=3_600_000),
+        FakeSession("s-2", "TERMINATED", started=T0 - 7200, dpu_millis=1_800_000, ended=T0 - 600),
+        FakeSession("s-3", "FAILED", started=T0 - 5400, dpu_millis=720_000, ended=T0 - 60),
+        FakeSession("s-4", "CREATING", started=T0 - 30, dpu_millis=None),
+    ]
+    with fake_workgroup(WorkgroupFake(WG, sessions), dpu_hour_price=0.5) as (server, _):
+        content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
     usage = content["usage"]
-    assert usage["total_dpu_hours"] == pytest.approx(sum(hours), abs=1e-3)
-    assert usage["estimated_cost_usd"] == pytest.approx(sum(hours) * 0.5, abs=1e-3)
+    assert usage["total_dpu_hours"] == pytest.approx(1.7, abs=1e-4)
+    assert usage["estimated_cost_usd"] == pytest.approx(0.85, abs=1e-4)
     assert usage["price_per_dpu_hour_usd"] == 0.5 and usage["cost_is_estimate"] is True
+    assert usage["sessions_without_statistics"] == 1
+    # The period: from the earliest start (s-2, two hours ago) to when the last session was read.
+    assert usage["from_time"] == "2026-11-25T10:00:00Z" and usage["to_time"] == "2026-11-25T12:00:00Z"
+    assert "2026-11-25T10:00:00Z" in usage["covers"]
     assert "(est.)" in content["headline"]
 
 
-@pytest.mark.xfail(
-    reason="j/f-srv: ListSessions without StateFilter now lists active sessions only (API Reference); the digest must list per state to see ended sessions",
-    strict=False,
-)
+async def test_finds_sessions_in_every_state_by_listing_each_state() -> None:
+    # Without a StateFilter the endpoint lists only active sessions, as the API reference documents.
+    sessions = [
+        FakeSession("idle", "IDLE", started=T0 - 600, idle_since=T0 - 60),
+        FakeSession("ended", "TERMINATED", started=T0 - 900, ended=T0 - 300),
+        FakeSession("failed", "FAILED", started=T0 - 1200, ended=T0 - 100, reason="OutOfMemoryError"),
+        FakeSession("stopping", "TERMINATING", started=T0 - 1500),
+    ]
+    with fake_workgroup(WorkgroupFake(WG, sessions)) as (server, endpoint):
+        content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+    assert content["counts_by_state"] == {"IDLE": 1, "TERMINATED": 1, "FAILED": 1, "TERMINATING": 1}
+    assert content["sessions_examined"] == 4
+    assert [s["session_id"] for s in content["unhealthy"]] == ["failed"]
+    assert endpoint.attempts["ListSessions"] == 8 and len(content["states_listed"]) == 8
+    assert "states_not_listed" not in content
+
+
+async def test_a_state_that_cannot_be_listed_is_named_and_the_rest_is_answered() -> None:
+    sessions = [
+        FakeSession("idle", "IDLE", started=T0 - 600, idle_since=T0 - 60),
+        FakeSession("failed", "FAILED", started=T0 - 1200, ended=T0 - 100),
+    ]
+    fake = WorkgroupFake(WG, sessions, unlistable_states=frozenset({"FAILED"}))
+    with fake_workgroup(fake) as (server, _):
+        content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+    assert content["counts_by_state"] == {"IDLE": 1}
+    assert len(content["states_not_listed"]) == 1 and content["states_not_listed"][0].startswith("FAILED: ")
+    assert "FAILED" not in content["states_listed"]
+    assert "STATES_NOT_LISTED" in [f["code"] for f in content["findings"]]
+    assert content["truncated"] is True and "states_not_listed" in content["hint"]
+
+
+async def test_countdowns_are_as_of_when_each_session_is_read() -> None:
+    # Idle for 10 of its 20 minutes at NOW; the clock says it was read 4 minutes later: 6 minutes left.
+    session = FakeSession("idle", "IDLE", started=T0 - 3600, idle_since=T0 - 600, idle_timeout_minutes=20)
+    with fake_workgroup(WorkgroupFake(WG, [session]), clock=lambda: NOW + timedelta(minutes=4)) as (
+        server,
+        _,
+    ):
+        content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+    assert content["oldest_idle"]["idle_timeout_remaining_seconds"] == 6 * 60
+    assert content["oldest_idle"]["idle_timeout_at"] == "2026-11-25T12:10:00Z"
+    assert content["usage"]["to_time"] == "2026-11-25T12:04:00Z"
+
+
+async def test_the_deadline_answers_with_what_was_read_and_says_it_is_partial() -> None:
+    sessions = [FakeSession(f"s-{i}", "IDLE", started=T0 - 60 * i, idle_since=T0 - 30) for i in range(1, 401)]
+    # Listing is immediate; 400 reads at 0.3 s each, 16 at a time, take 7.5 s: a 3 s deadline cuts them.
+    fake = WorkgroupFake(WG, sessions, read_latency=0.3)
+    with fake_workgroup(fake, digest_deadline_seconds=3) as (server, _):
+        content = await call_ok(
+            server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG, "MaxSessions": 400}
+        )
+    assert content["deadline_reached"] is True and content["truncated"] is True
+    assert 0 < content["sessions_examined"] < content["sessions_listed"] == 400
+    codes = [f["code"] for f in content["findings"]]
+    assert "DEADLINE_REACHED" in codes and "NO_SESSIONS" not in codes
+    assert "deadline" in content["hint"]
+
+
 async def test_reports_progress_while_reading_session_details(emulated: AthenaClient) -> None:
     updates: list[tuple[float, float | None, str | None]] = []
 
@@ -111,10 +188,6 @@ async def test_reports_progress_while_reading_session_details(emulated: AthenaCl
     assert "demo-spark" in (updates[0][2] or "")
 
 
-@pytest.mark.xfail(
-    reason="j/f-srv: ListSessions without StateFilter now lists active sessions only (API Reference); the digest must list per state to see ended sessions",
-    strict=False,
-)
 async def test_reads_details_concurrently_but_never_more_than_the_limit(emulated: AthenaClient) -> None:
     for _ in range(30):
         emulated.start_session(WorkGroup="demo-spark", EngineConfiguration={"MaxConcurrentDpus": 2})
@@ -137,65 +210,55 @@ async def test_max_sessions_caps_what_is_examined_and_says_so(emulated: AthenaCl
     assert content["more_sessions_exist"] is True and content["truncated"] is True
     assert "MaxSessions" in content["hint"]
     assert "MORE_SESSIONS" in [f["code"] for f in content["findings"]]
-    assert Counter(calls) == {"ListSessions": 1, "GetSession": 3}
+    assert Counter(calls) == {"ListSessions": 8, "GetSession": 3}
 
 
-async def test_an_unreadable_session_is_reported_not_fatal(
-    stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    stubber.add_response(
-        "list_sessions",
-        {"Sessions": [session_item("s-1"), session_item("s-2")]},
-        {"WorkGroup": WG, "MaxResults": 100},
-    )
-    stubber.add_response("get_session", session_response("IDLE"))
-    stubber.add_client_error(
-        "get_session", service_error_code="AccessDeniedException", service_message="denied"
-    )
-    content = await call_ok(stubbed_server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+async def test_an_unreadable_session_is_reported_not_fatal() -> None:
+    sessions = [
+        FakeSession("s-1", "IDLE", started=T0 - 60, idle_since=T0 - 30),
+        FakeSession("s-2", "BUSY", started=T0),
+    ]
+    with fake_workgroup(WorkgroupFake(WG, sessions, denied_sessions=frozenset({"s-2"}))) as (server, _):
+        content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
     assert content["sessions_listed"] == 2 and content["sessions_examined"] == 1
-    assert len(content["detail_errors"]) == 1 and "athena:GetSession" in content["detail_errors"][0]
+    assert len(content["detail_errors"]) == 1 and content["detail_errors"][0].startswith("s-2: ")
+    assert "athena:GetSession" in content["detail_errors"][0]
     assert "DETAILS_UNAVAILABLE" in [f["code"] for f in content["findings"]]
 
 
-async def test_many_unhealthy_sessions_are_capped_to_fit_the_budget(
-    stubbed_server: MCPServer, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 8_000)
+async def test_many_unhealthy_sessions_are_capped_to_fit_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 6_000)
     reason = "Executor heartbeat lost " * 20
-    stubber.add_response(
-        "list_sessions",
-        {"Sessions": [session_item(f"s-{i:02d}", "FAILED", reason=reason) for i in range(40)]},
-    )
-    for _ in range(40):
-        stubber.add_response("get_session", session_response("FAILED", reason=reason))
-    content = await call_ok(stubbed_server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+    sessions = [
+        FakeSession(f"s-{i:02d}", "FAILED", started=T0 - 3600 - i, ended=T0 - 60, reason=reason)
+        for i in range(40)
+    ]
+    with fake_workgroup(WorkgroupFake(WG, sessions)) as (server, _):
+        content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
     assert content["counts_by_state"] == {"FAILED": 40}
     assert 0 < len(content["unhealthy"]) < 20
     assert content["truncated"] is True and "StateFilter" in content["hint"]
     assert len(content["unhealthy"][0]["state_change_reason"]) == 160
 
 
-async def test_empty_workgroup_has_a_clear_finding(stubbed_server: MCPServer, stubber: Stubber) -> None:
-    stubber.add_response("list_sessions", {"Sessions": []})
-    async with Client(stubbed_server) as client:
-        tool = next(
-            t for t in (await client.list_tools()).tools if t.name == "summarize_athena_workgroup_sessions"
-        )
-        result = await client.call_tool("summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+async def test_empty_workgroup_has_a_clear_finding() -> None:
+    with fake_workgroup(WorkgroupFake(WG, [])) as (server, _):
+        async with Client(server) as client:
+            tool = next(
+                t
+                for t in (await client.list_tools()).tools
+                if t.name == "summarize_athena_workgroup_sessions"
+            )
+            result = await client.call_tool("summarize_athena_workgroup_sessions", {"WorkGroup": WG})
     assert result.structured_content is not None and tool.output_schema is not None
     jsonschema.validate(result.structured_content, tool.output_schema)
     assert [f["code"] for f in result.structured_content["findings"]] == ["NO_SESSIONS"]
-    assert result.structured_content["oldest_idle"] is None
+    assert "oldest_idle" not in result.structured_content
 
 
-async def test_unknown_workgroup_is_not_found(stubbed_server: MCPServer, stubber: Stubber) -> None:
-    stubber.add_client_error(
-        "list_sessions",
-        service_error_code="InvalidRequestException",
-        service_message="WorkGroup x is not found.",
-    )
-    text = await call_error(stubbed_server, "summarize_athena_workgroup_sessions", {"WorkGroup": "x"})
+async def test_unknown_workgroup_is_not_found() -> None:
+    with fake_workgroup(WorkgroupFake(WG, [])) as (server, _):
+        text = await call_error(server, "summarize_athena_workgroup_sessions", {"WorkGroup": "x"})
     assert "was not found" in text and "list_spark_workgroups" in text
 
 
@@ -215,3 +278,47 @@ async def test_invalid_arguments_are_rejected_before_any_aws_call(
     text = await call_error(stubbed_server, "summarize_athena_workgroup_sessions", arguments)
     assert expected in text
     assert calls == []
+
+
+def test_backoff_halves_concurrency_on_throttling_and_grows_it_back_after_clean_rounds() -> None:
+    limiter = anyio.CapacityLimiter(16)
+    backoff = _Backoff(limiter)
+    backoff.observe(retries=2)
+    backoff.observe(retries=0, throttled=True)
+    assert limiter.total_tokens == 4 and backoff.retries == 2
+    for _ in range(4):  # one clean round at 4 in flight: one more
+        backoff.observe(retries=0)
+    assert limiter.total_tokens == 5
+    for _ in range(200):
+        backoff.observe(retries=0)
+    assert limiter.total_tokens == 16, "never above the ceiling"
+    started = backoff.wave
+    for _ in range(10):  # ten throttled calls of one wave: one decrease
+        backoff.observe(retries=1, wave=started)
+    assert limiter.total_tokens == 8
+    for _ in range(10):
+        backoff.observe(retries=1)
+    assert limiter.total_tokens == 1, "never below one"
+
+
+async def test_a_throttling_endpoint_still_gets_every_session_examined_or_reported() -> None:
+    sessions = [FakeSession(f"s-{i:03d}", "IDLE", started=T0 - i, idle_since=T0 - 30) for i in range(60)]
+    fake = WorkgroupFake(WG, sessions, throttle_share=0.3, throttled_operations=frozenset({"GetSession"}))
+    with fake_workgroup(fake, max_attempts=3) as (server, endpoint):
+        content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+    listed = content["sessions_listed"]
+    assert listed == 60
+    assert content["sessions_examined"] + len(content.get("detail_errors", [])) == listed
+    assert all("throttl" in error.lower() for error in content.get("detail_errors", []))
+    assert sum(fake.throttled.values()) > 0 and endpoint.attempts["GetSession"] > content["sessions_examined"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", 45.0), ("12.5", 12.5), ("3600", 3600.0)])
+def test_digest_deadline_comes_from_the_environment(value: str, expected: float) -> None:
+    assert Settings.resolve({ENV_DIGEST_DEADLINE: value}).digest_deadline_seconds == expected
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "3601", "-5"])
+def test_a_digest_deadline_that_is_not_1_to_3600_seconds_is_refused(value: str) -> None:
+    with pytest.raises(SettingsError, match=ENV_DIGEST_DEADLINE):
+        Settings.resolve({ENV_DIGEST_DEADLINE: value})

@@ -1,7 +1,7 @@
 """Keep tool answers small enough for a model's context, and say so when they were cut.
 
-The SDK sends each result twice (structured content and an indented JSON text block); clients show
-the model the text block, so that is what the budget measures.
+Each answer goes out as one compact JSON document, twice (structured content and an identical text
+block, see answers.py); the budget measures that document.
 """
 
 from __future__ import annotations
@@ -10,22 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import pydantic_core
 from pydantic import BaseModel
 
+from athena_session_mcp.answers import lean, to_text
 from athena_session_mcp.readers import clip
 
 __all__ = ["OUTPUT_BUDGET_CHARS", "Continuation", "Page", "clip", "continuation", "fit", "rendered_size"]
 
-# ~40k characters of indented JSON is roughly 10-12k tokens: well under the 25k many clients allow.
+# ~40k characters of compact JSON is roughly 10-13k tokens: well under the 25k many clients allow.
 OUTPUT_BUDGET_CHARS = 40_000
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def rendered_size(result: BaseModel) -> int:
-    """Characters of the text block the SDK will send for `result`."""
-    return len(pydantic_core.to_json(result.model_dump(mode="json"), indent=2).decode())
+    """Characters of the text block (and of the structured content) sent for `result`."""
+    return len(to_text(lean(result)))
 
 
 def fit(build: Callable[[int], M], count: int, budget: int | None = None) -> tuple[M, int]:

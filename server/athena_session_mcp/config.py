@@ -23,6 +23,8 @@ ENV_SENSITIVE = "ATHENA_SESSION_MCP_ALLOW_SENSITIVE_DATA_ACCESS"
 SENSITIVE_FLAG = "--allow-sensitive-data-access"
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
+ENV_DIGEST_DEADLINE = "ATHENA_SESSION_MCP_DIGEST_DEADLINE_SECONDS"
+DEFAULT_DIGEST_DEADLINE_SECONDS = 45.0
 
 
 # The emulator accepts any credentials; these keep a user's real ones out of offline runs.
@@ -53,6 +55,9 @@ class Settings:
     read_timeout: float = 10.0
     max_attempts: int = 3
     allow_sensitive_data_access: bool = False
+    # summarize_athena_workgroup_sessions answers with what it has once this many seconds have passed
+    # (MCP clients commonly give a tool call 60 s).
+    digest_deadline_seconds: float = DEFAULT_DIGEST_DEADLINE_SECONDS
 
     @classmethod
     def resolve(
@@ -84,6 +89,16 @@ class Settings:
             if switch not in _TRUE | _FALSE:
                 raise SettingsError(f"{ENV_SENSITIVE} must be true or false (also 1/0, yes/no, on/off)")
             sensitive = switch in _TRUE
+        deadline = DEFAULT_DIGEST_DEADLINE_SECONDS
+        if env.get(ENV_DIGEST_DEADLINE):
+            try:
+                deadline = float(env[ENV_DIGEST_DEADLINE])
+            except ValueError:
+                deadline = -1.0
+            if not 1 <= deadline <= 3600:
+                raise SettingsError(
+                    f"{ENV_DIGEST_DEADLINE} must be a number of seconds from 1 to 3600, e.g. 45"
+                )
         return cls(
             profile=profile or None,
             region=region or env.get("AWS_REGION") or None,
@@ -91,4 +106,5 @@ class Settings:
             dpu_hour_price=DEFAULT_DPU_HOUR_PRICE_USD if price is None else price,
             allow_write=allow_write,
             allow_sensitive_data_access=sensitive,
+            digest_deadline_seconds=deadline,
         )

@@ -361,7 +361,10 @@ class DigestSession(OutModel):
     )
     idle_for_seconds: int | None = Field(None, description="Seconds idle (IDLE only).")
     idle_timeout_remaining_seconds: int | None = Field(
-        None, description="Seconds before the idle timeout ends it (IDLE only)."
+        None, description="Seconds before the idle timeout ends it (IDLE only), as of when it was read."
+    )
+    idle_timeout_at: str | None = Field(
+        None, description="When the idle timeout ends it (IDLE only; ISO-8601 UTC)."
     )
     dpu_hours: float | None = Field(None, description="DPU-hours used so far.")
 
@@ -371,6 +374,17 @@ class DigestUsage(CostEstimate):
 
     total_dpu_hours: float = Field(description="Sum of DPU-hours over the sessions examined.")
     sessions_without_statistics: int = Field(description="Examined sessions that reported no DPU statistics.")
+    covers: str = Field(
+        description=(
+            "The period the totals cover: each examined session's life so far (Statistics.DpuExecutionInMillis "
+            "is cumulative per session), from the earliest start to when the last one was read. Not a "
+            "calendar period: sessions that ended before the oldest one listed are not included."
+        )
+    )
+    from_time: str | None = Field(
+        None, description="Earliest StartDateTime of the sessions examined (ISO-8601 UTC)."
+    )
+    to_time: str | None = Field(None, description="When the last session was read (ISO-8601 UTC).")
 
 
 class WorkgroupDigest(OutModel):
@@ -380,6 +394,21 @@ class WorkgroupDigest(OutModel):
     headline: str = Field(description="One-line human summary.")
     sessions_listed: int = Field(description="Sessions returned by ListSessions (up to MaxSessions).")
     sessions_examined: int = Field(description="Sessions whose details (GetSession) were read successfully.")
+    states_listed: list[str] = Field(
+        default_factory=list,
+        description=(
+            "States whose sessions were listed (ListSessions once per StateFilter: without one, Athena lists "
+            "only active sessions)."
+        ),
+    )
+    states_not_listed: list[str] = Field(
+        default_factory=list,
+        description="States that could not be listed, with the reason: their sessions are missing from every count.",
+    )
+    deadline_reached: bool = Field(
+        False,
+        description="True when the digest's deadline passed: sessions not read by then are not examined.",
+    )
     more_sessions_exist: bool = Field(
         description="True when the workgroup has more sessions than were listed."
     )

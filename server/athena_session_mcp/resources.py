@@ -5,6 +5,7 @@ from __future__ import annotations
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 
+from athena_session_mcp.answers import lean, to_text
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.common import is_not_found
 from athena_session_mcp.tools.session import session_health
@@ -27,7 +28,7 @@ def register(server: MCPServer, deps: Deps) -> None:
             # Same messages as the tool; unknown ids become the protocol's not-found error.
             error = ResourceNotFoundError if is_not_found(exc) else ResourceError
             raise error(str(exc)) from exc.__cause__
-        return result.model_dump_json(indent=2)
+        return to_text(lean(result))
 
     server.resource(
         SESSION_URI_TEMPLATE,

@@ -17,15 +17,17 @@ import sys
 import threading
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import uvicorn
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp
 
 from athena_session_mcp.config import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH
 from athena_session_mcp.httpauth import HttpGuard, host_name
+
+if TYPE_CHECKING:
+    import uvicorn
 
 logger = logging.getLogger(__name__)
 
@@ -108,35 +110,41 @@ def build_http_app(server: MCPServer, options: HttpOptions) -> ASGIApp:
     )
 
 
-class _Server(uvicorn.Server):
-    """uvicorn, but a handled SIGINT/SIGTERM ends in a normal return (exit 0) instead of being re-raised,
-    and it says where it listens once it is ready."""
+def _uvicorn_server(config: uvicorn.Config, ready_message: str, out: TextIO) -> uvicorn.Server:
+    """Built here so that serving over stdio never imports uvicorn (start-up time and memory)."""
+    import uvicorn
 
-    def __init__(self, config: uvicorn.Config, ready_message: str, out: TextIO) -> None:
-        super().__init__(config)
-        self.ready_message = ready_message
-        self.out = out
+    class _Server(uvicorn.Server):
+        """uvicorn, but a handled SIGINT/SIGTERM ends in a normal return (exit 0) instead of being re-raised,
+        and it says where it listens once it is ready."""
 
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        handled: list[int] = [signal.SIGINT, signal.SIGTERM]
-        if sys.platform == "win32":  # pragma: no cover - Ctrl+Break
-            handled.append(signal.SIGBREAK)
-        originals = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
-        try:
-            yield
-        finally:
-            for sig, handler in originals.items():
-                signal.signal(sig, handler)
+        def __init__(self, config: uvicorn.Config, ready_message: str, out: TextIO) -> None:
+            super().__init__(config)
+            self.ready_message = ready_message
+            self.out = out
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        if self.started:
-            self.out.write(self.ready_message + "\n")
-            self.out.flush()
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            handled: list[int] = [signal.SIGINT, signal.SIGTERM]
+            if sys.platform == "win32":  # pragma: no cover - Ctrl+Break
+                handled.append(signal.SIGBREAK)
+            originals = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in originals.items():
+                    signal.signal(sig, handler)
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                self.out.write(self.ready_message + "\n")
+                self.out.flush()
+
+    return _Server(config, ready_message, out)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -171,6 +179,8 @@ def serve_http(server: MCPServer, options: HttpOptions, *, out: TextIO | None = 
     level = logging.getLogger("athena_session_mcp").getEffectiveLevel()
     logging.getLogger("uvicorn").setLevel(max(level, logging.INFO))
     logging.getLogger("uvicorn.access").setLevel(max(level, logging.INFO))
+    import uvicorn
+
     config = uvicorn.Config(
         app,
         log_config=None,  # our stderr handler; uvicorn's default sends access logs to stdout
@@ -178,7 +188,7 @@ def serve_http(server: MCPServer, options: HttpOptions, *, out: TextIO | None = 
         server_header=False,
         lifespan="on",
     )
-    uv = _Server(
+    uv = _uvicorn_server(
         config, f"athena-session-mcp: serving MCP over streamable HTTP at {url} ({auth}{mode})", stream
     )
     try:

@@ -30,12 +30,18 @@ __all__ = [
     "DASHBOARD_UNAVAILABLE_ERROR",
     "DEFAULT_MAX_CONCURRENT_DPUS",
     "DEFAULT_PAGE_SIZE",
+    "DEGRADED_WORKERS_KEPT",
     "ENDPOINT_ENGINES",
     "ENDPOINT_STATES",
     "ENDPOINT_UNAVAILABLE_ERROR",
+    "EXECUTOR_GATEWAY_ENGINES",
+    "EXECUTOR_TIMES_IN_MILLIS",
+    "EXECUTOR_WORKERS",
+    "FAILED_SESSION_FAILED_WORKERS",
     "IDLE_SINCE_KEPT_AFTER_END",
     "IDLE_TIMEOUT_SKIPS_TERMINATING",
     "LISTED_WITHOUT_STATE_FILTER",
+    "LOG_STREAM_PREFIX_FIRST",
     "NOTEBOOK_VERSION_ON_SPARK_35_ERROR",
     "REASON_WHILE_TERMINATING",
     "SESSION_ARN_TEMPLATE",
@@ -157,3 +163,26 @@ DASHBOARD_UNAVAILABLE_ERROR = "InvalidRequestException"
 # Assumed: nested under its workgroup's documented ARN (arn:aws:athena:region:account:workgroup/name).
 # The emulator also accepts any ARN ending in "session/<id>".
 SESSION_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}/session/{session_id}"
+
+# --- Executors, logs and job output ----------------------------------------------------------------------
+
+# ListExecutors (model): types COORDINATOR, GATEWAY, WORKER and states CREATING ... FAILED are documented;
+# which executors a session has, and when, is not. Assumed: one COORDINATOR from the session's start; a
+# GATEWAY (the Spark Connect side) only on Apache Spark version 3.5; up to EXECUTOR_WORKERS WORKERs, from the
+# first calculation on PySpark engine version 3 (from readiness on 3.5, where work arrives over Spark
+# Connect). All follow the session: REGISTERED while it is usable, TERMINATING/TERMINATED with it.
+EXECUTOR_GATEWAY_ENGINES = frozenset({SPARK_35_ENGINE_VERSION})
+EXECUTOR_WORKERS = 4
+# Assumed: a DEGRADED session ("no healthy coordinators") has lost all but one worker; a FAILED session's
+# coordinator and first worker are FAILED, the other workers TERMINATED.
+DEGRADED_WORKERS_KEPT = 1
+FAILED_SESSION_FAILED_WORKERS = 1
+# ExecutorsSummary.StartDateTime and TerminationDateTime are typed `long` in the model, not timestamps, and
+# no page gives the unit. Assumed: epoch milliseconds (the server also reads epoch seconds).
+EXECUTOR_TIMES_IN_MILLIS = True
+
+# "Log Spark application events" (UG): log group /aws-athena/<workgroup>, one stream per executor named
+# <session id>/<executor id>/<uuid>, messages "AthenaForApacheSpark: <time> <LEVEL> <logger>: <text>".
+# Assumed: a configured LogStreamNamePrefix comes before that name (the API says only "Prefix for the
+# CloudWatch log stream name").
+LOG_STREAM_PREFIX_FIRST = True

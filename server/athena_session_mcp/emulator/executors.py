@@ -4,7 +4,7 @@ A session has one COORDINATOR from its start, a GATEWAY on Apache Spark version 
 endpoint), and WORKERs once work has run. While the session is alive they are REGISTERED; a DEGRADED
 session has failed workers; when the session ends they are TERMINATED, and a FAILED session's
 coordinator and first worker are FAILED. Types and states come from the API reference; which executors
-exist and when is assumed (see FIDELITY.md, "Executors, logs and job output").
+exist and when is assumed (emulator/assumptions.py; FIDELITY.md, "Executors, logs and job output").
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from athena_session_mcp.states import SPARK_35_ENGINE
-
+from . import assumptions
 from .errors import InvalidRequestError
 from .pagination import decode_token, encode_token
 from .service import SparkService
@@ -25,8 +24,6 @@ from .sessions import Session, SessionView
 __all__ = ["Executor", "op_list_executors", "session_executors"]
 
 DEFAULT_PAGE_SIZE = 100
-# Workers a calculation gets (mirrors service.MAX_EXECUTOR_DPUS); the first calculation starts them.
-MAX_WORKERS = 4
 _WORKERS_START_AFTER = timedelta(seconds=2)  # submission -> running (calculations.CREATING + QUEUED)
 _NAMESPACE = uuid.UUID("6f1c3f0e-5a8e-4d3b-9a57-3c1d2b0e7a11")
 
@@ -53,8 +50,8 @@ def _int(config: Mapping[str, object], key: str, default: int) -> int:
 
 def _workers(session: Session, at: datetime) -> tuple[int, datetime | None]:
     max_dpus = _int(session.engine_configuration, "MaxConcurrentDpus", 20)
-    count = max(1, min(max_dpus - session.coordinator_dpus, MAX_WORKERS))
-    if session.engine_version == SPARK_35_ENGINE:
+    count = max(1, min(max_dpus - session.coordinator_dpus, assumptions.EXECUTOR_WORKERS))
+    if session.engine_version in assumptions.EXECUTOR_GATEWAY_ENGINES:
         # No calculations on 3.5: Spark Connect work starts workers once the session is ready.
         return count, session.ready_at if at >= session.ready_at else None
     started = [c.submitted_at + _WORKERS_START_AFTER for c in session.calculations if c.submitted_at <= at]
@@ -77,9 +74,15 @@ def session_executors(session: Session, view: SessionView, at: datetime) -> list
         if state == "TERMINATED":
             return "TERMINATED", ended
         if state == "FAILED":
-            failed = kind == "COORDINATOR" or (kind == "WORKER" and index == 0)
+            failed = kind == "COORDINATOR" or (
+                kind == "WORKER" and index < assumptions.FAILED_SESSION_FAILED_WORKERS
+            )
             return ("FAILED" if failed else "TERMINATED"), ended
-        if state == "DEGRADED" and kind == "WORKER" and index < worker_count - 1:
+        if (
+            state == "DEGRADED"
+            and kind == "WORKER"
+            and index < worker_count - assumptions.DEGRADED_WORKERS_KEPT
+        ):
             return "FAILED", session.degraded_at
         return "REGISTERED", None
 
@@ -87,7 +90,7 @@ def session_executors(session: Session, view: SessionView, at: datetime) -> list
     kinds: list[tuple[str, int, int, datetime]] = [
         ("COORDINATOR", 0, session.coordinator_dpus, session.started_at)
     ]
-    if session.engine_version == SPARK_35_ENGINE:
+    if session.engine_version in assumptions.EXECUTOR_GATEWAY_ENGINES:
         kinds.append(("GATEWAY", 0, 1, session.started_at))
     if workers_started is not None and (ended is None or workers_started < ended):
         kinds += [("WORKER", i, size, workers_started) for i in range(worker_count)]
@@ -102,8 +105,8 @@ def session_executors(session: Session, view: SessionView, at: datetime) -> list
 
 
 def _millis(value: datetime) -> int:
-    # ExecutorsSummary.StartDateTime/TerminationDateTime are longs in the service model: epoch millis (assumed).
-    return int(value.timestamp() * 1000)
+    # ExecutorsSummary.StartDateTime/TerminationDateTime are longs in the service model (unit assumed).
+    return int(value.timestamp() * (1000 if assumptions.EXECUTOR_TIMES_IN_MILLIS else 1))
 
 
 def op_list_executors(service: SparkService, params: Mapping[str, object]) -> dict[str, object]:

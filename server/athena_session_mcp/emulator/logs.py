@@ -18,6 +18,7 @@ from typing import cast
 
 from athena_session_mcp.states import SPARK_35_ENGINE
 
+from . import assumptions
 from .executors import executor_id
 from .service import SparkService
 from .sessions import Session
@@ -53,7 +54,10 @@ def stream_name(session: Session, kind: str, index: int) -> str:
     prefix = config.get("LogStreamNamePrefix")
     executor = executor_id(session.session_id, kind, index)
     suffix = uuid.uuid5(uuid.NAMESPACE_URL, f"{session.session_id}/{executor}/stream")
-    return f"{prefix if isinstance(prefix, str) else ''}{session.session_id}/{executor}/{suffix}"
+    name = f"{session.session_id}/{executor}/{suffix}"
+    if not isinstance(prefix, str):
+        return name
+    return f"{prefix}{name}" if assumptions.LOG_STREAM_PREFIX_FIRST else name
 
 
 def _message(at: datetime, level: str, logger: str, text: str) -> str:

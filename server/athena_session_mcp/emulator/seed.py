@@ -285,6 +285,6 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
                 at=now - timedelta(minutes=10), description="Demo: idle, no result encryption",
                 notebook_version=NOTEBOOK_VERSION,
             )  # fmt: skip
-            _seed_logs(service, now)
             _seed_spark35_sessions(service, now)
+            _seed_logs(service, now)
         return {sid: service.view(service.state.sessions[sid]).state for sid in DEMO_SESSION_IDS}

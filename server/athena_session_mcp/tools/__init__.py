@@ -11,6 +11,7 @@ from typing import Any
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
 
+from athena_session_mcp.answers import answering
 from athena_session_mcp.aws import AthenaGateway
 from athena_session_mcp.config import Settings
 
@@ -29,10 +30,12 @@ class Deps:
 
 
 def make_tool(fn: Callable[..., Any], annotations: ToolAnnotations) -> Tool:
-    """A Tool whose description is the function's docstring without its indentation."""
-    return Tool.from_function(
+    """A Tool whose description is the function's docstring without its indentation. The schemas come
+    from `fn`'s signature; what it returns goes out as one lean, compact document (answers.py)."""
+    tool = Tool.from_function(
         fn, title=annotations.title, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations
     )
+    return tool.model_copy(update={"fn": answering(fn)})
 
 
 def read_only(title: str) -> ToolAnnotations:

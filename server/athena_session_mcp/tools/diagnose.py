@@ -75,14 +75,18 @@ SENSITIVE_HINT = (
 def session_arn(
     region: str | None, execution_role: str | None, workgroup: str | None, session_id: str
 ) -> str | None:
-    """The session's ARN for GetResourceDashboard (assumed format: the API reference says only "the ARN
-    for a session"); partition and account come from the execution role's ARN."""
+    """The session's ARN for GetResourceDashboard, in the format the project assumes (the API reference says
+    only "the ARN for a session"); partition and account come from the execution role's ARN."""
+    from athena_session_mcp.emulator.assumptions import SESSION_ARN_TEMPLATE
+
     if not (region and execution_role and workgroup):
         return None
     parts = execution_role.split(":")
     if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
         return None
-    return f"arn:{parts[1]}:athena:{region}:{parts[4]}:workgroup/{workgroup}/session/{session_id}"
+    return SESSION_ARN_TEMPLATE.format(
+        partition=parts[1], region=region, account=parts[4], workgroup=workgroup, session_id=session_id
+    )
 
 
 def _code(exc: BaseException) -> str:
@@ -331,17 +335,20 @@ def build(deps: Deps) -> list[Tool]:
         window_end = (ended or now) + LOG_WINDOW_MARGIN
         window_start = max((started or now) - LOG_WINDOW_MARGIN, window_end - LOG_WINDOW_MAX)
         other_destinations = [
-            d for d in summary.config.logging_destinations if not d.startswith("cloudwatch:")
+            d for d in summary.config.logging_destinations or [] if not d.startswith("cloudwatch:")
         ]
         if not cloudwatch_on:
+            said = "MonitoringConfiguration" in response
             gathered.gaps.append(
                 Gap(
                     what="driver and executor logs",
                     fix=(
-                        "CloudWatch logging is not enabled for this session: enable "
-                        "MonitoringConfiguration.CloudWatchLoggingConfiguration on the workgroup (or at StartSession) "
-                        "so future sessions' driver and executor logs can be read."
-                    ),
+                        "CloudWatch logging is not enabled for this session"
+                        if said
+                        else "The GetSession response does not say whether CloudWatch logging is on"
+                    )
+                    + ": enable MonitoringConfiguration.CloudWatchLoggingConfiguration on the workgroup (or at "
+                    "StartSession) so sessions' driver and executor logs can be read.",
                 )
             )
         elif log_group is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 import anyio
@@ -13,10 +15,11 @@ from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
 from athena_session_mcp.budget import fit
+from athena_session_mcp.errors import athena_error
 from athena_session_mcp.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
 from athena_session_mcp.models import Finding, SessionSummary
-from athena_session_mcp.readers import as_map, as_str, clip, format_duration
-from athena_session_mcp.states import ALIVE_SESSION_STATES, session_phase
+from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, format_duration, iso_or_none
+from athena_session_mcp.states import ALIVE_SESSION_STATES, SESSION_STATES, session_phase
 from athena_session_mcp.summary import sort_findings
 from athena_session_mcp.summary import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
@@ -25,8 +28,13 @@ from athena_session_mcp.tools.session import read_session
 
 DEFAULT_MAX_SESSIONS = 100
 MAX_SESSIONS = 500
-# GetSession calls in flight at once: fast enough for hundreds of sessions, gentle on Athena's rate limits.
-CONCURRENCY = 8
+# AWS calls in flight at once, at most: fast for hundreds of sessions, gentle on Athena's rate limits.
+# On throttling the digest lowers it (_Backoff), on top of botocore's own retries with backoff.
+CONCURRENCY = 16
+# Error codes that mean "slow down" (botocore's standard retry mode treats the same codes as throttling).
+_THROTTLING_CODES = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+)
 LIST_CAP = 20  # items per list in the digest before the output budget trims further
 MAX_DETAIL_ERRORS = 10
 # Progress notifications per digest, at most (a few hundred sessions should not mean hundreds of messages).
@@ -59,8 +67,108 @@ def _digest_session(item: Mapping[str, Any], summary: SessionSummary | None) -> 
         state_change_reason=clip(reason, 160),
         idle_for_seconds=summary.timing.idle_for_seconds if summary else None,
         idle_timeout_remaining_seconds=summary.timing.idle_timeout_remaining_seconds if summary else None,
+        idle_timeout_at=summary.timing.idle_timeout_at if summary else None,
         dpu_hours=summary.usage.dpu_hours if summary else None,
     )
+
+
+def _started(item: Mapping[str, Any]) -> float:
+    started = as_datetime(as_map(item.get("Status")).get("StartDateTime"))
+    return started.timestamp() if started else float("-inf")
+
+
+class _Backoff:
+    """A client-side limiter for the digest's burst of calls: concurrency halves when Athena throttled a
+    call (botocore retried it, or gave up), at most once per wave of calls in flight (TCP-style: the calls
+    already sent when it halved say nothing new), and grows back by one after a wave of clean reads.
+    botocore's adaptive retry mode would do this too, but it blocks every later call of the shared client
+    (minutes, under sustained throttling), where the digest has a deadline to keep."""
+
+    def __init__(self, limiter: anyio.CapacityLimiter) -> None:
+        self.limiter = limiter
+        self.ceiling = int(limiter.total_tokens)
+        self.clean = 0
+        self.retries = 0
+        self.wave = 0  # bumped at each decrease
+
+    def observe(self, retries: int, throttled: bool = False, wave: int | None = None) -> None:
+        """Record one finished call; `wave` is the value of `self.wave` when it started."""
+        self.retries += retries
+        if retries or throttled:
+            if wave is None or wave == self.wave:
+                self.limiter.total_tokens = max(1, int(self.limiter.total_tokens) // 2)
+                self.wave += 1
+            self.clean = 0
+            return
+        self.clean += 1
+        if self.clean >= self.limiter.total_tokens and self.limiter.total_tokens < self.ceiling:
+            self.limiter.total_tokens = int(self.limiter.total_tokens) + 1
+            self.clean = 0
+
+
+def _retries(response: Mapping[str, Any]) -> int:
+    """How many times botocore retried the call (ResponseMetadata.RetryAttempts)."""
+    attempts = as_map(response.get("ResponseMetadata")).get("RetryAttempts")
+    return attempts if isinstance(attempts, int) else 0
+
+
+@dataclass
+class _Listing:
+    """Sessions of every state, newest first and capped, and what could not be listed."""
+
+    items: list[Mapping[str, Any]] = field(default_factory=list[Mapping[str, Any]])
+    listed: list[str] = field(default_factory=list[str])
+    failed: dict[str, ToolError] = field(default_factory=dict[str, ToolError])
+    more: bool = False
+
+
+async def _list_every_state(
+    deps: Deps, workgroup: str, max_sessions: int, limiter: anyio.CapacityLimiter
+) -> _Listing:
+    """ListSessions once per StateFilter, concurrently: without a filter Athena lists only active
+    sessions, and a digest must see the failed and ended ones too."""
+    found: dict[str, tuple[list[Mapping[str, Any]], str | None]] = {}
+    listing = _Listing()
+
+    async def list_state(state: str) -> None:
+        async with limiter:
+            try:
+                items, _, token = await read_pages(
+                    deps,
+                    {"WorkGroup": workgroup, "StateFilter": state},
+                    page_size=100,
+                    max_items=max_sessions,
+                    max_pages=ALL_PAGES_MAX_PAGES,
+                )
+                found[state] = (items, token)
+            except ToolError as exc:
+                listing.failed[state] = exc
+
+    async with anyio.create_task_group() as group:
+        for state in SESSION_STATES:
+            group.start_soon(list_state, state)
+    if len(listing.failed) == len(SESSION_STATES):
+        # Nothing could be listed (unknown workgroup, no permission): that is an error, not a digest.
+        raise listing.failed[SESSION_STATES[0]]
+    seen: set[str] = set()
+    merged: list[Mapping[str, Any]] = []
+    for state in SESSION_STATES:
+        if state not in found:
+            continue
+        listing.listed.append(state)
+        items, token = found[state]
+        listing.more = listing.more or token is not None
+        for item in items:
+            session_id = as_str(item.get("SessionId"))
+            if session_id in seen:
+                continue  # it changed state between two listings
+            if session_id:
+                seen.add(session_id)
+            merged.append(item)
+    merged.sort(key=_started, reverse=True)
+    listing.more = listing.more or len(merged) > max_sessions
+    listing.items = merged[:max_sessions]
+    return listing
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -70,54 +178,65 @@ def build(deps: Deps) -> list[Tool]:
         """Digest the Amazon Athena Spark sessions of one workgroup: what is running, what is about to
         time out, what failed, and what it cost.
 
-        Lists the newest MaxSessions sessions (ListSessions) and reads each one's details (GetSession,
-        several at a time, with progress notifications). Returns counts by state and phase, how many are
-        alive and accepting calculations, IDLE sessions near their idle timeout (soonest first), FAILED
-        and DEGRADED sessions with reasons, the longest-idle session, total DPU-hours with an ESTIMATED
-        cost, and findings with next steps. Lists are capped to stay within an output budget;
-        `truncated` and `hint` say when sessions were left out. Read-only. Use get_athena_session on a
-        session_id for the full picture of one session.
+        Lists the newest MaxSessions sessions in every state (ListSessions per state) and reads each
+        one's details (GetSession, several at a time, with progress notifications). Returns counts by
+        state and phase, how many are alive and accepting calculations, IDLE sessions near their idle
+        timeout (soonest first), FAILED and DEGRADED sessions with reasons, the longest-idle session,
+        total DPU-hours with an ESTIMATED cost and the period it covers, and findings with next steps.
+        Says what it could not see (states it could not list, sessions it could not read, sessions left
+        unread when its deadline passed). Lists are capped to stay within an output budget; `truncated`
+        and `hint` say when sessions were left out. Read-only. Use get_athena_session on a session_id
+        for the full picture of one session.
         """
-        items, _, last_token = await read_pages(
-            deps,
-            {"WorkGroup": WorkGroup},
-            page_size=100,
-            max_items=MaxSessions,
-            max_pages=ALL_PAGES_MAX_PAGES,
-        )
-        total = len(items)
+        limiter = anyio.CapacityLimiter(CONCURRENCY)
+        backoff = _Backoff(limiter)
+        deadline = deps.settings.digest_deadline_seconds
         summaries: dict[int, SessionSummary] = {}
         errors: list[str] = []
-        limiter = anyio.CapacityLimiter(CONCURRENCY)
-        done = 0
-        step = max(1, total // PROGRESS_STEPS)
-        now = deps.clock()
-        await ctx.report_progress(0, total, f"Listed {total} sessions in {WorkGroup}; reading details")
+        items: list[Mapping[str, Any]] = []
+        listing = _Listing()
+        read_times: list[datetime] = []
+        # One deadline for the whole digest; what was gathered by then is answered, and said to be partial.
+        with anyio.move_on_after(deadline) as scope:
+            listing = await _list_every_state(deps, WorkGroup, MaxSessions, limiter)
+            items = listing.items
+            total = len(items)
+            done = 0
+            step = max(1, total // PROGRESS_STEPS)
+            await ctx.report_progress(0, total, f"Listed {total} sessions in {WorkGroup}; reading details")
 
-        async def examine(index: int, session_id: str) -> None:
-            nonlocal done
-            async with limiter:
-                try:
-                    response = await read_session(deps, session_id)
-                except ToolError as exc:
-                    # One unreadable session should not sink the digest; it is reported instead.
-                    errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
-                else:
-                    summaries[index] = summarize(
-                        response, now=now, price_per_dpu_hour=deps.settings.dpu_hour_price
-                    )
-            done += 1
-            if done % step == 0 or done == total:
-                await ctx.report_progress(done, total, f"Read {done} of {total} sessions")
+            async def examine(index: int, session_id: str) -> None:
+                nonlocal done
+                async with limiter:
+                    wave = backoff.wave
+                    try:
+                        response = await read_session(deps, session_id)
+                    except ToolError as exc:
+                        # One unreadable session should not sink the digest; it is reported instead.
+                        errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
+                        backoff.observe(0, athena_error(exc)[0] in _THROTTLING_CODES, wave)
+                    else:
+                        backoff.observe(_retries(response), wave=wave)
+                        # Countdowns are as of this read, not of the digest's start.
+                        now = deps.clock()
+                        read_times.append(now)
+                        summaries[index] = summarize(
+                            response, now=now, price_per_dpu_hour=deps.settings.dpu_hour_price
+                        )
+                done += 1
+                if done % step == 0 or done == total:
+                    await ctx.report_progress(done, total, f"Read {done} of {total} sessions")
 
-        async with anyio.create_task_group() as group:
-            for index, item in enumerate(items):
-                session_id = as_str(item.get("SessionId"))
-                if session_id:
-                    group.start_soon(examine, index, session_id)
-                else:
-                    errors.append(f"(item {index}): ListSessions returned a session without an id")
-                    done += 1
+            async with anyio.create_task_group() as group:
+                for index, item in enumerate(items):
+                    session_id = as_str(item.get("SessionId"))
+                    if session_id:
+                        group.start_soon(examine, index, session_id)
+                    else:
+                        errors.append(f"(item {index}): ListSessions returned a session without an id")
+                        done += 1
+        late = scope.cancelled_caught
+        total = len(items)
 
         errors.sort()  # tasks finish in any order; keep answers reproducible
         states = [
@@ -144,15 +263,27 @@ def build(deps: Deps) -> list[Tool]:
         oldest = max(idle, key=lambda pair: pair[1].timing.idle_for_seconds or 0, default=None)
         dpu_hours = round(sum(s.usage.dpu_hours or 0 for _, s in examined), 4)
         price = deps.settings.dpu_hour_price
+        starts = [t for _, s in examined if (t := as_datetime(s.timing.started_at)) is not None]
+        first = iso_or_none(min(starts)) if starts else None
+        last = iso_or_none(max(read_times)) if read_times else None
         usage = DigestUsage(
             total_dpu_hours=dpu_hours,
             estimated_cost_usd=round(dpu_hours * price, 4),
             price_per_dpu_hour_usd=price,
             sessions_without_statistics=sum(1 for _, s in examined if s.usage.dpu_hours is None),
+            covers=(
+                f"The {len(examined)} examined sessions' use from their start to when each was read"
+                + (f" ({first} to {last})" if first and last else "")
+                + ", not a calendar period."
+            ),
+            from_time=first,
+            to_time=last,
         )
         alive = sum(1 for state in states if state in ALIVE_SESSION_STATES)
         idle_count = by_state.get("IDLE", 0)
-        more = last_token is not None
+        more = listing.more
+        unread = total - len(summaries) - len(errors)
+        not_listed = [f"{state}: {clip(str(exc), 200)}" for state, exc in sorted(listing.failed.items())]
 
         findings: list[Finding] = []
         if unhealthy:
@@ -197,6 +328,37 @@ def build(deps: Deps) -> list[Tool]:
                     suggestion="See detail_errors; usually an IAM permission (athena:GetSession) or throttling.",
                 )
             )
+        if not_listed:
+            findings.append(
+                Finding(
+                    severity="warning",
+                    code="STATES_NOT_LISTED",
+                    message=(
+                        f"Sessions in {len(not_listed)} state(s) could not be listed and are missing from every "
+                        "count: " + ", ".join(sorted(listing.failed)) + "."
+                    ),
+                    suggestion="See states_not_listed; usually throttling (retry later) or athena:ListSessions access.",
+                )
+            )
+        if late:
+            findings.append(
+                Finding(
+                    severity="warning",
+                    code="DEADLINE_REACHED",
+                    message=(
+                        f"The digest stopped at its {deadline:g}s deadline: "
+                        + (
+                            f"{unread} of {total} listed sessions were not read."
+                            if items
+                            else "listing the sessions did not finish."
+                        )
+                    ),
+                    suggestion=(
+                        "Lower MaxSessions, or raise the deadline (ATHENA_SESSION_MCP_DIGEST_DEADLINE_SECONDS); "
+                        "list_athena_sessions with a StateFilter shows the rest."
+                    ),
+                )
+            )
         if more:
             findings.append(
                 Finding(
@@ -206,7 +368,7 @@ def build(deps: Deps) -> list[Tool]:
                     suggestion=f"Raise MaxSessions (up to {MAX_SESSIONS}) for a fuller digest.",
                 )
             )
-        if not items:
+        if not items and not late:
             findings.append(
                 Finding(
                     severity="info",
@@ -225,8 +387,14 @@ def build(deps: Deps) -> list[Tool]:
 
         def result(cap: int) -> WorkgroupDigest:
             shortened = len(near) > cap or len(unhealthy) > cap or len(errors) > min(cap, MAX_DETAIL_ERRORS)
-            truncated = more or shortened
+            truncated = more or shortened or late or bool(not_listed)
             notes: list[str] = []
+            if late:
+                notes.append(
+                    f"Partial: the {deadline:g}s deadline passed with {unread} listed session(s) unread."
+                )
+            if not_listed:
+                notes.append("Some states could not be listed: see states_not_listed.")
             if more:
                 notes.append(
                     f"Only the newest {total} sessions were examined: raise MaxSessions (max {MAX_SESSIONS})."
@@ -241,6 +409,9 @@ def build(deps: Deps) -> list[Tool]:
                 headline=headline,
                 sessions_listed=total,
                 sessions_examined=len(summaries),
+                states_listed=listing.listed,
+                states_not_listed=not_listed,
+                deadline_reached=late,
                 more_sessions_exist=more,
                 counts_by_state=dict(by_state),
                 counts_by_phase=dict(by_phase),
