@@ -101,7 +101,7 @@ Behaviour = Callable[[str, Json], Reply]
 
 
 def healthy(operation: str, request: Json) -> Reply:
-    """Every GetSession succeeds; other operations get a plausible empty answer (valid in the model)."""
+    """Every GetSession succeeds; other operations get a plausible empty answer."""
     if operation == "GetSession":
         return Reply(body=get_session_body(str(request.get("SessionId", "s-1"))))
     if operation == "ListExecutors":  # SessionId is a required member of its output
