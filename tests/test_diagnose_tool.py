@@ -101,8 +101,8 @@ async def test_without_the_switch_shows_locations_counts_and_states_only_and_nam
     server, gateway = server_and_gateway(emulated, sensitive=False)
     content = await diagnose(server, "demo-failed")
     failed = [c for c in content["calculations"]["calculations"] if c["state"] == "FAILED"]
-    assert all(c["stderr_tail"] is None and c["stderr_s3_uri"].endswith("/stderr.txt") for c in failed)
-    assert content["logs"]["lines"] == [] and content["logs"]["streams"]
+    assert all(c.get("stderr_tail") is None and c["stderr_s3_uri"].endswith("/stderr.txt") for c in failed)
+    assert content["logs"].get("lines", []) == [] and content["logs"]["streams"]
     assert any(FLAG in gap["fix"] for gap in content["gaps"])
     # Causes rest only on states and the service's calculation reasons here.
     assert [c["code"] for c in content["causes"]][:2] == ["TABLE_OR_VIEW_NOT_FOUND", "EXECUTORS_FAILED"]
@@ -317,7 +317,7 @@ async def test_spark_35_without_the_switch_keeps_the_spark_ui_link_back(
     server, _ = server_and_gateway(athena_client, sensitive=False)
     content = await diagnose(server, SESSION_ID)
     assert calls == ["GetSession", "ListExecutors"]
-    assert content["spark_ui"] == {"applicable": True, "url": None}
+    assert content["spark_ui"] == {"applicable": True}, "no url field at all without the switch"
     assert any("Spark UI link" in gap["what"] and FLAG in gap["fix"] for gap in content["gaps"])
 
 
@@ -349,5 +349,5 @@ async def test_without_an_execution_role_arn_the_spark_ui_link_is_a_gap(
     stubber.add_response("list_executors", {"SessionId": SESSION_ID, "ExecutorsSummary": []})
     server, _ = server_and_gateway(athena_client, sensitive=True)
     content = await diagnose(server, SESSION_ID)
-    assert content["spark_ui"]["url"] is None
+    assert content["spark_ui"].get("url") is None
     assert any(gap["what"] == "Spark UI link" and "ARN" in gap["fix"] for gap in content["gaps"])
