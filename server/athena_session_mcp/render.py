@@ -66,7 +66,10 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
         + _join(
             f"workgroup {summary.get('workgroup')}" if summary.get("workgroup") else None,
             summary.get("engine_version"),
-            "healthy" if summary.get("healthy") else paint("not healthy", "red"),
+            # An ended session is not "healthy", it is over (and not a failure either).
+            ("ended normally" if phase in ("ended", "stopping") else "healthy")
+            if summary.get("healthy")
+            else paint("not healthy", "red"),
             "accepting calculations"
             if summary.get("accepting_calculations")
             else "not accepting calculations",
