@@ -6,23 +6,14 @@ summaries, the fleet models and the emulator all import it, so a state means the
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 # --- Sessions (SessionState in the service model) ---------------------------------------------------
 
 SessionState = Literal[
     "CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"
 ]
-SESSION_STATES: tuple[SessionState, ...] = (
-    "CREATING",
-    "CREATED",
-    "IDLE",
-    "BUSY",
-    "TERMINATING",
-    "TERMINATED",
-    "DEGRADED",
-    "FAILED",
-)
+SESSION_STATES: tuple[SessionState, ...] = get_args(SessionState)
 Phase = Literal["starting", "ready", "running", "stopping", "ended", "unhealthy", "unknown"]
 SESSION_PHASES: dict[str, Phase] = {
     "CREATING": "starting",
@@ -40,8 +31,10 @@ UNHEALTHY_SESSION_STATES = frozenset({"DEGRADED", "FAILED"})
 HEALTHY_SESSION_STATES = frozenset(SESSION_STATES) - UNHEALTHY_SESSION_STATES
 # Resources still allocated (and possibly accruing cost).
 ALIVE_SESSION_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED", "TERMINATING"})
-# Nothing runs any more; TerminateSession "succeeds but has no effect" on FAILED, TERMINATED, TERMINATING.
+# Nothing runs any more.
 ENDED_SESSION_STATES = frozenset({"TERMINATED", "FAILED"})
+# TerminateSession "succeeds but has no effect" on these (API reference).
+INACTIVE_SESSION_STATES = frozenset({"FAILED", "TERMINATED", "TERMINATING"})
 
 
 def session_phase(state: str | None) -> Phase:
@@ -54,16 +47,7 @@ def session_phase(state: str | None) -> Phase:
 CalculationState = Literal[
     "CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING", "CANCELED", "COMPLETED", "FAILED"
 ]
-CALCULATION_STATES: tuple[CalculationState, ...] = (
-    "CREATING",
-    "CREATED",
-    "QUEUED",
-    "RUNNING",
-    "CANCELING",
-    "CANCELED",
-    "COMPLETED",
-    "FAILED",
-)
+CALCULATION_STATES: tuple[CalculationState, ...] = get_args(CalculationState)
 CalculationPhase = Literal["pending", "running", "stopping", "succeeded", "failed", "canceled", "unknown"]
 CALCULATION_PHASES: dict[str, CalculationPhase] = {
     "CREATING": "pending",
@@ -87,16 +71,9 @@ def calculation_phase(state: str | None) -> CalculationPhase:
 # --- Executors (ExecutorState, ExecutorType) ------------------------------------------------------------
 
 ExecutorState = Literal["CREATING", "CREATED", "REGISTERED", "TERMINATING", "TERMINATED", "FAILED"]
-EXECUTOR_STATES: tuple[ExecutorState, ...] = (
-    "CREATING",
-    "CREATED",
-    "REGISTERED",
-    "TERMINATING",
-    "TERMINATED",
-    "FAILED",
-)
+EXECUTOR_STATES: tuple[ExecutorState, ...] = get_args(ExecutorState)
 ExecutorType = Literal["COORDINATOR", "GATEWAY", "WORKER"]
-EXECUTOR_TYPES: tuple[ExecutorType, ...] = ("COORDINATOR", "GATEWAY", "WORKER")
+EXECUTOR_TYPES: tuple[ExecutorType, ...] = get_args(ExecutorType)
 
 # --- Engines -------------------------------------------------------------------------------------------
 

@@ -19,7 +19,12 @@ from athena_session_mcp.errors import athena_error
 from athena_session_mcp.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
 from athena_session_mcp.models import Finding, SessionSummary
 from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, format_duration, iso_or_none
-from athena_session_mcp.states import ALIVE_SESSION_STATES, SESSION_STATES, session_phase
+from athena_session_mcp.states import (
+    ALIVE_SESSION_STATES,
+    SESSION_STATES,
+    UNHEALTHY_SESSION_STATES,
+    session_phase,
+)
 from athena_session_mcp.summary import sort_findings
 from athena_session_mcp.summary import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
@@ -52,8 +57,6 @@ MaxSessionsArg = Annotated[
         ),
     ),
 ]
-
-_UNHEALTHY = frozenset({"FAILED", "DEGRADED"})
 
 
 def _digest_session(item: Mapping[str, Any], summary: SessionSummary | None) -> DigestSession:
@@ -255,7 +258,9 @@ def build(deps: Deps) -> list[Tool]:
             key=lambda d: d.idle_timeout_remaining_seconds or 0,
         )
         unhealthy = [
-            _digest_session(item, summaries.get(i)) for i, item in enumerate(items) if states[i] in _UNHEALTHY
+            _digest_session(item, summaries.get(i))
+            for i, item in enumerate(items)
+            if states[i] in UNHEALTHY_SESSION_STATES
         ]
         idle = [
             (item, s) for item, s in examined if s.state == "IDLE" and s.timing.idle_for_seconds is not None

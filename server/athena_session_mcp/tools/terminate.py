@@ -8,12 +8,9 @@ from mcp.types import ToolAnnotations
 from athena_session_mcp.fleet_models import TerminateSessionResult
 from athena_session_mcp.models import SessionIdArg
 from athena_session_mcp.readers import as_map, as_str
-from athena_session_mcp.states import session_phase
+from athena_session_mcp.states import INACTIVE_SESSION_STATES, session_phase
 from athena_session_mcp.tools import Deps, make_tool
 from athena_session_mcp.tools.common import FIND_SESSIONS
-
-# TerminateSession "succeeds but has no effect" on these (API reference), so it is not called for them.
-INACTIVE_SESSION_STATES = frozenset({"FAILED", "TERMINATED", "TERMINATING"})
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -40,7 +37,7 @@ def build(deps: Deps) -> list[Tool]:
             finder=FIND_SESSIONS,
         )
         before = as_str(as_map(status.get("Status")).get("State"))
-        if before in INACTIVE_SESSION_STATES:
+        if before in INACTIVE_SESSION_STATES:  # TerminateSession would have no effect: not called
             return TerminateSessionResult(
                 session_id=SessionId,
                 state=before,
