@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import anyio.to_thread
 
@@ -91,21 +91,19 @@ class AthenaGateway:
 
     def s3(self) -> S3Client:
         """The shared S3 client (same profile, region, credentials and retries as Athena)."""
-        if self._s3 is None:
-            with self._lock:
-                if self._s3 is None:
-                    client: S3Client = self._boto_session().client("s3", config=self._config())  # pyright: ignore[reportUnknownMemberType]
-                    self._s3 = client
-        return self._s3
+        with self._lock:  # off the hot path: a plain lock is enough (no double-checked locking)
+            self._s3 = self._s3 or self._other_client("s3")
+            return self._s3
 
     def logs(self) -> CloudWatchLogsClient:
         """The shared CloudWatch Logs client (same profile, region, credentials and retries as Athena)."""
-        if self._logs is None:
-            with self._lock:
-                if self._logs is None:
-                    client: CloudWatchLogsClient = self._boto_session().client("logs", config=self._config())  # pyright: ignore[reportUnknownMemberType]
-                    self._logs = client
-        return self._logs
+        with self._lock:
+            self._logs = self._logs or self._other_client("logs")
+            return self._logs
+
+    def _other_client(self, service: Literal["s3", "logs"]) -> Any:
+        # Call with the lock held; the callers' annotations give the client its type.
+        return self._boto_session().client(service, config=self._config())  # pyright: ignore[reportUnknownMemberType]
 
     @property
     def built_clients(self) -> frozenset[str]:
