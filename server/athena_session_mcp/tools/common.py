@@ -8,7 +8,8 @@ life, per gateway (one per server), and a tool never asks twice.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import anyio
@@ -18,6 +19,8 @@ from athena_session_mcp.readers import as_map, as_str
 from athena_session_mcp.states import SPARK_35_ENGINE
 
 if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+
     from athena_session_mcp.aws import AthenaGateway
     from athena_session_mcp.tools import Deps
 
@@ -26,8 +29,10 @@ __all__ = [
     "FIND_SESSIONS",
     "FIND_WORKGROUPS",
     "AthenaToolError",
+    "engine_version",
     "is_not_found",
     "known_session_engine",
+    "learn_session_engine",
     "no_calculation_api",
     "remember_session_engine",
     "remember_workgroup_engine",
@@ -38,6 +43,8 @@ __all__ = [
 FIND_SESSIONS = "list_athena_sessions lists a workgroup's sessions"
 FIND_CALCULATIONS = "list_athena_calculations lists a session's calculations"
 FIND_WORKGROUPS = "list_spark_workgroups lists the Spark workgroups"
+
+T = TypeVar("T")
 
 # Sessions remembered per server; beyond that the oldest are forgotten (and looked up again if asked).
 MAX_REMEMBERED_SESSIONS = 4096
@@ -72,6 +79,20 @@ def remember_workgroup_engine(deps: Deps, workgroup: str, engine_version: str) -
     _book(deps).workgroups[workgroup] = engine_version
 
 
+def engine_version(holder: Mapping[str, Any]) -> str | None:
+    """EngineVersion.EffectiveEngineVersion (else SelectedEngineVersion) of a session or workgroup item."""
+    engine = as_map(holder.get("EngineVersion"))
+    return as_str(engine.get("EffectiveEngineVersion")) or as_str(engine.get("SelectedEngineVersion"))
+
+
+async def _or_none(deps: Deps, fn: Callable[[AthenaClient], T], *, action: str, what: str) -> T | None:
+    """The call's answer, or None when it fails: engine look-ups degrade, they never fail a tool."""
+    try:
+        return await deps.gateway.call(fn, action=action, what=what)
+    except AthenaToolError:
+        return None
+
+
 async def workgroup_engine(deps: Deps, workgroup: str) -> str | None:
     """The workgroup's effective engine version: GetWorkGroup at most once per workgroup per server.
     None when it cannot be read (the caller then answers for both engines); failures are not cached."""
@@ -79,20 +100,30 @@ async def workgroup_engine(deps: Deps, workgroup: str) -> str | None:
     async with book.lock:  # concurrent summaries of one workgroup share the one GetWorkGroup call
         if workgroup in book.workgroups:
             return book.workgroups[workgroup]
-        try:
-            response = await deps.gateway.call(
-                lambda client: client.get_work_group(WorkGroup=workgroup),
-                action="athena:GetWorkGroup",
-                what=f"Workgroup {workgroup!r}",
-            )
-        except AthenaToolError:
+        response = await _or_none(
+            deps,
+            lambda client: client.get_work_group(WorkGroup=workgroup),
+            action="athena:GetWorkGroup",
+            what=f"Workgroup {workgroup!r}",
+        )
+        if response is None:
             return None
-        configuration = as_map(as_map(response.get("WorkGroup")).get("Configuration"))
-        engine = as_map(configuration.get("EngineVersion"))
-        version = as_str(engine.get("EffectiveEngineVersion")) or as_str(engine.get("SelectedEngineVersion"))
+        version = engine_version(as_map(as_map(response.get("WorkGroup")).get("Configuration")))
         if version:
             book.workgroups[workgroup] = version
         return version
+
+
+async def learn_session_engine(deps: Deps, session_id: str, response: Mapping[str, Any]) -> str | None:
+    """The engine of a GetSession response: its EngineVersion, else its workgroup's (asked once), and
+    remembered for the session. None when neither can be read."""
+    version = as_str(response.get("EngineVersion"))
+    workgroup = as_str(response.get("WorkGroup"))
+    if version is None and workgroup is not None:
+        version = await workgroup_engine(deps, workgroup)
+    if version is not None:
+        remember_session_engine(deps, session_id, version)
+    return version
 
 
 async def session_engine(deps: Deps, session_id: str) -> str | None:
@@ -101,21 +132,13 @@ async def session_engine(deps: Deps, session_id: str) -> str | None:
     known = _book(deps).sessions.get(session_id)
     if known is not None:
         return known
-    try:
-        response = await deps.gateway.call(
-            lambda client: client.get_session(SessionId=session_id),
-            action="athena:GetSession",
-            what=f"Session {session_id!r}",
-        )
-    except AthenaToolError:
-        return None
-    version = as_str(response.get("EngineVersion"))
-    workgroup = as_str(response.get("WorkGroup"))
-    if version is None and workgroup is not None:
-        version = await workgroup_engine(deps, workgroup)
-    if version is not None:
-        remember_session_engine(deps, session_id, version)
-    return version
+    response = await _or_none(
+        deps,
+        lambda client: client.get_session(SessionId=session_id),
+        action="athena:GetSession",
+        what=f"Session {session_id!r}",
+    )
+    return None if response is None else await learn_session_engine(deps, session_id, response)
 
 
 def known_session_engine(deps: Deps, session_id: str) -> str | None:

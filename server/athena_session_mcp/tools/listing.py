@@ -21,7 +21,12 @@ from athena_session_mcp.fleet_models import (
 from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.states import engine_kind, session_phase
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_WORKGROUPS, AthenaToolError, remember_session_engine
+from athena_session_mcp.tools.common import (
+    FIND_WORKGROUPS,
+    AthenaToolError,
+    engine_version,
+    remember_session_engine,
+)
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -42,11 +47,6 @@ AllPagesArg = Annotated[
         ),
     ),
 ]
-
-
-def engine_version(item: Mapping[str, Any]) -> str | None:
-    engine = as_map(item.get("EngineVersion"))
-    return as_str(engine.get("EffectiveEngineVersion")) or as_str(engine.get("SelectedEngineVersion"))
 
 
 def session_row(item: Mapping[str, Any]) -> SessionRow:

@@ -8,10 +8,9 @@ from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.models import GetSessionResult, SessionIdArg
 from athena_session_mcp.raw import clean_response
-from athena_session_mcp.readers import as_str
 from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS, remember_session_engine, workgroup_engine
+from athena_session_mcp.tools.common import FIND_SESSIONS, learn_session_engine
 
 if TYPE_CHECKING:
     from types_boto3_athena.type_defs import GetSessionResponseTypeDef
@@ -31,12 +30,7 @@ async def session_health(deps: Deps, session_id: str) -> GetSessionResult:
     """What get_athena_session (and the athena://sessions resource) return for one session."""
     response = await read_session(deps, session_id)
     # GetSession names the engine (EngineVersion); only when it does not is the workgroup asked, once.
-    engine = as_str(response.get("EngineVersion"))
-    workgroup = as_str(response.get("WorkGroup"))
-    if engine is None and workgroup is not None:
-        engine = await workgroup_engine(deps, workgroup)
-    if engine is not None:
-        remember_session_engine(deps, session_id, engine)
+    engine = await learn_session_engine(deps, session_id, response)
     summary = summarize_session(
         response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price, engine_version=engine
     )

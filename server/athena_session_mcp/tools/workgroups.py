@@ -13,8 +13,7 @@ from athena_session_mcp.fleet_models import ListSparkWorkgroupsResult, Workgroup
 from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.states import engine_kind, is_spark_engine
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import remember_workgroup_engine
-from athena_session_mcp.tools.listing import engine_version
+from athena_session_mcp.tools.common import engine_version, remember_workgroup_engine
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
