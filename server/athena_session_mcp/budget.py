@@ -8,19 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from pydantic import BaseModel
 
 from athena_session_mcp.answers import lean, to_text
 from athena_session_mcp.readers import clip
 
-__all__ = ["OUTPUT_BUDGET_CHARS", "Continuation", "Page", "clip", "continuation", "fit", "rendered_size"]
+__all__ = [
+    "OUTPUT_BUDGET_CHARS",
+    "Continuation",
+    "Page",
+    "PageFields",
+    "Shown",
+    "clip",
+    "continuation",
+    "fit",
+    "fit_page",
+    "rendered_size",
+]
 
 # ~40k characters of compact JSON is roughly 10-13k tokens: well under the 25k many clients allow.
 OUTPUT_BUDGET_CHARS = 40_000
 
 M = TypeVar("M", bound=BaseModel)
+A = TypeVar("A")
 
 
 def rendered_size(result: BaseModel) -> int:
@@ -84,3 +96,51 @@ def continuation(
         return Continuation(page.token, page.token, page_size, 0, True)
     repeats = shown - page.start
     return Continuation(None, page.token, repeats, repeats, True)
+
+
+class PageFields(TypedDict):
+    """The fields every paged listing answer has, with the same meaning."""
+
+    returned: int
+    next_token: str | None
+    more_available: bool
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The first `count` of the `total` items read for a listing, and how to continue after them."""
+
+    count: int
+    total: int
+    cont: Continuation
+
+    @property
+    def cut(self) -> bool:
+        """True when the output budget left items out."""
+        return self.count < self.total
+
+    def fields(self, stopped_early: bool = False) -> PageFields:
+        """returned, next_token, more_available and truncated (also true when the caller `stopped_early`)."""
+        return PageFields(
+            returned=self.count,
+            next_token=self.cont.next_token,
+            more_available=self.cont.more,
+            truncated=self.cut or stopped_early,
+        )
+
+    def resume(self, make: Callable[[int, str | None], A]) -> A | None:
+        """The continue_with arguments, `make(MaxResults, NextToken)`, when more items exist."""
+        return make(self.cont.resume_max_results, self.cont.resume_token) if self.cont.more else None
+
+
+def fit_page(
+    build: Callable[[Shown], M], *, total: int, pages: list[Page], last_token: str | None, page_size: int
+) -> M:
+    """The listing answer holding the most of the `total` items read that fits the output budget;
+    `build` makes it from what is shown and how to continue after it."""
+
+    def sized(count: int) -> M:
+        return build(Shown(count, total, continuation(pages, count, total, last_token, page_size)))
+
+    return fit(sized, total)[0]

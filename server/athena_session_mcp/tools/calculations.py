@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, continuation, fit
+from athena_session_mcp.budget import Page, Shown, fit_page
 from athena_session_mcp.cost import dpu_usage
 from athena_session_mcp.diagnosis_models import GetCalculationWithOutputResult
 from athena_session_mcp.fleet_models import (
@@ -45,6 +45,7 @@ from athena_session_mcp.tools.common import (
     AthenaToolError,
     known_session_engine,
     no_calculation_api,
+    no_rows_hint,
     session_engine,
 )
 from athena_session_mcp.tools.diagnose import read_calculation_output
@@ -269,24 +270,19 @@ def build(deps: Deps) -> list[Tool]:
         last_token = response.get("NextToken") or None
         pages = [Page(NextToken or None, 0)]
 
-        def result(shown: int) -> ListCalculationsResult:
-            cont = continuation(pages, shown, len(rows), last_token, MaxResults)
-            cut = shown < len(rows)
-            if cut:
+        def result(shown: Shown) -> ListCalculationsResult:
+            if shown.cut:
                 hint = (
-                    f"Output budget reached: showing {shown} of {len(rows)} calculations on this page. Call again "
-                    f"with continue_with's arguments (MaxResults={cont.resume_max_results}, same NextToken): its "
-                    "next_token then continues right after the last calculation shown."
+                    f"Output budget reached: showing {shown.count} of {len(rows)} calculations on this page. "
+                    f"Call again with continue_with's arguments (MaxResults={shown.cont.resume_max_results}, "
+                    "same NextToken): its next_token then continues right after the last calculation shown."
                 )
-            elif cont.more:
+            elif shown.cont.more:
                 hint = (
                     "More calculations exist: pass next_token as NextToken (same SessionId and StateFilter)."
                 )
             elif not rows:
-                hint = (
-                    f"No calculations{f' in state {StateFilter}' if StateFilter else ''} in this session."
-                    + (" Try without StateFilter." if StateFilter else "")
-                )
+                hint = no_rows_hint("calculations", "in this session", "StateFilter", StateFilter)
             else:
                 hint = (
                     "That is all. get_athena_calculation shows one calculation's result locations and code."
@@ -294,24 +290,17 @@ def build(deps: Deps) -> list[Tool]:
             return ListCalculationsResult(
                 session_id=SessionId,
                 state_filter=StateFilter,
-                calculations=rows[:shown],
-                returned=shown,
-                next_token=cont.next_token,
-                more_available=cont.more,
-                truncated=cut,
-                continue_with=ListCalculationsArgs(
-                    SessionId=SessionId,
-                    StateFilter=StateFilter,
-                    MaxResults=cont.resume_max_results,
-                    NextToken=cont.resume_token,
-                )
-                if cont.more
-                else None,
+                calculations=rows[: shown.count],
+                continue_with=shown.resume(
+                    lambda size, token: ListCalculationsArgs(
+                        SessionId=SessionId, StateFilter=StateFilter, MaxResults=size, NextToken=token
+                    )
+                ),
                 hint=hint,
+                **shown.fields(),
             )
 
-        answer, _ = fit(result, len(rows))
-        return answer
+        return fit_page(result, total=len(rows), pages=pages, last_token=last_token, page_size=MaxResults)
 
     async def get_athena_calculation(
         CalculationExecutionId: CalculationExecutionIdArg,

@@ -34,6 +34,7 @@ __all__ = [
     "known_session_engine",
     "learn_session_engine",
     "no_calculation_api",
+    "no_rows_hint",
     "remember_session_engine",
     "remember_workgroup_engine",
     "session_engine",
@@ -157,3 +158,10 @@ def no_calculation_api(what: str, action: str) -> AthenaToolError:
         action=action,
         resource=what,
     )
+
+
+def no_rows_hint(items: str, where: str, filter_name: str, state: str | None) -> str:
+    """The hint of an empty listing page, e.g. "No sessions in state IDLE in workgroup 'x'. Try without StateFilter."."""
+    if state:
+        return f"No {items} in state {state} {where}. Try without {filter_name}."
+    return f"No {items} {where}."

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.budget import Page, continuation, fit
+from athena_session_mcp.budget import Page, Shown, fit_page
 from athena_session_mcp.diagnosis_models import (
     ExecutorCounts,
     ExecutorMaxResultsArg,
@@ -23,7 +23,7 @@ from athena_session_mcp.models import SessionIdArg
 from athena_session_mcp.readers import as_datetime, as_int, as_str, iso_or_none
 from athena_session_mcp.states import EXECUTOR_STATES, EXECUTOR_TYPES
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS
+from athena_session_mcp.tools.common import FIND_SESSIONS, no_rows_hint
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -116,44 +116,37 @@ def build(deps: Deps) -> list[Tool]:
         last_token = response.get("NextToken") or None
         pages = [Page(NextToken or None, 0)]
 
-        def result(shown: int) -> ListExecutorsResult:
-            cont = continuation(pages, shown, len(rows), last_token, MaxResults)
-            cut = shown < len(rows)
-            if cut:
+        def result(shown: Shown) -> ListExecutorsResult:
+            if shown.cut:
                 hint = (
-                    f"Output budget reached: showing {shown} of {len(rows)} executors. Call again with "
+                    f"Output budget reached: showing {shown.count} of {len(rows)} executors. Call again with "
                     "continue_with's arguments to continue right after the last executor shown."
                 )
-            elif cont.more:
+            elif shown.cont.more:
                 hint = "More executors exist: pass next_token as NextToken (same SessionId and filter)."
             elif not rows:
-                hint = (
-                    f"No executors{f' in state {ExecutorStateFilter}' if ExecutorStateFilter else ''} in this "
-                    "session." + (" Try without ExecutorStateFilter." if ExecutorStateFilter else "")
+                hint = no_rows_hint(
+                    "executors", "in this session", "ExecutorStateFilter", ExecutorStateFilter
                 )
             else:
                 hint = "That is all."
             return ListExecutorsResult(
                 session_id=SessionId,
                 executor_state_filter=ExecutorStateFilter,
-                executors=rows[:shown],
-                counts=executor_counts(rows[:shown]),
-                returned=shown,
-                next_token=cont.next_token,
-                more_available=cont.more,
-                truncated=cut,
-                continue_with=ListExecutorsArgs(
-                    SessionId=SessionId,
-                    ExecutorStateFilter=ExecutorStateFilter,
-                    MaxResults=cont.resume_max_results,
-                    NextToken=cont.resume_token,
-                )
-                if cont.more
-                else None,
+                executors=rows[: shown.count],
+                counts=executor_counts(rows[: shown.count]),
+                continue_with=shown.resume(
+                    lambda size, token: ListExecutorsArgs(
+                        SessionId=SessionId,
+                        ExecutorStateFilter=ExecutorStateFilter,
+                        MaxResults=size,
+                        NextToken=token,
+                    )
+                ),
                 hint=hint,
+                **shown.fields(),
             )
 
-        answer, _ = fit(result, len(rows))
-        return answer
+        return fit_page(result, total=len(rows), pages=pages, last_token=last_token, page_size=MaxResults)
 
     return [make_tool(list_athena_executors, read_only("List executors of an Athena Spark session"))]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, continuation, fit
+from athena_session_mcp.budget import Page, Shown, fit_page
 from athena_session_mcp.fleet_models import (
     ListSessionsArgs,
     ListSessionsResult,
@@ -25,6 +25,7 @@ from athena_session_mcp.tools.common import (
     FIND_WORKGROUPS,
     AthenaToolError,
     engine_version,
+    no_rows_hint,
     remember_session_engine,
 )
 
@@ -157,30 +158,19 @@ def build(deps: Deps) -> list[Tool]:
         rows = [session_row(item) for item in items]
         capped = AllPages and last_token is not None
 
-        def result(shown: int) -> ListSessionsResult:
-            cont = continuation(pages, shown, len(rows), last_token, MaxResults)
-            cut = shown < len(rows)
-            continue_with = (
-                ListSessionsArgs(
-                    WorkGroup=WorkGroup,
-                    StateFilter=StateFilter,
-                    MaxResults=cont.resume_max_results,
-                    NextToken=cont.resume_token,
-                )
-                if cont.more
-                else None
-            )
+        def result(shown: Shown) -> ListSessionsResult:
+            cont = shown.cont
             narrow = "" if StateFilter else " Or narrow it with StateFilter (e.g. IDLE, BUSY, FAILED)."
-            if cut and cont.repeats:
+            if shown.cut and cont.repeats:
                 hint = (
-                    f"Output budget reached: showing {shown} of {len(rows)} sessions read. Call "
+                    f"Output budget reached: showing {shown.count} of {len(rows)} sessions read. Call "
                     f"list_athena_sessions with continue_with's arguments: its first {cont.repeats} sessions "
                     f"repeat the last ones shown here, and its next_token continues without a gap.{narrow}"
                 )
-            elif cut:
+            elif shown.cut:
                 hint = (
-                    f"Output budget reached: showing {shown} of {len(rows)} sessions read. Pass next_token as "
-                    f"NextToken (continue_with has the exact arguments) for the rest.{narrow}"
+                    f"Output budget reached: showing {shown.count} of {len(rows)} sessions read. Pass next_token "
+                    f"as NextToken (continue_with has the exact arguments) for the rest.{narrow}"
                 )
             elif capped:
                 hint = (
@@ -190,26 +180,23 @@ def build(deps: Deps) -> list[Tool]:
             elif cont.more:
                 hint = f"More sessions exist: pass next_token as NextToken (same WorkGroup and StateFilter).{narrow}"
             elif not rows:
-                hint = (
-                    f"No sessions{f' in state {StateFilter}' if StateFilter else ''} in workgroup {WorkGroup!r}."
-                    + (" Try without StateFilter." if StateFilter else "")
-                )
+                hint = no_rows_hint("sessions", f"in workgroup {WorkGroup!r}", "StateFilter", StateFilter)
             else:
                 hint = "That is all the sessions. Use get_athena_session on a session_id for its health."
             return ListSessionsResult(
                 workgroup=WorkGroup,
                 state_filter=StateFilter,
-                sessions=rows[:shown],
-                returned=shown,
+                sessions=rows[: shown.count],
                 pages_read=len(pages),
-                next_token=cont.next_token,
-                more_available=cont.more,
-                truncated=cut or capped,
-                continue_with=continue_with,
+                continue_with=shown.resume(
+                    lambda size, token: ListSessionsArgs(
+                        WorkGroup=WorkGroup, StateFilter=StateFilter, MaxResults=size, NextToken=token
+                    )
+                ),
                 hint=hint,
+                **shown.fields(stopped_early=capped),
             )
 
-        answer, _ = fit(result, len(rows))
-        return answer
+        return fit_page(result, total=len(rows), pages=pages, last_token=last_token, page_size=MaxResults)
 
     return [make_tool(list_athena_sessions, read_only("List Athena Spark sessions in a workgroup"))]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, continuation, fit
+from athena_session_mcp.budget import Page, Shown, fit_page
 from athena_session_mcp.fleet_models import ListSparkWorkgroupsResult, WorkgroupRow
 from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.states import engine_kind, is_spark_engine
@@ -84,12 +84,11 @@ def build(deps: Deps) -> list[Tool]:
                 break
         page_capped = token is not None
 
-        def result(shown: int) -> ListSparkWorkgroupsResult:
-            cont = continuation(pages, shown, len(spark), token, PAGE_SIZE)
-            cut = shown < len(spark)
-            if cut:
+        def result(shown: Shown) -> ListSparkWorkgroupsResult:
+            cont = shown.cont
+            if shown.cut:
                 hint = (
-                    f"Output budget reached: showing {shown} of {len(spark)} Spark workgroups found. Pass "
+                    f"Output budget reached: showing {shown.count} of {len(spark)} Spark workgroups found. Pass "
                     "next_token as NextToken to continue"
                     + (f" (the first {cont.repeats} will repeat)." if cont.repeats else ".")
                 )
@@ -106,18 +105,17 @@ def build(deps: Deps) -> list[Tool]:
                     "an Apache Spark engine version ('Apache Spark version 3.5' or 'PySpark engine version 3')."
                 )
             return ListSparkWorkgroupsResult(
-                workgroups=spark[:shown],
-                returned=shown,
+                workgroups=spark[: shown.count],
+                returned=shown.count,
                 workgroups_scanned=scanned,
                 other_engine_count=scanned - len(spark),
                 pages_read=len(pages),
                 # Mid-page cuts resume at that page: the scan re-reads it, which repeats a few rows.
                 next_token=cont.resume_token if cont.more else None,
-                truncated=cut or page_capped,
+                truncated=shown.cut or page_capped,
                 hint=hint,
             )
 
-        answer, _ = fit(result, len(spark))
-        return answer
+        return fit_page(result, total=len(spark), pages=pages, last_token=token, page_size=PAGE_SIZE)
 
     return [make_tool(list_spark_workgroups, read_only("List Athena Spark workgroups"))]
