@@ -46,6 +46,7 @@ from athena_session_mcp.tools.common import (
     known_session_engine,
     no_calculation_api,
     no_rows_hint,
+    request_params,
     session_engine,
 )
 from athena_session_mcp.tools.diagnose import read_calculation_output
@@ -250,11 +251,9 @@ def build(deps: Deps) -> list[Tool]:
         # A session whose engine is known to lack the Calculation API is answered without a wasted call.
         if not supports_calculations(known_session_engine(deps, SessionId)):
             raise no_calculation_api(f"Session {SessionId!r}", action)
-        request: dict[str, Any] = {"SessionId": SessionId, "MaxResults": MaxResults}
-        if StateFilter is not None:
-            request["StateFilter"] = StateFilter
-        if NextToken:
-            request["NextToken"] = NextToken
+        request = request_params(
+            SessionId=SessionId, MaxResults=MaxResults, StateFilter=StateFilter, NextToken=NextToken
+        )
 
         def list_page(client: AthenaClient) -> ListCalculationExecutionsResponseTypeDef:
             return client.list_calculation_executions(**request)

@@ -37,6 +37,7 @@ __all__ = [
     "no_rows_hint",
     "remember_session_engine",
     "remember_workgroup_engine",
+    "request_params",
     "session_engine",
     "workgroup_engine",
 ]
@@ -165,3 +166,9 @@ def no_rows_hint(items: str, where: str, filter_name: str, state: str | None) ->
     if state:
         return f"No {items} in state {state} {where}. Try without {filter_name}."
     return f"No {items} {where}."
+
+
+def request_params(**params: object) -> dict[str, Any]:
+    """The parameters of an Athena request that are set: None and "" are left out (botocore refuses None,
+    and an empty NextToken means the first page)."""
+    return {name: value for name, value in params.items() if value is not None and value != ""}

@@ -23,7 +23,7 @@ from athena_session_mcp.models import SessionIdArg
 from athena_session_mcp.readers import as_datetime, as_int, as_str, iso_or_none
 from athena_session_mcp.states import EXECUTOR_STATES, EXECUTOR_TYPES
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS, no_rows_hint
+from athena_session_mcp.tools.common import FIND_SESSIONS, no_rows_hint, request_params
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -78,11 +78,9 @@ async def read_executors(
     next_token: str | None = None,
 ) -> ListExecutorsResponseTypeDef:
     """One ListExecutors page through the gateway (errors become ToolErrors that name the fix)."""
-    request: dict[str, Any] = {"SessionId": session_id, "MaxResults": max_results}
-    if state_filter is not None:
-        request["ExecutorStateFilter"] = state_filter
-    if next_token:
-        request["NextToken"] = next_token
+    request = request_params(
+        SessionId=session_id, MaxResults=max_results, ExecutorStateFilter=state_filter, NextToken=next_token
+    )
 
     def list_page(client: AthenaClient) -> ListExecutorsResponseTypeDef:
         return client.list_executors(**request)

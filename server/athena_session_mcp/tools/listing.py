@@ -27,6 +27,7 @@ from athena_session_mcp.tools.common import (
     engine_version,
     no_rows_hint,
     remember_session_engine,
+    request_params,
 )
 
 if TYPE_CHECKING:
@@ -142,11 +143,7 @@ def build(deps: Deps) -> list[Tool]:
         arguments to continue without gaps. Use get_athena_session on a session_id for its health.
         Read-only. list_spark_workgroups finds workgroup names.
         """
-        request: dict[str, Any] = {"WorkGroup": WorkGroup}
-        if StateFilter is not None:
-            request["StateFilter"] = StateFilter
-        if NextToken:
-            request["NextToken"] = NextToken
+        request = request_params(WorkGroup=WorkGroup, StateFilter=StateFilter, NextToken=NextToken)
         max_items = ALL_PAGES_MAX_ITEMS if AllPages else MaxResults
         items, pages, last_token = await read_pages(
             deps,
