@@ -28,6 +28,11 @@ examples:
 """
 
 
+def _switch_default(suppress: bool) -> str | bool:
+    # Off, or in a subparser SUPPRESS: a switch given before the subcommand stays on.
+    return argparse.SUPPRESS if suppress else False
+
+
 def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     # Subparsers share the same options; SUPPRESS keeps a subparser from overwriting a value that
     # was given before the subcommand.
@@ -49,25 +54,19 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         default=default,
         help="USD per DPU-hour for cost estimates (default: ATHENA_SESSION_MCP_DPU_HOUR_PRICE or 0.35).",
     )
-    srv.add_argument(
-        "--emulator",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="Use the built-in seeded Athena emulator on loopback: no AWS account needed.",
-    )
-    srv.add_argument(
-        "--allow-write",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="Also offer terminate_athena_session (destructive). Off by default: the server is read-only.",
-    )
-    srv.add_argument(
-        "--allow-sensitive-data-access",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="Show job content: calculation stdout/stderr tails, driver/executor log lines and Spark UI links "
-        "(default: ATHENA_SESSION_MCP_ALLOW_SENSITIVE_DATA_ACCESS or off: locations, counts and states only).",
-    )
+    for switch, text in (
+        ("--emulator", "Use the built-in seeded Athena emulator on loopback: no AWS account needed."),
+        (
+            "--allow-write",
+            "Also offer terminate_athena_session (destructive). Off by default: the server is read-only.",
+        ),
+        (
+            "--allow-sensitive-data-access",
+            "Show job content: calculation stdout/stderr tails, driver/executor log lines and Spark UI links "
+            "(default: ATHENA_SESSION_MCP_ALLOW_SENSITIVE_DATA_ACCESS or off: locations, counts and states only).",
+        ),
+    ):
+        srv.add_argument(switch, action="store_true", default=_switch_default(suppress), help=text)
     srv.add_argument(
         "--log-level",
         choices=LEVELS,
@@ -98,7 +97,7 @@ def _add_transport_options(parser: argparse.ArgumentParser, *, suppress: bool) -
     http.add_argument(
         "--stateless",
         action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
+        default=_switch_default(suppress),
         help="HTTP without sessions: every request stands alone (for load-balanced deployments).",
     )
     http.add_argument(
