@@ -402,6 +402,13 @@ def _config_findings(
     return findings
 
 
+def cost_text(dpu_hours: float | None, cost_usd: float | None) -> str | None:
+    """DPU-hours and the estimated cost as every headline says them; None when either is unknown."""
+    if dpu_hours is None or cost_usd is None:
+        return None
+    return f"{dpu_hours:g} DPU-h ≈ ${cost_usd:.2f} (est.)"
+
+
 def headline(state: str | None, phase: Phase, timing: SessionTiming, usage: DpuUsage | None = None) -> str:
     """One line: state (phase) · idle countdown or age · DPU-hours and estimated cost when known."""
     parts = [f"{state or 'UNKNOWN'} ({phase})"]
@@ -411,8 +418,8 @@ def headline(state: str | None, phase: Phase, timing: SessionTiming, usage: DpuU
         parts.append(f"idle timeout in {format_duration(timing.idle_timeout_remaining_seconds)}")
     elif timing.age_seconds is not None:
         parts.append(f"age {format_duration(timing.age_seconds)}")
-    if usage is not None and usage.dpu_hours is not None and usage.estimated_cost_usd is not None:
-        parts.append(f"{usage.dpu_hours:g} DPU-h ≈ ${usage.estimated_cost_usd:.2f} (est.)")
+    if usage is not None and (cost := cost_text(usage.dpu_hours, usage.estimated_cost_usd)):
+        parts.append(cost)
     return " · ".join(parts)
 
 

@@ -37,7 +37,7 @@ from athena_session_mcp.readers import (
     seconds_between,
 )
 from athena_session_mcp.states import FINISHED_CALCULATION_STATES, calculation_phase, supports_calculations
-from athena_session_mcp.summary import sort_findings
+from athena_session_mcp.summary import cost_text, sort_findings
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import (
     FIND_CALCULATIONS,
@@ -199,8 +199,8 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
         parts.append(
             ("took " if state in FINISHED_CALCULATION_STATES else "running for ") + format_duration(duration)
         )
-    if usage.dpu_hours is not None and usage.estimated_cost_usd is not None:
-        parts.append(f"{usage.dpu_hours:g} DPU-h ≈ ${usage.estimated_cost_usd:.2f} (est.)")
+    if cost := cost_text(usage.dpu_hours, usage.estimated_cost_usd):
+        parts.append(cost)
     return CalculationSummary(
         calculation_execution_id=as_str(response.get("CalculationExecutionId")),
         session_id=as_str(response.get("SessionId")),

@@ -25,7 +25,7 @@ from athena_session_mcp.states import (
     UNHEALTHY_SESSION_STATES,
     session_phase,
 )
-from athena_session_mcp.summary import sort_findings
+from athena_session_mcp.summary import cost_text, sort_findings
 from athena_session_mcp.summary import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.listing import ALL_PAGES_MAX_PAGES, read_pages
@@ -387,7 +387,7 @@ def build(deps: Deps) -> list[Tool]:
         headline = (
             f"{WorkGroup}: {total}{'+' if more else ''} sessions"
             + (f" ({state_text})" if state_text else "")
-            + f" · {alive} alive · {dpu_hours:g} DPU-h ≈ ${usage.estimated_cost_usd:.2f} (est.)"
+            + f" · {alive} alive · {cost_text(dpu_hours, usage.estimated_cost_usd)}"
         )
 
         def result(cap: int) -> WorkgroupDigest:
