@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from athena_session_mcp.fleet_models import GetCalculationResult
+from athena_session_mcp.fleet_models import GetCalculationResult, ResumeMaxResults, ResumeToken
 from athena_session_mcp.models import OutModel, SessionSummary
 from athena_session_mcp.states import ExecutorState
 
@@ -63,8 +63,8 @@ class ListExecutorsArgs(OutModel):
 
     SessionId: str = Field(description="Same session.")
     ExecutorStateFilter: ExecutorState | None = Field(None, description="Same state filter.")
-    MaxResults: int = Field(description="Page size for the next call.")
-    NextToken: str | None = Field(None, description="Token to pass; null means start from the first page.")
+    MaxResults: ResumeMaxResults
+    NextToken: ResumeToken = None
 
 
 class ListExecutorsResult(OutModel):

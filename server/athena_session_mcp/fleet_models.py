@@ -89,6 +89,10 @@ CalculationExecutionIdArg = Annotated[
     ),
 ]
 
+# The continue_with arguments of every paged listing end with these two (continuation in budget.py).
+ResumeMaxResults = Annotated[int, Field(description="Page size for the next call.")]
+ResumeToken = Annotated[str | None, Field(description="Token to pass; null means start from the first page.")]
+
 # --- get_athena_session_status --------------------------------------------------------------------
 
 
@@ -149,8 +153,8 @@ class ListSessionsArgs(OutModel):
 
     WorkGroup: str = Field(description="Same workgroup.")
     StateFilter: SessionState | None = Field(None, description="Same state filter.")
-    MaxResults: int = Field(description="Page size for the next call.")
-    NextToken: str | None = Field(None, description="Token to pass; null means start from the first page.")
+    MaxResults: ResumeMaxResults
+    NextToken: ResumeToken = None
 
 
 class ListSessionsResult(OutModel):
@@ -259,8 +263,8 @@ class ListCalculationsArgs(OutModel):
 
     SessionId: str = Field(description="Same session.")
     StateFilter: CalculationState | None = Field(None, description="Same state filter.")
-    MaxResults: int = Field(description="Page size for the next call.")
-    NextToken: str | None = Field(None, description="Token to pass; null means start from the first page.")
+    MaxResults: ResumeMaxResults
+    NextToken: ResumeToken = None
 
 
 class ListCalculationsResult(OutModel):
