@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from athena_session_mcp.config import DEFAULT_DPU_HOUR_PRICE_USD
 from athena_session_mcp.cost import dpu_usage
@@ -423,6 +423,22 @@ def headline(state: str | None, phase: Phase, timing: SessionTiming, usage: DpuU
     return " · ".join(parts)
 
 
+class StateFlags(TypedDict):
+    """What a session state means for its use, as get_athena_session and the status poll both say it."""
+
+    alive: bool
+    healthy: bool
+    accepting_calculations: bool
+
+
+def state_flags(state: str | None) -> StateFlags:
+    return StateFlags(
+        alive=state in ALIVE_SESSION_STATES,
+        healthy=state in HEALTHY_SESSION_STATES,
+        accepting_calculations=state == "IDLE",
+    )
+
+
 def sort_findings(findings: list[Finding]) -> None:
     """Most severe first (stable within a severity)."""
     findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
@@ -448,11 +464,11 @@ def summarize_session(
     kind = engine_kind(version)
 
     phase = session_phase(state)
-    alive = state in ALIVE_SESSION_STATES
+    flags = state_flags(state)
     timing = session_timing(status, session_config, now)
     usage = dpu_usage(as_map(response.get("Statistics")), price_per_dpu_hour)
     config = _config(response)
-    findings = state_findings(state, timing, kind) + _config_findings(config, session_config, alive)
+    findings = state_findings(state, timing, kind) + _config_findings(config, session_config, flags["alive"])
     sort_findings(findings)
 
     return SessionSummary(
@@ -463,9 +479,7 @@ def summarize_session(
         engine_kind=kind,
         state=state,
         phase=phase,
-        alive=alive,
-        healthy=state in HEALTHY_SESSION_STATES,
-        accepting_calculations=state == "IDLE",
+        **flags,
         state_change_reason=as_str(status.get("StateChangeReason")),
         headline=headline(state, phase, timing, usage),
         timing=timing,

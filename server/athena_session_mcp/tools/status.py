@@ -8,8 +8,8 @@ from athena_session_mcp.fleet_models import GetSessionStatusResult, SessionStatu
 from athena_session_mcp.models import SessionIdArg
 from athena_session_mcp.raw import clean_response
 from athena_session_mcp.readers import as_map, as_str
-from athena_session_mcp.states import ALIVE_SESSION_STATES, HEALTHY_SESSION_STATES, engine_kind, session_phase
-from athena_session_mcp.summary import headline, session_timing, sort_findings, state_findings
+from athena_session_mcp.states import engine_kind, session_phase
+from athena_session_mcp.summary import headline, session_timing, sort_findings, state_findings, state_flags
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
 
@@ -43,9 +43,7 @@ def build(deps: Deps) -> list[Tool]:
             session_id=as_str(response.get("SessionId")) or SessionId,
             state=state,
             phase=phase,
-            alive=state in ALIVE_SESSION_STATES,
-            healthy=state in HEALTHY_SESSION_STATES,
-            accepting_calculations=state == "IDLE",
+            **state_flags(state),
             state_change_reason=as_str(status.get("StateChangeReason")),
             headline=headline(state, phase, timing),
             timing=timing,
