@@ -223,16 +223,6 @@ async def test_code_is_fetched_only_when_asked_and_capped(
     assert calls[2:] == ["GetCalculationExecution"]
 
 
-async def test_unknown_calculation_is_not_found(stubbed_server: MCPServer, stubber: Stubber) -> None:
-    stubber.add_client_error(
-        "get_calculation_execution",
-        service_error_code="InvalidRequestException",
-        service_message="Calculation nope not found",
-    )
-    text = await call_error(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": "nope"})
-    assert "Calculation 'nope' was not found" in text
-
-
 async def test_access_denied_on_the_code_names_that_action(
     stubbed_server: MCPServer, stubber: Stubber
 ) -> None:
@@ -362,18 +352,6 @@ async def test_throttling_is_not_mistaken_for_an_engine_refusal(
     calls = count_aws_calls(athena_client)
     text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
     assert "throttled" in text and "GetSession" not in calls
-
-
-async def test_a_refused_calculation_lookup_says_which_engine_has_calculations(
-    stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    stubber.add_client_error(
-        "get_calculation_execution",
-        service_error_code="InvalidRequestException",
-        service_message="Unsupported.",
-    )
-    text = await call_error(stubbed_server, "get_athena_calculation", {"CalculationExecutionId": CALC_ID})
-    assert "Unsupported." in text and "PySpark engine version 3" in text
 
 
 async def test_sessions_listed_as_spark_35_are_answered_without_a_calculation_call(

@@ -115,14 +115,6 @@ async def test_no_spark_workgroups_suggests_checking_the_region(
     assert "workgroups" not in content and "region" in content["hint"]
 
 
-async def test_access_denied_names_list_work_groups(stubbed_server: MCPServer, stubber: Stubber) -> None:
-    stubber.add_client_error(
-        "list_work_groups", service_error_code="AccessDeniedException", service_message="no"
-    )
-    text = await call_error(stubbed_server, "list_spark_workgroups", {})
-    assert "athena:ListWorkGroups" in text
-
-
 @pytest.mark.parametrize("arguments", [{"NextToken": ""}, {"NextToken": "t" * 1025}, {"MaxResults": 5}])
 async def test_invalid_arguments_are_rejected_before_any_aws_call(
     athena_client: AthenaClient, stubbed_server: MCPServer, arguments: dict[str, Any]
