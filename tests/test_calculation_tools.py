@@ -15,7 +15,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp.tools.calculations import MAX_CODE_CHARS
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape, session_response
-from tests.fleet import call_error, call_ok, count_aws_calls, session_item
+from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -257,10 +257,8 @@ async def test_invalid_arguments_are_rejected_before_any_aws_call(
     arguments: dict[str, Any],
     expected: str,
 ) -> None:
-    calls = count_aws_calls(athena_client)
-    text = await call_error(stubbed_server, tool_name, arguments)
+    text = await call_rejected(athena_client, stubbed_server, tool_name, arguments)
     assert expected in text and f"{tool_name} takes:" in text
-    assert calls == []
 
 
 async def test_emulated_failed_calculation_with_its_code(emulated: AthenaClient) -> None:

@@ -13,7 +13,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp import budget
 from athena_session_mcp.tools import listing
 from tests.conftest import server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, session_item
+from tests.fleet import call_error, call_ok, call_rejected, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -226,11 +226,9 @@ async def test_following_continue_with_through_budget_cuts_lists_every_session_o
 async def test_invalid_arguments_are_rejected_before_any_aws_call(
     athena_client: AthenaClient, stubbed_server: MCPServer, arguments: dict[str, Any], expected: str
 ) -> None:
-    calls = count_aws_calls(athena_client)
-    text = await call_error(stubbed_server, "list_athena_sessions", arguments)
+    text = await call_rejected(athena_client, stubbed_server, "list_athena_sessions", arguments)
     assert expected in text
     assert "list_athena_sessions takes: WorkGroup (required)" in text
-    assert calls == []
 
 
 async def test_lists_the_emulated_failed_session_with_its_reason(emulated: AthenaClient) -> None:
