@@ -329,19 +329,6 @@ async def test_a_refused_listing_on_a_spark_35_session_is_explained_from_its_eng
     assert again == text and calls == ["ListCalculationExecutions", "GetSession"]
 
 
-async def test_a_refused_listing_on_a_pyspark_session_keeps_the_service_error(
-    stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    stubber.add_client_error(
-        "list_calculation_executions",
-        service_error_code="InvalidRequestException",
-        service_message="Bad token.",
-    )
-    stubber.add_response("get_session", session_response("IDLE"), {"SessionId": SESSION_ID})
-    text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
-    assert "Bad token." in text and "no Calculation API" not in text
-
-
 async def test_throttling_is_not_mistaken_for_an_engine_refusal(
     athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
 ) -> None:
@@ -366,15 +353,25 @@ async def test_sessions_listed_as_spark_35_are_answered_without_a_calculation_ca
     assert calls == ["ListSessions"] and "no Calculation API" in text
 
 
-async def test_an_unreadable_session_leaves_the_service_error_as_it_is(
-    stubbed_server: MCPServer, stubber: Stubber
+@pytest.mark.parametrize(
+    "session_readable",
+    [
+        pytest.param(True, id="on-a-pyspark-session"),
+        pytest.param(False, id="when-the-session-is-unreadable"),
+    ],
+)
+async def test_a_refused_listing_keeps_the_service_error(
+    stubbed_server: MCPServer, stubber: Stubber, session_readable: bool
 ) -> None:
     stubber.add_client_error(
         "list_calculation_executions",
         service_error_code="InvalidRequestException",
         service_message="Refused.",
     )
-    stubber.add_client_error("get_session", service_error_code="AccessDeniedException")
+    if session_readable:
+        stubber.add_response("get_session", session_response("IDLE"), {"SessionId": SESSION_ID})
+    else:
+        stubber.add_client_error("get_session", service_error_code="AccessDeniedException")
     text = await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
     assert "Refused." in text and "no Calculation API" not in text
 
