@@ -20,6 +20,8 @@ from athena_session_mcp.server import build_server
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
+    from tests.reliability import FakeAthena
+
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "AKIATESTFAKEKEY00000",
@@ -80,6 +82,22 @@ def emulator_url() -> Iterator[str]:
 
     with emulator_process(FAKE_ENV) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def fake_athena() -> FakeAthena:
+    """A loopback Athena that counts the attempts it receives, one per test module (reset it per test)."""
+    from tests.reliability import FakeAthena  # lazy: tests.reliability imports this module
+
+    return FakeAthena()
+
+
+@pytest.fixture(scope="module")
+def fake_athena_url(fake_athena: FakeAthena) -> Iterator[str]:
+    from tests.reliability import serve_fake
+
+    with serve_fake(fake_athena) as endpoint:
+        yield endpoint
 
 
 def text_of(result: Any) -> str:

@@ -46,6 +46,15 @@ async def call_error(server: MCPServer, name: str, arguments: dict[str, Any]) ->
     return text_of(result)
 
 
+async def call_rejected(client: AthenaClient, server: MCPServer, name: str, arguments: dict[str, Any]) -> str:
+    """Call `name` with bad `arguments`, assert it failed as a tool error before any AWS call, and return
+    the error text."""
+    calls = count_aws_calls(client)
+    text = await call_error(server, name, arguments)
+    assert calls == []
+    return text
+
+
 def count_aws_calls(client: AthenaClient) -> list[str]:
     """Record every Athena operation the client is asked to make from now on.
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from athena_session_mcp.causes import SessionFacts, Text, diagnose
+from athena_session_mcp.diagnosis_models import Cause
 from tests.conftest import NOW
 
 ROLE = "arn:aws:iam::123456789012:role/AthenaSparkRole"
@@ -134,33 +135,29 @@ def test_log_lines_alone_give_medium_confidence() -> None:
     assert diagnose(texts, facts())[0].confidence == "medium"
 
 
-def test_an_end_when_the_idle_timeout_was_due_reads_as_the_idle_timeout() -> None:
+def causes_of_an_end_after_idle_minutes(minutes: int) -> list[Cause]:
+    """The causes for a TERMINATED session that ended `minutes` into an idle period (idle timeout: 20 min)."""
     idle_since = NOW - timedelta(minutes=30)
-    causes = diagnose(
+    return diagnose(
         [],
         facts(
             state="TERMINATED",
             idle_since=idle_since,
-            ended_at=idle_since + timedelta(minutes=20),
+            ended_at=idle_since + timedelta(minutes=minutes),
             idle_timeout_seconds=1200,
         ),
     )
+
+
+def test_an_end_when_the_idle_timeout_was_due_reads_as_the_idle_timeout() -> None:
+    causes = causes_of_an_end_after_idle_minutes(20)
     assert causes[0].code == "STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT"
     assert causes[0].title.startswith("Most likely ended by the idle timeout")
     assert "20m 00s" in causes[0].evidence[1].text
 
 
 def test_an_end_well_before_the_idle_timeout_reads_as_a_stop_by_request() -> None:
-    idle_since = NOW - timedelta(minutes=30)
-    causes = diagnose(
-        [],
-        facts(
-            state="TERMINATED",
-            idle_since=idle_since,
-            ended_at=idle_since + timedelta(minutes=3),
-            idle_timeout_seconds=1200,
-        ),
-    )
+    causes = causes_of_an_end_after_idle_minutes(3)
     assert causes[0].title.startswith("Most likely stopped by request")
 
 

@@ -8,7 +8,6 @@ same server session must serve a valid call.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -37,9 +36,13 @@ SESSION = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
 CONCURRENT_CALLS = 20
 
 
-def settings_for(url: str) -> Settings:
+def settings_for(fake_athena_url: str) -> Settings:
     return Settings(
-        region="us-east-1", endpoint_url=url, connect_timeout=0.5, read_timeout=0.5, max_attempts=ATTEMPTS
+        region="us-east-1",
+        endpoint_url=fake_athena_url,
+        connect_timeout=0.5,
+        read_timeout=0.5,
+        max_attempts=ATTEMPTS,
     )
 
 
@@ -54,27 +57,18 @@ def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def fake() -> FakeAthena:
-    return FakeAthena()
-
-
-@pytest.fixture(scope="module")
-def url(fake: FakeAthena) -> Iterator[str]:
-    with serve_fake(fake) as endpoint:
-        yield endpoint
-
-
-async def call_while(fake: FakeAthena, url: str, reply: Reply) -> tuple[CallToolResult, int, CallToolResult]:
+async def call_while(
+    fake_athena: FakeAthena, fake_athena_url: str, reply: Reply
+) -> tuple[CallToolResult, int, CallToolResult]:
     """get_athena_session (within BOUND_SECONDS) while the endpoint answers `reply`, the attempts it made,
     and the same server session's next call once the endpoint is healthy again."""
-    fake.reset()
-    fake.always(reply)
-    async with Client(build_server(settings_for(url))) as client:
+    fake_athena.reset()
+    fake_athena.always(reply)
+    async with Client(build_server(settings_for(fake_athena_url))) as client:
         with anyio.fail_after(BOUND_SECONDS):
             result = await client.call_tool("get_athena_session", {"SessionId": SESSION})
-        attempts = fake.attempts["GetSession"]
-        fake.reset()
+        attempts = fake_athena.attempts["GetSession"]
+        fake_athena.reset()
         recovered = await client.call_tool("get_athena_session", {"SessionId": SESSION})
     return result, attempts, recovered
 
@@ -135,15 +129,15 @@ FAULTS: dict[str, tuple[Reply, int, list[str]]] = {
 @pytest.mark.usefixtures("quick_backoff")
 @pytest.mark.parametrize(("reply", "attempts", "phrases"), list(FAULTS.values()), ids=list(FAULTS))
 async def test_fault_gives_a_bounded_error_naming_the_fix_and_the_server_serves_the_next_call(
-    fake: FakeAthena, url: str, reply: Reply, attempts: int, phrases: list[str]
+    fake_athena: FakeAthena, fake_athena_url: str, reply: Reply, attempts: int, phrases: list[str]
 ) -> None:
-    result, made, recovered = await call_while(fake, url, reply)
+    result, made, recovered = await call_while(fake_athena, fake_athena_url, reply)
     assert result.is_error
     for phrase in phrases:
         assert phrase in text_of(result)
     assert made == attempts, "retries must be bounded by max_attempts"
     assert not recovered.is_error, text_of(recovered)
-    assert fake.attempts["GetSession"] == 1
+    assert fake_athena.attempts["GetSession"] == 1
 
 
 async def test_connection_refused_is_retried_a_bounded_number_of_times_and_recovers_when_the_endpoint_returns() -> (
@@ -172,12 +166,12 @@ async def test_connection_refused_is_retried_a_bounded_number_of_times_and_recov
 
 
 async def test_concurrent_calls_during_throttling_all_fail_cleanly_without_a_retry_storm(
-    fake: FakeAthena, url: str
+    fake_athena: FakeAthena, fake_athena_url: str
 ) -> None:
-    fake.reset()
-    fake.always(aws_error(400, "ThrottlingException", "Rate exceeded"))
+    fake_athena.reset()
+    fake_athena.always(aws_error(400, "ThrottlingException", "Rate exceeded"))
     results: list[Any] = []
-    async with Client(build_server(settings_for(url))) as client:
+    async with Client(build_server(settings_for(fake_athena_url))) as client:
 
         async def one() -> None:
             results.append(await client.call_tool("get_athena_session", {"SessionId": SESSION}))
@@ -186,8 +180,8 @@ async def test_concurrent_calls_during_throttling_all_fail_cleanly_without_a_ret
             async with anyio.create_task_group() as tg:
                 for _ in range(CONCURRENT_CALLS):
                     tg.start_soon(one)
-        attempts = fake.attempts["GetSession"]
-        fake.reset()
+        attempts = fake_athena.attempts["GetSession"]
+        fake_athena.reset()
         recovered = await client.call_tool("get_athena_session", {"SessionId": SESSION})
     assert [r.is_error for r in results] == [True] * CONCURRENT_CALLS
     assert all("throttled" in text_of(r) for r in results)
@@ -199,9 +193,11 @@ async def test_concurrent_calls_during_throttling_all_fail_cleanly_without_a_ret
 
 
 async def test_a_garbled_success_response_is_reported_as_unknown_health_not_a_crash(
-    fake: FakeAthena, url: str
+    fake_athena: FakeAthena, fake_athena_url: str
 ) -> None:
-    result, _, recovered = await call_while(fake, url, Reply(status=200, body=b"{not json"))
+    result, _, recovered = await call_while(
+        fake_athena, fake_athena_url, Reply(status=200, body=b"{not json")
+    )
     # botocore reads an unparseable JSON body as an empty response: the summary must say so.
     assert not result.is_error
     assert result.structured_content is not None
@@ -212,10 +208,10 @@ async def test_a_garbled_success_response_is_reported_as_unknown_health_not_a_cr
 
 
 async def test_a_proxy_502_without_an_aws_error_code_is_reported_as_a_server_error(
-    fake: FakeAthena, url: str
+    fake_athena: FakeAthena, fake_athena_url: str
 ) -> None:
     reply = Reply(status=502, body=b"<html><body>502 Bad Gateway</body></html>")
-    result, attempts, recovered = await call_while(fake, url, reply)
+    result, attempts, recovered = await call_while(fake_athena, fake_athena_url, reply)
     assert result.is_error
     assert attempts == ATTEMPTS
     assert "server error" in text_of(result)

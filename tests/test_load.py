@@ -6,33 +6,20 @@ endpoint exactly once (no hidden retries), and memory must stay flat (RSS growth
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from typing import Any
 
 import anyio
 import psutil
-import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.config import Settings
 from athena_session_mcp.server import build_server
-from tests.reliability import FakeAthena, serve_fake
+from tests.reliability import FakeAthena
 
 SEQUENTIAL = 1000
 CONCURRENT = 200
 MAX_RSS_GROWTH = 10 * 2**20
-
-
-@pytest.fixture(scope="module")
-def fake() -> FakeAthena:
-    return FakeAthena()
-
-
-@pytest.fixture(scope="module")
-def url(fake: FakeAthena) -> Iterator[str]:
-    with serve_fake(fake) as endpoint:
-        yield endpoint
 
 
 def rss() -> int:
@@ -74,15 +61,15 @@ def failures(outcomes: list[Outcome]) -> list[str]:
 
 
 async def test_a_thousand_sequential_and_two_hundred_concurrent_calls_succeed_with_flat_memory(
-    fake: FakeAthena, url: str
+    fake_athena: FakeAthena, fake_athena_url: str
 ) -> None:
-    server: MCPServer = build_server(Settings(region="us-east-1", endpoint_url=url))
+    server: MCPServer = build_server(Settings(region="us-east-1", endpoint_url=fake_athena_url))
     async with Client(server) as client:
         with anyio.fail_after(90):
             # Warm-up: the boto3 client, connection pool, worker threads and their malloc arenas.
             assert failures(await concurrent(client, CONCURRENT)) == []
             assert failures(await sequential(client, 100)) == []
-            fake.reset()
+            fake_athena.reset()
             before = rss()
 
             in_sequence = await sequential(client, SEQUENTIAL)
@@ -92,7 +79,7 @@ async def test_a_thousand_sequential_and_two_hundred_concurrent_calls_succeed_wi
     assert len(in_sequence) == SEQUENTIAL and failures(in_sequence) == []
     assert len(at_once) == CONCURRENT and failures(at_once) == []
     assert [session_id for session_id, _ in in_sequence] == [f"s-{i % 50}" for i in range(SEQUENTIAL)]
-    assert fake.attempts["GetSession"] == SEQUENTIAL + CONCURRENT, "each call reaches AWS exactly once"
+    assert fake_athena.attempts["GetSession"] == SEQUENTIAL + CONCURRENT, "each call reaches AWS exactly once"
     ids = {session_id for session_id, _ in at_once}
     assert ids == {f"c-{i}" for i in range(CONCURRENT)}, "concurrent answers must not be mixed up"
     assert growth < MAX_RSS_GROWTH, f"RSS grew by {growth / 2**20:.1f} MB under load"

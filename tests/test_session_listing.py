@@ -13,7 +13,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp import budget
 from athena_session_mcp.tools import listing
 from tests.conftest import server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, session_item
+from tests.fleet import call_error, call_ok, call_rejected, session_item
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -208,26 +208,6 @@ async def test_following_continue_with_through_budget_cuts_lists_every_session_o
     assert repeated > 0, "the budget should have cut at least one page mid-way"
 
 
-async def test_unknown_workgroup_points_at_list_spark_workgroups(
-    stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    stubber.add_client_error(
-        "list_sessions",
-        service_error_code="InvalidRequestException",
-        service_message="WorkGroup nope is not found.",
-    )
-    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": "nope"})
-    assert "Workgroup 'nope' was not found" in text and "list_spark_workgroups" in text
-
-
-async def test_access_denied_names_list_sessions(stubbed_server: MCPServer, stubber: Stubber) -> None:
-    stubber.add_client_error(
-        "list_sessions", service_error_code="AccessDeniedException", service_message="no"
-    )
-    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
-    assert "athena:ListSessions" in text and "IAM" in text
-
-
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
@@ -246,11 +226,9 @@ async def test_access_denied_names_list_sessions(stubbed_server: MCPServer, stub
 async def test_invalid_arguments_are_rejected_before_any_aws_call(
     athena_client: AthenaClient, stubbed_server: MCPServer, arguments: dict[str, Any], expected: str
 ) -> None:
-    calls = count_aws_calls(athena_client)
-    text = await call_error(stubbed_server, "list_athena_sessions", arguments)
+    text = await call_rejected(athena_client, stubbed_server, "list_athena_sessions", arguments)
     assert expected in text
     assert "list_athena_sessions takes: WorkGroup (required)" in text
-    assert calls == []
 
 
 async def test_lists_the_emulated_failed_session_with_its_reason(emulated: AthenaClient) -> None:
@@ -264,14 +242,3 @@ async def test_lists_the_emulated_failed_session_with_its_reason(emulated: Athen
 async def test_emulated_sql_workgroup_is_explained(emulated: AthenaClient) -> None:
     text = await call_error(server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-sql"})
     assert "Apache Spark" in text and "list_spark_workgroups" in text
-
-
-async def test_a_refused_listing_hints_at_spark_workgroups_without_reading_the_message(
-    stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    stubber.add_client_error(
-        "list_sessions", service_error_code="InvalidRequestException", service_message="Nope."
-    )
-    text = await call_error(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
-    assert "Nope." in text and "If the workgroup is not an Apache Spark workgroup" in text
-    assert "list_spark_workgroups" in text

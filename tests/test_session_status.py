@@ -102,26 +102,6 @@ async def test_status_uses_the_engine_the_server_already_learnt_from_get_session
     )
 
 
-async def test_unknown_session_is_a_not_found_error_naming_the_fix(
-    stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    stubber.add_client_error(
-        "get_session_status",
-        service_error_code="InvalidRequestException",
-        service_message="Session x not found",
-    )
-    text = await call_error(stubbed_server, "get_athena_session_status", {"SessionId": "x"})
-    assert "was not found" in text and "list_athena_sessions" in text
-
-
-async def test_access_denied_names_the_iam_action(stubbed_server: MCPServer, stubber: Stubber) -> None:
-    stubber.add_client_error(
-        "get_session_status", service_error_code="AccessDeniedException", service_message="no"
-    )
-    text = await call_error(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
-    assert "athena:GetSessionStatus" in text
-
-
 async def test_polls_the_emulated_near_timeout_session(emulated: AthenaClient) -> None:
     content = await call_ok(
         server_for(emulated), "get_athena_session_status", {"SessionId": "demo-idle-near-timeout"}

@@ -14,7 +14,7 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp.config import Settings
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape
-from tests.fleet import call_error, call_ok, count_aws_calls
+from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -123,7 +123,5 @@ async def test_terminating_an_ended_emulated_session_reports_it_had_no_effect(em
 async def test_empty_session_id_is_rejected_before_any_aws_call(
     athena_client: AthenaClient, write_server: MCPServer
 ) -> None:
-    calls = count_aws_calls(athena_client)
-    text = await call_error(write_server, "terminate_athena_session", {"SessionId": ""})
+    text = await call_rejected(athena_client, write_server, "terminate_athena_session", {"SessionId": ""})
     assert "SessionId" in text
-    assert calls == []

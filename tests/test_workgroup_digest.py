@@ -26,7 +26,7 @@ from athena_session_mcp.config import ENV_DIGEST_DEADLINE, Settings, SettingsErr
 from athena_session_mcp.server import build_server
 from athena_session_mcp.tools.digest import CONCURRENCY, _Backoff  # pyright: ignore[reportPrivateUsage]
 from tests.conftest import NOW, server_for
-from tests.fleet import call_error, call_ok, count_aws_calls, text_of
+from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls, text_of
 from tests.reliability import FakeAthena, serve_fake
 from tests.workgroup_fake import FakeSession, WorkgroupFake
 
@@ -274,10 +274,10 @@ async def test_unknown_workgroup_is_not_found() -> None:
 async def test_invalid_arguments_are_rejected_before_any_aws_call(
     athena_client: AthenaClient, stubbed_server: MCPServer, arguments: dict[str, Any], expected: str
 ) -> None:
-    calls = count_aws_calls(athena_client)
-    text = await call_error(stubbed_server, "summarize_athena_workgroup_sessions", arguments)
+    text = await call_rejected(
+        athena_client, stubbed_server, "summarize_athena_workgroup_sessions", arguments
+    )
     assert expected in text
-    assert calls == []
 
 
 def test_backoff_halves_concurrency_on_throttling_and_grows_it_back_after_clean_rounds() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from athena_session_mcp.diagnosis_models import Cause, Evidence
 from athena_session_mcp.readers import format_duration
@@ -242,6 +243,19 @@ def _stopped(facts: SessionFacts) -> Cause | None:
     )
 
 
+def _failures(
+    code: str,
+    confidence: Literal["high", "medium", "low"],
+    title: str,
+    source: str,
+    lines: list[str],
+    next_step: str,
+) -> Cause:
+    """A cause resting on a list of failed things (executors, calculations), at most MAX_EVIDENCE of them."""
+    evidence = [Evidence(source=source, text=line) for line in lines[:MAX_EVIDENCE]]
+    return Cause(code=code, confidence=confidence, title=title, evidence=evidence, next_step=next_step)
+
+
 def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
     """Likely causes, most likely first."""
     ranked = _matches(texts, facts)
@@ -249,18 +263,14 @@ def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
         ranked.append(
             (
                 50,
-                Cause(
-                    code="EXECUTORS_FAILED",
-                    confidence="medium",
-                    title=f"{len(facts.failed_executors)} executor(s) failed",
-                    evidence=[
-                        Evidence(source="executors", text=f"{label} FAILED")
-                        for label in facts.failed_executors[:MAX_EVIDENCE]
-                    ],
-                    next_step=(
-                        "Executors fail mostly from memory pressure or lost capacity: check the error lines "
-                        "for OutOfMemoryError, and start a new session if this one is DEGRADED."
-                    ),
+                _failures(
+                    "EXECUTORS_FAILED",
+                    "medium",
+                    f"{len(facts.failed_executors)} executor(s) failed",
+                    "executors",
+                    [f"{label} FAILED" for label in facts.failed_executors],
+                    "Executors fail mostly from memory pressure or lost capacity: check the error lines "
+                    "for OutOfMemoryError, and start a new session if this one is DEGRADED.",
                 ),
             )
         )
@@ -276,19 +286,15 @@ def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
         ranked.append(
             (
                 30,
-                Cause(
-                    code="CALCULATION_FAILED",
-                    confidence="low",
-                    title=f"{len(facts.failed_calculations)} calculation(s) failed; their output names no known cause",
-                    evidence=[
-                        Evidence(source="calculations", text=f"Calculation {cid} FAILED")
-                        for cid in facts.failed_calculations[:MAX_EVIDENCE]
-                    ],
-                    next_step=(
-                        "Read the stderr tails of the failed calculations"
-                        + ("" if facts.content_read else " (needs --allow-sensitive-data-access)")
-                        + "; rerun after fixing what they report."
-                    ),
+                _failures(
+                    "CALCULATION_FAILED",
+                    "low",
+                    f"{len(facts.failed_calculations)} calculation(s) failed; their output names no known cause",
+                    "calculations",
+                    [f"Calculation {cid} FAILED" for cid in facts.failed_calculations],
+                    "Read the stderr tails of the failed calculations"
+                    + ("" if facts.content_read else " (needs --allow-sensitive-data-access)")
+                    + "; rerun after fixing what they report.",
                 ),
             )
         )

@@ -29,6 +29,13 @@ REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/AthenaSparkRole"
 SPARK_WORKGROUP = "spark-wg"
 SPARK_OUTPUT = "s3://spark-results/notebooks/"
+# The operations that take a CalculationExecutionId (and nothing else required).
+CALCULATION_ID_OPERATIONS = [
+    "get_calculation_execution",
+    "get_calculation_execution_status",
+    "get_calculation_execution_code",
+    "stop_calculation_execution",
+]
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 
 

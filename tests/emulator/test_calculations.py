@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from athena_session_mcp import emulator
 from athena_session_mcp.emulator import Clock
 
-from .conftest import FROZEN_AT, SPARK_OUTPUT, start_idle_session
+from .conftest import CALCULATION_ID_OPERATIONS, FROZEN_AT, SPARK_OUTPUT, start_idle_session
 from .shape_check import RawResponses
 
 if TYPE_CHECKING:
@@ -109,15 +109,7 @@ def test_stop_calculation_cancels_it(athena: AthenaClient, idle_session: str, cl
     assert athena.get_session_status(SessionId=idle_session)["Status"]["State"] == "IDLE"
 
 
-@pytest.mark.parametrize(
-    "operation",
-    [
-        "get_calculation_execution",
-        "get_calculation_execution_status",
-        "get_calculation_execution_code",
-        "stop_calculation_execution",
-    ],
-)
+@pytest.mark.parametrize("operation", CALCULATION_ID_OPERATIONS)
 def test_unknown_calculation_is_invalid_request(athena: AthenaClient, operation: str) -> None:
     with pytest.raises(ClientError) as caught:
         getattr(athena, operation)(CalculationExecutionId="00000000-0000-0000-0000-000000000000")

@@ -16,7 +16,7 @@ from athena_session_mcp import emulator
 from athena_session_mcp.emulator import Clock, assumptions
 from athena_session_mcp.states import SPARK_35_ENGINE
 
-from .conftest import FROZEN_AT, REGION, start_idle_session
+from .conftest import CALCULATION_ID_OPERATIONS, FROZEN_AT, REGION, start_idle_session
 from .shape_check import RawResponses
 
 if TYPE_CHECKING:
@@ -73,15 +73,7 @@ def test_calculation_apis_are_refused(athena: AthenaClient, spark35_session: str
     assert _code(listed) == assumptions.CALCULATIONS_UNSUPPORTED_ERROR
 
 
-@pytest.mark.parametrize(
-    "operation",
-    [
-        "get_calculation_execution",
-        "get_calculation_execution_status",
-        "get_calculation_execution_code",
-        "stop_calculation_execution",
-    ],
-)
+@pytest.mark.parametrize("operation", CALCULATION_ID_OPERATIONS)
 def test_calculation_id_operations_find_nothing(
     athena: AthenaClient, spark35_session: str, operation: str
 ) -> None:

@@ -55,7 +55,7 @@ _VIEWS = {
         "A workgroup's Spark sessions: counts by state, timeline, DPU-hours, sessions near timeout or failed.",
     ),
 }
-_INCLUDE = re.compile(r"/\*@include ([a-z_]+\.(?:js|css))\*/")
+_INCLUDE = re.compile(r"/\*@include ([a-z_]+\.(?:js|css|html))\*/")
 _VOCABULARY = "/*@vocabulary*/"
 
 

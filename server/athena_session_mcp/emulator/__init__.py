@@ -22,72 +22,16 @@ Time is emulated by ``get_clock()`` (real time by default); tests ``freeze``/``a
 
 from __future__ import annotations
 
+from . import constants
 from .canned import CannedResult, clear_canned_results, register_canned_result
 from .clock import Clock, get_clock
-from .constants import (
-    DEFAULT_ACCOUNT_ID,
-    DEFAULT_REGION,
-    DEMO_BUCKET,
-    DEMO_CALC_COMPLETED,
-    DEMO_CALC_FAILED,
-    DEMO_CALC_QUEUED,
-    DEMO_CALC_RUNNING,
-    DEMO_SESSION_IDS,
-    DEMO_SESSION_STATES,
-    DEMO_SPARK35_WORKGROUP,
-    DEMO_SPARK_WORKGROUP,
-    DEMO_SQL_WORKGROUP,
-    DEMO_UNENCRYPTED_WORKGROUP,
-    SESSION_BUSY,
-    SESSION_CREATING,
-    SESSION_DEGRADED,
-    SESSION_FAILED,
-    SESSION_IDLE,
-    SESSION_IDLE_NEAR_TIMEOUT,
-    SESSION_SPARK35_FAILED,
-    SESSION_SPARK35_IDLE,
-    SESSION_SPARK35_TERMINATED,
-    SESSION_TERMINATED_BY_USER,
-    SESSION_TERMINATED_IDLE,
-    SESSION_UNENCRYPTED,
-    SPARK35_ENGINE_VERSION,
-    SPARK_ENGINE_VERSION,
-    TERMINATED_PER_REQUEST_REASON,
-)
+from .constants import *  # noqa: F403  # re-exported: the names are listed once, in constants.__all__
 from .control import inject_session_degraded, inject_session_failure, recover_session
 from .seed import seed_demo
 from .server import EmulatorServer, run_emulator
 from .workgroups import is_spark_engine
 
 __all__ = [
-    "DEFAULT_ACCOUNT_ID",
-    "DEFAULT_REGION",
-    "DEMO_BUCKET",
-    "DEMO_CALC_COMPLETED",
-    "DEMO_CALC_FAILED",
-    "DEMO_CALC_QUEUED",
-    "DEMO_CALC_RUNNING",
-    "DEMO_SESSION_IDS",
-    "DEMO_SESSION_STATES",
-    "DEMO_SPARK35_WORKGROUP",
-    "DEMO_SPARK_WORKGROUP",
-    "DEMO_SQL_WORKGROUP",
-    "DEMO_UNENCRYPTED_WORKGROUP",
-    "SESSION_BUSY",
-    "SESSION_CREATING",
-    "SESSION_DEGRADED",
-    "SESSION_FAILED",
-    "SESSION_IDLE",
-    "SESSION_IDLE_NEAR_TIMEOUT",
-    "SESSION_SPARK35_FAILED",
-    "SESSION_SPARK35_IDLE",
-    "SESSION_SPARK35_TERMINATED",
-    "SESSION_TERMINATED_BY_USER",
-    "SESSION_TERMINATED_IDLE",
-    "SESSION_UNENCRYPTED",
-    "SPARK35_ENGINE_VERSION",
-    "SPARK_ENGINE_VERSION",
-    "TERMINATED_PER_REQUEST_REASON",
     "CannedResult",
     "Clock",
     "EmulatorServer",
@@ -103,6 +47,7 @@ __all__ = [
     "run_emulator",
     "seed_demo",
 ]
+__all__ += constants.__all__
 
 
 def install() -> None:

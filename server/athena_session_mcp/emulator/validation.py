@@ -83,19 +83,20 @@ class _Checker:
             if name in members and members[name] is not None:
                 self.check(member, members[name], f"{prefix}{_camel(name)}")
 
-    def _count(self, shape: Shape, value: object, size: int, path: str) -> None:
+    def _bounds(self, shape: Shape, value: object, measure: int, path: str, what: str) -> None:
+        """The model's min/max on `measure` (a length or the value itself), in AWS's wording."""
         low = shape.metadata.get("min")
         high = shape.metadata.get("max")
-        if isinstance(low, int) and size < low:
-            self.fail(value, path, f"Member must have length greater than or equal to {low}")
-        if isinstance(high, int) and size > high:
-            self.fail(value, path, f"Member must have length less than or equal to {high}")
+        if isinstance(low, int) and measure < low:
+            self.fail(value, path, f"Member must have {what} greater than or equal to {low}")
+        if isinstance(high, int) and measure > high:
+            self.fail(value, path, f"Member must have {what} less than or equal to {high}")
 
     def _list(self, shape: ListShape, value: object, path: str) -> None:
         if not isinstance(value, list):
             raise SerializationError(f"Expected a list for '{path}'")
         items = cast(list[object], value)
-        self._count(shape, items, len(items), path)
+        self._bounds(shape, items, len(items), path, "length")
         for index, item in enumerate(items):
             self.check(shape.member, item, f"{path}.{index + 1}.member")
 
@@ -103,7 +104,7 @@ class _Checker:
         if not isinstance(value, Mapping):
             raise SerializationError(f"Expected an object for '{path}'")
         entries = cast(Mapping[object, object], value)
-        self._count(shape, entries, len(entries), path)
+        self._bounds(shape, entries, len(entries), path, "length")
         for key, item in entries.items():
             self.check(shape.key, key, f"{path}.key")
             self.check(shape.value, item, f"{path}.{key}")
@@ -111,7 +112,7 @@ class _Checker:
     def _string(self, shape: Shape, value: object, path: str) -> None:
         if not isinstance(value, str):
             raise SerializationError(f"Expected a string for '{path}'")
-        self._count(shape, value, len(value), path)
+        self._bounds(shape, value, len(value), path, "length")
         enum = cast(list[str], getattr(shape, "enum", None) or [])
         if enum and value not in enum:
             self.fail(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
@@ -124,12 +125,7 @@ class _Checker:
     def _integer(self, shape: Shape, value: object, path: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise SerializationError(f"Expected an integer for '{path}'")
-        low = shape.metadata.get("min")
-        high = shape.metadata.get("max")
-        if isinstance(low, int) and value < low:
-            self.fail(value, path, f"Member must have value greater than or equal to {low}")
-        if isinstance(high, int) and value > high:
-            self.fail(value, path, f"Member must have value less than or equal to {high}")
+        self._bounds(shape, value, value, path, "value")
 
 
 def validate_request(shape: StructureShape, params: object) -> dict[str, object]:

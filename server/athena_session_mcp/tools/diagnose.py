@@ -158,6 +158,26 @@ async def _quietly(
         return None
 
 
+async def _read_tail(deps: Deps, gathered: _Gathered, uri: str | None, *, what: str) -> Tail | None:
+    """The tail of the S3 object at `uri`; None when there is no such location, or with a gap when unreadable."""
+    where = split_s3_uri(uri or "")
+    if uri is None or where is None:
+        return None
+    gateway = deps.gateway
+
+    async def tail_of() -> Tail:
+        return await gateway.run(lambda: read_tail(gateway.s3(), uri))
+
+    return await _quietly(
+        gathered,
+        tail_of,
+        what=what,
+        action="s3:GetObject",
+        resource=f"arn:aws:s3:::{where[0]}/{where[1]}",
+        region=gateway.region,
+    )
+
+
 def _failed_first(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     def failed(item: Mapping[str, Any]) -> bool:
         return as_str(as_map(item.get("Status")).get("State")) == "FAILED"
@@ -174,23 +194,8 @@ async def read_calculation_output(
     if not deps.settings.allow_sensitive_data_access:
         gathered.gaps.append(Gap(what="stdout/stderr tails (job content)", fix=SENSITIVE_HINT))
     else:
-        gateway = deps.gateway
         for stream, uri in (("stderr", stderr_uri), ("stdout", stdout_uri)):
-            where = split_s3_uri(uri or "")
-            if uri is None or where is None:
-                continue
-
-            async def tail_of(uri: str = uri) -> Tail:
-                return await gateway.run(lambda: read_tail(gateway.s3(), uri))
-
-            tail = await _quietly(
-                gathered,
-                tail_of,
-                what=f"{stream} of the calculation",
-                action="s3:GetObject",
-                resource=f"arn:aws:s3:::{where[0]}/{where[1]}",
-                region=gateway.region,
-            )
+            tail = await _read_tail(deps, gathered, uri, what=f"{stream} of the calculation")
             tails[stream] = _tail_out(
                 tail, MAX_EXCERPT_LINES if stream == "stderr" else MAX_EXCERPT_LINES // 4
             )
@@ -302,21 +307,8 @@ def build(deps: Deps) -> list[Tool]:
                 for calc_id, detail in gathered.details.items():
                     result = as_map(detail.get("Result"))
                     for stream, key in (("stderr", "StdErrorS3Uri"), ("stdout", "StdOutS3Uri")):
-                        uri = as_str(result.get(key))
-                        where = split_s3_uri(uri or "")
-                        if uri is None or where is None:
-                            continue
-
-                        async def tail_of(uri: str = uri) -> Tail:
-                            return await gateway.run(lambda: read_tail(gateway.s3(), uri))
-
-                        tail = await _quietly(
-                            gathered,
-                            tail_of,
-                            what=f"{stream} of calculation {calc_id}",
-                            action="s3:GetObject",
-                            resource=f"arn:aws:s3:::{where[0]}/{where[1]}",
-                            region=region,
+                        tail = await _read_tail(
+                            deps, gathered, as_str(result.get(key)), what=f"{stream} of calculation {calc_id}"
                         )
                         if tail is not None:
                             gathered.tails[(calc_id, stream)] = tail

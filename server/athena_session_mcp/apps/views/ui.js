@@ -85,6 +85,22 @@ function errorText(result) {
   return list(obj(result).content).map((c) => (c && c.type === "text" ? c.text : "")).join(" ").trim() || "The tool reported an error.";
 }
 
+// Wires a view to the host: `onInput(arguments)` while the tool runs, `onResult(structuredContent)` with its
+// result; errors, cancellation and a failed connection read the same in every view.
+function mountView(app, appName, { onInput, onResult, cancelled }) {
+  Bridge.on("ui/notifications/tool-input", (params) => onInput(obj(params.arguments)));
+  Bridge.on("ui/notifications/tool-result", (result) => {
+    if (obj(result).isError) { app.replaceChildren(el("p", { class: "notice error", "data-testid": "error", text: errorText(result) })); return; }
+    onResult(structuredOf(result));
+  });
+  Bridge.on("ui/notifications/tool-cancelled", () => {
+    app.replaceChildren(el("p", { class: "notice", text: cancelled }));
+  });
+  Bridge.connect(appName).catch((error) => {
+    app.replaceChildren(el("p", { class: "notice error", text: "Could not connect to the host: " + error.message }));
+  });
+}
+
 function sortedFindings(findings) {
   const rank = (f) => (SEVERITY_LOOK[obj(f).severity] || { rank: 3 }).rank;
   return list(findings).filter(isObject).slice().sort((a, b) => rank(a) - rank(b));
