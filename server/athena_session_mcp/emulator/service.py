@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol, cast
 
+from athena_session_mcp.states import INACTIVE_SESSION_STATES
+
 from . import assumptions
 from .calculations import Calculation, CalculationView
 from .canned import CannedResult, default_result, lookup_canned_result
@@ -39,9 +41,6 @@ DEFAULT_PAGE_SIZE = assumptions.DEFAULT_PAGE_SIZE
 # NotebookVersion, you must also specify a value for NotebookId" (API Reference).
 NOTEBOOK_VERSION = "Athena notebook version 1"
 CALCULATION_READY_STATES = frozenset({"IDLE", "BUSY"} if assumptions.BUSY_ACCEPTS_CALCULATIONS else {"IDLE"})
-# TerminateSession "succeeds but has no effect" on a session "already inactive (for example, in a FAILED,
-# TERMINATED or TERMINATING state)" (API Reference).
-INACTIVE_SESSION_STATES = frozenset({"FAILED", "TERMINATED", "TERMINATING"})
 MAX_EXECUTOR_DPUS = 4
 
 
