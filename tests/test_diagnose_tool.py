@@ -321,6 +321,35 @@ async def test_spark_35_without_the_switch_keeps_the_spark_ui_link_back(
     assert any("Spark UI link" in gap["what"] and FLAG in gap["fix"] for gap in content["gaps"])
 
 
+async def test_a_session_without_engine_version_takes_its_workgroups_engine_and_calls_no_calculation_api(
+    athena_client: AthenaClient, stubber: Stubber
+) -> None:
+    response = session_response(
+        "IDLE", EngineVersion=None, NotebookVersion=None, MonitoringConfiguration=None
+    )
+    spark35 = "Apache Spark version 3.5"
+    stubber.add_response("get_session", response, {"SessionId": SESSION_ID})
+    stubber.add_response(
+        "get_work_group",
+        {
+            "WorkGroup": {
+                "Name": response["WorkGroup"],
+                "Configuration": {
+                    "EngineVersion": {"SelectedEngineVersion": spark35, "EffectiveEngineVersion": spark35}
+                },
+            }
+        },
+        {"WorkGroup": response["WorkGroup"]},
+    )
+    stubber.add_response("list_executors", {"SessionId": SESSION_ID, "ExecutorsSummary": []})
+    calls = count_aws_calls(athena_client)
+    server, _ = server_and_gateway(athena_client, sensitive=False)
+    content = await diagnose(server, SESSION_ID)
+    assert calls == ["GetSession", "GetWorkGroup", "ListExecutors"]
+    assert content["engine"] == "spark-3.5"
+    assert content["calculations"]["applicable"] is False
+
+
 async def test_a_missing_object_and_an_unreachable_log_endpoint_are_gaps(emulated: AthenaClient) -> None:
     from botocore.exceptions import EndpointConnectionError
 

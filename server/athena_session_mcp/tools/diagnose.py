@@ -42,6 +42,7 @@ from athena_session_mcp.readers import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.states import engine_kind, supports_calculations
 from athena_session_mcp.summary import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.common import learn_session_engine
 from athena_session_mcp.tools.executors import executor_counts, executor_row, read_executors
 from athena_session_mcp.tools.session import read_session
 from athena_session_mcp.untrusted import UNTRUSTED_NOTE, clean_line
@@ -232,7 +233,12 @@ def build(deps: Deps) -> list[Tool]:
         await ctx.report_progress(0, STEPS, "Reading the session (GetSession)")
         response = await read_session(deps, SessionId)
         now = deps.clock()
-        summary = summarize_session(response, now=now, price_per_dpu_hour=deps.settings.dpu_hour_price)
+        # Same engine rule as get_athena_session: a response without EngineVersion asks the workgroup, so a
+        # Calculation API is never called on an Apache Spark version 3.5 session.
+        engine = await learn_session_engine(deps, SessionId, response)
+        summary = summarize_session(
+            response, now=now, price_per_dpu_hour=deps.settings.dpu_hour_price, engine_version=engine
+        )
         status = as_map(response.get("Status"))
         session_config = as_map(response.get("SessionConfiguration"))
         workgroup = summary.workgroup
