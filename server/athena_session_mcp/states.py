@@ -59,7 +59,6 @@ CALCULATION_PHASES: dict[str, CalculationPhase] = {
     "FAILED": "failed",
     "CANCELED": "canceled",
 }
-ACTIVE_CALCULATION_STATES = frozenset({"CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING"})
 FINISHED_CALCULATION_STATES = frozenset({"COMPLETED", "FAILED", "CANCELED"})
 
 
