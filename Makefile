@@ -17,8 +17,9 @@ help:
 	@echo "make contract - the Athena contract suite (emulator; a real account with ATHENA_CONTRACT_LIVE=1)"
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
 	@echo "make schemas - regenerate tool_schemas/*.json from the code"
+	@echo "make docs    - regenerate the examples in README.md and docs/ from the code"
 	@echo "make inspect - run the MCP Inspector CLI against the server on the emulator"
-	@echo "make dist    - build the sdist and wheel into dist/ and check what they hold (see README, Releasing)"
+	@echo "make dist    - build the sdist and wheel into dist/ and check what they hold (docs/releasing.md)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -44,6 +45,12 @@ typecheck: $(STAMP)
 schemas: $(STAMP)
 	$(BIN)/python -m athena_session_mcp.schemas write tool_schemas
 
+# The examples between <!-- BEGIN generated:NAME --> markers in README.md and docs/*.md
+# (tests/test_docs_examples.py fails when they drift from the code).
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/python -m athena_session_mcp.docs_examples write
+
 schemas-check: $(STAMP)
 	$(BIN)/python -m athena_session_mcp.schemas check tool_schemas
 
@@ -55,7 +62,7 @@ test: lint typecheck schemas-check pytest
 demo: $(STAMP)
 	$(BIN)/athena-session-mcp demo
 
-# The contract suite alone: the emulator by default, a real account with ATHENA_CONTRACT_LIVE=1 (README).
+# The contract suite alone: the emulator by default, a real account with ATHENA_CONTRACT_LIVE=1 (docs/contract.md).
 contract: $(STAMP)
 	$(BIN)/python -m pytest tests/contract -v -p no:cacheprovider
 
