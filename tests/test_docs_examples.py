@@ -157,3 +157,19 @@ def test_every_server_flag_is_in_the_readme_and_every_flag_it_names_exists() -> 
     # Flags of the other programs the README quotes (uvx, claude mcp add) and of `call`.
     others = {"--from", "--scope", "--transport", "--header", "--refresh", "--json", "--SessionId"}
     assert sorted(named - flags - others) == []
+
+
+# Pages linked from the README that the work on issues 18 and 19 writes; once merged they exist too.
+WRITTEN_ELSEWHERE = {"docs/diagnosis.md", "docs/remote.md", "docs/deploy.md"}
+
+
+def test_every_relative_link_in_the_readme_and_docs_points_at_a_file() -> None:
+    missing: set[str] = set()
+    for path in docs_examples.doc_files(REPO):
+        for target in re.findall(r"\]\(([^)#\s]+)", path.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            resolved = (path.parent / target).resolve()
+            if not resolved.exists():
+                missing.add(resolved.relative_to(REPO).as_posix())
+    assert missing <= WRITTEN_ELSEWHERE, sorted(missing - WRITTEN_ELSEWHERE)

@@ -146,16 +146,15 @@ def _first_sentence(description: str | None) -> str:
 
 
 def tools_table(tools: Sequence[Tool]) -> str:
-    rows = ["| Tool | What it does | Access |", "|---|---|---|"]
+    """Each tool's name and the first sentence of its description; any tool that is not read-only says so."""
+    rows = ["| Tool | What it does |", "|---|---|"]
     for tool in tools:
         hints = tool.annotations
-        if hints is not None and hints.read_only_hint:
-            access = "read-only"
-        elif hints is not None and hints.destructive_hint:
-            access = "**destructive**, only with `--allow-write`"
-        else:
-            access = "writes"
-        rows.append(f"| `{tool.name}` | {_first_sentence(tool.description)} | {access} |")
+        note = ""
+        if hints is None or not hints.read_only_hint:
+            destructive = hints is None or hints.destructive_hint is not False
+            note = f" **{'Destructive' if destructive else 'Writes'}**: only with `--allow-write`."
+        rows.append(f"| `{tool.name}` | {_first_sentence(tool.description)}{note} |")
     return "\n".join(rows) + "\n"
 
 
@@ -259,9 +258,13 @@ def _servers(root: Path, relative: str, key: str) -> Mapping[str, Mapping[str, A
 def client_config(root: Path, relative: str, key: str) -> str:
     """A client's config from examples/ in the clone's-virtualenv form: its AWS server (the offline one
     differs only in its arguments, which `launch_forms` shows)."""
-    servers = {name: clone_venv_entry(entry) for name, entry in _servers(root, relative, key).items()}
-    servers = {name: entry for name, entry in servers.items() if name == AWS_SERVER}
-    return f"```json\n{compact_json({key: servers})}\n```\n"
+    published = _servers(root, relative, key)[AWS_SERVER]
+    servers = {AWS_SERVER: clone_venv_entry(published)}
+    return (
+        f"```json\n{compact_json({key: servers})}\n```\n\n"
+        f'Once published on PyPI: `"command": "{published["command"]}", "args": {json.dumps(published["args"])}`, '
+        f"as in [`examples/{relative}`](examples/{relative}).\n"
+    )
 
 
 def launch_forms(root: Path) -> str:
