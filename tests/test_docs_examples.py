@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
 from athena_session_mcp import docs_examples
 from athena_session_mcp.cli import build_parser
+from athena_session_mcp.errors import tool_error
 from athena_session_mcp.httpauth import load_token
 
 REPO = Path(__file__).resolve().parent.parent
@@ -173,3 +175,12 @@ def test_every_relative_link_in_the_readme_and_docs_points_at_a_file() -> None:
             if not resolved.exists():
                 missing.add(resolved.relative_to(REPO).as_posix())
     assert missing <= WRITTEN_ELSEWHERE, sorted(missing - WRITTEN_ELSEWHERE)
+
+
+def test_the_access_denied_answer_points_at_the_policy_page_that_exists() -> None:
+    denied = ClientError(
+        {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}, "GetSession"
+    )
+    message = str(tool_error(denied, action="athena:GetSession", what="Session 'x'", region="us-east-1"))
+    assert "docs/iam.md" in message
+    assert (REPO / "docs" / "iam.md").read_text(encoding="utf-8").count('"Action"') >= 1

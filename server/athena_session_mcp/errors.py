@@ -105,8 +105,8 @@ def _client_error(exc: ClientError, action: str, what: str, region: str | None, 
     if code in ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"):
         return (
             f"Access denied calling {action}{where}. Grant {action} on the workgroup "
-            "(arn:aws:athena:REGION:ACCOUNT:workgroup/NAME) to the caller's IAM identity; the README has a "
-            f"minimal policy. (Athena said: {message})"
+            "(arn:aws:athena:REGION:ACCOUNT:workgroup/NAME) to the caller's IAM identity; docs/iam.md in the "
+            f"athena-session-mcp repository has a minimal policy. (Athena said: {message})"
         )
     if code in ("ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded"):
         return (
