@@ -45,7 +45,7 @@ typecheck: $(STAMP)
 schemas: $(STAMP)
 	$(BIN)/python -m athena_session_mcp.schemas write tool_schemas
 
-# The examples between <!-- BEGIN generated:NAME --> markers in README.md and docs/*.md
+# The examples between <!-- BEGIN generated:NAME --> markers in README.md, docs/*.md and examples/README.md
 # (tests/test_docs_examples.py fails when they drift from the code).
 .PHONY: docs
 docs: $(STAMP)

@@ -1,4 +1,4 @@
-"""The examples in README.md and docs/*.md, generated from the code, and a check for drift.
+"""The examples in README.md, docs/*.md and examples/README.md, generated from the code, and a drift check.
 
 Each example sits between `<!-- BEGIN generated:NAME -->` and `<!-- END generated:NAME -->`.
 `python -m athena_session_mcp.docs_examples write` (`make docs`) rewrites them; `... check` exits 1
@@ -46,7 +46,7 @@ PACKAGE = "athena-session-mcp"
 AWS_SERVER = "athena-sessions"  # the example configs' server for a real account (read-only)
 TOKEN_FILE = "~/.athena-session-mcp-token"  # noqa: S105 - a path, not a secret
 # Files whose generated blocks are kept in step, relative to the repository root.
-DOC_FILES = ("README.md", "docs")
+DOC_FILES = ("README.md", "docs", "examples/README.md")
 
 _BLOCK = re.compile(
     r"(?P<begin><!-- BEGIN generated:(?P<name>[a-z0-9_]+) -->\n)(?P<body>.*?)(?P<end><!-- END generated:(?P=name) -->)",
