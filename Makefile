@@ -42,10 +42,10 @@ typecheck: $(STAMP)
 	$(BIN)/pyright
 
 schemas: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.schemas write tool_schemas
+	$(BIN)/python -m athena_session_mcp.cli.schemas write tool_schemas
 
 schemas-check: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.schemas check tool_schemas
+	$(BIN)/python -m athena_session_mcp.cli.schemas check tool_schemas
 
 pytest: $(STAMP) $(LC_STAMP)
 	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from athena_session_mcp import budget
-from athena_session_mcp.budget import Page, clip, continuation, fit, rendered_size
-from athena_session_mcp.config import Settings
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.settings import Settings
+from athena_session_mcp.tools import budget
+from athena_session_mcp.tools.budget import Page, clip, continuation, fit, rendered_size
 
 
 class Listing(BaseModel):

@@ -10,8 +10,7 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp import budget
-from athena_session_mcp.tools import listing
+from athena_session_mcp.tools import budget, listing
 from tests.conftest import server_for
 from tests.fleet import call_error, call_ok, call_rejected, session_item
 

@@ -13,8 +13,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from athena_session_mcp import emulator
+from athena_session_mcp.athena.vocabulary import SPARK_35_ENGINE
 from athena_session_mcp.emulator import Clock, assumptions
-from athena_session_mcp.states import SPARK_35_ENGINE
 
 from .conftest import CALCULATION_ID_OPERATIONS, FROZEN_AT, REGION, start_idle_session
 from .shape_check import RawResponses

@@ -14,14 +14,14 @@ from weakref import WeakKeyDictionary
 
 import anyio
 
-from athena_session_mcp.errors import AthenaToolError, is_not_found
-from athena_session_mcp.readers import as_map, as_str
-from athena_session_mcp.states import SPARK_35_ENGINE
+from athena_session_mcp.athena.errors import AthenaToolError, is_not_found
+from athena_session_mcp.athena.responses import as_map, as_str
+from athena_session_mcp.athena.vocabulary import SPARK_35_ENGINE
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
-    from athena_session_mcp.aws import AthenaGateway
+    from athena_session_mcp.athena.client import AthenaGateway
     from athena_session_mcp.tools import Deps
 
 __all__ = [

@@ -20,8 +20,8 @@ from typing import Any, NoReturn, TextIO, cast
 from mcp import Client
 from mcp.types import CallToolResult, Tool
 
-from athena_session_mcp.config import Settings
-from athena_session_mcp.render import render_summary
+from athena_session_mcp.cli.render import render_summary
+from athena_session_mcp.settings import Settings
 
 PROG = "athena-session-mcp"
 
@@ -236,7 +236,7 @@ async def _list_tools(client: Client) -> list[Tool]:
 
 async def run_tools(settings: Settings, out: TextIO, *, as_json: bool = False) -> int:
     """`tools`: every tool with its first description line and its arguments."""
-    from athena_session_mcp.server import build_server
+    from athena_session_mcp.app import build_server
 
     async with Client(build_server(settings)) as client:
         tools = await _list_tools(client)
@@ -272,7 +272,7 @@ async def run_call(
     show_help: bool = False,
 ) -> int:
     """`call TOOL --Arg value ...`: 0 success, 1 tool error (stderr), raises UsageError for usage errors."""
-    from athena_session_mcp.server import build_server
+    from athena_session_mcp.app import build_server
 
     # Usage errors are raised after the client has closed: raised inside it, they would surface
     # wrapped in the task group's ExceptionGroup.

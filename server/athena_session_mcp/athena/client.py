@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import anyio.to_thread
 
 from athena_session_mcp import __version__
-from athena_session_mcp.config import Settings
-from athena_session_mcp.errors import tool_error
+from athena_session_mcp.athena.errors import tool_error
+from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
     from boto3.session import Session
