@@ -31,11 +31,6 @@ def _arn(workgroup: str, session_id: str) -> str:
     return f"arn:aws:athena:{REGION}:123456789012:workgroup/{workgroup}/session/{session_id}"
 
 
-def test_states_engine_constant_is_the_assumed_engine_version() -> None:
-    # states.py cannot import the emulator (start-up cost), so this keeps the two spellings equal.
-    assert SPARK_35_ENGINE == assumptions.SPARK_35_ENGINE_VERSION
-
-
 def test_session_reports_its_engine_and_has_no_notebook_version(
     athena: AthenaClient, spark35_workgroup: str, spark35_session: str
 ) -> None:

@@ -29,7 +29,7 @@ from athena_session_mcp.athena.job_output import (
     split_s3_uri,
 )
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, iso_or_none
-from athena_session_mcp.athena.vocabulary import engine_kind, supports_calculations
+from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
 from athena_session_mcp.health.causes import SessionFacts, Text, diagnose
 from athena_session_mcp.health.models import SessionIdArg, SessionSummary
 from athena_session_mcp.health.session import summarize_session
@@ -78,23 +78,6 @@ SENSITIVE_HINT = (
     f"Start the server with {SENSITIVE_FLAG} (or set {ENV_SENSITIVE}=true in the MCP client config's env) to "
     "include them."
 )
-
-
-def session_arn(
-    region: str | None, execution_role: str | None, workgroup: str | None, session_id: str
-) -> str | None:
-    """The session's ARN for GetResourceDashboard, in the format the project assumes (the API reference says
-    only "the ARN for a session"); partition and account come from the execution role's ARN."""
-    from athena_session_mcp.emulator.assumptions import SESSION_ARN_TEMPLATE
-
-    if not (region and execution_role and workgroup):
-        return None
-    parts = execution_role.split(":")
-    if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
-        return None
-    return SESSION_ARN_TEMPLATE.format(
-        partition=parts[1], region=region, account=parts[4], workgroup=workgroup, session_id=session_id
-    )
 
 
 def _code(exc: BaseException) -> str:
