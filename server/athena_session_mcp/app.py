@@ -20,6 +20,7 @@ from athena_session_mcp.tools import (
     listing,
     prompts,
     resources,
+    schema_size,
     session,
     status,
     terminate,
@@ -80,6 +81,7 @@ def build_tools(deps: Deps) -> list[Tool]:
     for tool in tools:
         # Unknown arguments are mistakes (often a misspelt SessionId): say so instead of ignoring them.
         tool.parameters["additionalProperties"] = False
+    schema_size.compact(tools)
     return tools
 
 
