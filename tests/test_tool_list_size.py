@@ -101,8 +101,7 @@ def test_a_description_that_only_restates_its_field_name_is_recognised(
     assert restates(name, description) is expected
 
 
-def test_first_sentence_stops_at_the_first_full_stop_followed_by_a_space() -> None:
-    assert (
-        first_sentence("Costs e.g. DPU-hours.5 are shown. More here.") == "Costs e.g. DPU-hours.5 are shown."
-    )
+def test_first_sentence_stops_at_a_full_stop_before_a_capital_letter() -> None:
+    text = "Costs, e.g. about 0.35 USD, are shown. More here."
+    assert first_sentence(text) == "Costs, e.g. about 0.35 USD, are shown."
     assert first_sentence("No full stop at all") == "No full stop at all"
