@@ -21,7 +21,7 @@ from mcp import Client
 from mcp.types import CallToolResult, Tool
 
 from athena_session_mcp.cli.render import render_summary
-from athena_session_mcp.settings import Settings
+from athena_session_mcp.settings import Settings, parse_switch
 
 PROG = "athena-session-mcp"
 
@@ -41,17 +41,11 @@ class _ToolArgParser(argparse.ArgumentParser):
         raise UsageError(message, self.format_usage())
 
 
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-
-
 def _boolean(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
+    switch = parse_switch(value)
+    if switch is None:
+        raise argparse.ArgumentTypeError(f"expected true or false, got {value[:40]!r}")
+    return switch
 
 
 def _json_value(value: str) -> Any:
