@@ -43,7 +43,7 @@ typecheck: $(STAMP)
 	$(BIN)/pyright
 
 schemas: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.schemas write tool_schemas
+	$(BIN)/python -m athena_session_mcp.cli.schemas write tool_schemas
 
 # The examples between <!-- BEGIN generated:NAME --> markers in README.md, docs/*.md and examples/README.md
 # (tests/test_docs_examples.py fails when they drift from the code).
@@ -52,7 +52,7 @@ docs: $(STAMP)
 	$(BIN)/python -m athena_session_mcp.docs_examples write
 
 schemas-check: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.schemas check tool_schemas
+	$(BIN)/python -m athena_session_mcp.cli.schemas check tool_schemas
 
 pytest: $(STAMP) $(LC_STAMP)
 	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term

@@ -26,8 +26,8 @@ if str(REPO) not in sys.path:  # run as a script: make tests.stdio_harness impor
 import boto3  # noqa: E402
 from tests.stdio_harness import StdioServer, is_tool_error, server_env, tool_text  # noqa: E402
 
-from athena_session_mcp.budget import OUTPUT_BUDGET_CHARS  # noqa: E402
 from athena_session_mcp.emulator import SESSION_FAILED, EmulatorServer  # noqa: E402
+from athena_session_mcp.tools.budget import OUTPUT_BUDGET_CHARS  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 REGION = "us-east-1"

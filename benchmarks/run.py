@@ -45,8 +45,8 @@ from tests.reliability import FakeAthena, serve_fake  # noqa: E402
 from tests.stdio_harness import StdioServer, is_tool_error, server_env, tool_text  # noqa: E402
 from tests.workgroup_fake import FakeSession, WorkgroupFake, fleet  # noqa: E402
 
-from athena_session_mcp.budget import OUTPUT_BUDGET_CHARS  # noqa: E402
-from athena_session_mcp.states import SESSION_STATES  # noqa: E402
+from athena_session_mcp.athena.vocabulary import SESSION_STATES  # noqa: E402
+from athena_session_mcp.tools.budget import OUTPUT_BUDGET_CHARS  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 BARE = REPO / "benchmarks" / "bare_server.py"
@@ -117,7 +117,7 @@ def answer_sizes() -> dict[str, Any]:
     from tests.conftest import server_for
     from tests.fleet import emulated_athena
 
-    from athena_session_mcp.raw import clean_response
+    from athena_session_mcp.athena.responses import clean_response
 
     session, calc = "demo-idle-near-timeout", "demo-idle-calc-failed"
     out: dict[str, Any] = {}
@@ -291,12 +291,12 @@ def code_path_breakdown(rounds: int = 2000) -> dict[str, float]:
     from botocore.parsers import JSONParser
     from botocore.session import get_session
 
-    from athena_session_mcp.answers import answer
-    from athena_session_mcp.config import Settings
-    from athena_session_mcp.models import GetSessionResult
-    from athena_session_mcp.raw import clean_response
-    from athena_session_mcp.server import build_server
-    from athena_session_mcp.summary import summarize_session
+    from athena_session_mcp.app import build_server
+    from athena_session_mcp.athena.responses import clean_response
+    from athena_session_mcp.health.models import GetSessionResult
+    from athena_session_mcp.health.session import summarize_session
+    from athena_session_mcp.settings import Settings
+    from athena_session_mcp.tools.answers import answer
 
     model = get_session().get_service_model("athena").operation_model("GetSession").output_shape
     assert model is not None
@@ -370,8 +370,8 @@ def imports_at_start(endpoint_url: str) -> dict[str, Any]:
     roots = {name.split(".")[0] for name in extra}
     # Building the tools (their input and output JSON schemas) in a fresh interpreter, after the imports.
     probe = (
-        "import time; import mcp.server.mcpserver; from athena_session_mcp.server import build_server; "
-        "from athena_session_mcp.config import Settings; t = time.perf_counter(); "
+        "import time; import mcp.server.mcpserver; from athena_session_mcp.app import build_server; "
+        "from athena_session_mcp.settings import Settings; t = time.perf_counter(); "
         "build_server(Settings(region='us-east-1')); print(time.perf_counter() - t)"
     )
     builds = [

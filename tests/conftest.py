@@ -13,9 +13,9 @@ import pytest
 from botocore.stub import Stubber
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

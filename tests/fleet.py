@@ -14,7 +14,7 @@ import jsonschema
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.budget import OUTPUT_BUDGET_CHARS
+from athena_session_mcp.tools.budget import OUTPUT_BUDGET_CHARS
 from tests.conftest import NOW, text_of
 
 if TYPE_CHECKING:

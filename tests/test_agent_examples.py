@@ -12,9 +12,9 @@ from types import ModuleType
 import pytest
 from mcp import Client
 
-from athena_session_mcp.config import Settings
+from athena_session_mcp.app import build_server
 from athena_session_mcp.emulator.constants import SESSION_IDLE_NEAR_TIMEOUT
-from athena_session_mcp.server import build_server
+from athena_session_mcp.settings import Settings
 from tests.stdio_harness import CONSOLE_SCRIPT
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -12,8 +12,8 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 from mcp.types import TextContent
 
-from athena_session_mcp.answers import lean, to_text
-from athena_session_mcp.models import Finding, SessionTiming
+from athena_session_mcp.health.models import Finding, SessionTiming
+from athena_session_mcp.tools.answers import lean, to_text
 from tests.factories import session_response
 
 SESSION_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"

@@ -17,12 +17,12 @@ from mcp.client.extension import advertise
 from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.apps import SESSION_CARD_URI, TOOL_VIEWS, WORKGROUP_BOARD_URI, view_html
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
-from athena_session_mcp.server import build_tools
-from athena_session_mcp.states import SESSION_PHASES, SESSION_STATES
+from athena_session_mcp.app import build_tools
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.vocabulary import SESSION_PHASES, SESSION_STATES
+from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import Deps
+from athena_session_mcp.views import SESSION_CARD_URI, TOOL_VIEWS, WORKGROUP_BOARD_URI, view_html
 from tests.conftest import NOW
 from tests.factories import session_response
 

@@ -14,10 +14,10 @@ from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
 from athena_session_mcp import __version__
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import ENV_PRICE, Settings, SettingsError
-from athena_session_mcp.raw import clean_response
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.responses import clean_response
+from athena_session_mcp.settings import ENV_PRICE, Settings, SettingsError
 from tests.conftest import text_of
 from tests.reliability import FakeAthena, Json, Reply, free_port, get_session_body, serve_fake
 

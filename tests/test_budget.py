@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from athena_session_mcp import budget
-from athena_session_mcp.budget import Page, clip, continuation, fit, rendered_size
-from athena_session_mcp.config import Settings
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.settings import Settings
+from athena_session_mcp.tools import budget
+from athena_session_mcp.tools.budget import Page, clip, continuation, fit, rendered_size
 
 
 class Listing(BaseModel):
@@ -80,34 +79,3 @@ def test_no_tool_exposes_the_session_endpoint_or_its_auth_token() -> None:
     package = Path(budget.__file__).parent
     sources = [p for p in package.rglob("*.py") if "emulator" not in p.parts]
     assert not [str(p) for p in sources if "get_session_endpoint" in p.read_text(encoding="utf-8")]
-
-
-def _undescribed(schema: dict[str, Any], path: str = "") -> list[str]:
-    """Properties without a description, following $defs references once."""
-    missing: list[str] = []
-    defs: dict[str, Any] = schema.get("$defs", {})
-
-    def walk(node: dict[str, Any], where: str, seen: frozenset[str]) -> None:
-        for name, prop in node.get("properties", {}).items():
-            if not prop.get("description"):
-                missing.append(f"{where}.{name}")
-            for ref in [prop.get("$ref")] + [o.get("$ref") for o in prop.get("anyOf", [])]:
-                if ref and ref not in seen:
-                    walk(defs[ref.rsplit("/", 1)[1]], f"{where}.{name}", seen | {ref})
-            items = prop.get("items", {})
-            if items.get("$ref") and items["$ref"] not in seen:
-                walk(defs[items["$ref"].rsplit("/", 1)[1]], f"{where}.{name}[]", seen | {items["$ref"]})
-
-    walk(schema, path, frozenset())
-    return missing
-
-
-def test_every_output_field_of_the_fleet_tools_is_described() -> None:
-    import anyio
-
-    server = build_server(Settings(region="us-east-1", allow_write=True))
-    tools = [t for t in anyio.run(server.list_tools) if t.name != "get_athena_session"]
-    assert len(tools) == 9
-    for tool in tools:
-        assert tool.output_schema is not None
-        assert _undescribed(tool.output_schema, tool.name) == []

@@ -393,25 +393,6 @@ async def test_the_engine_of_a_session_without_engine_version_comes_from_its_wor
     assert "no Calculation API" in text
 
 
-async def test_remembered_session_engines_are_bounded(
-    monkeypatch: pytest.MonkeyPatch, athena_client: AthenaClient, stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    from athena_session_mcp.tools import common
-
-    monkeypatch.setattr(common, "MAX_REMEMBERED_SESSIONS", 1)
-    items = [session_item("first"), session_item(SESSION_ID)]
-    for item in items:
-        item["EngineVersion"] = {"SelectedEngineVersion": SPARK_35, "EffectiveEngineVersion": SPARK_35}
-    stubber.add_response("list_sessions", {"Sessions": items}, {"WorkGroup": "spark-wg", "MaxResults": 50})
-    stubber.add_response("list_calculation_executions", {"Calculations": []})
-    await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": "spark-wg"})
-    calls = count_aws_calls(athena_client)
-    # "first" was forgotten (only one is kept), so its listing goes to Athena; the newest is still known.
-    await call_ok(stubbed_server, "list_athena_calculations", {"SessionId": "first"})
-    await call_error(stubbed_server, "list_athena_calculations", {"SessionId": SESSION_ID})
-    assert calls == ["ListCalculationExecutions"]
-
-
 async def test_an_emulated_spark_35_session_is_explained_end_to_end(emulated: AthenaClient) -> None:
     from athena_session_mcp import emulator
 

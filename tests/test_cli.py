@@ -15,8 +15,8 @@ import pytest
 from mcp.types import CallToolResult, TextContent, Tool
 
 from athena_session_mcp import __version__
-from athena_session_mcp.cli import main
-from athena_session_mcp.oneshot import UsageError, parse_tool_arguments, render_result
+from athena_session_mcp.cli.call import UsageError, parse_tool_arguments, render_result
+from athena_session_mcp.cli.main import main
 from tests.conftest import FAKE_ENV
 
 SCRIPT = Path(sys.executable).with_name("athena-session-mcp")

@@ -13,10 +13,10 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
-from athena_session_mcp.job_output import TAIL_BYTES
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.job_output import TAIL_BYTES
+from athena_session_mcp.settings import Settings
 from tests.conftest import NOW
 from tests.factories import session_response
 from tests.fleet import call_error, call_ok, count_aws_calls, emulated_athena

@@ -16,9 +16,9 @@ from botocore.retries.standard import ExponentialBackoff
 from mcp import Client
 from mcp.types import CallToolResult
 
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.settings import Settings
 from tests.conftest import text_of
 from tests.reliability import (
     FakeAthena,

@@ -23,9 +23,9 @@ from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult, Tool
 
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.settings import Settings
 from tests.conftest import FAKE_ENV, text_of
 from tests.stdio_harness import StdioServer, is_tool_error, server_env, tool_text
 

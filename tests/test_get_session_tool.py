@@ -12,10 +12,10 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
-from athena_session_mcp.errors import AthenaToolError
-from athena_session_mcp.models import GetSessionResult
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.errors import AthenaToolError
+from athena_session_mcp.health.models import GetSessionResult
+from athena_session_mcp.settings import Settings
 from tests.conftest import server_for, text_of
 from tests.factories import session_response
 from tests.fleet import call_ok, count_aws_calls
@@ -349,7 +349,7 @@ async def test_what_one_server_learns_about_engines_does_not_leak_into_another(
 def test_athena_error_reads_the_typed_fields_only() -> None:
     from mcp.server.mcpserver.exceptions import ToolError
 
-    from athena_session_mcp.errors import athena_error
+    from athena_session_mcp.athena.errors import athena_error
 
     typed = AthenaToolError("text", code="InvalidRequestException", service_message="Session x not found")
     assert athena_error(typed) == ("InvalidRequestException", "Session x not found")

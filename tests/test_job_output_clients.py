@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.cli import main
-from athena_session_mcp.config import ENV_SENSITIVE, Settings, SettingsError
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.cli.main import main
+from athena_session_mcp.settings import ENV_SENSITIVE, Settings, SettingsError
 from tests.fleet import call_ok, emulated_athena
 
 if TYPE_CHECKING:

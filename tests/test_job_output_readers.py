@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from athena_session_mcp.job_output import (
+from athena_session_mcp.athena.job_output import (
     ERROR_FILTER_PATTERN,
     LOG_MAX_PAGES,
     LOG_PAGE_EVENTS,

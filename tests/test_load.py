@@ -13,8 +13,8 @@ import psutil
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.config import Settings
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.settings import Settings
 from tests.reliability import FakeAthena
 
 SEQUENTIAL = 1000

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from athena_session_mcp import schemas
+from athena_session_mcp.cli import schemas
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "tool_schemas"
 

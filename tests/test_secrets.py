@@ -15,9 +15,9 @@ import re
 import pytest
 from mcp import Client
 
-from athena_session_mcp.config import Settings
-from athena_session_mcp.raw import REDACTED, clean_response
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.responses import REDACTED, clean_response
+from athena_session_mcp.settings import Settings
 from tests.conftest import FAKE_ENV
 from tests.reliability import (
     FakeAthena,

@@ -10,8 +10,7 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp import budget
-from athena_session_mcp.tools import listing
+from athena_session_mcp.tools import budget, listing
 from tests.conftest import server_for
 from tests.fleet import call_error, call_ok, call_rejected, session_item
 
@@ -34,7 +33,7 @@ async def test_input_schema_mirrors_the_list_sessions_request_shape(stubbed_serv
     assert tool.input_schema["required"] == shape.required_members == ["WorkGroup"]
     assert props["StateFilter"]["anyOf"][0]["enum"] == shape.members["StateFilter"].metadata["enum"]
     assert (props["MaxResults"]["minimum"], props["MaxResults"]["maximum"]) == (1, 100)
-    assert props["NextToken"]["anyOf"][0]["maxLength"] == shape.members["NextToken"].metadata["max"]
+    assert props["NextToken"]["maxLength"] == shape.members["NextToken"].metadata["max"]
     assert shape.members["WorkGroup"].metadata["pattern"] in props["WorkGroup"]["pattern"]
     assert all(prop.get("description") for prop in props.values())
     assert tool.annotations is not None and tool.annotations.read_only_hint is True

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.summary import summarize_session
+from athena_session_mcp.health.session import summarize_session
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape, session_response
 from tests.fleet import call_error, call_ok

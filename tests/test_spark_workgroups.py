@@ -9,8 +9,7 @@ import pytest
 from botocore.stub import Stubber
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp import budget
-from athena_session_mcp.tools import workgroups
+from athena_session_mcp.tools import budget, workgroups
 from tests.conftest import NOW, server_for
 from tests.fleet import call_ok, call_rejected
 

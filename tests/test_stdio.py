@@ -13,7 +13,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from athena_session_mcp import emulator
-from athena_session_mcp.demo import run_demo
+from athena_session_mcp.cli.demo import run_demo
 from athena_session_mcp.emulator import EmulatorServer
 from tests.stdio_harness import CONSOLE_SCRIPT
 

@@ -12,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 
-from athena_session_mcp.stdio_guard import InvalidRequestAnswerer, request_id
+from athena_session_mcp.transport.stdio import InvalidRequestAnswerer, request_id
 
 # What AthenaMCPServer.run_stdio_async copies, as the SDK (mcp 2.3) wrote it.
 SDK_RUN_STDIO_ASYNC = '''\

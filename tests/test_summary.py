@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 
-from athena_session_mcp.readers import format_duration
-from athena_session_mcp.states import PYSPARK_V3_ENGINE, SPARK_35_ENGINE, session_phase
-from athena_session_mcp.summary import IDLE_END_TOLERANCE_SECONDS, idle_warning_threshold, summarize_session
+from athena_session_mcp.athena.responses import format_duration
+from athena_session_mcp.athena.vocabulary import PYSPARK_V3_ENGINE, SPARK_35_ENGINE, session_phase
+from athena_session_mcp.health.session import (
+    IDLE_END_TOLERANCE_SECONDS,
+    idle_warning_threshold,
+    summarize_session,
+)
 from tests.conftest import NOW
 from tests.factories import session_response
 
@@ -408,7 +412,7 @@ def test_suggestions_build_no_shell_command_from_service_data() -> None:
 
 
 def test_rendered_text_does_not_call_unreported_logging_off() -> None:
-    from athena_session_mcp.render import render_summary
+    from athena_session_mcp.cli.render import render_summary
 
     unknown = summarize_session(session_response(MonitoringConfiguration=None), now=NOW)
     off = summarize_session(

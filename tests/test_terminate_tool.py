@@ -11,7 +11,7 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.config import Settings
+from athena_session_mcp.settings import Settings
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape
 from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls

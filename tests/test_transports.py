@@ -22,10 +22,16 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from starlette.types import Receive, Scope, Send
 
-from athena_session_mcp import transports
-from athena_session_mcp.cli import main
-from athena_session_mcp.httpauth import ENV_AUTH_TOKEN, AuthConfigError, HttpGuard, host_name, load_token
-from athena_session_mcp.transports import HttpOptions, TransportConfigError, is_loopback
+from athena_session_mcp.cli.main import main
+from athena_session_mcp.transport import http as transports
+from athena_session_mcp.transport.auth import (
+    ENV_AUTH_TOKEN,
+    AuthConfigError,
+    HttpGuard,
+    host_name,
+    load_token,
+)
+from athena_session_mcp.transport.http import HttpOptions, TransportConfigError, is_loopback
 from tests.conftest import FAKE_ENV
 from tests.stdio_harness import CONSOLE_SCRIPT
 

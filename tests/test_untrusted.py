@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from athena_session_mcp.untrusted import clean_line, excerpt, looks_binary
+from athena_session_mcp.health.untrusted import clean_line, excerpt, looks_binary
 
 HOSTILE = (
     b"\x1b[31mERROR\x1b[0m red text\n"

@@ -20,10 +20,10 @@ import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp import budget
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import ENV_DIGEST_DEADLINE, Settings, SettingsError
-from athena_session_mcp.server import build_server
+from athena_session_mcp.app import build_server
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.settings import ENV_DIGEST_DEADLINE, Settings, SettingsError
+from athena_session_mcp.tools import budget
 from athena_session_mcp.tools.digest import CONCURRENCY, _Backoff  # pyright: ignore[reportPrivateUsage]
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls, text_of

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from mcp import Client
 
-from athena_session_mcp.apps import view_html
-from athena_session_mcp.config import Settings
+from athena_session_mcp.app import build_server
 from athena_session_mcp.emulator import EmulatorServer, get_clock
-from athena_session_mcp.server import build_server
+from athena_session_mcp.settings import Settings
+from athena_session_mcp.views import view_html
 
 if TYPE_CHECKING:
     from playwright.async_api import ConsoleMessage, Error, FrameLocator, Page, Request

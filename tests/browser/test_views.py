@@ -9,8 +9,8 @@ from typing import Any
 import boto3
 
 from athena_session_mcp import emulator
+from athena_session_mcp.athena.vocabulary import SESSION_STATES
 from athena_session_mcp.emulator.seed import FAILED_REASON
-from athena_session_mcp.states import SESSION_STATES
 from tests.browser.conftest import Host
 from tests.conftest import FAKE_ENV
 

@@ -81,7 +81,7 @@ def _emulator_target() -> Iterator[Target]:
     from moto import mock_aws
 
     from athena_session_mcp import emulator
-    from athena_session_mcp.states import PYSPARK_V3_ENGINE, SPARK_35_ENGINE
+    from athena_session_mcp.athena.vocabulary import PYSPARK_V3_ENGINE, SPARK_35_ENGINE
     from tests.emulator.shape_check import attach_shape_checker
 
     with pytest.MonkeyPatch.context() as patch:

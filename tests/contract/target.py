@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from athena_session_mcp.config import DEFAULT_DPU_HOUR_PRICE_USD, ENV_PRICE
 from athena_session_mcp.emulator import assumptions
+from athena_session_mcp.settings import DEFAULT_DPU_HOUR_PRICE_USD, ENV_PRICE
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from athena_session_mcp.config import DEFAULT_DPU_HOUR_PRICE_USD, ENV_PRICE
+from athena_session_mcp.settings import DEFAULT_DPU_HOUR_PRICE_USD, ENV_PRICE
 
 from .conftest import emulator_only, suite_timeout
 from .target import (

@@ -14,8 +14,8 @@ import pytest
 from moto import mock_aws
 
 from athena_session_mcp import emulator
+from athena_session_mcp.athena.vocabulary import PYSPARK_V3_ENGINE, SPARK_35_ENGINE
 from athena_session_mcp.emulator import Clock, EmulatorServer
-from athena_session_mcp.states import PYSPARK_V3_ENGINE, SPARK_35_ENGINE
 
 from .shape_check import RawResponses, attach_shape_checker
 

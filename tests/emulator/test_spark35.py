@@ -13,8 +13,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from athena_session_mcp import emulator
+from athena_session_mcp.athena.vocabulary import SPARK_35_ENGINE
 from athena_session_mcp.emulator import Clock, assumptions
-from athena_session_mcp.states import SPARK_35_ENGINE
 
 from .conftest import CALCULATION_ID_OPERATIONS, FROZEN_AT, REGION, start_idle_session
 from .shape_check import RawResponses
@@ -29,11 +29,6 @@ def _code(caught: pytest.ExceptionInfo[ClientError]) -> str:
 
 def _arn(workgroup: str, session_id: str) -> str:
     return f"arn:aws:athena:{REGION}:123456789012:workgroup/{workgroup}/session/{session_id}"
-
-
-def test_states_engine_constant_is_the_assumed_engine_version() -> None:
-    # states.py cannot import the emulator (start-up cost), so this keeps the two spellings equal.
-    assert SPARK_35_ENGINE == assumptions.SPARK_35_ENGINE_VERSION
 
 
 def test_session_reports_its_engine_and_has_no_notebook_version(

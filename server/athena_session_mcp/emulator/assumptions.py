@@ -5,12 +5,15 @@ emulator. Where no page says how the service behaves, the emulator still has to 
 such pick is a constant here with a short reason, and FIDELITY.md lists them. When someone measures the
 real service (``tests/contract`` with ATHENA_CONTRACT_LIVE=1) and finds a difference, correct it here.
 
-This module imports nothing from the emulator so that anything, including ``states.py``, can use it.
+The two assumptions the server itself relies on (the Apache Spark version 3.5 engine string and the
+session ARN format) live in the server's vocabulary (athena/vocabulary.py) and are imported here.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+from athena_session_mcp.athena.vocabulary import SESSION_ARN_TEMPLATE, SPARK_35_ENGINE
 
 __all__ = [
     "AUTH_TOKEN_LIFETIME",
@@ -54,10 +57,9 @@ __all__ = [
 
 # --- Engines ----------------------------------------------------------------------------------------
 
-# The User Guide names the release "Apache Spark version 3.5" ("Release versions"), but no page shows the
-# exact EngineVersion string the API returns for it (GetSession's EngineVersion is documented only with
-# the example "PySpark engine version 3"). Assumed: the release name, as for PySpark engine version 3.
-SPARK_35_ENGINE_VERSION = "Apache Spark version 3.5"
+# The server needs this assumption too, so it lives in the server's vocabulary (athena/vocabulary.py,
+# SPARK_35_ENGINE, with its reason); the emulator takes it from there, never the reverse.
+SPARK_35_ENGINE_VERSION = SPARK_35_ENGINE
 
 # --- ListSessions -----------------------------------------------------------------------------------
 
@@ -159,10 +161,8 @@ DASHBOARD_LIVE_STATES = frozenset({"CREATED", "IDLE", "BUSY", "DEGRADED", "TERMI
 DASHBOARD_HISTORY_STATES = frozenset({"TERMINATED", "FAILED"})
 DASHBOARD_UNAVAILABLE_ERROR = "InvalidRequestException"
 
-# GetResourceDashboard takes "The Amazon Resource Name (ARN) for a session"; no page shows a session ARN.
-# Assumed: nested under its workgroup's documented ARN (arn:aws:athena:region:account:workgroup/name).
-# The emulator also accepts any ARN ending in "session/<id>".
-SESSION_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}/session/{session_id}"
+# SESSION_ARN_TEMPLATE (assumed; imported above from athena/vocabulary.py, where its reason is). The
+# emulator also accepts any ARN ending in "session/<id>".
 
 # --- Executors, logs and job output ----------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from athena_session_mcp.states import PYSPARK_V3_ENGINE
+from athena_session_mcp.athena.vocabulary import PYSPARK_V3_ENGINE
 
 from .assumptions import SPARK_35_ENGINE_VERSION
 

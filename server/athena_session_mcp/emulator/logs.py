@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import cast
 
-from athena_session_mcp.states import SPARK_35_ENGINE
+from athena_session_mcp.athena.vocabulary import SPARK_35_ENGINE
 
 from . import assumptions
 from .executors import executor_id

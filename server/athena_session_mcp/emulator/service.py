@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol, cast
 
-from athena_session_mcp.states import INACTIVE_SESSION_STATES
+from athena_session_mcp.athena.vocabulary import INACTIVE_SESSION_STATES
 
 from . import assumptions
 from .calculations import Calculation, CalculationView

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from athena_session_mcp.states import SQL_ENGINE, is_spark_engine
+from athena_session_mcp.athena.vocabulary import SQL_ENGINE, is_spark_engine
 
 __all__ = [
     "SQL_ENGINE_VERSION",

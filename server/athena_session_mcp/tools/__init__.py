@@ -11,9 +11,9 @@ from typing import Any
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
 
-from athena_session_mcp.answers import answering
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.settings import Settings
+from athena_session_mcp.tools.answers import answering
 
 
 def utc_now() -> datetime:

@@ -10,35 +10,26 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, Shown, fit_page
-from athena_session_mcp.cost import dpu_usage
-from athena_session_mcp.diagnosis_models import GetCalculationWithOutputResult
-from athena_session_mcp.fleet_models import (
-    CalculationCode,
-    CalculationExecutionIdArg,
-    CalculationResultLocations,
-    CalculationRow,
-    CalculationStateFilterArg,
-    CalculationSummary,
-    ListCalculationsArgs,
-    ListCalculationsResult,
-    MaxResultsArg,
-    NextTokenArg,
-)
-from athena_session_mcp.models import Finding, SessionIdArg
-from athena_session_mcp.raw import clean_response
-from athena_session_mcp.readers import (
+from athena_session_mcp.athena.responses import (
     as_datetime,
     as_map,
     as_str,
+    clean_response,
     clip,
     format_duration,
     iso_or_none,
     seconds_between,
 )
-from athena_session_mcp.states import FINISHED_CALCULATION_STATES, calculation_phase, supports_calculations
-from athena_session_mcp.summary import cost_text, sort_findings
+from athena_session_mcp.athena.vocabulary import (
+    FINISHED_CALCULATION_STATES,
+    calculation_phase,
+    supports_calculations,
+)
+from athena_session_mcp.health.cost import dpu_usage
+from athena_session_mcp.health.models import Finding, SessionIdArg
+from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import (
     FIND_CALCULATIONS,
     FIND_SESSIONS,
@@ -50,6 +41,19 @@ from athena_session_mcp.tools.common import (
     session_engine,
 )
 from athena_session_mcp.tools.diagnose import read_calculation_output
+from athena_session_mcp.tools.diagnosis_models import GetCalculationWithOutputResult
+from athena_session_mcp.tools.fleet_models import (
+    CalculationCode,
+    CalculationExecutionIdArg,
+    CalculationResultLocations,
+    CalculationRow,
+    CalculationStateFilterArg,
+    CalculationSummary,
+    ListCalculationsArgs,
+    ListCalculationsResult,
+    MaxResultsArg,
+    NextTokenArg,
+)
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

@@ -1,27 +1,20 @@
 """What the tools share: hints for ids, and which engine a session or workgroup runs.
 
-The engine of a session never changes, nor does a workgroup's ("You cannot upgrade a workgroup from
-PySpark engine version 3 to Apache Spark version 3.5"), so what the server learns is kept for its
-life, per gateway (one per server), and a tool never asks twice.
+Engines are learnt once and kept by the gateway (athena/engines.py): a tool never asks twice.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from weakref import WeakKeyDictionary
 
-import anyio
-
-from athena_session_mcp.errors import AthenaToolError, is_not_found
-from athena_session_mcp.readers import as_map, as_str
-from athena_session_mcp.states import SPARK_35_ENGINE
+from athena_session_mcp.athena.errors import AthenaToolError, is_not_found
+from athena_session_mcp.athena.responses import as_map, as_str
+from athena_session_mcp.athena.vocabulary import SPARK_35_ENGINE
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
-    from athena_session_mcp.aws import AthenaGateway
     from athena_session_mcp.tools import Deps
 
 __all__ = [
@@ -48,37 +41,13 @@ FIND_WORKGROUPS = "list_spark_workgroups lists the Spark workgroups"
 
 T = TypeVar("T")
 
-# Sessions remembered per server; beyond that the oldest are forgotten (and looked up again if asked).
-MAX_REMEMBERED_SESSIONS = 4096
-
-
-class _Engines:
-    def __init__(self) -> None:
-        self.sessions: OrderedDict[str, str] = OrderedDict()
-        self.workgroups: dict[str, str] = {}
-        self.lock = anyio.Lock()
-
-
-_BOOKS: WeakKeyDictionary[AthenaGateway, _Engines] = WeakKeyDictionary()
-
-
-def _book(deps: Deps) -> _Engines:
-    book = _BOOKS.get(deps.gateway)
-    if book is None:
-        book = _BOOKS[deps.gateway] = _Engines()
-    return book
-
 
 def remember_session_engine(deps: Deps, session_id: str, engine_version: str) -> None:
-    sessions = _book(deps).sessions
-    sessions[session_id] = engine_version
-    sessions.move_to_end(session_id)
-    while len(sessions) > MAX_REMEMBERED_SESSIONS:
-        sessions.popitem(last=False)
+    deps.gateway.engines.learn_session(session_id, engine_version)
 
 
 def remember_workgroup_engine(deps: Deps, workgroup: str, engine_version: str) -> None:
-    _book(deps).workgroups[workgroup] = engine_version
+    deps.gateway.engines.learn_workgroup(workgroup, engine_version)
 
 
 def engine_version(holder: Mapping[str, Any]) -> str | None:
@@ -98,22 +67,30 @@ async def _or_none(deps: Deps, fn: Callable[[AthenaClient], T], *, action: str, 
 async def workgroup_engine(deps: Deps, workgroup: str) -> str | None:
     """The workgroup's effective engine version: GetWorkGroup at most once per workgroup per server.
     None when it cannot be read (the caller then answers for both engines); failures are not cached."""
-    book = _book(deps)
-    async with book.lock:  # concurrent summaries of one workgroup share the one GetWorkGroup call
-        if workgroup in book.workgroups:
-            return book.workgroups[workgroup]
+    book = deps.gateway.engines
+    known = book.workgroup(workgroup)
+    if known is not None:
+        return known
+    under_way = book.asking(workgroup)
+    if under_way is not None:  # concurrent summaries of one workgroup share the one GetWorkGroup call
+        await under_way.wait()
+        return book.workgroup(workgroup)
+    book.start_asking(workgroup)
+    try:
         response = await _or_none(
             deps,
             lambda client: client.get_work_group(WorkGroup=workgroup),
             action="athena:GetWorkGroup",
             what=f"Workgroup {workgroup!r}",
         )
-        if response is None:
-            return None
-        version = engine_version(as_map(as_map(response.get("WorkGroup")).get("Configuration")))
-        if version:
-            book.workgroups[workgroup] = version
-        return version
+    finally:
+        book.done_asking(workgroup)
+    if response is None:
+        return None
+    version = engine_version(as_map(as_map(response.get("WorkGroup")).get("Configuration")))
+    if version:
+        book.learn_workgroup(workgroup, version)
+    return version
 
 
 async def learn_session_engine(deps: Deps, session_id: str, response: Mapping[str, Any]) -> str | None:
@@ -131,7 +108,7 @@ async def learn_session_engine(deps: Deps, session_id: str, response: Mapping[st
 async def session_engine(deps: Deps, session_id: str) -> str | None:
     """The session's engine version: remembered, else GetSession's EngineVersion, else its workgroup's.
     None when neither can be read."""
-    known = _book(deps).sessions.get(session_id)
+    known = deps.gateway.engines.session(session_id)
     if known is not None:
         return known
     response = await _or_none(
@@ -145,7 +122,7 @@ async def session_engine(deps: Deps, session_id: str) -> str | None:
 
 def known_session_engine(deps: Deps, session_id: str) -> str | None:
     """The session's engine if this server has already learnt it (no AWS call)."""
-    return _book(deps).sessions.get(session_id)
+    return deps.gateway.engines.session(session_id)
 
 
 def no_calculation_api(what: str, action: str) -> AthenaToolError:

@@ -19,10 +19,26 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.budget import clip, fit
-from athena_session_mcp.causes import SessionFacts, Text, diagnose
-from athena_session_mcp.config import ENV_SENSITIVE, SENSITIVE_FLAG
-from athena_session_mcp.diagnosis_models import (
+from athena_session_mcp.athena.errors import athena_error, tool_error
+from athena_session_mcp.athena.job_output import (
+    LogLine,
+    Tail,
+    list_streams,
+    read_tail,
+    scan_errors,
+    split_s3_uri,
+)
+from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, iso_or_none
+from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
+from athena_session_mcp.health.causes import SessionFacts, Text, diagnose
+from athena_session_mcp.health.models import SessionIdArg, SessionSummary
+from athena_session_mcp.health.session import summarize_session
+from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
+from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
+from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.budget import clip, fit
+from athena_session_mcp.tools.common import learn_session_engine
+from athena_session_mcp.tools.diagnosis_models import (
     CalculationOutput,
     CalculationOverview,
     Cause,
@@ -35,17 +51,8 @@ from athena_session_mcp.diagnosis_models import (
     OutputTail,
     SparkUi,
 )
-from athena_session_mcp.errors import athena_error, tool_error
-from athena_session_mcp.job_output import LogLine, Tail, list_streams, read_tail, scan_errors, split_s3_uri
-from athena_session_mcp.models import SessionIdArg, SessionSummary
-from athena_session_mcp.readers import as_datetime, as_map, as_str, iso_or_none
-from athena_session_mcp.states import engine_kind, supports_calculations
-from athena_session_mcp.summary import summarize_session
-from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import learn_session_engine
 from athena_session_mcp.tools.executors import executor_counts, executor_row, read_executors
 from athena_session_mcp.tools.session import read_session
-from athena_session_mcp.untrusted import UNTRUSTED_NOTE, clean_line
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -71,23 +78,6 @@ SENSITIVE_HINT = (
     f"Start the server with {SENSITIVE_FLAG} (or set {ENV_SENSITIVE}=true in the MCP client config's env) to "
     "include them."
 )
-
-
-def session_arn(
-    region: str | None, execution_role: str | None, workgroup: str | None, session_id: str
-) -> str | None:
-    """The session's ARN for GetResourceDashboard, in the format the project assumes (the API reference says
-    only "the ARN for a session"); partition and account come from the execution role's ARN."""
-    from athena_session_mcp.emulator.assumptions import SESSION_ARN_TEMPLATE
-
-    if not (region and execution_role and workgroup):
-        return None
-    parts = execution_role.split(":")
-    if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
-        return None
-    return SESSION_ARN_TEMPLATE.format(
-        partition=parts[1], region=region, account=parts[4], workgroup=workgroup, session_id=session_id
-    )
 
 
 def _code(exc: BaseException) -> str:

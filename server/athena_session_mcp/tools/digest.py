@@ -14,20 +14,27 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import fit
-from athena_session_mcp.errors import athena_error
-from athena_session_mcp.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
-from athena_session_mcp.models import Finding, SessionSummary
-from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, format_duration, iso_or_none
-from athena_session_mcp.states import (
+from athena_session_mcp.athena.errors import athena_error
+from athena_session_mcp.athena.responses import (
+    as_datetime,
+    as_map,
+    as_str,
+    clip,
+    format_duration,
+    iso_or_none,
+)
+from athena_session_mcp.athena.vocabulary import (
     ALIVE_SESSION_STATES,
     SESSION_STATES,
     UNHEALTHY_SESSION_STATES,
     session_phase,
 )
-from athena_session_mcp.summary import cost_text, sort_findings
-from athena_session_mcp.summary import summarize_session as summarize
+from athena_session_mcp.health.models import Finding, SessionSummary
+from athena_session_mcp.health.session import cost_text, sort_findings
+from athena_session_mcp.health.session import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.budget import fit
+from athena_session_mcp.tools.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
 from athena_session_mcp.tools.listing import ALL_PAGES_MAX_PAGES, read_pages
 from athena_session_mcp.tools.session import read_session
 

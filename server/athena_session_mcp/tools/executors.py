@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.budget import Page, Shown, fit_page
-from athena_session_mcp.diagnosis_models import (
+from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, iso_or_none
+from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES
+from athena_session_mcp.health.models import SessionIdArg
+from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.budget import Page, Shown, fit_page
+from athena_session_mcp.tools.common import FIND_SESSIONS, no_rows_hint, request_params
+from athena_session_mcp.tools.diagnosis_models import (
     ExecutorCounts,
     ExecutorMaxResultsArg,
     ExecutorRow,
@@ -18,12 +23,7 @@ from athena_session_mcp.diagnosis_models import (
     ListExecutorsArgs,
     ListExecutorsResult,
 )
-from athena_session_mcp.fleet_models import NextTokenArg
-from athena_session_mcp.models import SessionIdArg
-from athena_session_mcp.readers import as_datetime, as_int, as_str, iso_or_none
-from athena_session_mcp.states import EXECUTOR_STATES, EXECUTOR_TYPES
-from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS, no_rows_hint, request_params
+from athena_session_mcp.tools.fleet_models import NextTokenArg
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

@@ -8,19 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, Shown, fit_page
-from athena_session_mcp.fleet_models import (
-    ListSessionsArgs,
-    ListSessionsResult,
-    MaxResultsArg,
-    NextTokenArg,
-    SessionRow,
-    SessionStateFilterArg,
-    WorkGroupArg,
-)
-from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
-from athena_session_mcp.states import engine_kind, session_phase
+from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
+from athena_session_mcp.athena.vocabulary import engine_kind, session_phase
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import (
     FIND_WORKGROUPS,
     AthenaToolError,
@@ -28,6 +19,15 @@ from athena_session_mcp.tools.common import (
     no_rows_hint,
     remember_session_engine,
     request_params,
+)
+from athena_session_mcp.tools.fleet_models import (
+    ListSessionsArgs,
+    ListSessionsResult,
+    MaxResultsArg,
+    NextTokenArg,
+    SessionRow,
+    SessionStateFilterArg,
+    WorkGroupArg,
 )
 
 if TYPE_CHECKING:

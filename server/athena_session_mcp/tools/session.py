@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.models import GetSessionResult, SessionIdArg
-from athena_session_mcp.raw import clean_response
-from athena_session_mcp.summary import summarize_session
+from athena_session_mcp.athena.responses import clean_response
+from athena_session_mcp.health.models import GetSessionResult, SessionIdArg
+from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, learn_session_engine
 

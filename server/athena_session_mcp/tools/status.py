@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.fleet_models import GetSessionStatusResult, SessionStatusSummary
-from athena_session_mcp.models import SessionIdArg
-from athena_session_mcp.raw import clean_response
-from athena_session_mcp.readers import as_map, as_str
-from athena_session_mcp.states import engine_kind, session_phase
-from athena_session_mcp.summary import headline, session_timing, sort_findings, state_findings, state_flags
+from athena_session_mcp.athena.responses import as_map, as_str, clean_response
+from athena_session_mcp.athena.vocabulary import engine_kind, session_phase
+from athena_session_mcp.health.models import SessionIdArg
+from athena_session_mcp.health.session import (
+    headline,
+    session_timing,
+    sort_findings,
+    state_findings,
+    state_flags,
+)
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
+from athena_session_mcp.tools.fleet_models import GetSessionStatusResult, SessionStatusSummary
 
 
 def build(deps: Deps) -> list[Tool]:

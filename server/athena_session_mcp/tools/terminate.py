@@ -5,12 +5,12 @@ from __future__ import annotations
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
 
-from athena_session_mcp.fleet_models import TerminateSessionResult
-from athena_session_mcp.models import SessionIdArg
-from athena_session_mcp.readers import as_map, as_str
-from athena_session_mcp.states import INACTIVE_SESSION_STATES, session_phase
+from athena_session_mcp.athena.responses import as_map, as_str
+from athena_session_mcp.athena.vocabulary import INACTIVE_SESSION_STATES, session_phase
+from athena_session_mcp.health.models import SessionIdArg
 from athena_session_mcp.tools import Deps, make_tool
 from athena_session_mcp.tools.common import FIND_SESSIONS
+from athena_session_mcp.tools.fleet_models import TerminateSessionResult
 
 
 def build(deps: Deps) -> list[Tool]:

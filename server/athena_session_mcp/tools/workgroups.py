@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.budget import Page, Shown, fit_page
-from athena_session_mcp.fleet_models import ListSparkWorkgroupsResult, WorkgroupRow
-from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, iso_or_none
-from athena_session_mcp.states import engine_kind, is_spark_engine
+from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
+from athena_session_mcp.athena.vocabulary import engine_kind, is_spark_engine
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import engine_version, remember_workgroup_engine
+from athena_session_mcp.tools.fleet_models import ListSparkWorkgroupsResult, WorkgroupRow
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

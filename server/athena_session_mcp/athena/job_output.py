@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from athena_session_mcp.untrusted import Excerpt, excerpt, looks_binary
+from athena_session_mcp.health.untrusted import Excerpt, excerpt, looks_binary
 
 if TYPE_CHECKING:
     from types_boto3_logs import CloudWatchLogsClient

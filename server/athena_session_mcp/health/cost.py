@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from athena_session_mcp.models import DpuUsage
-from athena_session_mcp.readers import as_int
+from athena_session_mcp.athena.responses import as_int
+from athena_session_mcp.health.models import DpuUsage
 
 _MILLIS_PER_HOUR = 3_600_000
 

@@ -80,9 +80,9 @@ EXECUTOR_TYPES: tuple[ExecutorType, ...] = get_args(ExecutorType)
 PYSPARK_V3_ENGINE = "PySpark engine version 3"
 # "Apache Spark version 3.5": Spark Connect (GetSessionEndpoint), no Calculation APIs, Spark UI through
 # GetResourceDashboard (Athena User Guide, "Release versions" / "Considerations and limitations").
-# The exact string the API returns is ASSUMED (no page shows it): it mirrors
-# emulator/assumptions.py SPARK_35_ENGINE_VERSION (a test keeps them equal; importing the emulator
-# package here would slow the server's start-up).
+# The exact string the API returns is ASSUMED: the User Guide names the release "Apache Spark version 3.5"
+# ("Release versions"), but no page shows the EngineVersion string for it (GetSession documents only the
+# example "PySpark engine version 3"). The emulator imports this constant; correct it here only.
 SPARK_35_ENGINE = "Apache Spark version 3.5"
 # The SQL engine, for telling Spark workgroups apart.
 SQL_ENGINE = "Athena engine version 3"
@@ -112,3 +112,26 @@ def supports_calculations(engine_version: str | None) -> bool:
     Unknown or missing versions are given the benefit of the doubt: the service answers for itself.
     """
     return engine_kind(engine_version) != "spark-3.5"
+
+
+# --- ARNs ------------------------------------------------------------------------------------------------
+
+# GetResourceDashboard takes "The Amazon Resource Name (ARN) for a session"; no page shows a session ARN.
+# ASSUMED: nested under its workgroup's documented ARN (arn:aws:athena:region:account:workgroup/name).
+# The emulator imports this template; correct it here only.
+SESSION_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}/session/{session_id}"
+
+
+def session_arn(
+    region: str | None, execution_role: str | None, workgroup: str | None, session_id: str
+) -> str | None:
+    """The session's ARN in the assumed format; partition and account come from the execution role's
+    ARN. None when one of them is missing or malformed."""
+    if not (region and execution_role and workgroup):
+        return None
+    parts = execution_role.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
+        return None
+    return SESSION_ARN_TEMPLATE.format(
+        partition=parts[1], region=region, account=parts[4], workgroup=workgroup, session_id=session_id
+    )

@@ -8,10 +8,9 @@ from datetime import datetime
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp import __version__, prompts, resources
-from athena_session_mcp.apps import build_apps, link_tools
-from athena_session_mcp.aws import AthenaGateway
-from athena_session_mcp.config import Settings
+from athena_session_mcp import __version__
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import (
     Deps,
     calculations,
@@ -19,13 +18,17 @@ from athena_session_mcp.tools import (
     digest,
     executors,
     listing,
+    prompts,
+    resources,
+    schema_size,
     session,
     status,
     terminate,
     utc_now,
     workgroups,
 )
-from athena_session_mcp.validation import ArgumentValidator
+from athena_session_mcp.transport.validation import ArgumentValidator
+from athena_session_mcp.views import build_apps, link_tools
 
 SERVER_NAME = "athena-session-mcp"
 
@@ -51,7 +54,7 @@ class AthenaMCPServer(MCPServer):
         tests/test_stdio_guard.py fails loudly if an SDK upgrade changes what this copies."""
         from mcp.server.stdio import stdio_server
 
-        from athena_session_mcp.stdio_guard import InvalidRequestAnswerer
+        from athena_session_mcp.transport.stdio import InvalidRequestAnswerer
 
         async with stdio_server() as (read_stream, write_stream):
             lowlevel = self._lowlevel_server
@@ -78,6 +81,7 @@ def build_tools(deps: Deps) -> list[Tool]:
     for tool in tools:
         # Unknown arguments are mistakes (often a misspelt SessionId): say so instead of ignoring them.
         tool.parameters["additionalProperties"] = False
+    schema_size.compact(tools)
     return tools
 
 

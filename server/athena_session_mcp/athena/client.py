@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import anyio.to_thread
 
 from athena_session_mcp import __version__
-from athena_session_mcp.config import Settings
-from athena_session_mcp.errors import tool_error
+from athena_session_mcp.athena.engines import EngineBook
+from athena_session_mcp.athena.errors import tool_error
+from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
     from boto3.session import Session
@@ -43,6 +44,7 @@ class AthenaGateway:
         self._logs = logs
         self._session: Session | None = None
         self._lock = threading.Lock()
+        self.engines = EngineBook()
 
     @property
     def region(self) -> str | None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from athena_session_mcp.diagnosis_models import Cause, Evidence
-from athena_session_mcp.readers import format_duration
+from athena_session_mcp.athena.responses import format_duration
+from athena_session_mcp.tools.diagnosis_models import Cause, Evidence
 
 MAX_EVIDENCE = 5
 # An end within this much of "idle start + timeout" is taken as the idle timeout firing.

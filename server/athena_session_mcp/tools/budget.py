@@ -12,8 +12,8 @@ from typing import TypedDict, TypeVar
 
 from pydantic import BaseModel
 
-from athena_session_mcp.answers import lean, to_text
-from athena_session_mcp.readers import clip
+from athena_session_mcp.athena.responses import clip
+from athena_session_mcp.tools.answers import lean, to_text
 
 __all__ = [
     "OUTPUT_BUDGET_CHARS",

@@ -23,7 +23,7 @@ from importlib import resources
 from mcp.server.apps import Apps, ResourceCsp
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.states import ENDED_SESSION_STATES, SESSION_PHASES, SESSION_STATES
+from athena_session_mcp.athena.vocabulary import ENDED_SESSION_STATES, SESSION_PHASES, SESSION_STATES
 
 SESSION_CARD_URI = "ui://athena-session-mcp/session-card.html"
 WORKGROUP_BOARD_URI = "ui://athena-session-mcp/workgroup-board.html"
@@ -70,7 +70,7 @@ def vocabulary() -> str:
 @cache
 def view_html(filename: str) -> str:
     """The view document `filename`, with its shared parts (`/*@include name*/`) inlined."""
-    folder = resources.files(__name__).joinpath("views")
+    folder = resources.files(__name__).joinpath("assets")
 
     def inline(match: re.Match[str]) -> str:
         return folder.joinpath(match.group(1)).read_text(encoding="utf-8")

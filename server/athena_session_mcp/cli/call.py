@@ -20,8 +20,8 @@ from typing import Any, NoReturn, TextIO, cast
 from mcp import Client
 from mcp.types import CallToolResult, Tool
 
-from athena_session_mcp.config import Settings
-from athena_session_mcp.render import render_summary
+from athena_session_mcp.cli.render import render_summary
+from athena_session_mcp.settings import Settings, parse_switch
 
 PROG = "athena-session-mcp"
 
@@ -41,17 +41,11 @@ class _ToolArgParser(argparse.ArgumentParser):
         raise UsageError(message, self.format_usage())
 
 
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-
-
 def _boolean(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
+    switch = parse_switch(value)
+    if switch is None:
+        raise argparse.ArgumentTypeError(f"expected true or false, got {value[:40]!r}")
+    return switch
 
 
 def _json_value(value: str) -> Any:
@@ -236,7 +230,7 @@ async def _list_tools(client: Client) -> list[Tool]:
 
 async def run_tools(settings: Settings, out: TextIO, *, as_json: bool = False) -> int:
     """`tools`: every tool with its first description line and its arguments."""
-    from athena_session_mcp.server import build_server
+    from athena_session_mcp.app import build_server
 
     async with Client(build_server(settings)) as client:
         tools = await _list_tools(client)
@@ -272,7 +266,7 @@ async def run_call(
     show_help: bool = False,
 ) -> int:
     """`call TOOL --Arg value ...`: 0 success, 1 tool error (stderr), raises UsageError for usage errors."""
-    from athena_session_mcp.server import build_server
+    from athena_session_mcp.app import build_server
 
     # Usage errors are raised after the client has closed: raised inside it, they would surface
     # wrapped in the task group's ExceptionGroup.

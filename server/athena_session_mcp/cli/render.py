@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from athena_session_mcp.readers import format_duration
+from athena_session_mcp.athena.responses import format_duration
 
 _RESET = "\033[0m"
 _STYLES = {

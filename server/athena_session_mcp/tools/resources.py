@@ -5,8 +5,8 @@ from __future__ import annotations
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 
-from athena_session_mcp.answers import lean, to_text
 from athena_session_mcp.tools import Deps
+from athena_session_mcp.tools.answers import lean, to_text
 from athena_session_mcp.tools.common import is_not_found
 from athena_session_mcp.tools.session import session_health
 

@@ -23,8 +23,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp
 
-from athena_session_mcp.config import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH
-from athena_session_mcp.httpauth import HttpGuard, host_name
+from athena_session_mcp.settings import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH
+from athena_session_mcp.transport.auth import HttpGuard, host_name
 
 if TYPE_CHECKING:
     import uvicorn

@@ -11,7 +11,14 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from athena_session_mcp.models import (
+from athena_session_mcp.athena.vocabulary import (
+    CalculationPhase,
+    CalculationState,
+    Engine,
+    Phase,
+    SessionState,
+)
+from athena_session_mcp.health.models import (
     CostEstimate,
     DpuUsage,
     Finding,
@@ -19,7 +26,6 @@ from athena_session_mcp.models import (
     SessionHealthBase,
     SessionTiming,
 )
-from athena_session_mcp.states import CalculationPhase, CalculationState, Engine, Phase, SessionState
 
 # --- Arguments ------------------------------------------------------------------------------------
 

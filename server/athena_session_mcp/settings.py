@@ -22,7 +22,14 @@ ENV_LOG_LEVEL = "ATHENA_SESSION_MCP_LOG_LEVEL"
 ENV_SENSITIVE = "ATHENA_SESSION_MCP_ALLOW_SENSITIVE_DATA_ACCESS"
 SENSITIVE_FLAG = "--allow-sensitive-data-access"
 _TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"", "0", "false", "no", "off"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def parse_switch(text: str) -> bool | None:
+    """An on/off word (true/false, 1/0, yes/no, on/off, any case) as a bool; None for anything else.
+    The one reading of switches, for environment variables and `call --Flag value` alike."""
+    word = text.strip().lower()
+    return True if word in _TRUE else False if word in _FALSE else None
 ENV_DIGEST_DEADLINE = "ATHENA_SESSION_MCP_DIGEST_DEADLINE_SECONDS"
 DEFAULT_DIGEST_DEADLINE_SECONDS = 45.0
 
@@ -85,10 +92,10 @@ class Settings:
             raise SettingsError("the DPU-hour price must be between 0 and 1000 USD, e.g. 0.35")
         sensitive = allow_sensitive_data_access
         if not sensitive:
-            switch = env.get(ENV_SENSITIVE, "").strip().lower()
-            if switch not in _TRUE | _FALSE:
+            switch = parse_switch(env.get(ENV_SENSITIVE) or "false")
+            if switch is None:
                 raise SettingsError(f"{ENV_SENSITIVE} must be true or false (also 1/0, yes/no, on/off)")
-            sensitive = switch in _TRUE
+            sensitive = switch
         deadline = DEFAULT_DIGEST_DEADLINE_SECONDS
         if env.get(ENV_DIGEST_DEADLINE):
             try:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from athena_session_mcp.states import Engine, Phase
+from athena_session_mcp.athena.vocabulary import Engine, Phase
 
 # --- Arguments ------------------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from typing import Any, TextIO, cast
 
 import anyio
 
-from athena_session_mcp.config import EMULATOR_ENV, EMULATOR_REGION
-from athena_session_mcp.diagnosis_render import render_diagnosis
-from athena_session_mcp.render import render_summary
+from athena_session_mcp.cli.render import render_summary
+from athena_session_mcp.cli.render_diagnosis import render_diagnosis
+from athena_session_mcp.settings import EMULATOR_ENV, EMULATOR_REGION
 
 # The session the demo diagnoses at the end (the emulator's FAILED one: stderr, logs and executors).
 DIAGNOSED_SESSION = "demo-failed"

@@ -12,17 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
-from athena_session_mcp.config import DEFAULT_DPU_HOUR_PRICE_USD
-from athena_session_mcp.cost import dpu_usage
-from athena_session_mcp.models import (
-    DpuUsage,
-    Finding,
-    SessionCapacity,
-    SessionConfigSummary,
-    SessionSummary,
-    SessionTiming,
-)
-from athena_session_mcp.readers import (
+from athena_session_mcp.athena.responses import (
     as_datetime,
     as_int,
     as_map,
@@ -31,7 +21,7 @@ from athena_session_mcp.readers import (
     iso_or_none,
     seconds_between,
 )
-from athena_session_mcp.states import (
+from athena_session_mcp.athena.vocabulary import (
     ALIVE_SESSION_STATES,
     HEALTHY_SESSION_STATES,
     Engine,
@@ -39,6 +29,16 @@ from athena_session_mcp.states import (
     engine_kind,
     session_phase,
 )
+from athena_session_mcp.health.cost import dpu_usage
+from athena_session_mcp.health.models import (
+    DpuUsage,
+    Finding,
+    SessionCapacity,
+    SessionConfigSummary,
+    SessionSummary,
+    SessionTiming,
+)
+from athena_session_mcp.settings import DEFAULT_DPU_HOUR_PRICE_USD
 
 # When to warn that the idle timeout is near: the last quarter of the timeout, but at least 5 minutes
 # (time for a model to notice, ask and submit work), at most half the timeout (so a 1-10 minute

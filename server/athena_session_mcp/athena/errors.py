@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from athena_session_mcp.readers import clip
+from athena_session_mcp.athena.responses import clip
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError

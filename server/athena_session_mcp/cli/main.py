@@ -12,8 +12,8 @@ from dataclasses import replace
 import anyio
 
 from athena_session_mcp import __version__
-from athena_session_mcp.config import EMULATOR_ENV, EMULATOR_REGION, ENV_LOG_LEVEL, Settings, SettingsError
-from athena_session_mcp.logs import LEVELS, configure_logging
+from athena_session_mcp.cli.logging_setup import LEVELS, configure_logging
+from athena_session_mcp.settings import EMULATOR_ENV, EMULATOR_REGION, ENV_LOG_LEVEL, Settings, SettingsError
 
 PROG = "athena-session-mcp"
 
@@ -76,8 +76,8 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
 
 
 def _add_transport_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    from athena_session_mcp.config import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH, TRANSPORTS
-    from athena_session_mcp.httpauth import ENV_AUTH_TOKEN
+    from athena_session_mcp.settings import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH, TRANSPORTS
+    from athena_session_mcp.transport.auth import ENV_AUTH_TOKEN
 
     default = argparse.SUPPRESS if suppress else None
     http = parser.add_argument_group(
@@ -258,10 +258,10 @@ def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> 
 
 
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from athena_session_mcp.config import DEFAULT_HOST, DEFAULT_PORT
-    from athena_session_mcp.httpauth import AuthConfigError, load_token
-    from athena_session_mcp.server import build_server
-    from athena_session_mcp.transports import (
+    from athena_session_mcp.app import build_server
+    from athena_session_mcp.settings import DEFAULT_HOST, DEFAULT_PORT
+    from athena_session_mcp.transport.auth import AuthConfigError, load_token
+    from athena_session_mcp.transport.http import (
         HttpOptions,
         TransportConfigError,
         serve_http,
@@ -306,7 +306,7 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _oneshot(args: argparse.Namespace, extras: list[str], parser: argparse.ArgumentParser) -> int:
-    from athena_session_mcp.oneshot import UsageError, run_call, run_tools
+    from athena_session_mcp.cli.call import UsageError, run_call, run_tools
 
     settings = _settings(args)
     try:
@@ -353,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from athena_session_mcp.emulator import run_emulator
 
             return run_emulator(host=args.host, port=args.port, seed=not args.no_seed)
-        from athena_session_mcp.demo import run_demo
+        from athena_session_mcp.cli.demo import run_demo
 
         return run_demo(sys.stdout)
     except SettingsError as exc:

@@ -1,0 +1,1 @@
+"""Command line: serve, tools, call, emulator, demo."""
