@@ -49,7 +49,7 @@ schemas: $(STAMP)
 # (tests/test_docs_examples.py fails when they drift from the code).
 .PHONY: docs
 docs: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.docs_examples write
+	$(BIN)/python -m athena_session_mcp.cli.docs_examples write
 
 schemas-check: $(STAMP)
 	$(BIN)/python -m athena_session_mcp.cli.schemas check tool_schemas

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from athena_session_mcp import docs_examples
-from athena_session_mcp.cli import build_parser
-from athena_session_mcp.errors import tool_error
-from athena_session_mcp.httpauth import load_token
+from athena_session_mcp.athena.errors import tool_error
+from athena_session_mcp.cli import docs_examples
+from athena_session_mcp.cli.main import build_parser
+from athena_session_mcp.transport.auth import load_token
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"

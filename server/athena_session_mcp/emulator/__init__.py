@@ -22,6 +22,10 @@ Time is emulated by ``get_clock()`` (real time by default); tests ``freeze``/``a
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from contextlib import contextmanager
+from datetime import datetime
+
 from . import constants
 from .canned import CannedResult, clear_canned_results, register_canned_result
 from .clock import Clock, get_clock
@@ -46,6 +50,7 @@ __all__ = [
     "register_canned_result",
     "run_emulator",
     "seed_demo",
+    "seeded_in_process",
 ]
 __all__ += constants.__all__
 
@@ -65,3 +70,22 @@ def installed() -> bool:
     from .patch import installed as _installed
 
     return _installed()
+
+
+@contextmanager
+def seeded_in_process(frozen_at: datetime) -> Generator[None]:
+    """The seeded demo in this process (``moto.mock_aws()``), its clock frozen at ``frozen_at``: boto3
+    clients created inside reach it, and every answer is the same on every run. Afterwards the clock runs
+    in real time again and no canned result is left behind."""
+    from moto import mock_aws  # lazy: plain imports of the package must not load moto
+
+    install()
+    clock = get_clock()
+    clock.freeze(frozen_at)
+    try:
+        with mock_aws():
+            seed_demo()
+            yield
+    finally:
+        clock.reset()
+        clear_canned_results()

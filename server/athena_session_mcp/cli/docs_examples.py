@@ -1,7 +1,7 @@
 """The examples in README.md, docs/*.md and examples/README.md, generated from the code, and a drift check.
 
 Each example sits between `<!-- BEGIN generated:NAME -->` and `<!-- END generated:NAME -->`.
-`python -m athena_session_mcp.docs_examples write` (`make docs`) rewrites them; `... check` exits 1
+`python -m athena_session_mcp.cli.docs_examples write` (`make docs`) rewrites them; `... check` exits 1
 when a file differs from what the code produces now (tests/test_docs_examples.py runs it).
 
 Answers come from the real server, in-process, on the seeded emulator with its clock frozen at
@@ -30,7 +30,7 @@ import anyio
 from mcp import Client
 from mcp.types import Tool
 
-from athena_session_mcp.config import Settings
+from athena_session_mcp.settings import Settings
 
 # A fixed instant for the emulator's clock: examples must not change with the day they are generated.
 FROZEN_AT = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
@@ -89,9 +89,9 @@ def _offline_environment() -> Generator[None]:
 
 
 async def _ask(settings: Settings, clients: Mapping[str, Any]) -> Answers:
-    from athena_session_mcp.aws import AthenaGateway
+    from athena_session_mcp.app import build_server
+    from athena_session_mcp.athena.client import AthenaGateway
     from athena_session_mcp.emulator import DEMO_SESSION_IDS
-    from athena_session_mcp.server import build_server
 
     gateway = AthenaGateway(settings, client=clients["athena"], s3=clients["s3"], logs=clients["logs"])
     server = build_server(settings, gateway=gateway, clock=lambda: FROZEN_AT)
@@ -115,34 +115,24 @@ async def _ask(settings: Settings, clients: Mapping[str, Any]) -> Answers:
 def ask_the_server() -> Answers:
     """Run the server in-process on the seeded emulator (clock frozen) and collect its answers."""
     import boto3
-    from moto import mock_aws
 
     from athena_session_mcp import emulator
 
     # Every tool, the opt-in ones included, and job content: the examples show what the flags unlock.
     settings = Settings(region=REGION, allow_write=True, allow_sensitive_data_access=True)
-    clock = emulator.get_clock()
-    with _offline_environment():
-        emulator.install()
-        clock.freeze(FROZEN_AT)
-        try:
-            with mock_aws():
-                emulator.seed_demo()
-                session = boto3.session.Session(region_name=REGION)
-                clients = {name: session.client(name) for name in ("athena", "s3", "logs")}  # pyright: ignore[reportUnknownMemberType]
-                return anyio.run(_ask, settings, clients)
-        finally:
-            clock.reset()
-            emulator.clear_canned_results()
+    with _offline_environment(), emulator.seeded_in_process(FROZEN_AT):
+        session = boto3.session.Session(region_name=REGION)
+        clients = {name: session.client(name) for name in ("athena", "s3", "logs")}  # pyright: ignore[reportUnknownMemberType]
+        return anyio.run(_ask, settings, clients)
 
 
 # --- the blocks -------------------------------------------------------------------------------------
 
 
 def _first_sentence(description: str | None) -> str:
-    paragraph = " ".join((description or "").strip().split("\n\n", 1)[0].split())
-    match = re.match(r"(.+?[.!?])(?=\s+[A-Z`]|$)", paragraph)
-    return match.group(1) if match else paragraph
+    from athena_session_mcp.tools.schema_size import first_sentence
+
+    return first_sentence(" ".join((description or "").strip().split("\n\n", 1)[0].split()))
 
 
 def tools_table(tools: Sequence[Tool]) -> str:
@@ -306,7 +296,7 @@ def claude_code_commands(root: Path) -> str:
 
 def http_token_commands() -> str:
     """Create a token file the server accepts, then serve streamable HTTP with it."""
-    from athena_session_mcp.httpauth import TOKEN_HINT
+    from athena_session_mcp.transport.auth import TOKEN_HINT
 
     # Debian and macOS ship `python3`, not always `python`.
     make_token = TOKEN_HINT.replace("python ", "python3 ", 1)
@@ -403,7 +393,7 @@ def check(root: Path, blocks: Mapping[str, str], err: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m athena_session_mcp.docs_examples",
+        prog="python -m athena_session_mcp.cli.docs_examples",
         description="Regenerate (write) or check (check) the generated examples in README.md and docs/.",
     )
     parser.add_argument("action", choices=["write", "check"])
