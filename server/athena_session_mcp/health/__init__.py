@@ -1,0 +1,1 @@
+"""Pure rules about a session's health: no I/O."""
