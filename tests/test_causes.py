@@ -80,8 +80,11 @@ def test_out_of_memory_next_step_names_the_executor_size_in_use() -> None:
 def test_s3_and_role_causes_name_the_execution_role_in_their_next_step() -> None:
     s3 = diagnose([stderr("AmazonS3Exception: Access Denied")], facts())
     role = diagnose([stderr("Unable to assume role arn:aws:iam::1:role/r")], facts())
+    bare = diagnose([stderr("cannot assume the execution role")], facts())
     assert ROLE in s3[0].next_step and "s3:GetObject" in s3[0].next_step
-    assert ROLE in role[0].next_step and "athena.amazonaws.com" in role[0].next_step
+    # The role the error names is the one to fix; without one, the session's execution role.
+    assert "arn:aws:iam::1:role/r" in role[0].next_step and "athena.amazonaws.com" in role[0].next_step
+    assert ROLE in bare[0].next_step
 
 
 def test_a_python_traceback_without_a_known_signature_is_a_python_exception_in_the_code() -> None:
@@ -116,7 +119,7 @@ def test_a_wrapped_java_error_is_not_also_reported_as_a_python_exception() -> No
     assert [c.code for c in causes] == ["OUT_OF_MEMORY"]
 
 
-def test_specific_causes_rank_above_failed_executors_and_a_generic_exception() -> None:
+def test_the_failing_units_own_error_outranks_log_lines_and_failed_executors() -> None:
     texts = [
         stderr("Traceback (most recent call last):", "ValueError: bad"),
         Text(
@@ -126,8 +129,9 @@ def test_specific_causes_rank_above_failed_executors_and_a_generic_exception() -
         ),
     ]
     causes = diagnose(texts, facts(failed_executors=["WORKER w-1"]))
-    assert [c.code for c in causes] == ["OUT_OF_MEMORY", "EXECUTORS_FAILED", "PYTHON_EXCEPTION"]
-    assert causes[1].evidence[0].text == "WORKER w-1 FAILED"
+    assert [c.code for c in causes] == ["PYTHON_EXCEPTION", "OUT_OF_MEMORY", "EXECUTORS_FAILED"]
+    assert [c.confidence for c in causes] == ["high", "medium", "medium"]
+    assert causes[2].evidence[0].text == "WORKER w-1 FAILED"
 
 
 def test_log_lines_alone_give_medium_confidence() -> None:

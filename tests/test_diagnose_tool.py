@@ -104,8 +104,16 @@ async def test_without_the_switch_shows_locations_counts_and_states_only_and_nam
     assert all(c.get("stderr_tail") is None and c["stderr_s3_uri"].endswith("/stderr.txt") for c in failed)
     assert content["logs"].get("lines", []) == [] and content["logs"]["streams"]
     assert any(FLAG in gap["fix"] for gap in content["gaps"])
-    # Causes rest only on states and the service's calculation reasons here.
-    assert [c["code"] for c in content["causes"]][:2] == ["TABLE_OR_VIEW_NOT_FOUND", "EXECUTORS_FAILED"]
+    # Causes rest only on metadata here: the session's own reason (out of memory) first, then the earlier
+    # calculation's reason, then the failed executors.
+    assert [c["code"] for c in content["causes"]] == [
+        "OUT_OF_MEMORY",
+        "TABLE_OR_VIEW_NOT_FOUND",
+        "EXECUTORS_FAILED",
+    ]
+    top = content["causes"][0]
+    assert top["evidence"][0]["source"] == "session state reason" and top["confidence"] == "high"
+    assert content["verdict"] == "FAILED (unhealthy) · most likely: Out of memory"
     assert "Arrays.copyOf" not in str(content)  # a line only the OOM stderr holds
     assert "s3" not in gateway.built_clients
 
@@ -114,7 +122,13 @@ async def test_a_python_exception_in_the_users_code_on_an_idle_session(emulated:
     server, _ = server_and_gateway(emulated, sensitive=True)
     content = await diagnose(server, "demo-idle")
     assert content["causes"][0]["code"] == "PYTHON_EXCEPTION"
-    assert content["causes"][0]["title"] == "A Python exception in the code (NameError)"
+    # A later calculation completed: the failure is history, and the verdict says the session is healthy.
+    assert content["causes"][0]["title"] == (
+        "A Python exception in the code (NameError) (in the past: a later calculation completed)"
+    )
+    assert content["causes"][0]["confidence"] == "low" and content["causes"][0]["at"]
+    assert content["verdict"].startswith("IDLE (ready) · healthy; an earlier failure at 20")
+    assert "most likely" not in content["verdict"]
     assert content["calculations"]["failed"] == 1
     assert content["calculations"]["calculations"][0]["calculation_execution_id"] == "demo-idle-calc-failed"
 
@@ -231,7 +245,7 @@ async def test_denied_s3_and_logs_still_answer_and_name_the_missing_iam_actions(
     fixes = " ".join(gap["fix"] for gap in content["gaps"])
     assert "s3:GetObject on arn:aws:s3:::athena-session-mcp-demo/spark/demo-failed/" in fixes
     assert "logs:DescribeLogStreams" in fixes and "logs:FilterLogEvents" in fixes
-    assert content["causes"][0]["code"] == "TABLE_OR_VIEW_NOT_FOUND"  # from the calculation reasons
+    assert content["causes"][0]["code"] == "OUT_OF_MEMORY"  # from the session's own reason
     assert content["executors"]["read"] is True
 
 
