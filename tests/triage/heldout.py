@@ -21,7 +21,9 @@ HELDOUT: tuple[Case, ...] = (
         without_flag="CALCULATION_FAILED",
         calculations=(
             Calc(
-                stderr=_TRACE + _PY4J + "\n: org.apache.spark.SparkException: Job aborted due to stage failure: "
+                stderr=_TRACE
+                + _PY4J
+                + "\n: org.apache.spark.SparkException: Job aborted due to stage failure: "
                 "Task 0 in stage 3.0 failed 4 times, most recent failure: Lost task 0.3 in stage 3.0 (TID 41) "
                 "(executor 2): java.lang.OutOfMemoryError: GC overhead limit exceeded\n",
                 reason=_PY4J,
@@ -50,7 +52,8 @@ HELDOUT: tuple[Case, ...] = (
         calculations=(
             COMPLETED,
             Calc(
-                stderr=_TRACE + "pyspark.sql.utils.AnalysisException: cannot resolve 'order_total' given input "
+                stderr=_TRACE
+                + "pyspark.sql.utils.AnalysisException: cannot resolve 'order_total' given input "
                 "columns: [orders.id, orders.amount, orders.region]; line 1 pos 7;\n",
                 reason="AnalysisException: cannot resolve 'order_total' given input columns: "
                 "[orders.id, orders.amount, orders.region]; line 1 pos 7;",
@@ -65,7 +68,8 @@ HELDOUT: tuple[Case, ...] = (
         without_flag="GLUE_ACCESS_DENIED",
         calculations=(
             Calc(
-                stderr=_TRACE + "pyspark.sql.utils.AnalysisException: User: arn:aws:sts::111122223333:assumed-"
+                stderr=_TRACE
+                + "pyspark.sql.utils.AnalysisException: User: arn:aws:sts::111122223333:assumed-"
                 "role/AthenaSparkRole/AthenaSpark-abc is not authorized to perform: glue:GetPartitions on "
                 "resource: arn:aws:glue:eu-west-1:111122223333:table/sales/orders with an explicit deny in a "
                 "service control policy\n",
@@ -99,7 +103,8 @@ HELDOUT: tuple[Case, ...] = (
         without_flag="PATH_NOT_FOUND",
         calculations=(
             Calc(
-                stderr=_TRACE + "pyspark.sql.utils.AnalysisException: Path does not exist: s3://raw-events/2024/13/01\n",
+                stderr=_TRACE
+                + "pyspark.sql.utils.AnalysisException: Path does not exist: s3://raw-events/2024/13/01\n",
                 reason="AnalysisException: Path does not exist: s3://raw-events/2024/13/01",
             ),
         ),
@@ -112,7 +117,8 @@ HELDOUT: tuple[Case, ...] = (
         without_flag="PYTHON_EXCEPTION",
         calculations=(
             Calc(
-                stderr=_TRACE + "pyspark.sql.utils.PythonException: \n  An exception was thrown from the Python "
+                stderr=_TRACE
+                + "pyspark.sql.utils.PythonException: \n  An exception was thrown from the Python "
                 "worker. Please see the stack trace below.\nTraceback (most recent call last):\n"
                 '  File "<stdin>", line 2, in ratio\nZeroDivisionError: float division by zero\n',
                 reason="PythonException: An exception was thrown from the Python worker. Please see the stack "
@@ -181,7 +187,8 @@ HELDOUT: tuple[Case, ...] = (
         without_flag="LAKE_FORMATION_DENIED",
         calculations=(
             Calc(
-                stderr=_TRACE + "pyspark.sql.utils.AnalysisException: Insufficient Lake Formation permission(s) "
+                stderr=_TRACE
+                + "pyspark.sql.utils.AnalysisException: Insufficient Lake Formation permission(s) "
                 "on customers (Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException)\n",
                 reason="AnalysisException: Insufficient Lake Formation permission(s) on customers",
             ),
@@ -195,7 +202,8 @@ HELDOUT: tuple[Case, ...] = (
         without_flag="CAST_INVALID_INPUT",
         calculations=(
             Calc(
-                stderr=_TRACE + "py4j.protocol.Py4JJavaError: An error occurred while calling o71.showString.\n"
+                stderr=_TRACE
+                + "py4j.protocol.Py4JJavaError: An error occurred while calling o71.showString.\n"
                 ": java.lang.NumberFormatException: invalid input syntax for type numeric: N/A. To return NULL "
                 "instead, use 'try_cast'.\n",
                 reason="NumberFormatException: invalid input syntax for type numeric: N/A. To return NULL "
