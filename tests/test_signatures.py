@@ -122,3 +122,11 @@ def test_the_assumed_role_in_an_error_becomes_the_role_to_grant() -> None:
     assert hit is not None
     step = render(hit.signature.next_step, hit.values, {})
     assert "to arn:aws:iam::123456789012:role/AthenaSparkRole" in step
+
+
+def test_the_diagnosis_page_lists_every_catalogue_entry_and_its_size() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "diagnosis.md").read_text()
+    assert all(f"| `{entry.name}` | {entry.code} |" in page for entry in CATALOGUE)
+    assert f"{len(CATALOGUE)} entries" in page
