@@ -81,7 +81,6 @@ class SessionFacts:
     failed_calculations: list[str] = field(default_factory=list[str])  # calculation ids
     content_read: bool = False  # whether stderr/logs were read (sensitive data access)
     failing_calculation: str | None = None  # the newest failed calculation, when none completed after it
-    failing_at: datetime | None = None  # when it failed
     session_reason: str | None = None  # a FAILED or DEGRADED session's StateChangeReason (cleaned)
 
 

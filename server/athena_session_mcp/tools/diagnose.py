@@ -538,7 +538,6 @@ def build(deps: Deps) -> list[Tool]:
             ],
             content_read=sensitive,
             failing_calculation=failing,
-            failing_at=when(failing) if failing else None,
             session_reason=session_reason if summary.state in ("FAILED", "DEGRADED") else None,
         )
         causes = diagnose(texts, facts)
