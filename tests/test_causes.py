@@ -262,7 +262,7 @@ def _cause(title: str, at: str | None = None) -> Cause:
         ("IDLE", None, "Division by zero (in the past: a later calculation completed)",
          "IDLE (ready) · healthy; an earlier failure at 2026-11-25T11:00:00Z: Division by zero (in the past: a later calculation completed)"),
         ("BUSY", "c-9", "Division by zero",
-         "BUSY (running) · the session is healthy; its latest calculation c-9 failed: Division by zero"),
+         "BUSY (running) · the session is healthy; calculation c-9 failed and none completed since: Division by zero"),
         ("TERMINATED", None, "Most likely ended by the idle timeout (it ended when the timeout was due)",
          "TERMINATED (ended) · most likely ended by the idle timeout (it ended when the timeout was due)"),
         ("FAILED", None, "Out of memory", "FAILED (unhealthy) · most likely: Out of memory"),

@@ -162,8 +162,10 @@ def test_the_newest_unresolved_failure_is_the_verdict_of_an_idle_session(
     outcomes: dict[tuple[str, bool], Outcome],
 ) -> None:
     answer = outcomes[("newest-failure-outranks-recovered-oom", True)].answer
-    assert answer["verdict"].startswith("IDLE (ready) · the session is healthy; its latest calculation ")
-    assert answer["verdict"].endswith("failed: A Python library is missing from the session")
+    assert answer["verdict"].startswith("IDLE (ready) · the session is healthy; calculation ")
+    assert answer["verdict"].endswith(
+        "failed and none completed since: A Python library is missing from the session"
+    )
     assert [c["code"] for c in answer["causes"]][:2] == ["MODULE_NOT_FOUND", "OUT_OF_MEMORY"]
 
 

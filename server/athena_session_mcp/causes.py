@@ -396,8 +396,8 @@ def verdict(state_label: str, state: str | None, causes: list[Cause], facts: Ses
     if state in _ACTIVE:
         if facts.failing_calculation is not None:
             return (
-                f"{state_label} · the session is healthy; its latest calculation "
-                f"{facts.failing_calculation} failed: {top.title}"
+                f"{state_label} · the session is healthy; calculation {facts.failing_calculation} failed and "
+                f"none completed since: {top.title}"
             )
         when = f" at {top.at}" if top.at else ""
         return f"{state_label} · healthy; an earlier failure{when}: {top.title}"
