@@ -9,13 +9,14 @@ LC_VENV  := .venv-langchain
 LC_STAMP := $(LC_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt dist clean contract
+.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench triage inspect fmt dist clean contract
 
 help:
 	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
 	@echo "make test    - set up and run every check (lint, format, pyright, schemas, pytest + coverage)"
 	@echo "make contract - the Athena contract suite (emulator; a real account with ATHENA_CONTRACT_LIVE=1)"
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
+	@echo "make triage  - top-1 accuracy of diagnose_athena_session on the triage corpus (with/without the flag)"
 	@echo "make schemas - regenerate tool_schemas/*.json from the code"
 	@echo "make docs    - regenerate the examples in README.md and docs/ from the code"
 	@echo "make inspect - run the MCP Inspector CLI against the server on the emulator"
@@ -69,6 +70,11 @@ contract: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/diagnose.py
+	$(BIN)/python benchmarks/triage.py
+
+# Triage accuracy alone: tuned and held-out corpora, with and without --allow-sensitive-data-access.
+triage: $(STAMP)
+	$(BIN)/python benchmarks/triage.py
 
 # The MCP Inspector CLI (needs Node.js/npx; not part of `make test`): list the tools of the server on the
 # offline emulator, then call one. Inspector options come before `--`, the server command after it.

@@ -80,8 +80,11 @@ def test_out_of_memory_next_step_names_the_executor_size_in_use() -> None:
 def test_s3_and_role_causes_name_the_execution_role_in_their_next_step() -> None:
     s3 = diagnose([stderr("AmazonS3Exception: Access Denied")], facts())
     role = diagnose([stderr("Unable to assume role arn:aws:iam::1:role/r")], facts())
+    bare = diagnose([stderr("cannot assume the execution role")], facts())
     assert ROLE in s3[0].next_step and "s3:GetObject" in s3[0].next_step
-    assert ROLE in role[0].next_step and "athena.amazonaws.com" in role[0].next_step
+    # The role the error names is the one to fix; without one, the session's execution role.
+    assert "arn:aws:iam::1:role/r" in role[0].next_step and "athena.amazonaws.com" in role[0].next_step
+    assert ROLE in bare[0].next_step
 
 
 def test_a_python_traceback_without_a_known_signature_is_a_python_exception_in_the_code() -> None:
@@ -116,7 +119,7 @@ def test_a_wrapped_java_error_is_not_also_reported_as_a_python_exception() -> No
     assert [c.code for c in causes] == ["OUT_OF_MEMORY"]
 
 
-def test_specific_causes_rank_above_failed_executors_and_a_generic_exception() -> None:
+def test_the_failing_units_own_error_outranks_log_lines_and_failed_executors() -> None:
     texts = [
         stderr("Traceback (most recent call last):", "ValueError: bad"),
         Text(
@@ -126,8 +129,9 @@ def test_specific_causes_rank_above_failed_executors_and_a_generic_exception() -
         ),
     ]
     causes = diagnose(texts, facts(failed_executors=["WORKER w-1"]))
-    assert [c.code for c in causes] == ["OUT_OF_MEMORY", "EXECUTORS_FAILED", "PYTHON_EXCEPTION"]
-    assert causes[1].evidence[0].text == "WORKER w-1 FAILED"
+    assert [c.code for c in causes] == ["PYTHON_EXCEPTION", "OUT_OF_MEMORY", "EXECUTORS_FAILED"]
+    assert [c.confidence for c in causes] == ["high", "medium", "medium"]
+    assert causes[2].evidence[0].text == "WORKER w-1 FAILED"
 
 
 def test_log_lines_alone_give_medium_confidence() -> None:
@@ -182,3 +186,98 @@ def test_a_failed_session_with_no_evidence_is_unknown_with_a_way_forward() -> No
 
 def test_a_healthy_session_with_nothing_failed_has_no_causes() -> None:
     assert diagnose([], facts(state="IDLE")) == []
+
+
+def test_warn_and_info_lines_never_make_a_cause_on_their_own() -> None:
+    texts = [
+        Text(
+            "driver/executor logs",
+            [
+                "AthenaForApacheSpark: 2026-11-25 11:00:00,000 WARN S3AFileSystem: Access Denied on s3://x/y; retrying",
+                "25/11/25 11:00:01 INFO Executor: java.lang.OutOfMemoryError seen earlier, recovered",
+            ],
+            kind="log",
+        ),
+        stderr("WARN TaskSetManager: Lost executor 3 on 10.0.0.1: heartbeat"),
+    ]
+    assert diagnose(texts, facts(state="IDLE")) == []
+
+
+def test_a_newer_unresolved_failure_outranks_an_older_one_a_completed_calculation_followed() -> None:
+    older = Text(
+        "reason of c-1", ["java.lang.OutOfMemoryError: Java heap space"], kind="reason", tier="history"
+    )
+    newer = Text("reason of c-3", ["ModuleNotFoundError: No module named 'prophet'"], kind="reason")
+    causes = diagnose([older, newer], facts(state="IDLE", failing_calculation="c-3"))
+    assert [(c.code, c.confidence) for c in causes] == [
+        ("MODULE_NOT_FOUND", "high"),
+        ("OUT_OF_MEMORY", "low"),
+    ]
+    assert causes[1].title.endswith("(in the past: a later calculation completed)")
+
+
+def test_a_py4j_wrapper_alone_is_not_advice_to_fix_the_code() -> None:
+    reason = Text(
+        "reason of c-1",
+        ["py4j.protocol.Py4JJavaError: An error occurred while calling o1.save."],
+        kind="reason",
+    )
+    causes = diagnose([reason], facts(state="IDLE", failing_calculation="c-1", content_read=False))
+    assert [c.code for c in causes] == ["CALCULATION_FAILED"]
+    assert causes[0].confidence == "low" and "--allow-sensitive-data-access" in causes[0].next_step
+
+
+@pytest.mark.parametrize(
+    ("state", "said", "unsaid"),
+    [
+        ("FAILED", "the session has FAILED, so start a new session", "DEGRADED"),
+        ("DEGRADED", "the session is DEGRADED: start a new session if it does not recover", "FAILED"),
+        ("IDLE", "Spark replaces lost executors while the session runs", "start a new session"),
+    ],
+)
+def test_failed_executor_advice_is_worded_by_the_sessions_actual_state(
+    state: str, said: str, unsaid: str
+) -> None:
+    causes = diagnose([], facts(state=state, failed_executors=["WORKER w-1"]))
+    step = next(c for c in causes if c.code == "EXECUTORS_FAILED").next_step
+    assert said in step and unsaid not in step
+
+
+def test_a_failed_sessions_unmatched_reason_is_shown_and_names_the_flag() -> None:
+    reason = "Session failed: an internal error occurred."
+    causes = diagnose(
+        [], facts(state="FAILED", session_reason=reason, failed_executors=["WORKER w"], content_read=False)
+    )
+    assert [c.code for c in causes] == ["UNKNOWN", "EXECUTORS_FAILED"]
+    assert causes[0].evidence[0].text == reason and "--allow-sensitive-data-access" in causes[0].next_step
+
+
+def _cause(title: str, at: str | None = None) -> Cause:
+    return Cause(code="X", confidence="low", title=title, evidence=[], next_step="n", at=at)
+
+
+@pytest.mark.parametrize(
+    ("state", "failing", "title", "expected"),
+    [
+        ("IDLE", None, "Division by zero (in the past: a later calculation completed)",
+         "IDLE (ready) · healthy; an earlier failure at 2026-11-25T11:00:00Z: Division by zero (in the past: a later calculation completed)"),
+        ("BUSY", "c-9", "Division by zero",
+         "BUSY (running) · the session is healthy; calculation c-9 failed and none completed since: Division by zero"),
+        ("TERMINATED", None, "Most likely ended by the idle timeout (it ended when the timeout was due)",
+         "TERMINATED (ended) · most likely ended by the idle timeout (it ended when the timeout was due)"),
+        ("FAILED", None, "Out of memory", "FAILED (unhealthy) · most likely: Out of memory"),
+    ],
+)  # fmt: skip
+def test_the_verdict_calls_a_healthy_session_healthy_and_never_doubles_most_likely(
+    state: str, failing: str | None, title: str, expected: str
+) -> None:
+    from athena_session_mcp.health.causes import verdict
+
+    phase = {"IDLE": "ready", "BUSY": "running", "TERMINATED": "ended", "FAILED": "unhealthy"}[state]
+    said = verdict(
+        f"{state} ({phase})",
+        state,
+        [_cause(title, "2026-11-25T11:00:00Z")],
+        facts(state=state, failing_calculation=failing),
+    )
+    assert said == expected

@@ -104,8 +104,16 @@ async def test_without_the_switch_shows_locations_counts_and_states_only_and_nam
     assert all(c.get("stderr_tail") is None and c["stderr_s3_uri"].endswith("/stderr.txt") for c in failed)
     assert content["logs"].get("lines", []) == [] and content["logs"]["streams"]
     assert any(FLAG in gap["fix"] for gap in content["gaps"])
-    # Causes rest only on states and the service's calculation reasons here.
-    assert [c["code"] for c in content["causes"]][:2] == ["TABLE_OR_VIEW_NOT_FOUND", "EXECUTORS_FAILED"]
+    # Causes rest only on metadata here: the session's own reason (out of memory) first, then the earlier
+    # calculation's reason, then the failed executors.
+    assert [c["code"] for c in content["causes"]] == [
+        "OUT_OF_MEMORY",
+        "TABLE_OR_VIEW_NOT_FOUND",
+        "EXECUTORS_FAILED",
+    ]
+    top = content["causes"][0]
+    assert top["evidence"][0]["source"] == "session state reason" and top["confidence"] == "high"
+    assert content["verdict"] == "FAILED (unhealthy) · most likely: Out of memory"
     assert "Arrays.copyOf" not in str(content)  # a line only the OOM stderr holds
     assert "s3" not in gateway.built_clients
 
@@ -114,7 +122,13 @@ async def test_a_python_exception_in_the_users_code_on_an_idle_session(emulated:
     server, _ = server_and_gateway(emulated, sensitive=True)
     content = await diagnose(server, "demo-idle")
     assert content["causes"][0]["code"] == "PYTHON_EXCEPTION"
-    assert content["causes"][0]["title"] == "A Python exception in the code (NameError)"
+    # A later calculation completed: the failure is history, and the verdict says the session is healthy.
+    assert content["causes"][0]["title"] == (
+        "A Python exception in the code (NameError) (in the past: a later calculation completed)"
+    )
+    assert content["causes"][0]["confidence"] == "low" and content["causes"][0]["at"]
+    assert content["verdict"].startswith("IDLE (ready) · healthy; an earlier failure at 20")
+    assert "most likely" not in content["verdict"]
     assert content["calculations"]["failed"] == 1
     assert content["calculations"]["calculations"][0]["calculation_execution_id"] == "demo-idle-calc-failed"
 
@@ -231,7 +245,7 @@ async def test_denied_s3_and_logs_still_answer_and_name_the_missing_iam_actions(
     fixes = " ".join(gap["fix"] for gap in content["gaps"])
     assert "s3:GetObject on arn:aws:s3:::athena-session-mcp-demo/spark/demo-failed/" in fixes
     assert "logs:DescribeLogStreams" in fixes and "logs:FilterLogEvents" in fixes
-    assert content["causes"][0]["code"] == "TABLE_OR_VIEW_NOT_FOUND"  # from the calculation reasons
+    assert content["causes"][0]["code"] == "OUT_OF_MEMORY"  # from the session's own reason
     assert content["executors"]["read"] is True
 
 
@@ -380,3 +394,86 @@ async def test_without_an_execution_role_arn_the_spark_ui_link_is_a_gap(
     content = await diagnose(server, SESSION_ID)
     assert content["spark_ui"].get("url") is None
     assert any(gap["what"] == "Spark UI link" and "ARN" in gap["fix"] for gap in content["gaps"])
+
+
+async def test_logs_are_searched_under_the_sessions_own_prefix_and_an_incomplete_scan_is_a_gap(
+    athena_client: AthenaClient, stubber: Stubber
+) -> None:
+    from athena_session_mcp.athena.job_output import LOG_MAX_PAGES
+
+    monitoring = {
+        "CloudWatchLoggingConfiguration": {
+            "Enabled": True,
+            "LogGroup": "/aws-athena/spark",
+            "LogStreamNamePrefix": "team-a/",
+        }
+    }
+    stubber.add_response(
+        "get_session",
+        session_response("FAILED", MonitoringConfiguration=monitoring),
+        {"SessionId": SESSION_ID},
+    )
+    stubber.add_response("list_executors", {"SessionId": SESSION_ID, "ExecutorsSummary": []})
+    stubber.add_response("list_calculation_executions", {"Calculations": []})
+    prefix = f"team-a/{SESSION_ID}/"
+    logs = logs_client()
+    page = {
+        "events": [
+            {"logStreamName": f"{prefix}e1/u", "timestamp": 1_764_000_000_000, "message": "x ERROR a: boom"}
+        ],
+        "nextToken": "more",
+    }
+    with Stubber(logs) as logs_stub:
+        logs_stub.add_response(
+            "describe_log_streams",
+            {"logStreams": [{"logStreamName": f"{prefix}e1/u"}]},
+            {"logGroupName": "/aws-athena/spark", "logStreamNamePrefix": prefix, "limit": 50},
+        )
+        for _ in range(LOG_MAX_PAGES):
+            logs_stub.add_response("filter_log_events", page)
+        server, _ = server_and_gateway(athena_client, sensitive=True, logs=logs)
+        content = await diagnose(server, SESSION_ID)
+    assert content["logs"]["stream_prefix"] == prefix and content["logs"]["streams"] == [f"{prefix}e1/u"]
+    gap = next(g for g in content["gaps"] if g["what"] == "part of the driver and executor logs")
+    assert f"stopped after {LOG_MAX_PAGES} page(s)" in gap["fix"] and prefix in gap["fix"]
+
+
+async def test_a_failed_sessions_reason_is_read_without_the_flag_and_never_decides_an_idle_end(
+    athena_client: AthenaClient, stubber: Stubber
+) -> None:
+    reason = (
+        "Session failed: the Spark driver ran out of memory (java.lang.OutOfMemoryError: Java heap space)."
+    )
+    stubber.add_response("get_session", session_response("FAILED", reason=reason), {"SessionId": SESSION_ID})
+    stubber.add_response("list_executors", {"SessionId": SESSION_ID, "ExecutorsSummary": []})
+    stubber.add_response("list_calculation_executions", {"Calculations": []})
+    logs = logs_client()
+    with Stubber(logs) as logs_stub:
+        logs_stub.add_response("describe_log_streams", {"logStreams": []})
+        server, _ = server_and_gateway(athena_client, sensitive=False, logs=logs)
+        content = await diagnose(server, SESSION_ID)
+    top = content["causes"][0]
+    assert (top["code"], top["confidence"], top["title"]) == (
+        "OUT_OF_MEMORY",
+        "high",
+        "Out of memory (the driver)",
+    )
+    assert top["evidence"] == [{"source": "session state reason", "text": reason}]
+    assert "CoordinatorDpuSize (now 1)" in top["next_step"]
+    assert content["verdict"] == "FAILED (unhealthy) · most likely: Out of memory (the driver)"
+
+
+async def test_a_terminated_sessions_reason_is_not_matched(
+    athena_client: AthenaClient, stubber: Stubber
+) -> None:
+    # "Session was terminated per request." follows a stop by request and an idle timeout alike.
+    response = session_response(
+        "TERMINATED", reason="Session was terminated per request.", MonitoringConfiguration=None
+    )
+    stubber.add_response("get_session", response, {"SessionId": SESSION_ID})
+    stubber.add_response("list_executors", {"SessionId": SESSION_ID, "ExecutorsSummary": []})
+    stubber.add_response("list_calculation_executions", {"Calculations": []})
+    server, _ = server_and_gateway(athena_client, sensitive=False)
+    content = await diagnose(server, SESSION_ID)
+    assert [c["code"] for c in content["causes"]] == ["STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT"]
+    assert all(e["source"] == "session" for e in content["causes"][0]["evidence"])

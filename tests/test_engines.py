@@ -33,9 +33,8 @@ async def test_callers_waiting_on_a_look_up_read_what_it_learnt() -> None:
     seen: list[str | None] = []
 
     async def waiter() -> None:
-        under_way = book.asking("wg")
-        assert under_way is event
-        await under_way.wait()
+        assert book.asking("wg") is event
+        await event.wait()
         seen.append(book.workgroup("wg"))
 
     async with anyio.create_task_group() as tg:

@@ -133,3 +133,78 @@ def test_error_scan_filters_server_side_ranks_errors_first_and_stops_after_its_p
 )
 def test_ranks_error_levels_before_exceptions_before_the_rest(message: str, rank: int) -> None:
     assert rank_message(message) == rank
+
+
+def _scan_request(start: int, end: int, token: str | None = None) -> dict[str, object]:
+    request: dict[str, object] = {
+        "logGroupName": GROUP,
+        "logStreamNamePrefix": f"{SESSION}/",
+        "startTime": start,
+        "endTime": end,
+        "filterPattern": ERROR_FILTER_PATTERN,
+        "limit": LOG_PAGE_EVENTS,
+    }
+    if token is not None:
+        request["nextToken"] = token
+    return request
+
+
+def _event(timestamp: int, text: str = "boom") -> dict[str, object]:
+    return {"logStreamName": f"{SESSION}/e1/u", "timestamp": timestamp, "message": f"x ERROR a: {text}"}
+
+
+def test_an_empty_page_with_a_token_does_not_end_the_scan(logs: CloudWatchLogsClient) -> None:
+    with Stubber(logs) as stub:
+        stub.add_response("filter_log_events", {"events": [], "nextToken": "t1"}, _scan_request(10, 20))
+        stub.add_response("filter_log_events", {"events": [_event(15)]}, _scan_request(10, 20, "t1"))
+        scan = scan_errors(logs, GROUP, f"{SESSION}/", SESSION, start_ms=10, end_ms=20)
+        stub.assert_no_pending_responses()
+    assert [line.timestamp_ms for line in scan.lines] == [15]
+    assert scan.complete and scan.pages == 2 and scan.unread_before_ms is None
+
+
+def test_the_window_is_read_from_its_end_and_the_newest_errors_are_kept(logs: CloudWatchLogsClient) -> None:
+    end = 10 * 3_600_000
+    quarter, hour = 15 * 60_000, 60 * 60_000
+    last = _scan_request(end - quarter + 1, end)
+    before = _scan_request(end - quarter - hour + 1, end - quarter)
+    with Stubber(logs) as stub:
+        stub.add_response("filter_log_events", {"events": [_event(end - 2, "newest"), _event(end - 1)]}, last)
+        stub.add_response(
+            "filter_log_events", {"events": [_event(end - hour, "oldest"), _event(end - quarter)]}, before
+        )
+        scan = scan_errors(logs, GROUP, f"{SESSION}/", SESSION, start_ms=0, end_ms=end, keep=3)
+        stub.assert_no_pending_responses()
+    # Three kept, the oldest dropped, and the rest of the window (before the second slice) never read.
+    assert sorted(line.timestamp_ms for line in scan.lines) == [end - quarter, end - 2, end - 1]
+    assert scan.dropped == 1 and scan.complete
+    assert scan.unread_before_ms == end - quarter - hour
+
+
+def test_the_time_budget_stops_the_scan_and_says_what_was_not_read(logs: CloudWatchLogsClient) -> None:
+    ticks = iter([0.0, 1.0, 9.0])  # start, before page 1, before page 2: past the 8 s budget
+    with Stubber(logs) as stub:
+        stub.add_response(
+            "filter_log_events", {"events": [_event(19)], "nextToken": "t"}, _scan_request(10, 20)
+        )
+        scan = scan_errors(
+            logs, GROUP, f"{SESSION}/", SESSION, start_ms=10, end_ms=20, clock=lambda: next(ticks)
+        )
+    assert not scan.complete and scan.unread_before_ms == 20 and scan.pages == 1
+    assert [line.timestamp_ms for line in scan.lines] == [19]
+
+
+def test_stream_listing_follows_next_tokens(logs: CloudWatchLogsClient) -> None:
+    request = {"logGroupName": GROUP, "logStreamNamePrefix": f"{SESSION}/", "limit": 50}
+    with Stubber(logs) as stub:
+        stub.add_response(
+            "describe_log_streams",
+            {"logStreams": [{"logStreamName": f"{SESSION}/e1/u1"}], "nextToken": "n"},
+            request,
+        )
+        stub.add_response(
+            "describe_log_streams",
+            {"logStreams": [{"logStreamName": f"{SESSION}/e2/u2"}]},
+            {**request, "nextToken": "n"},
+        )
+        assert list_streams(logs, GROUP, f"{SESSION}/", SESSION) == [f"{SESSION}/e1/u1", f"{SESSION}/e2/u2"]

@@ -86,5 +86,14 @@ def test_demo_prints_every_seeded_session_readably_without_color() -> None:
     assert "IDLE_TIMEOUT_SOON" in text and "SESSION_FAILED" in text
     assert "→ " in text and "(estimate)" in text
     assert "\033[" not in text
+    # The demo ends on a real triage of both failed sessions: each reason names memory.
     assert "━━ diagnosis of demo-failed: FAILED (unhealthy) · most likely: Out of memory" in text
+    assert (
+        "━━ diagnosis of demo-spark35-failed: FAILED (unhealthy) · most likely: Out of memory (the driver)"
+        in text
+    )
+    assert (
+        text.rsplit("━━ ", 1)[-1].startswith("diagnosis of demo-spark35-failed")
+        and "CoordinatorDpuSize" in text
+    )
     assert "java.lang.OutOfMemoryError" in text and "untrusted job output" in text

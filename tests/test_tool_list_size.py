@@ -4,7 +4,7 @@ no warning (untrusted content, estimated cost) lost on the way."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from mcp import Client
@@ -64,17 +64,17 @@ async def test_untrusted_and_estimate_warnings_survive_in_every_tool_that_return
         assert "ESTIMATE" in by_name[tool], tool
 
 
-def _keywords(node: object, keyword: str) -> list[object]:
+def _keywords(node: Any, keyword: str) -> list[Any]:
     """Values of `keyword` used as a schema keyword anywhere under `node` (a property named like the
     keyword is a field, not the keyword)."""
-    found: list[object] = []
+    found: list[Any] = []
     if isinstance(node, dict):
-        for key, value in node.items():  # pyright: ignore[reportUnknownVariableType]
-            if key == keyword and not isinstance(value, dict):
-                found.append(value)  # pyright: ignore[reportUnknownArgumentType]
+        items = cast(dict[str, Any], node).items()
+        found.extend(value for key, value in items if key == keyword and not isinstance(value, dict))
+        for _, value in items:
             found.extend(_keywords(value, keyword))
     elif isinstance(node, list):
-        for value in node:  # pyright: ignore[reportUnknownVariableType]
+        for value in cast(list[Any], node):
             found.extend(_keywords(value, keyword))
     return found
 

@@ -30,6 +30,8 @@ def parse_switch(text: str) -> bool | None:
     The one reading of switches, for environment variables and `call --Flag value` alike."""
     word = text.strip().lower()
     return True if word in _TRUE else False if word in _FALSE else None
+
+
 ENV_DIGEST_DEADLINE = "ATHENA_SESSION_MCP_DIGEST_DEADLINE_SECONDS"
 DEFAULT_DIGEST_DEADLINE_SECONDS = 45.0
 

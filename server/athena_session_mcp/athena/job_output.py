@@ -8,7 +8,8 @@ how to degrade (access_problem says which IAM action or setting is missing).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +21,14 @@ if TYPE_CHECKING:
 
 # The end of stderr/stdout holds the exception; 8 KiB is a few dozen lines of traceback.
 TAIL_BYTES = 8 * 1024
-# CloudWatch Logs: at most this many events per page, and this many pages.
+# CloudWatch Logs: at most this many events per page, this many pages and this long per scan; keep the
+# newest MAX_LOG_EVENTS_KEPT matching events.
 LOG_PAGE_EVENTS = 200
-LOG_MAX_PAGES = 3
+LOG_MAX_PAGES = 12
+LOG_MAX_SECONDS = 8.0
+MAX_LOG_EVENTS_KEPT = 200
+# The window is read from its end, in slices that grow towards its start: failures are usually at the end.
+LOG_SLICES_MS = (15 * 60_000, 60 * 60_000, 4 * 3_600_000, 24 * 3_600_000)
 MAX_STREAMS = 50
 # Server-side filter: any event with one of these terms (CloudWatch filter pattern syntax, case-sensitive).
 ERROR_FILTER_PATTERN = "?ERROR ?FATAL ?Exception ?Error ?Traceback ?Caused"
@@ -102,18 +108,29 @@ def rank_message(message: str) -> int:
 
 @dataclass(slots=True)
 class LogScan:
-    """Error lines of a session's log streams within a time window."""
+    """Error lines of a session's log streams within a time window, newest kept."""
 
     lines: list[LogLine] = field(default_factory=list[LogLine])
     events_read: int = 0
-    complete: bool = True  # False when more matching events existed than were read
+    pages: int = 0
+    complete: bool = True  # False when the page or time budget stopped the scan before the window's start
+    unread_before_ms: int | None = None  # when incomplete: events at or before this time were not all read
+    dropped: int = 0  # matching events read but not kept (older than the newest MAX_LOG_EVENTS_KEPT)
 
 
 def list_streams(client: CloudWatchLogsClient, group: str, prefix: str, session_id: str) -> list[str]:
-    """Names of the session's log streams (DescribeLogStreams by prefix; one page, at most 50)."""
-    response = client.describe_log_streams(logGroupName=group, logStreamNamePrefix=prefix, limit=MAX_STREAMS)
-    names = [str(s.get("logStreamName") or "") for s in response.get("logStreams", [])]
-    return [name for name in names if session_id in name]
+    """Names of the session's log streams: DescribeLogStreams by the session's own prefix, paged, at most
+    MAX_STREAMS."""
+    names: list[str] = []
+    request: dict[str, Any] = {"logGroupName": group, "logStreamNamePrefix": prefix, "limit": MAX_STREAMS}
+    for _ in range(LOG_MAX_PAGES):
+        response = client.describe_log_streams(**request)
+        names += [str(s.get("logStreamName") or "") for s in response.get("logStreams", [])]
+        token = response.get("nextToken")
+        if not token or len(names) >= MAX_STREAMS:
+            break
+        request["nextToken"] = token
+    return [name for name in names if session_id in name][:MAX_STREAMS]
 
 
 def scan_errors(
@@ -124,37 +141,67 @@ def scan_errors(
     *,
     start_ms: int,
     end_ms: int,
+    max_pages: int = LOG_MAX_PAGES,
+    max_seconds: float = LOG_MAX_SECONDS,
+    keep: int = MAX_LOG_EVENTS_KEPT,
+    clock: Callable[[], float] = time.monotonic,
 ) -> LogScan:
-    """ERROR/Exception/Traceback events of the session's streams between start_ms and end_ms, bounded
-    (LOG_MAX_PAGES pages of LOG_PAGE_EVENTS), error-level lines first."""
+    """ERROR/Exception/Traceback events of the session's streams between start_ms and end_ms.
+
+    Reads the window from its end in growing slices; within a slice pages while a nextToken comes back,
+    even after an empty page (FilterLogEvents may return empty pages mid-way). Stops at max_pages pages or
+    max_seconds, saying so (complete=False, unread_before_ms), and keeps the newest `keep` events."""
     scan = LogScan()
-    request: dict[str, Any] = {
-        "logGroupName": group,
-        "logStreamNamePrefix": prefix,
-        "startTime": start_ms,
-        "endTime": end_ms,
-        "filterPattern": ERROR_FILTER_PATTERN,
-        "limit": LOG_PAGE_EVENTS,
-    }
-    for _ in range(LOG_MAX_PAGES):
-        response = client.filter_log_events(**request)
-        events: list[Mapping[str, Any]] = list(response.get("events", []))
-        scan.events_read += len(events)
-        for event in events:
-            stream = str(event.get("logStreamName") or "")
-            message = str(event.get("message") or "")
-            # A configured LogStreamNamePrefix is shared by the workgroup: keep this session's streams.
-            if session_id not in stream:
-                continue
-            timestamp = event.get("timestamp")
-            stamp = timestamp if isinstance(timestamp, int) else 0
-            scan.lines.append(LogLine(stamp, stream, message, rank_message(message)))
-        token = response.get("nextToken")
-        if not token or not events:
+    deadline = clock() + max_seconds
+    found: list[LogLine] = []
+    slice_end = end_ms
+    index = 0
+    while slice_end >= start_ms and len(found) < keep:
+        span = LOG_SLICES_MS[min(index, len(LOG_SLICES_MS) - 1)]
+        index += 1
+        slice_start = max(start_ms, slice_end - span + 1)
+        request: dict[str, Any] = {
+            "logGroupName": group,
+            "logStreamNamePrefix": prefix,
+            "startTime": slice_start,
+            "endTime": slice_end,
+            "filterPattern": ERROR_FILTER_PATTERN,
+            "limit": LOG_PAGE_EVENTS,
+        }
+        in_slice: list[LogLine] = []
+        while True:
+            if scan.pages >= max_pages or clock() > deadline:
+                scan.complete = False
+                scan.unread_before_ms = slice_end
+                break
+            response = client.filter_log_events(**request)
+            scan.pages += 1
+            events: list[Mapping[str, Any]] = list(response.get("events", []))
+            scan.events_read += len(events)
+            for event in events:
+                stream = str(event.get("logStreamName") or "")
+                message = str(event.get("message") or "")
+                # A stream prefix shared with other sessions must not bring their errors in.
+                if session_id not in stream:
+                    continue
+                timestamp = event.get("timestamp")
+                stamp = timestamp if isinstance(timestamp, int) else 0
+                in_slice.append(LogLine(stamp, stream, message, rank_message(message)))
+            token = response.get("nextToken")
+            if not token:
+                break
+            request["nextToken"] = token
+        found = in_slice + found
+        if not scan.complete:
             break
-        request["nextToken"] = token
-    else:
-        scan.complete = False
+        slice_end = slice_start - 1
+    found.sort(key=lambda line: line.timestamp_ms)
+    if len(found) > keep:
+        scan.dropped = len(found) - keep
+        found = found[-keep:]
+    if scan.complete and slice_end >= start_ms:
+        # Stopped early because enough newer events were found: older ones were not read.
+        scan.unread_before_ms = slice_end
     # Errors first; within a rank the newest first (the failure is usually at the end).
-    scan.lines.sort(key=lambda line: (line.rank, -line.timestamp_ms))
+    scan.lines = sorted(found, key=lambda line: (line.rank, -line.timestamp_ms))
     return scan

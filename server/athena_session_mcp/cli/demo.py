@@ -1,5 +1,5 @@
 """`athena-session-mcp demo`: the real server over stdio against the seeded emulator, through a real
-MCP client, printing each demo session's health summary and then one diagnosis."""
+MCP client, printing each demo session's health summary and then the diagnosis of the failed sessions."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from athena_session_mcp.cli.render import render_summary
 from athena_session_mcp.cli.render_diagnosis import render_diagnosis
 from athena_session_mcp.settings import EMULATOR_ENV, EMULATOR_REGION
 
-# The session the demo diagnoses at the end (the emulator's FAILED one: stderr, logs and executors).
-DIAGNOSED_SESSION = "demo-failed"
+# The sessions the demo diagnoses at the end: the emulator's FAILED ones on both engines (reasons, stderr,
+# logs and executors on PySpark engine version 3; the reason and executors on Apache Spark version 3.5).
+DIAGNOSED_SESSIONS = ("demo-failed", "demo-spark35-failed")
 
 
 async def _run(endpoint_url: str, session_ids: list[str], out: TextIO, color: bool) -> int:
@@ -50,15 +51,15 @@ async def _run(endpoint_url: str, session_ids: list[str], out: TextIO, color: bo
                 out.write(f"✗ {session_id}: {text}\n\n")
                 continue
             out.write(render_summary(cast(Mapping[str, Any], content["summary"]), color=color) + "\n\n")
-        result = await client.call_tool("diagnose_athena_session", {"SessionId": DIAGNOSED_SESSION})
-        if result.is_error or result.structured_content is None:
-            failures += 1
-            out.write(
-                f"✗ diagnosis of {DIAGNOSED_SESSION}: "
-                + " ".join(getattr(b, "text", "") for b in result.content)
-            )
-        else:
-            out.write(render_diagnosis(result.structured_content) + "\n")
+        for diagnosed in DIAGNOSED_SESSIONS:
+            result = await client.call_tool("diagnose_athena_session", {"SessionId": diagnosed})
+            if result.is_error or result.structured_content is None:
+                failures += 1
+                out.write(
+                    f"✗ diagnosis of {diagnosed}: " + " ".join(getattr(b, "text", "") for b in result.content)
+                )
+            else:
+                out.write(render_diagnosis(result.structured_content) + "\n\n")
     return 1 if failures else 0
 
 

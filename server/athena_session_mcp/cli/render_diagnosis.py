@@ -22,7 +22,8 @@ def render_diagnosis(result: Mapping[str, Any], *, max_lines: int = 6) -> str:
     """A few lines per section: verdict, causes with evidence and next step, executors, output, logs, gaps."""
     lines = [f"━━ diagnosis of {result.get('session_id')}: {result.get('verdict')}"]
     for rank, cause in enumerate(_items(result.get("causes")), start=1):
-        lines.append(f"   {rank}. {cause.get('title')} [{cause.get('code')}, {cause.get('confidence')}]")
+        at = f", at {cause.get('at')}" if cause.get("at") else ""
+        lines.append(f"   {rank}. {cause.get('title')} [{cause.get('code')}, {cause.get('confidence')}{at}]")
         for evidence in _items(cause.get("evidence"))[:2]:
             lines.append(f"        ▏ {evidence.get('source')}: {evidence.get('text')}")
         lines.append(f"        → {cause.get('next_step')}")

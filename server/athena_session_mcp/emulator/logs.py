@@ -5,7 +5,8 @@ As the User Guide ("Log Spark application events") describes: a log group per wo
 <session id>/<executor id>/<uuid>, and messages like
 "AthenaForApacheSpark: 2022-01-01 12:00:00,000 INFO builtins: Hello world.".
 Which lines a session writes is assumed: start-up lines, one line per calculation, the exception
-lines of failed calculations, and the JVM errors on a worker when a calculation died of one.
+lines of failed calculations, the JVM errors on a worker when a calculation died of one, and a failed
+session's StateChangeReason as an ERROR line when it failed.
 """
 
 from __future__ import annotations
@@ -97,13 +98,9 @@ def seed_session_logs(service: SparkService, session: Session, now: datetime) ->
                 log(worker, at, "ERROR", "Executor", line.strip())
     if view.state == "FAILED" and view.ended_at is not None:
         at = view.ended_at
-        log(
-            driver,
-            at,
-            "ERROR",
-            "TaskSchedulerImpl",
-            "Lost executor 3: the executor failed; aborting the session",
-        )
+        # The session's own reason, as the driver would report it: a fixed line here would claim a cause
+        # (say, a lost executor) that the reason does not give.
+        log(driver, at, "ERROR", "SparkContext", view.reason or "The session failed.")
     written = 0
     for kind, events in (("COORDINATOR", driver), ("WORKER", worker)):
         if not events:

@@ -2,9 +2,16 @@
 
 Two kinds of input, kept apart on purpose:
 - Facts about the session (its state, timestamps, executor states) decide session-level causes such as
-  "stopped by request or idle timeout". The session's StateChangeReason text is never read here.
-- Text the user's job produced (stderr, driver/executor logs, a calculation's state reason) is matched
-  against known error signatures; a matching line IS the evidence, and is shown as such.
+  "stopped by request or idle timeout". A StateChangeReason never decides that (both ends read "Session
+  was terminated per request.").
+- Text (a FAILED or DEGRADED session's StateChangeReason, a calculation's state reason, stderr, driver and
+  executor logs) is matched against the signature catalogue (health/signatures.py); a matching line IS the
+  evidence, and is shown as such.
+
+Ranking: the failing unit's own error (the failed session's reason; the newest failed calculation's reason
+and output, when no calculation completed after it) comes first; then older failures nothing recovered
+from; then ERROR lines of the logs; failures followed by a completed calculation are history. WARN, INFO
+and DEBUG lines never make a cause. Confidence is "high" only for the failing unit's own error.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from athena_session_mcp.athena.responses import format_duration
+from athena_session_mcp.athena.responses import format_duration, iso_or_none
+from athena_session_mcp.health.signatures import Hit, match_line, render
 from athena_session_mcp.tools.diagnosis_models import Cause, Evidence
 
 MAX_EVIDENCE = 5
@@ -22,14 +30,37 @@ MAX_EVIDENCE = 5
 IDLE_TIMEOUT_TOLERANCE_SECONDS = 120
 
 
+# Where a text stands in the story of the failure (see the module docstring).
+Tier = Literal["failing", "earlier", "log", "history"]
+_TIER_WEIGHT: dict[Tier, int] = {"failing": 400, "earlier": 250, "log": 200, "history": 50}
+# Weights of the causes that rest on states rather than text, placed between the tiers above.
+_STOPPED_WEIGHT = 350
+_SESSION_REASON_WEIGHT = 185
+_EXECUTORS_WEIGHT = 180
+_CALCULATION_WEIGHT = 170
+_OWN_ERROR_KINDS = frozenset({"stderr", "stdout", "reason", "session-reason"})
+# The first log-level word of a line; a level below ERROR makes the line background, never a cause alone.
+_LEVEL = re.compile(r"(?<![\w.])(ERROR|FATAL|SEVERE|CRITICAL|WARN|WARNING|INFO|DEBUG|TRACE)(?![\w.])")
+_LOW_LEVELS = frozenset({"WARN", "WARNING", "INFO", "DEBUG", "TRACE"})
+# Exceptions that only wrap the real error (its text is further down in the output).
+_WRAPPERS = frozenset({"Py4JJavaError", "Py4JError", "SparkException", "Py4JNetworkError"})
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
-    """Lines from one source of job output (already cleaned by untrusted.excerpt)."""
+    """Lines from one source (already cleaned by untrusted.clean_line / excerpt)."""
 
     source: str
     lines: list[str]
-    # stderr and calculation reasons carry the user's exception; logs carry the platform's too.
+    # "stderr", "stdout", "reason" (a calculation's), "session-reason" or "log".
     kind: str = "stderr"
+    tier: Tier | None = None  # None: "log" for logs, else "failing"
+    at: datetime | None = None  # when the failure it shows happened
+    unit: str | None = None  # the calculation or session it belongs to (default: the source)
+
+    @property
+    def rank(self) -> Tier:
+        return self.tier or ("log" if self.kind == "log" else "failing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,162 +80,136 @@ class SessionFacts:
     failed_executors: list[str] = field(default_factory=list[str])  # "WORKER 1a2b…" labels
     failed_calculations: list[str] = field(default_factory=list[str])  # calculation ids
     content_read: bool = False  # whether stderr/logs were read (sensitive data access)
+    failing_calculation: str | None = None  # the newest failed calculation, when none completed after it
+    session_reason: str | None = None  # a FAILED or DEGRADED session's StateChangeReason (cleaned)
 
 
-@dataclass(frozen=True, slots=True)
-class _Signature:
-    code: str
-    title: str
-    pattern: re.Pattern[str]
-    weight: int
-
-
-_SIGNATURES = (
-    # Checked in this order; a line is evidence for the first signature it matches only.
-    _Signature(
-        "ROLE_CANNOT_BE_ASSUMED",
-        "The execution role cannot be assumed",
-        re.compile(
-            r"not authorized to perform:? sts:AssumeRole|AssumeRole.{0,80}(AccessDenied|not authorized)"
-            r"|unable to assume (the )?role|cannot assume (the )?role|Not authorized to assume",
-            re.IGNORECASE,
-        ),
-        95,
-    ),
-    _Signature(
-        "OUT_OF_MEMORY",
-        "Out of memory",
-        re.compile(
-            r"OutOfMemoryError|\bMemoryError\b|Java heap space|GC overhead limit exceeded"
-            r"|exceeding memory limits|Container killed.{0,80}memory|Cannot allocate memory|OOMKilled",
-            re.IGNORECASE,
-        ),
-        90,
-    ),
-    _Signature(
-        "S3_ACCESS_DENIED",
-        "S3 access denied to the execution role",
-        re.compile(
-            r"(AmazonS3Exception|S3Exception|\bS3\b|s3a?://).{0,200}(Access Denied|AccessDenied|403 Forbidden|Status Code: 403)"
-            r"|(Access Denied|AccessDenied|403 Forbidden).{0,200}(\bS3\b|s3a?://|Amazon S3)",
-            re.IGNORECASE,
-        ),
-        85,
-    ),
-    _Signature(
-        "TABLE_OR_VIEW_NOT_FOUND",
-        "A table or view does not exist (or is not visible)",
-        re.compile(
-            r"TABLE_OR_VIEW_NOT_FOUND|Table or view not found|table or view .{0,120}cannot be found"
-            r"|NoSuchTableException|NoSuchDatabaseException|SCHEMA_NOT_FOUND|EntityNotFoundException"
-            r"|Database '[^']*' not found",
-            re.IGNORECASE,
-        ),
-        80,
-    ),
-)
 # The last "SomethingError: message" / "SomethingException: message" line of a Python traceback.
 _PY_EXCEPTION = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(:\s.*)?$")
 _TRACEBACK = "Traceback (most recent call last)"
+SENSITIVE_FLAG = "--allow-sensitive-data-access"
 
 
-def _next_step(code: str, facts: SessionFacts) -> str:
-    role = facts.execution_role or "the session's execution role"
-    if code == "ROLE_CANNOT_BE_ASSUMED":
-        return (
-            f"Make {role} assumable by Athena: its trust policy must allow athena.amazonaws.com to call "
-            "sts:AssumeRole (optionally conditioned on aws:SourceAccount/aws:SourceArn), and whoever starts "
-            "the session needs iam:PassRole on it. Then start a new session."
-        )
-    if code == "OUT_OF_MEMORY":
-        size = f" (now {facts.executor_dpu_size})" if facts.executor_dpu_size else ""
-        return (
-            f"Give the work more memory per task: raise DefaultExecutorDpuSize{size} when starting the session, "
-            "or CoordinatorDpuSize if the driver ran out (collect()/toPandas() of large data); and put less data "
-            "in each partition (repartition, more spark.sql.shuffle.partitions, filter early). Then start a new "
-            "session and rerun."
-        )
-    if code == "S3_ACCESS_DENIED":
-        return (
-            f"Grant {role} the S3 access the job needs on the bucket/prefix in the error: s3:GetObject and "
-            "s3:ListBucket to read, s3:PutObject to write; with SSE-KMS objects also kms:Decrypt/"
-            "kms:GenerateDataKey on the key. Check bucket policies and S3 Block Public Access do not deny it."
-        )
-    if code == "TABLE_OR_VIEW_NOT_FOUND":
-        return (
-            "Check the database and table names (qualify them as database.table) against the AWS Glue Data "
-            "Catalog in this account and region, and that the execution role may read them (glue:GetDatabase, "
-            "glue:GetTable, glue:GetPartitions; Lake Formation grants if it governs the table)."
-        )
-    if code == "PYTHON_EXCEPTION":
-        return (
-            "Fix the code where the traceback points (get_athena_calculation with IncludeCode shows the code "
-            "that ran), then resubmit it."
-        )
-    return "Read the evidence lines and the calculation's stderr."
+def _context(facts: SessionFacts) -> dict[str, str]:
+    return {
+        "role": facts.execution_role or "the session's execution role",
+        "executor_now": f" (now {facts.executor_dpu_size})" if facts.executor_dpu_size else "",
+        "coordinator_now": f" (now {facts.coordinator_dpu_size})" if facts.coordinator_dpu_size else "",
+    }
 
 
-def _matches(texts: list[Text], facts: SessionFacts) -> list[tuple[int, Cause]]:
-    found: dict[str, list[Evidence]] = {}
-    used: set[tuple[str, str]] = set()
+def _background(line: str) -> bool:
+    level = _LEVEL.search(line[:120])
+    return level is not None and level.group(1) in _LOW_LEVELS
+
+
+@dataclass(slots=True)
+class _Found:
+    """Every hit of one cause code, the best first."""
+
+    score: int
+    hits: list[tuple[Text, Hit]]
+
+
+def _signature_causes(texts: list[Text], facts: SessionFacts) -> tuple[list[tuple[int, Cause]], set[str]]:
+    """Causes from catalogue matches, and the units whose text matched an entry."""
+    found: dict[str, _Found] = {}
+    matched_units: set[str] = set()
     for text in texts:
         for line in text.lines:
-            for signature in _SIGNATURES:
-                if signature.pattern.search(line):
-                    found.setdefault(signature.code, []).append(Evidence(source=text.source, text=line))
-                    used.add((text.source, line))
-                    break
+            if _background(line):
+                continue
+            hit = match_line(line)
+            if hit is None:
+                continue
+            matched_units.add(text.unit or text.source)
+            score = _TIER_WEIGHT[text.rank] + hit.signature.priority
+            entry = found.setdefault(hit.signature.code, _Found(score, []))
+            entry.hits.append((text, hit))
+            entry.score = max(entry.score, score)
     ranked: list[tuple[int, Cause]] = []
-    for signature in _SIGNATURES:
-        evidence = found.get(signature.code)
-        if not evidence:
-            continue
-        confidence = (
-            "high" if len(evidence) > 1 or any(e.source.startswith("stderr") for e in evidence) else "medium"
+    context = _context(facts)
+    for code, entry in found.items():
+        hits = sorted(
+            entry.hits,
+            key=lambda pair: -(_TIER_WEIGHT[pair[0].rank] + pair[1].signature.priority),
+        )
+        best_text, best = hits[0]
+        values: dict[str, str] = {}
+        for _, hit in hits:
+            for key, value in hit.values.items():
+                values.setdefault(key, value)
+        evidence: list[Evidence] = []
+        for text, hit in hits:
+            item = Evidence(source=text.source, text=hit.line)
+            if item not in evidence:
+                evidence.append(item)
+        tier = best_text.rank
+        own = tier == "failing" and best_text.kind in _OWN_ERROR_KINDS
+        confidence: Literal["high", "medium", "low"] = (
+            "high" if own else "low" if tier == "history" else "medium"
         )
         ranked.append(
             (
-                signature.weight + min(len(evidence), 5),
+                entry.score,
                 Cause(
-                    code=signature.code,
+                    code=code,
                     confidence=confidence,
-                    title=signature.title,
+                    title=best.signature.title + _history_note(tier),
                     evidence=evidence[:MAX_EVIDENCE],
-                    next_step=_next_step(signature.code, facts),
+                    next_step=render(best.signature.next_step, values, context),
+                    at=iso_or_none(best_text.at),
                 ),
             )
         )
-    python = _python_exception(texts, used, facts)
-    if python is not None:
-        # Behind any specific signature: an AnalysisException is also a Python exception.
-        ranked.append((60 if not ranked else 40, python))
-    return ranked
+    return ranked, matched_units
 
 
-def _python_exception(texts: list[Text], used: set[tuple[str, str]], facts: SessionFacts) -> Cause | None:
-    evidence: list[Evidence] = []
+def _history_note(tier: Tier) -> str:
+    return " (in the past: a later calculation completed)" if tier == "history" else ""
+
+
+def _python_exception(texts: list[Text], matched_units: set[str]) -> tuple[int, Cause] | None:
+    """The generic fallback: the last exception line of a traceback nothing in the catalogue explains."""
+    best: tuple[int, Text, str] | None = None
     for text in texts:
-        if text.kind == "log":
+        if text.kind == "log" or (text.unit or text.source) in matched_units:
             continue
         has_traceback = any(_TRACEBACK in line for line in text.lines)
         exception_lines = [line for line in text.lines if _PY_EXCEPTION.match(line)]
         if not exception_lines or (not has_traceback and text.kind != "reason"):
             continue
-        # A source that already shows a known signature is explained by it (Py4JJavaError wraps an OOM).
-        if any(source == text.source for source, _ in used):
-            continue
         last = exception_lines[-1]
-        evidence.append(Evidence(source=text.source, text=last))
-    if not evidence:
+        match = _PY_EXCEPTION.match(last)
+        name = match.group(1).rsplit(".", 1)[-1] if match else ""
+        if name in _WRAPPERS:
+            continue  # the real error is elsewhere (stderr, logs): no "fix the code" advice from a wrapper
+        score = _TIER_WEIGHT[text.rank]
+        if best is None or score > best[0]:
+            best = (score, text, last)
+    if best is None:
         return None
-    match = _PY_EXCEPTION.match(evidence[0].text)
+    score, text, line = best
+    match = _PY_EXCEPTION.match(line)
     name = match.group(1) if match else None
-    return Cause(
-        code="PYTHON_EXCEPTION",
-        confidence="high" if any(e.source.startswith("stderr") for e in evidence) else "medium",
-        title=f"A Python exception in the code ({name})" if name else "A Python exception in the code",
-        evidence=evidence[:MAX_EVIDENCE],
-        next_step=_next_step("PYTHON_EXCEPTION", facts),
+    tier = text.rank
+    confidence: Literal["high", "medium", "low"] = (
+        "low" if tier == "history" else "high" if tier == "failing" and text.kind != "reason" else "medium"
+    )
+    return (
+        score,
+        Cause(
+            code="PYTHON_EXCEPTION",
+            confidence=confidence,
+            title=(f"A Python exception in the code ({name})" if name else "A Python exception in the code")
+            + _history_note(tier),
+            evidence=[Evidence(source=text.source, text=line)],
+            next_step=(
+                "Fix the code where the traceback points (get_athena_calculation with IncludeCode shows the "
+                "code that ran), then resubmit it."
+            ),
+            at=iso_or_none(text.at),
+        ),
     )
 
 
@@ -256,33 +261,92 @@ def _failures(
     return Cause(code=code, confidence=confidence, title=title, evidence=evidence, next_step=next_step)
 
 
+def _executors_next_step(state: str | None) -> str:
+    start = "Executors fail mostly from memory pressure or lost capacity: check the error lines for OutOfMemoryError"
+    if state == "FAILED":
+        return (
+            start
+            + "; the session has FAILED, so start a new session (a larger DefaultExecutorDpuSize if memory ran out)."
+        )
+    if state == "DEGRADED":
+        return start + "; the session is DEGRADED: start a new session if it does not recover."
+    if state in ("TERMINATED", "TERMINATING"):
+        return start + "; the session has ended: start a new session when there is more work."
+    return start + "; Spark replaces lost executors while the session runs."
+
+
+def _needs_content(facts: SessionFacts) -> str:
+    return (
+        ""
+        if facts.content_read
+        else f"; the decisive text is in job output (stderr, driver logs), read only when the server runs with {SENSITIVE_FLAG}"
+    )
+
+
 def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
     """Likely causes, most likely first."""
-    ranked = _matches(texts, facts)
+    ranked, matched_units = _signature_causes(texts, facts)
+    python = _python_exception(texts, matched_units)
+    if python is not None:
+        ranked.append(python)
+    failing_explained = any(
+        score >= _TIER_WEIGHT["failing"] for score, cause in ranked if cause.code != "PYTHON_EXCEPTION"
+    ) or (python is not None and python[0] >= _TIER_WEIGHT["failing"])
     if facts.failed_executors:
+        evidence = [f"{label} FAILED" for label in facts.failed_executors]
         ranked.append(
             (
-                50,
+                _EXECUTORS_WEIGHT,
                 _failures(
                     "EXECUTORS_FAILED",
                     "medium",
                     f"{len(facts.failed_executors)} executor(s) failed",
                     "executors",
-                    [f"{label} FAILED" for label in facts.failed_executors],
-                    "Executors fail mostly from memory pressure or lost capacity: check the error lines "
-                    "for OutOfMemoryError, and start a new session if this one is DEGRADED.",
+                    evidence,
+                    _executors_next_step(facts.state),
                 ),
             )
         )
     stopped = _stopped(facts)
     if stopped is not None:
-        ranked.append((45, stopped))
-    specific = any(code in {c.code for _, c in ranked} for code in (s.code for s in _SIGNATURES))
-    if (
-        facts.failed_calculations
-        and not specific
-        and not any(c.code == "PYTHON_EXCEPTION" for _, c in ranked)
-    ):
+        ranked.append((_STOPPED_WEIGHT, stopped))
+    if facts.state == "FAILED" and facts.session_reason and not failing_explained:
+        ranked.append(
+            (
+                _SESSION_REASON_WEIGHT,
+                Cause(
+                    code="UNKNOWN",
+                    confidence="low",
+                    title="The session FAILED; its reason names no known cause",
+                    evidence=[Evidence(source="session state reason", text=facts.session_reason)],
+                    next_step=(
+                        "Read the reason, then the driver logs around the failure (enable CloudWatch logging on "
+                        "the workgroup if it is off)"
+                        + _needs_content(facts)
+                        + "; start a new session to rerun."
+                    ),
+                    at=iso_or_none(facts.ended_at),
+                ),
+            )
+        )
+    if facts.failing_calculation and not failing_explained:
+        ended = facts.state in ("TERMINATED", "TERMINATING")
+        ranked.append(
+            (
+                _CALCULATION_WEIGHT if not ended else 30,
+                _failures(
+                    "CALCULATION_FAILED",
+                    "low",
+                    f"Calculation {facts.failing_calculation} failed; nothing read names its cause",
+                    "calculations",
+                    [f"Calculation {facts.failing_calculation} FAILED"],
+                    "Read the calculation's stderr tail and the driver logs"
+                    + _needs_content(facts)
+                    + "; rerun after fixing what they report.",
+                ),
+            )
+        )
+    elif facts.failed_calculations and not ranked:
         ranked.append(
             (
                 30,
@@ -293,7 +357,7 @@ def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
                     "calculations",
                     [f"Calculation {cid} FAILED" for cid in facts.failed_calculations],
                     "Read the stderr tails of the failed calculations"
-                    + ("" if facts.content_read else " (needs --allow-sensitive-data-access)")
+                    + ("" if facts.content_read else f" (needs {SENSITIVE_FLAG})")
                     + "; rerun after fixing what they report.",
                 ),
             )
@@ -317,3 +381,26 @@ def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
         )
     ranked.sort(key=lambda pair: -pair[0])
     return [cause for _, cause in ranked]
+
+
+_ACTIVE = frozenset({"CREATING", "CREATED", "IDLE", "BUSY"})
+
+
+def verdict(state_label: str, state: str | None, causes: list[Cause], facts: SessionFacts) -> str:
+    """One line: the state and what the top cause means for it (a healthy session is said to be healthy)."""
+    if not causes:
+        if state in _ACTIVE or state in ("TERMINATED", "TERMINATING"):
+            return f"{state_label} · healthy; nothing read shows a failure"
+        return f"{state_label} · no cause found in what could be read"
+    top = causes[0]
+    if state in _ACTIVE:
+        if facts.failing_calculation is not None:
+            return (
+                f"{state_label} · the session is healthy; calculation {facts.failing_calculation} failed and "
+                f"none completed since: {top.title}"
+            )
+        when = f" at {top.at}" if top.at else ""
+        return f"{state_label} · healthy; an earlier failure{when}: {top.title}"
+    if top.title.startswith("Most likely "):
+        return f"{state_label} · most likely {top.title.removeprefix('Most likely ')}"
+    return f"{state_label} · most likely: {top.title}"

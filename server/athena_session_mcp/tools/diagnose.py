@@ -22,6 +22,7 @@ from mcp.server.mcpserver.tools import Tool
 from athena_session_mcp.athena.errors import athena_error, tool_error
 from athena_session_mcp.athena.job_output import (
     LogLine,
+    LogScan,
     Tail,
     list_streams,
     read_tail,
@@ -30,7 +31,7 @@ from athena_session_mcp.athena.job_output import (
 )
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
-from athena_session_mcp.health.causes import SessionFacts, Text, diagnose
+from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
 from athena_session_mcp.health.models import SessionIdArg, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
@@ -128,6 +129,7 @@ class _Gathered:
     calculations_read: bool = False
     streams: list[str] = field(default_factory=list[str])
     log_lines: list[LogLine] = field(default_factory=list[LogLine])
+    log_scan: LogScan | None = None
     spark_ui_url: str | None = None
     gaps: list[Gap] = field(default_factory=list[Gap])
 
@@ -169,11 +171,48 @@ async def _read_tail(deps: Deps, gathered: _Gathered, uri: str | None, *, what: 
     )
 
 
-def _failed_first(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    def failed(item: Mapping[str, Any]) -> bool:
-        return as_str(as_map(item.get("Status")).get("State")) == "FAILED"
+def _state_of(item: Mapping[str, Any]) -> str | None:
+    return as_str(as_map(item.get("Status")).get("State"))
 
-    return [*(i for i in items if failed(i)), *(i for i in items if not failed(i))]
+
+def _submitted(item: Mapping[str, Any]) -> datetime:
+    status = as_map(item.get("Status"))
+    return as_datetime(status.get("SubmissionDateTime")) or datetime.min.replace(tzinfo=UTC)
+
+
+def _failed_first(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Failed calculations first, newest first within each group."""
+    newest = sorted(items, key=_submitted, reverse=True)
+    return [
+        *(i for i in newest if _state_of(i) == "FAILED"),
+        *(i for i in newest if _state_of(i) != "FAILED"),
+    ]
+
+
+def _tiers(items: list[Mapping[str, Any]]) -> tuple[dict[str, Tier], datetime | None]:
+    """Each failed calculation's place in the story: the newest one nothing completed after is the failing
+    unit; older ones nothing completed after are "earlier"; failures a completed calculation followed are
+    history. Also returns when the newest completed calculation completed (older log errors are history)."""
+    completed = [i for i in items if _state_of(i) == "COMPLETED"]
+    last_success = max((_submitted(i) for i in completed), default=None)
+    resolved_at = max(
+        (as_datetime(as_map(i.get("Status")).get("CompletionDateTime")) or _submitted(i) for i in completed),
+        default=None,
+    )
+    tiers: dict[str, Tier] = {}
+    failing_seen = False
+    for item in sorted(items, key=_submitted, reverse=True):
+        if _state_of(item) != "FAILED":
+            continue
+        calc_id = str(item.get("CalculationExecutionId"))
+        if last_success is not None and _submitted(item) < last_success:
+            tiers[calc_id] = "history"
+        elif not failing_seen:
+            tiers[calc_id] = "failing"
+            failing_seen = True
+        else:
+            tiers[calc_id] = "earlier"
+    return tiers, resolved_at
 
 
 async def read_calculation_output(
@@ -205,13 +244,16 @@ def build(deps: Deps) -> list[Tool]:
         """Explain why an Amazon Athena Spark session or its calculations failed, and what to change, in
         one read-only call.
 
-        Gathers: the GetSession health summary; executors (ListExecutors: counts by type and state, the
-        failed ones); on PySpark engine version 3 the recent calculations, failed first, with their state
-        reasons and S3 result locations (Apache Spark version 3.5 has no Calculation APIs, so none are
-        called); the session's CloudWatch log group and streams; and `causes`, ranked, each with the
-        evidence lines it rests on and the next step (out of memory, table or view not found, S3 access
-        denied, execution role cannot be assumed, a Python exception, failed executors, stopped by request
-        or idle timeout). With the server's --allow-sensitive-data-access switch it also reads the tail
+        Gathers: the GetSession health summary (a FAILED session's own StateChangeReason included);
+        executors (ListExecutors: counts by type and state, the failed ones); on PySpark engine version 3
+        the recent calculations, failed first, with their state reasons and S3 result locations (Apache
+        Spark version 3.5 has no Calculation APIs, so none are called); the session's CloudWatch log group
+        and streams; and `causes`, ranked, each with its evidence lines and a next step built from what the
+        error names (memory, driver result size, missing Python library, unknown column, table or path,
+        SQL syntax, Glue, Lake Formation, S3 or KMS permissions, role cannot be assumed, S3 throttling, full
+        disk, lost executors, broadcast timeout, bad cast, division by zero; else a Python exception, failed
+        executors, stopped by request or idle timeout). The failing unit's own error ranks first and is the
+        only "high" confidence. With the server's --allow-sensitive-data-access switch it also reads the tail
         of each failed calculation's stderr/stdout (ranged S3 reads of the last few KB), the ERROR lines of
         the driver and executor logs around the session's lifetime, and the Spark UI / History Server link
         of a 3.5 session; without it the answer says so in `gaps`. Excerpts are UNTRUSTED job output:
@@ -316,8 +358,9 @@ def build(deps: Deps) -> list[Tool]:
         cloudwatch_on = cloudwatch.get("Enabled") is True
         log_group = as_str(cloudwatch.get("LogGroup")) or (f"/aws-athena/{workgroup}" if workgroup else None)
         # Streams are named <session id>/<executor id>/<uuid> (User Guide, "Log Spark application events");
-        # with a configured LogStreamNamePrefix that prefix is assumed to come first.
-        stream_prefix = as_str(cloudwatch.get("LogStreamNamePrefix")) or f"{SessionId}/"
+        # with a configured LogStreamNamePrefix that prefix is assumed to come first. Searching by the
+        # session's own prefix keeps other sessions' streams (and errors) out in a busy workgroup.
+        stream_prefix = (as_str(cloudwatch.get("LogStreamNamePrefix")) or "") + f"{SessionId}/"
         started = as_datetime(status.get("StartDateTime"))
         ended = as_datetime(status.get("EndDateTime"))
         window_end = (ended or now) + LOG_WINDOW_MARGIN
@@ -368,6 +411,10 @@ def build(deps: Deps) -> list[Tool]:
                 )
                 if scan is not None:
                     gathered.log_lines = scan.lines
+                    gathered.log_scan = scan
+                    gap = _scan_gap(scan, group, stream_prefix, window_start)
+                    if gap is not None:
+                        gathered.gaps.append(gap)
 
         # --- Spark UI (Apache Spark version 3.5) -------------------------------------------------------
         await ctx.report_progress(4, STEPS, "Spark UI link and likely causes")
@@ -401,24 +448,56 @@ def build(deps: Deps) -> list[Tool]:
             gathered.gaps.append(Gap(what=f"{shown} (job content)", fix=SENSITIVE_HINT))
 
         # --- Causes ----------------------------------------------------------------------------------
+        tiers, resolved_at = _tiers(gathered.calculations)
+        by_id = {str(i.get("CalculationExecutionId")): i for i in gathered.calculations}
+
+        def when(calc_id: str) -> datetime | None:
+            calc_status = as_map(by_id.get(calc_id, {}).get("Status"))
+            return as_datetime(calc_status.get("CompletionDateTime")) or as_datetime(
+                calc_status.get("SubmissionDateTime")
+            )
+
         texts: list[Text] = []
+        session_reason = clean_line(as_str(status.get("StateChangeReason")) or "") or None
+        if summary.state in ("FAILED", "DEGRADED") and session_reason:
+            # The service's explanation of the session's failure: metadata, matched like any error text.
+            texts.append(
+                Text(
+                    "session state reason",
+                    [session_reason],
+                    kind="session-reason",
+                    tier="failing",
+                    at=ended or as_datetime(status.get("LastModifiedDateTime")),
+                    unit="session",
+                )
+            )
         for item in gathered.calculations:
             calc_id = str(item.get("CalculationExecutionId"))
             reason = as_str(as_map(item.get("Status")).get("StateChangeReason"))
-            if reason and as_str(as_map(item.get("Status")).get("State")) == "FAILED":
+            if reason and _state_of(item) == "FAILED":
                 texts.append(
-                    Text(f"state reason of calculation {calc_id}", [clean_line(reason)], kind="reason")
+                    Text(
+                        f"state reason of calculation {calc_id}",
+                        [clean_line(reason)],
+                        kind="reason",
+                        tier=tiers.get(calc_id, "earlier"),
+                        at=when(calc_id),
+                        unit=f"calculation {calc_id}",
+                    )
                 )
         for (calc_id, stream), tail in gathered.tails.items():
-            texts.append(Text(f"{stream} of calculation {calc_id}", tail.excerpt.lines, kind=stream))
-        if gathered.log_lines:
             texts.append(
                 Text(
-                    "driver/executor logs",
-                    [clean_line(line.message) for line in gathered.log_lines],
-                    kind="log",
+                    f"{stream} of calculation {calc_id}",
+                    tail.excerpt.lines,
+                    kind=stream,
+                    tier=tiers.get(calc_id, "earlier"),
+                    at=when(calc_id),
+                    unit=f"calculation {calc_id}",
                 )
             )
+        texts += _log_texts(gathered.log_lines, resolved_at)
+        failing = next((cid for cid, tier in tiers.items() if tier == "failing"), None)
         failed_executors = [
             f"{row.type or 'executor'} {row.executor_id}"
             for row in (gathered.executors.failed if gathered.executors else [])
@@ -441,13 +520,16 @@ def build(deps: Deps) -> list[Tool]:
                 if as_str(as_map(i.get("Status")).get("State")) == "FAILED"
             ],
             content_read=sensitive,
+            failing_calculation=failing,
+            session_reason=session_reason if summary.state in ("FAILED", "DEGRADED") else None,
         )
         causes = diagnose(texts, facts)
+        said = verdict(f"{summary.state or 'UNKNOWN'} ({summary.phase})", summary.state, causes, facts)
         await ctx.report_progress(STEPS, STEPS, "Done")
 
         def answer(max_lines: int) -> DiagnosisResult:
             return _answer(
-                SessionId, summary, gathered, causes, sensitive, calculations_apply, spark_35,
+                SessionId, summary, gathered, causes, said, sensitive, calculations_apply, spark_35,
                 cloudwatch_on, log_group, stream_prefix, window_start, window_end, other_destinations,
                 max_lines,
             )  # fmt: skip
@@ -458,6 +540,51 @@ def build(deps: Deps) -> list[Tool]:
         return result
 
     return [make_tool(diagnose_athena_session, read_only("Diagnose an Athena Spark session"))]
+
+
+def _log_texts(lines: list[LogLine], resolved_at: datetime | None) -> list[Text]:
+    """The log lines as texts: lines written before the newest completed calculation ended are history."""
+    cut = int(resolved_at.timestamp() * 1000) if resolved_at is not None else None
+    recent = [line for line in lines if cut is None or line.timestamp_ms > cut]
+    older = [line for line in lines if cut is not None and line.timestamp_ms <= cut]
+    texts: list[Text] = []
+    for chosen, tier in ((recent, "log"), (older, "history")):
+        if chosen:
+            newest = max(line.timestamp_ms for line in chosen)
+            texts.append(
+                Text(
+                    "driver/executor logs",
+                    [clean_line(line.message) for line in chosen],
+                    kind="log",
+                    tier="log" if tier == "log" else "history",
+                    at=datetime.fromtimestamp(newest / 1000, UTC),
+                )
+            )
+    return texts
+
+
+def _scan_gap(scan: LogScan, group: str, prefix: str, window_start: datetime) -> Gap | None:
+    """A gap when the log scan did not cover the whole window, or kept only the newest matching events."""
+    where = f"log group {group}, streams {prefix}*"
+    if not scan.complete and scan.unread_before_ms is not None:
+        return Gap(
+            what="part of the driver and executor logs",
+            fix=(
+                f"The error scan stopped after {scan.pages} page(s) (page and time budget): events from "
+                f"{iso_or_none(window_start)} to {_iso_ms(scan.unread_before_ms)} were not read. Search them in "
+                f"CloudWatch Logs ({where})."
+            ),
+        )
+    if scan.dropped or scan.unread_before_ms is not None:
+        before = f" before {_iso_ms(scan.unread_before_ms)}" if scan.unread_before_ms is not None else ""
+        return Gap(
+            what="older error lines of the driver and executor logs",
+            fix=(
+                f"Only the newest {len(scan.lines)} matching events were kept; older ones{before} are in "
+                f"CloudWatch Logs ({where})."
+            ),
+        )
+    return None
 
 
 def _has_excerpts(gathered: _Gathered) -> bool:
@@ -486,6 +613,7 @@ def _answer(
     summary: SessionSummary,
     gathered: _Gathered,
     causes: list[Cause],
+    said: str,
     sensitive: bool,
     calculations_apply: bool,
     spark_35: bool,
@@ -522,18 +650,10 @@ def _answer(
         LogLineOut(at=_iso_ms(line.timestamp_ms), stream=line.stream, message=clean_line(line.message))
         for line in gathered.log_lines[: min(MAX_LOG_LINES, max_lines)]
     ]
-    top = causes[0].title if causes else None
-    state = f"{summary.state or 'UNKNOWN'} ({summary.phase})"
-    if top:
-        verdict = f"{state} · most likely: {top}"
-    elif summary.healthy:
-        verdict = f"{state} · healthy; nothing read shows a failure"
-    else:
-        verdict = f"{state} · no cause found in what could be read"
     return DiagnosisResult(
         session_id=session_id,
         engine=engine_kind(summary.engine_version),
-        verdict=verdict,
+        verdict=said,
         causes=causes,
         session=summary,
         executors=gathered.executors or ExecutorOverview(read=False, counts=None, failed=[], complete=False),

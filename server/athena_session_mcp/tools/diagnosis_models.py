@@ -185,15 +185,18 @@ class Cause(OutModel):
 
     code: str = Field(
         description=(
-            "OUT_OF_MEMORY, TABLE_OR_VIEW_NOT_FOUND, S3_ACCESS_DENIED, ROLE_CANNOT_BE_ASSUMED, "
-            "PYTHON_EXCEPTION, EXECUTORS_FAILED, STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT, CALCULATION_FAILED or "
-            "UNKNOWN."
+            "A signature-catalogue code (e.g. OUT_OF_MEMORY, MODULE_NOT_FOUND, GLUE_ACCESS_DENIED; see "
+            "docs/diagnosis.md), or PYTHON_EXCEPTION, EXECUTORS_FAILED, STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT, "
+            "CALCULATION_FAILED, UNKNOWN."
         )
     )
-    confidence: Literal["high", "medium", "low"] = Field(description="How strongly the evidence points here.")
+    confidence: Literal["high", "medium", "low"] = Field(
+        description="high only when the evidence is the failing unit's own error."
+    )
     title: str = Field(description="The cause in a few words.")
     evidence: list[Evidence] = Field(description="The lines the cause rests on (at most 5).")
     next_step: str = Field(description="What to change or check.")
+    at: str | None = Field(default=None, description="When that failure happened (ISO-8601 UTC), if known.")
 
 
 class Gap(OutModel):
