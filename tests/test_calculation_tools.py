@@ -135,7 +135,11 @@ async def test_passes_state_filter_and_paging_arguments_through(
         "list_athena_calculations",
         {"SessionId": SESSION_ID, "StateFilter": "FAILED", "MaxResults": 5, "NextToken": "t"},
     )
-    assert "calculations" not in content and "without StateFilter" in content["hint"]
+    assert (
+        "calculations" not in content
+        and content["hint"]
+        == "No calculations in state FAILED in this session. Try another StateFilter, or none."
+    )
     stubber.assert_no_pending_responses()
 
 

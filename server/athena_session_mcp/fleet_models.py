@@ -41,8 +41,9 @@ SessionStateFilterArg = Annotated[
     Field(
         title="StateFilter",
         description=(
-            "Only sessions in this state: CREATING, CREATED, IDLE, BUSY, TERMINATING, TERMINATED, "
-            "DEGRADED or FAILED. Omit for all states."
+            "Only sessions in this state (upper case): CREATING, CREATED, IDLE, BUSY, TERMINATING, "
+            "TERMINATED, DEGRADED or FAILED. Omitted, Athena lists only active sessions (like CREATING, "
+            "CREATED, IDLE, BUSY): ended ones need StateFilter TERMINATED or FAILED."
         ),
     ),
 ]
@@ -52,7 +53,7 @@ CalculationStateFilterArg = Annotated[
         title="StateFilter",
         description=(
             "Only calculations in this state: CREATING, CREATED, QUEUED, RUNNING, CANCELING, CANCELED, "
-            "COMPLETED or FAILED. Omit for all states."
+            "COMPLETED or FAILED (upper case). Omit for calculations in every state."
         ),
     ),
 ]
@@ -161,7 +162,9 @@ class ListSessionsResult(OutModel):
     """Result of list_athena_sessions: condensed sessions of one workgroup, newest first as Athena returns them."""
 
     workgroup: str = Field(description="The workgroup listed.")
-    state_filter: SessionState | None = Field(None, description="The StateFilter applied, if any.")
+    state_filter: SessionState | None = Field(
+        None, description="The StateFilter applied; null: Athena listed only active sessions."
+    )
     sessions: list[SessionRow] = Field(
         default_factory=list[SessionRow], description="The sessions, in the order Athena returned them."
     )

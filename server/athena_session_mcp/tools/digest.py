@@ -378,7 +378,10 @@ def build(deps: Deps) -> list[Tool]:
                 Finding(
                     severity="info",
                     code="NO_SESSIONS",
-                    message=f"Workgroup {WorkGroup!r} has no sessions.",
+                    message=(
+                        f"Workgroup {WorkGroup!r} has no sessions"
+                        + (" in the states listed (see states_not_listed)." if not_listed else ".")
+                    ),
                     suggestion="Start one with StartSession, or check the workgroup name with list_spark_workgroups.",
                 )
             )
