@@ -9,6 +9,7 @@ tools so a session reads the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
@@ -50,12 +51,11 @@ IDLE_WARNING_FRACTION = 0.25
 IDLE_WARNING_FLOOR_SECONDS = 5 * 60
 IDLE_WARNING_CAP_SECONDS = 30 * 60
 
-# How far EndDateTime - IdleSinceDateTime may be from the idle timeout and still be "consistent with
-# the idle timeout". The end is stamped after the TERMINATING shutdown has released the resources
-# (tens of seconds to a few minutes) and the service checks idle sessions periodically, so the end
-# comes a little after the timeout; 3 minutes covers that and second-rounded timestamps while keeping
-# a stop by request made well before the timeout apart from it. With very short timeouts nothing can
-# be told apart, and the summary then says nothing more than "request or idle timeout".
+# How long after the idle timeout was due (IdleSinceDateTime + timeout) EndDateTime may come and still be
+# "consistent with the idle timeout". The end is stamped after the TERMINATING shutdown has released the
+# resources (tens of seconds to a few minutes) and the service checks idle sessions periodically, so the
+# end comes a little after the timeout; 3 minutes covers that and second-rounded timestamps. The timeout
+# cannot fire before it is due, so an earlier end is never consistent with it.
 IDLE_END_TOLERANCE_SECONDS = 3 * 60
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -89,19 +89,42 @@ def idle_timeout(session_config: Mapping[str, Any]) -> tuple[int | None, Timeout
     return None, None, None
 
 
-def _end_matches_idle_timeout(
-    idle_since: datetime | None, ended: datetime | None, timeout: int | None
-) -> bool | None:
-    """True: the end came about one idle timeout after the last idle start; False: sooner than the
-    timeout could fire; None: the timestamps cannot tell (missing, short timeout, or much later)."""
-    if idle_since is None or ended is None or timeout is None:
+@dataclass(frozen=True, slots=True)
+class IdleEnd:
+    """How a session's end relates to its idle timeout, from its timestamps alone (the API never says
+    why a session ended, and its StateChangeReason reads the same for both)."""
+
+    gap_seconds: int  # EndDateTime - IdleSinceDateTime, as measured
+    timeout_seconds: int
+    # True: it ended in [due, due + IDLE_END_TOLERANCE_SECONDS], consistent with the idle timeout;
+    # False: before the timeout was due, so the timeout cannot explain it; None: later than that window.
+    consistent: bool | None
+
+    def text(self) -> str:
+        """E.g. "ended 20m 40s after it went idle; its idle timeout is 20m 00s"."""
+        return (
+            f"ended {format_duration(self.gap_seconds)} after it went idle; its idle timeout is "
+            f"{format_duration(self.timeout_seconds)}"
+        )
+
+
+def idle_end(
+    idle_since: datetime | None, ended: datetime | None, timeout_seconds: int | None
+) -> IdleEnd | None:
+    """The one idle-end rule every tool uses; None when a timestamp or the timeout is missing, or the end
+    comes before the idle start (the timestamps then describe no idle period)."""
+    if idle_since is None or ended is None or not timeout_seconds:
         return None
-    gap = (ended - idle_since).total_seconds()
-    if abs(gap - timeout) <= IDLE_END_TOLERANCE_SECONDS:
-        return True
-    if 0 <= gap < timeout - IDLE_END_TOLERANCE_SECONDS:
-        return False
-    return None
+    gap = int((ended - idle_since).total_seconds())
+    if gap < 0:
+        return None
+    if gap < timeout_seconds:
+        consistent: bool | None = False
+    elif gap <= timeout_seconds + IDLE_END_TOLERANCE_SECONDS:
+        consistent = True
+    else:
+        consistent = None
+    return IdleEnd(gap, timeout_seconds, consistent)
 
 
 def session_timing(
@@ -123,6 +146,8 @@ def session_timing(
         if timeout is not None and idle_start is not None:
             timeout_at = datetime.fromtimestamp(idle_start.timestamp() + timeout, UTC)
             remaining = max(0, int((timeout_at - now).total_seconds()))
+    # Judged on whole seconds, as the summary shows the timestamps (timing_idle_end gives the same).
+    end = idle_end(as_datetime(iso_or_none(idle_since)), as_datetime(iso_or_none(ended)), timeout)
     return SessionTiming(
         started_at=iso_or_none(started),
         last_modified_at=iso_or_none(modified),
@@ -134,10 +159,16 @@ def session_timing(
         idle_timeout_source=source,
         idle_timeout_remaining_seconds=remaining,
         idle_timeout_at=iso_or_none(timeout_at),
-        end_consistent_with_idle_timeout=(
-            _end_matches_idle_timeout(idle_since, ended, timeout) if state == "TERMINATED" else None
-        ),
+        end_consistent_with_idle_timeout=end.consistent
+        if state == "TERMINATED" and end is not None
+        else None,
     )
+
+
+def timing_idle_end(timing: SessionTiming) -> IdleEnd | None:
+    """idle_end of the timestamps as the summary shows them (whole seconds), so the verdict and the
+    measured gap it reports agree with what a reader can recompute."""
+    return idle_end(as_datetime(timing.idle_since), as_datetime(timing.ended_at), timing.idle_timeout_seconds)
 
 
 def _logging(response: Mapping[str, Any]) -> tuple[list[str], Literal["enabled", "disabled", "not_reported"]]:
@@ -223,18 +254,17 @@ def _terminated(timing: SessionTiming) -> Finding:
         "by its idle timeout; the API does not say which."
     )
     suggestion = "It can no longer run work: start a new session in the same workgroup if more is needed."
-    timeout = timing.idle_timeout_seconds
-    if timing.end_consistent_with_idle_timeout is True and timeout is not None:
-        message += (
-            f" It ended about {format_duration(timeout)} after it became idle, consistent with its idle "
-            "timeout."
-        )
+    end = timing_idle_end(timing)
+    if end is not None and end.consistent is True:
+        message += f" It {end.text()}: consistent with its idle timeout."
         suggestion += " If it ended too early, start the next one with a larger SessionIdleTimeoutInMinutes."
-    elif timing.end_consistent_with_idle_timeout is False and timeout is not None:
+    elif end is not None and end.consistent is False:
         message += (
-            f" It ended sooner after becoming idle than its {format_duration(timeout)} idle timeout, so the "
-            "idle timeout does not explain it: most likely a stop by request."
+            f" It {end.text()}: it ended before the idle timeout was due, so the idle timeout does not "
+            "explain it: most likely a stop by request."
         )
+    elif end is not None:
+        message += f" It {end.text()}: much later than the idle timeout, so the timestamps cannot tell."
     return Finding(severity="info", code="SESSION_TERMINATED", message=message, suggestion=suggestion)
 
 

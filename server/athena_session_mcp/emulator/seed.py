@@ -241,8 +241,9 @@ def _seed_spark35_sessions(service: SparkService, now: datetime) -> None:
         wg, _ENGINE, session_id=SESSION_SPARK35_IDLE, at=now - timedelta(minutes=25), idle_timeout_minutes=60,
         description="Demo: Spark 3.5, idle (Spark Connect)",
     )  # fmt: skip
+    # A 2-hour idle timeout, so the request (an hour in) ends it rather than the default 20-minute timeout.
     service.create_session(
-        wg, _ENGINE, session_id=SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=3),
+        wg, _ENGINE, session_id=SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=3), idle_timeout_minutes=120,
         description="Demo: Spark 3.5, terminated per request",
     )  # fmt: skip
     service.request_termination(SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=2))
