@@ -258,6 +258,15 @@ def test_terminated_long_after_its_idle_timeout_says_nothing_more() -> None:
     assert "the timestamps cannot tell" in summary.findings[0].message
 
 
+def test_the_headline_of_an_ended_session_says_when_it_ended_and_how_long_it_ran() -> None:
+    # Fixture: started an hour before NOW, ended 5 minutes before NOW.
+    summary = summarize_session(terminated(), now=NOW)
+    assert summary.headline.startswith("TERMINATED (ended) · ended 5m 00s ago · ran 55m 00s")
+    assert "age" not in summary.headline
+    later = summarize_session(terminated(), now=NOW + timedelta(hours=3))
+    assert later.headline.startswith("TERMINATED (ended) · ended 3h 05m ago · ran 55m 00s")
+
+
 # The window is [due, due + 3 minutes] for a 20-minute (1200 s) timeout: literal values on both sides of
 # both edges, so a change of the rule or of its tolerance shows here.
 @pytest.mark.parametrize(

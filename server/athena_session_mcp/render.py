@@ -53,7 +53,8 @@ def _join(*parts: str | None) -> str:
 
 
 def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
-    """Multi-line text for one session summary (the `summary` object of get_athena_session)."""
+    """Multi-line text for one session summary (the `summary` of get_athena_session, or of
+    get_athena_session_status, which has no configuration, capacity or usage to show)."""
     paint = _Painter(color)
     timing, capacity, usage, config = (_m(summary.get(k)) for k in ("timing", "capacity", "usage", "config"))
     phase = str(summary.get("phase", "unknown"))
@@ -94,6 +95,13 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
             idle,
         )
     )
+    if "config" not in summary:
+        # get_athena_session_status: GetSessionStatus returns none of the rest; say so, print nothing for it.
+        lines.append(
+            "   not shown GetSessionStatus returns no configuration, capacity, DPU usage or idle timeout: "
+            "get_athena_session has them"
+        )
+        return "\n".join(lines + _findings(summary, paint))
     lines.append(
         "   capacity  "
         + _join(
@@ -121,13 +129,16 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
         "disabled": "none"
     }.get(str(config.get("logging")), "not reported")
     lines.append(f"   config    encryption {encryption} · logging {logging_to}")
+    return "\n".join(lines + _findings(summary, paint))
+
+
+def _findings(summary: Mapping[str, Any], paint: _Painter) -> list[str]:
     findings = cast(list[Any], summary.get("findings") or [])
-    if findings:
-        lines.append("   findings")
+    lines = ["   findings"] if findings else []
     for raw in findings:
         finding = _m(raw)
         severity = str(finding.get("severity", "info"))
         tag = paint(f"{severity.upper():<8}", "bold", _SEVERITY_STYLE.get(severity, "dim"))
         lines.append(f"     {tag} {finding.get('code')}: {finding.get('message')}")
         lines.append(paint(f"              → {finding.get('suggestion')}", "dim"))
-    return "\n".join(lines)
+    return lines

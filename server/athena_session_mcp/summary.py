@@ -248,7 +248,11 @@ def _pick(table: Mapping[str, str], kind: Engine | None, default: str) -> str:
     return table.get(kind or "", default)
 
 
-def _terminated(timing: SessionTiming) -> Finding:
+# What the cheap poll cannot see: GetSessionStatus returns the status only, no SessionConfiguration.
+POLL_HAS_NO_TIMEOUT = "GetSessionStatus does not return the idle timeout"
+
+
+def _terminated(timing: SessionTiming, poll: bool) -> Finding:
     message = (
         "The session has ended normally: it was stopped by a request (TerminateSession or the console) or "
         "by its idle timeout; the API does not say which."
@@ -265,12 +269,17 @@ def _terminated(timing: SessionTiming) -> Finding:
         )
     elif end is not None:
         message += f" It {end.text()}: much later than the idle timeout, so the timestamps cannot tell."
+    elif poll:
+        message += f" {POLL_HAS_NO_TIMEOUT}: get_athena_session compares the end with it."
     return Finding(severity="info", code="SESSION_TERMINATED", message=message, suggestion=suggestion)
 
 
-def state_findings(state: str | None, timing: SessionTiming, engine: Engine | None = None) -> list[Finding]:
+def state_findings(
+    state: str | None, timing: SessionTiming, engine: Engine | None = None, *, poll: bool = False
+) -> list[Finding]:
     """The finding for a session state, with next steps for its engine (both engines when unknown).
-    The StateChangeReason is not read: it is free text, shown as it is in state_change_reason."""
+    The StateChangeReason is not read: it is free text, shown as it is in state_change_reason.
+    `poll`: the timing comes from GetSessionStatus, which has no idle timeout; the finding says so."""
     if state is None:
         return [
             Finding(
@@ -305,7 +314,7 @@ def state_findings(state: str | None, timing: SessionTiming, engine: Engine | No
             )
         ]
     if state == "TERMINATED":
-        return [_terminated(timing)]
+        return [_terminated(timing, poll)]
     if state == "TERMINATING":
         return [
             Finding(
@@ -334,7 +343,7 @@ def state_findings(state: str | None, timing: SessionTiming, engine: Engine | No
             )
         ]
     if state == "IDLE":
-        return _idle_findings(timing, engine)
+        return _idle_findings(timing, engine, poll)
     return [
         Finding(
             severity="warning",
@@ -345,7 +354,7 @@ def state_findings(state: str | None, timing: SessionTiming, engine: Engine | No
     ]
 
 
-def _idle_findings(timing: SessionTiming, engine: Engine | None) -> list[Finding]:
+def _idle_findings(timing: SessionTiming, engine: Engine | None, poll: bool = False) -> list[Finding]:
     remaining, timeout = timing.idle_timeout_remaining_seconds, timing.idle_timeout_seconds
     if remaining == 0 and timeout is not None:
         return [
@@ -378,14 +387,27 @@ def _idle_findings(timing: SessionTiming, engine: Engine | None) -> list[Finding
         "pyspark-v3": "The session is idle and accepting calculations.",
         "spark-3.5": "The session is idle and ready for Spark Connect clients (it has no Calculation API).",
     }
-    return [
-        Finding(
-            severity="info",
-            code="SESSION_READY",
-            message=_pick(ready, engine, "The session is idle and ready for work."),
-            suggestion=f"{_pick(_SUBMIT, engine, _SUBMIT_ANY)}, or terminate it when done to save cost.",
+    message = _pick(ready, engine, "The session is idle and ready for work.")
+    suggestion = f"{_pick(_SUBMIT, engine, _SUBMIT_ANY)}, or terminate it when done to save cost."
+    if timeout is None:
+        # Without the timeout nothing says how soon the session ends: say so instead of only "ready".
+        idle = (
+            f" It has been idle {format_duration(timing.idle_for_seconds)}."
+            if timing.idle_for_seconds is not None
+            else ""
         )
-    ]
+        if poll:
+            message += (
+                f"{idle} {POLL_HAS_NO_TIMEOUT}, so this poll cannot tell how soon the idle timeout ends it."
+            )
+            suggestion = (
+                f"Call get_athena_session for the idle-timeout countdown before counting on it. {suggestion}"
+            )
+        else:
+            message += (
+                f"{idle} The response names no idle timeout, so how soon the idle timeout ends it is unknown."
+            )
+    return [Finding(severity="info", code="SESSION_READY", message=message, suggestion=suggestion)]
 
 
 def _config_findings(
@@ -439,13 +461,24 @@ def cost_text(dpu_hours: float | None, cost_usd: float | None) -> str | None:
     return f"{dpu_hours:g} DPU-h ≈ ${cost_usd:.2f} (est.)"
 
 
-def headline(state: str | None, phase: Phase, timing: SessionTiming, usage: DpuUsage | None = None) -> str:
-    """One line: state (phase) · idle countdown or age · DPU-hours and estimated cost when known."""
+def headline(
+    state: str | None, phase: Phase, timing: SessionTiming, usage: DpuUsage | None = None, *, now: datetime
+) -> str:
+    """One line: state (phase) · idle countdown, when it ended, idle time or age · DPU-hours and estimated
+    cost when known."""
     parts = [f"{state or 'UNKNOWN'} ({phase})"]
+    ended = as_datetime(timing.ended_at)
     if timing.idle_timeout_remaining_seconds == 0:
         parts.append("idle timeout passed, termination pending")
     elif timing.idle_timeout_remaining_seconds is not None:
         parts.append(f"idle timeout in {format_duration(timing.idle_timeout_remaining_seconds)}")
+    elif ended is not None:
+        # An ended session's age stops at its end: say when that was, or "age 10m" reads as "still young".
+        parts.append(f"ended {format_duration(seconds_between(now, ended) or 0)} ago")
+        if timing.age_seconds is not None:
+            parts.append(f"ran {format_duration(timing.age_seconds)}")
+    elif timing.idle_for_seconds is not None:
+        parts.append(f"idle {format_duration(timing.idle_for_seconds)}")
     elif timing.age_seconds is not None:
         parts.append(f"age {format_duration(timing.age_seconds)}")
     if usage is not None and (cost := cost_text(usage.dpu_hours, usage.estimated_cost_usd)):
@@ -511,7 +544,7 @@ def summarize_session(
         phase=phase,
         **flags,
         state_change_reason=as_str(status.get("StateChangeReason")),
-        headline=headline(state, phase, timing, usage),
+        headline=headline(state, phase, timing, usage, now=now),
         timing=timing,
         capacity=SessionCapacity(
             coordinator_dpu_size=as_int(engine.get("CoordinatorDpuSize")),
