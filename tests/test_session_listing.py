@@ -300,3 +300,28 @@ async def test_lists_the_emulated_failed_session_with_its_reason(emulated: Athen
 async def test_emulated_sql_workgroup_is_explained(emulated: AthenaClient) -> None:
     text = await call_error(server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-sql"})
     assert "Apache Spark" in text and "list_spark_workgroups" in text
+
+
+async def test_a_lower_case_state_filter_is_refused_once_with_the_values_and_their_case(
+    athena_client: AthenaClient, stubbed_server: MCPServer
+) -> None:
+    text = await call_rejected(
+        athena_client, stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "terminated"}
+    )
+    states = "CREATING, CREATED, IDLE, BUSY, TERMINATING, TERMINATED, DEGRADED, FAILED"
+    assert text == (
+        "Invalid arguments for list_athena_sessions: StateFilter: got a string of 10 characters, not one of "
+        f"its values; expected exactly one of {states} (values are upper case: use TERMINATED). "
+        "list_athena_sessions takes: WorkGroup (required), StateFilter (optional), MaxResults (optional), "
+        "NextToken (optional), AllPages (optional)."
+    )
+    assert text.count("DEGRADED") == 1
+
+
+async def test_an_unknown_state_filter_lists_the_values_once_without_guessing(
+    athena_client: AthenaClient, stubbed_server: MCPServer
+) -> None:
+    text = await call_rejected(
+        athena_client, stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "ENDED"}
+    )
+    assert text.count("TERMINATED") == 1 and "upper case" not in text
