@@ -159,11 +159,11 @@ async def test_get_session_and_diagnose_agree_that_an_end_150_s_before_the_idle_
     )
 
 
-async def test_a_degraded_session_has_failed_workers(emulated: AthenaClient) -> None:
+async def test_a_degraded_session_has_a_failed_coordinator_and_failed_workers(emulated: AthenaClient) -> None:
     server, _ = server_and_gateway(emulated, sensitive=False)
     content = await diagnose(server, "demo-degraded")
-    assert content["executors"]["counts"]["by_state"] == {"REGISTERED": 2, "FAILED": 3}
-    assert {row["type"] for row in content["executors"]["failed"]} == {"WORKER"}
+    assert content["executors"]["counts"]["by_state"] == {"REGISTERED": 1, "FAILED": 4}
+    assert {row["type"] for row in content["executors"]["failed"]} == {"WORKER", "COORDINATOR"}
     assert content["causes"][0]["code"] == "EXECUTORS_FAILED"
 
 
