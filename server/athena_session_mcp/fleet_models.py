@@ -434,7 +434,12 @@ class WorkgroupDigest(OutModel):
         default_factory=dict[str, int], description="Listed sessions per coarse phase."
     )
     alive: int = Field(description="Listed sessions whose resources are running (and may accrue cost).")
-    accepting_calculations: int = Field(description="Listed sessions that are IDLE.")
+    accepting_calculations: int = Field(
+        description=(
+            "Listed sessions that are IDLE and so can take work (calculations on PySpark engine version 3, "
+            "Spark Connect on Apache Spark version 3.5)."
+        )
+    )
     near_idle_timeout: list[DigestSession] = Field(
         default_factory=list[DigestSession],
         description="IDLE sessions close to their idle timeout, soonest first.",

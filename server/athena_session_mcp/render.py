@@ -20,6 +20,7 @@ _STYLES = {
     "green": "\033[32m",
     "cyan": "\033[36m",
 }
+_WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
 _SEVERITY_STYLE = {"critical": "red", "warning": "yellow", "info": "cyan"}
 _PHASE_STYLE = {
     "ready": "green",
@@ -71,9 +72,9 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
             ("ended normally" if phase in ("ended", "stopping") else "healthy")
             if summary.get("healthy")
             else paint("not healthy", "red"),
-            "accepting calculations"
-            if summary.get("accepting_calculations")
-            else "not accepting calculations",
+            # Only PySpark engine version 3 has calculations; a status poll does not know the engine.
+            ("accepting " if summary.get("accepting_calculations") else "not accepting ")
+            + _WORK.get(str(summary.get("engine_kind")), "work"),
         )
     )
     if summary.get("state_change_reason"):

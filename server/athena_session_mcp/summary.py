@@ -242,6 +242,20 @@ _WHY_FAILED_ANY = (
     "History Server (GetResourceDashboard, Apache Spark version 3.5), and the driver logs"
 )
 _WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
+# BUSY is "processing another task and is unable to accept a calculation" (SessionState); only PySpark
+# engine version 3 has calculations, so the sentence names them only there.
+_BUSY = {
+    "pyspark-v3": "The session is processing a calculation and cannot accept another one right now.",
+    "spark-3.5": "The session is busy processing Spark Connect work.",
+}
+_BUSY_ANY = (
+    "The session is processing work (on PySpark engine version 3 it cannot accept another calculation "
+    "until it is IDLE)."
+)
+_BUSY_NEXT = {
+    "pyspark-v3": "; submit the next calculation when it is IDLE.",
+    "spark-3.5": "; get_athena_session_status shows when it is IDLE again.",
+}
 
 
 def _pick(table: Mapping[str, str], kind: Engine | None, default: str) -> str:
@@ -338,8 +352,9 @@ def state_findings(
             Finding(
                 severity="info",
                 code="SESSION_BUSY",
-                message="The session is processing work and cannot accept another calculation right now.",
-                suggestion=f"{_pick(_WATCH, engine, _WATCH_ANY)}; send new work when it is IDLE.",
+                message=_pick(_BUSY, engine, _BUSY_ANY),
+                suggestion=_pick(_WATCH, engine, _WATCH_ANY)
+                + _pick(_BUSY_NEXT, engine, "; send new work when it is IDLE."),
             )
         ]
     if state == "IDLE":
