@@ -265,6 +265,10 @@ def test_the_headline_of_an_ended_session_says_when_it_ended_and_how_long_it_ran
     assert "age" not in summary.headline
     later = summarize_session(terminated(), now=NOW + timedelta(hours=3))
     assert later.headline.startswith("TERMINATED (ended) · ended 3h 05m ago · ran 55m 00s")
+    from athena_session_mcp.render import render_summary
+
+    text = render_summary(later.model_dump(mode="json"))
+    assert "· ran 55m 00s" in text and " age " not in text
 
 
 # The window is [due, due + 3 minutes] for a 20-minute (1200 s) timeout: literal values on both sides of

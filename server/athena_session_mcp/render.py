@@ -92,7 +92,10 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
         + _join(
             f"started {timing.get('started_at')}" if timing.get("started_at") else None,
             f"ended {timing.get('ended_at')}" if timing.get("ended_at") else None,
-            f"age {_dur(timing.get('age_seconds'))}" if timing.get("age_seconds") is not None else None,
+            # An ended session's age stopped at its end: it "ran" that long.
+            f"{'ran' if timing.get('ended_at') else 'age'} {_dur(timing.get('age_seconds'))}"
+            if timing.get("age_seconds") is not None
+            else None,
             idle,
         )
     )
