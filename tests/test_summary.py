@@ -484,3 +484,11 @@ def test_logging_off_and_not_reported_stay_distinct_when_empty_fields_are_left_o
     # A serializer that drops defaults and empty lists still tells the two apart.
     assert said_off.model_dump(exclude_defaults=True).get("logging") == "disabled"
     assert "logging" not in unknown.model_dump(exclude_defaults=True)  # the default: not_reported
+
+
+def test_idle_end_judges_whole_seconds_so_sub_second_stamps_cannot_split_two_tools() -> None:
+    idle_since = NOW.replace(microsecond=900_000)
+    # 1199.2 s apart, but 1200 s apart as every answer shows the timestamps (whole seconds).
+    ended = idle_since + timedelta(seconds=1199, microseconds=300_000)
+    end = idle_end(idle_since, ended, 1200)
+    assert end is not None and (end.gap_seconds, end.consistent) == (1200, True)

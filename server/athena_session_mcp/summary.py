@@ -115,7 +115,8 @@ def idle_end(
     comes before the idle start (the timestamps then describe no idle period)."""
     if idle_since is None or ended is None or not timeout_seconds:
         return None
-    gap = int((ended - idle_since).total_seconds())
+    # Whole seconds, as every answer shows the timestamps, so each caller gets the same verdict.
+    gap = int((ended.replace(microsecond=0) - idle_since.replace(microsecond=0)).total_seconds())
     if gap < 0:
         return None
     if gap < timeout_seconds:
@@ -146,8 +147,7 @@ def session_timing(
         if timeout is not None and idle_start is not None:
             timeout_at = datetime.fromtimestamp(idle_start.timestamp() + timeout, UTC)
             remaining = max(0, int((timeout_at - now).total_seconds()))
-    # Judged on whole seconds, as the summary shows the timestamps (timing_idle_end gives the same).
-    end = idle_end(as_datetime(iso_or_none(idle_since)), as_datetime(iso_or_none(ended)), timeout)
+    end = idle_end(idle_since, ended, timeout)
     return SessionTiming(
         started_at=iso_or_none(started),
         last_modified_at=iso_or_none(modified),
@@ -166,8 +166,7 @@ def session_timing(
 
 
 def timing_idle_end(timing: SessionTiming) -> IdleEnd | None:
-    """idle_end of the timestamps as the summary shows them (whole seconds), so the verdict and the
-    measured gap it reports agree with what a reader can recompute."""
+    """idle_end of a summary's timing (the finding's text reports the gap the verdict rests on)."""
     return idle_end(as_datetime(timing.idle_since), as_datetime(timing.ended_at), timing.idle_timeout_seconds)
 
 
