@@ -1,5 +1,5 @@
 """MCP Apps wiring: the ui:// views are listed and served as text/html;profile=mcp-app with a declared
-CSP and no external loads, the tools link to them, and a client without Apps gets today's result."""
+CSP and no external loads, the tools link to them, and nothing else a client lists changes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.stub import Stubber
 from mcp import Client
 from mcp.client.extension import advertise
 from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
@@ -23,8 +22,7 @@ from athena_session_mcp.athena.vocabulary import SESSION_PHASES, SESSION_STATES
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.views import SESSION_CARD_URI, TOOL_VIEWS, WORKGROUP_BOARD_URI, view_html
-from tests.conftest import NOW
-from tests.factories import session_response
+from tests.conftest import NOW, server_for
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -88,31 +86,35 @@ async def test_server_advertises_the_apps_extension(stubbed_server: MCPServer) -
     assert EXTENSION_ID in extensions
 
 
-async def test_client_without_apps_gets_the_same_result_as_a_server_without_apps(
-    stubbed_server: MCPServer, stubber: Stubber, athena_client: AthenaClient
+async def test_apps_adds_view_links_and_view_resources_and_changes_nothing_else_a_client_lists(
+    athena_client: AthenaClient,
 ) -> None:
-    # Today's server: the same tools on the same stubbed client and clock, no Apps extension, no links.
+    # What the Apps extension does: `_meta.ui.resourceUri` on the linked tools in tools/list, and the ui://
+    # views in resources/list. Compared with the same tools on a server without it (no extension, no links).
     settings = Settings(region="us-east-1")
     deps = Deps(gateway=AthenaGateway(settings, client=athena_client), settings=settings, clock=lambda: NOW)
-    plain = MCPServer(
-        stubbed_server.name,
-        title=stubbed_server.title,
-        version=stubbed_server.version,
-        tools=build_tools(deps),
-    )
-    for _ in range(3):
-        stubber.add_response("get_session", session_response("IDLE", SessionId=SESSION_ID))
-    arguments = {"SessionId": SESSION_ID}
+    plain = MCPServer("plain", tools=build_tools(deps))
+    with_apps = server_for(athena_client)
+    apps_client = Client(with_apps, extensions=[advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})])
     async with Client(plain) as client:
-        expected = await client.call_tool("get_athena_session", arguments)
-    async with Client(stubbed_server) as client:
-        without_apps = await client.call_tool("get_athena_session", arguments)
-    apps_client = Client(stubbed_server, extensions=[advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})])
+        plain_tools = {t.name: t for t in (await client.list_tools()).tools}
+        plain_resources = {str(r.uri) for r in (await client.list_resources()).resources}
     async with apps_client as client:
-        with_apps = await client.call_tool("get_athena_session", arguments)
-    assert not expected.is_error
-    assert without_apps.model_dump() == expected.model_dump()
-    assert with_apps.model_dump() == expected.model_dump()
+        apps_tools = {t.name: t for t in (await client.list_tools()).tools}
+        apps_resources = {str(r.uri) for r in (await client.list_resources()).resources}
+        views = {uri: (await client.read_resource(uri)).contents for uri in set(TOOL_VIEWS.values())}
+    assert apps_tools.keys() == plain_tools.keys()
+    linked = {name: (tool.meta or {}).get("ui") for name, tool in apps_tools.items() if tool.meta}
+    assert linked == {name: {"resourceUri": uri} for name, uri in TOOL_VIEWS.items()}
+    assert all(tool.meta is None for tool in plain_tools.values())
+    for name, tool in apps_tools.items():
+        unlinked = tool.model_dump(exclude={"meta"})
+        assert unlinked == plain_tools[name].model_dump(exclude={"meta"}), name
+    assert apps_resources - plain_resources == VIEW_URIS
+    for uri, contents in views.items():
+        (content,) = contents
+        dumped: dict[str, Any] = content.model_dump(by_alias=True)
+        assert dumped["mimeType"] == APP_MIME_TYPE and dumped["text"].startswith("<!DOCTYPE html>"), uri
 
 
 def test_browser_tests_are_reported_skipped_with_the_install_command_when_chromium_is_missing(

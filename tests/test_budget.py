@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from mcp import Client
 from pydantic import BaseModel
 
-from athena_session_mcp.app import build_server
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import budget
 from athena_session_mcp.tools.budget import Page, clip, continuation, fit, rendered_size
+from tests.conftest import server_for
+from tests.fleet import count_aws_calls
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
 
 
 class Listing(BaseModel):
@@ -70,12 +75,41 @@ def test_continuation_inside_a_page_repeats_that_page_short() -> None:
     assert (cont.resume_token, cont.resume_max_results, cont.repeats, cont.more) == ("t2", 2, 2, True)
 
 
-def test_no_tool_exposes_the_session_endpoint_or_its_auth_token() -> None:
-    import anyio
+# One call of every tool, on the emulator's sessions, with every switch on (sensitive data, write): the
+# sessions of both engines, the Spark 3.5 ones being those GetSessionEndpoint would answer for.
+EVERY_TOOL_CALL: dict[str, dict[str, Any]] = {
+    "get_athena_session": {"SessionId": "demo-spark35-idle"},
+    "get_athena_session_status": {"SessionId": "demo-spark35-idle"},
+    "list_athena_sessions": {"WorkGroup": "demo-spark35", "AllPages": True},
+    "list_spark_workgroups": {},
+    "list_athena_calculations": {"SessionId": "demo-idle"},
+    "get_athena_calculation": {
+        "CalculationExecutionId": "demo-idle-calc-failed",
+        "IncludeCode": True,
+        "IncludeOutput": True,
+    },
+    "list_athena_executors": {"SessionId": "demo-spark35-idle"},
+    "diagnose_athena_session": {"SessionId": "demo-spark35-idle"},
+    "summarize_athena_workgroup_sessions": {"WorkGroup": "demo-spark", "MaxSessions": 500},
+    "terminate_athena_session": {"SessionId": "demo-spark35-idle"},
+}
 
-    server = build_server(Settings(region="us-east-1", allow_write=True))
-    tools = anyio.run(server.list_tools)
-    assert not [t.name for t in tools if "endpoint" in t.name.lower()]
-    package = Path(budget.__file__).parent
-    sources = [p for p in package.rglob("*.py") if "emulator" not in p.parts]
-    assert not [str(p) for p in sources if "get_session_endpoint" in p.read_text(encoding="utf-8")]
+
+async def test_no_tool_calls_get_session_endpoint_or_returns_its_token_and_every_answer_fits_the_budget(
+    emulated: AthenaClient,
+) -> None:
+    settings = Settings(region="us-east-1", allow_write=True, allow_sensitive_data_access=True)
+    server = server_for(emulated, settings=settings)
+    calls = count_aws_calls(emulated)
+    async with Client(server) as client:
+        listed = {tool.name for tool in (await client.list_tools()).tools}
+        # A new tool must be added here, so the sweep covers it.
+        assert listed == EVERY_TOOL_CALL.keys()
+        for name, arguments in EVERY_TOOL_CALL.items():
+            result = await client.call_tool(name, arguments)
+            text = "".join(str(getattr(block, "text", "")) for block in result.content)
+            assert not result.is_error, (name, text[:300])
+            # The endpoint and its short-lived token grant access to the session: never fetched, never shown.
+            assert "AuthToken" not in text and "EndpointUrl" not in text, name
+            assert len(text) <= budget.OUTPUT_BUDGET_CHARS, (name, len(text))
+    assert calls and "GetSessionEndpoint" not in calls

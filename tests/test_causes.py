@@ -165,6 +165,32 @@ def test_an_end_well_before_the_idle_timeout_reads_as_a_stop_by_request() -> Non
     assert causes[0].title.startswith("Most likely stopped by request")
 
 
+@pytest.mark.parametrize(
+    ("idle_seconds", "title"),
+    [
+        (1050, "Most likely stopped by request (it ended before the idle timeout was due)"),
+        (1199, "Most likely stopped by request (it ended before the idle timeout was due)"),
+        (1200, "Most likely ended by the idle timeout (it ended when the timeout was due)"),
+        (1380, "Most likely ended by the idle timeout (it ended when the timeout was due)"),
+        (1381, "Stopped by request or by the idle timeout (the API does not say which)"),
+    ],
+)
+def test_the_idle_end_window_of_a_20_minute_timeout_runs_from_due_to_3_minutes_after(
+    idle_seconds: int, title: str
+) -> None:
+    idle_since = NOW - timedelta(hours=1)
+    causes = diagnose(
+        [],
+        facts(
+            state="TERMINATED",
+            idle_since=idle_since,
+            ended_at=idle_since + timedelta(seconds=idle_seconds),
+            idle_timeout_seconds=1200,
+        ),
+    )
+    assert causes[0].title == title
+
+
 def test_without_timestamps_a_termination_is_by_request_or_idle_timeout_and_not_a_failure() -> None:
     causes = diagnose([], facts(state="TERMINATED"))
     assert [c.code for c in causes] == ["STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT"]

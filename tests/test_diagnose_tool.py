@@ -142,11 +142,42 @@ async def test_a_session_ended_by_its_idle_timeout_is_not_a_failure(emulated: At
     assert any("CloudWatchLoggingConfiguration" in gap["fix"] for gap in content["gaps"])
 
 
-async def test_a_degraded_session_has_failed_workers(emulated: AthenaClient) -> None:
+async def test_get_session_and_diagnose_agree_that_an_end_150_s_before_the_idle_timeout_was_due_is_not_it(
+    emulated: AthenaClient,
+) -> None:
+    from athena_session_mcp.emulator import DEFAULT_ACCOUNT_ID, DEMO_SPARK_WORKGROUP
+    from athena_session_mcp.emulator.control import service_for
+
+    service = service_for(DEFAULT_ACCOUNT_ID, "us-east-1")
+    started = NOW - timedelta(hours=1)
+    session_id = "early-end"
+    engine = {"CoordinatorDpuSize": 1, "MaxConcurrentDpus": 20, "DefaultExecutorDpuSize": 1}
+    service.create_session(
+        DEMO_SPARK_WORKGROUP, engine, session_id=session_id, at=started, idle_timeout_minutes=20
+    )
+    # IDLE 12 s after the start (emulator assumptions), stopped 1047 s later, TERMINATED 3 s after that:
+    # 1050 s idle, 150 s before the 1200 s idle timeout was due.
+    service.request_termination(session_id, at=started + timedelta(seconds=12 + 1047))
+    server, _ = server_and_gateway(emulated, sensitive=False)
+    summary = (await call_ok(server, "get_athena_session", {"SessionId": session_id}))["summary"]
+    content = await diagnose(server, session_id)
+    assert summary["timing"]["end_consistent_with_idle_timeout"] is False
+    assert (
+        "It ended 17m 30s after it went idle; its idle timeout is 20m 00s"
+        in summary["findings"][0]["message"]
+    )
+    (stopped,) = (c for c in content["causes"] if c["code"] == "STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT")
+    assert "stopped by request" in stopped["title"] and "idle timeout was due" in stopped["title"]
+    assert stopped["evidence"][1]["text"].endswith(
+        "it ended 17m 30s after it went idle; its idle timeout is 20m 00s"
+    )
+
+
+async def test_a_degraded_session_has_a_failed_coordinator_and_failed_workers(emulated: AthenaClient) -> None:
     server, _ = server_and_gateway(emulated, sensitive=False)
     content = await diagnose(server, "demo-degraded")
-    assert content["executors"]["counts"]["by_state"] == {"REGISTERED": 2, "FAILED": 3}
-    assert {row["type"] for row in content["executors"]["failed"]} == {"WORKER"}
+    assert content["executors"]["counts"]["by_state"] == {"REGISTERED": 1, "FAILED": 4}
+    assert {row["type"] for row in content["executors"]["failed"]} == {"WORKER", "COORDINATOR"}
     assert content["causes"][0]["code"] == "EXECUTORS_FAILED"
 
 

@@ -109,12 +109,18 @@ async def test_unknown_session_is_a_not_found_error(emulated: AthenaClient) -> N
     assert "'nope' was not found" in text
 
 
-async def test_emulated_degraded_session_lists_its_failed_workers(emulated: AthenaClient) -> None:
+async def test_emulated_degraded_session_lists_its_failed_coordinator_and_workers(
+    emulated: AthenaClient,
+) -> None:
     server = build_server(Settings(region="us-east-1"), gateway=AthenaGateway(Settings(), client=emulated))
     content = await call_ok(
         server, "list_athena_executors", {"SessionId": "demo-degraded", "ExecutorStateFilter": "FAILED"}
     )
-    assert content["counts"] == {"total": 3, "by_state": {"FAILED": 3}, "by_type": {"WORKER": 3}}
+    assert content["counts"] == {
+        "total": 4,
+        "by_state": {"FAILED": 4},
+        "by_type": {"WORKER": 3, "COORDINATOR": 1},
+    }
     assert content["more_available"] is False and content["hint"] == "That is all."
 
 

@@ -36,6 +36,12 @@ async def test_input_schema_mirrors_the_list_sessions_request_shape(stubbed_serv
     assert props["NextToken"]["maxLength"] == shape.members["NextToken"].metadata["max"]
     assert shape.members["WorkGroup"].metadata["pattern"] in props["WorkGroup"]["pattern"]
     assert all(prop.get("description") for prop in props.values())
+    # ListSessions API reference: without StateFilter it lists sessions "in an active state like CREATING,
+    # CREATED, IDLE, or BUSY". The schema must say so, and how to see ended sessions.
+    state_filter = props["StateFilter"]["description"]
+    assert "Omit for all states" not in state_filter
+    assert "only active sessions" in state_filter and "TERMINATED or FAILED" in state_filter
+    assert "only active sessions" in (tool.description or "")
     assert tool.annotations is not None and tool.annotations.read_only_hint is True
     assert tool.annotations.idempotent_hint is True and tool.annotations.open_world_hint is True
 
@@ -88,13 +94,65 @@ async def test_last_page_says_there_is_nothing_more(stubbed_server: MCPServer, s
     assert content["returned"] == 1 and content["pages_read"] == 1
 
 
-async def test_empty_filtered_listing_suggests_dropping_the_filter(
+async def test_empty_filtered_listing_suggests_another_filter_or_none(
     stubbed_server: MCPServer, stubber: Stubber
 ) -> None:
     stubber.add_response("list_sessions", {"Sessions": []})
     content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "BUSY"})
     assert "sessions" not in content
-    assert "without StateFilter" in content["hint"]
+    assert (
+        content["hint"]
+        == "No sessions in state BUSY in workgroup 'spark-wg'. Try another StateFilter, or none."
+    )
+
+
+ACTIVE_ONLY = (
+    "Without StateFilter Athena lists only active sessions (like CREATING, CREATED, IDLE, BUSY): "
+    "StateFilter TERMINATED or FAILED lists ended ones."
+)
+
+
+async def test_an_unfiltered_last_page_says_it_holds_only_the_active_sessions(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("list_sessions", {"Sessions": [session_item("s-1", "IDLE")]})
+    content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
+    assert content["hint"] == (
+        f"That is every active session. {ACTIVE_ONLY} Use get_athena_session on a session_id for its health."
+    )
+
+
+async def test_an_empty_unfiltered_listing_does_not_say_the_workgroup_has_no_sessions(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("list_sessions", {"Sessions": []})
+    content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
+    assert content["hint"] == f"No active sessions in workgroup 'spark-wg'. {ACTIVE_ONLY}"
+
+
+async def test_a_filtered_last_page_says_it_holds_every_session_in_that_state(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response("list_sessions", {"Sessions": [session_item("s-1", "TERMINATED")]})
+    content = await call_ok(
+        stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "TERMINATED"}
+    )
+    assert content["hint"] == (
+        "That is every session in state TERMINATED. Use get_athena_session on a session_id for its health."
+    )
+
+
+async def test_unfiltered_emulated_listing_leaves_out_ended_sessions_and_says_how_to_see_them(
+    emulated: AthenaClient,
+) -> None:
+    server = server_for(emulated)
+    active = await call_ok(server, "list_athena_sessions", {"WorkGroup": "demo-spark"})
+    ended = await call_ok(
+        server, "list_athena_sessions", {"WorkGroup": "demo-spark", "StateFilter": "TERMINATED"}
+    )
+    assert "TERMINATED" not in {row["state"] for row in active["sessions"]}
+    assert {row["state"] for row in ended["sessions"]} == {"TERMINATED"}
+    assert "StateFilter TERMINATED or FAILED" in active["hint"]
 
 
 async def test_all_pages_follows_tokens_to_the_end(stubbed_server: MCPServer, stubber: Stubber) -> None:
@@ -241,3 +299,28 @@ async def test_lists_the_emulated_failed_session_with_its_reason(emulated: Athen
 async def test_emulated_sql_workgroup_is_explained(emulated: AthenaClient) -> None:
     text = await call_error(server_for(emulated), "list_athena_sessions", {"WorkGroup": "demo-sql"})
     assert "Apache Spark" in text and "list_spark_workgroups" in text
+
+
+async def test_a_lower_case_state_filter_is_refused_once_with_the_values_and_their_case(
+    athena_client: AthenaClient, stubbed_server: MCPServer
+) -> None:
+    text = await call_rejected(
+        athena_client, stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "terminated"}
+    )
+    states = "CREATING, CREATED, IDLE, BUSY, TERMINATING, TERMINATED, DEGRADED, FAILED"
+    assert text == (
+        "Invalid arguments for list_athena_sessions: StateFilter: got a string of 10 characters, not one of "
+        f"its values; expected exactly one of {states} (values are upper case: use TERMINATED). "
+        "list_athena_sessions takes: WorkGroup (required), StateFilter (optional), MaxResults (optional), "
+        "NextToken (optional), AllPages (optional)."
+    )
+    assert text.count("DEGRADED") == 1
+
+
+async def test_an_unknown_state_filter_lists_the_values_once_without_guessing(
+    athena_client: AthenaClient, stubbed_server: MCPServer
+) -> None:
+    text = await call_rejected(
+        athena_client, stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "ENDED"}
+    )
+    assert text.count("TERMINATED") == 1 and "upper case" not in text

@@ -116,3 +116,58 @@ async def test_emulated_unknown_session_is_not_found(emulated: AthenaClient) -> 
         server_for(emulated), "get_athena_session_status", {"SessionId": "no-such-session"}
     )
     assert "'no-such-session' was not found" in text
+
+
+async def test_an_idle_poll_says_it_cannot_see_the_idle_timeout_instead_of_only_ready(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "get_session_status",
+        status_response("IDLE", IdleSinceDateTime=NOW - timedelta(minutes=17)),
+        {"SessionId": SESSION_ID},
+    )
+    content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
+    summary = content["summary"]
+    (ready,) = summary["findings"]
+    assert ready["message"] == (
+        "The session is idle and ready for work. It has been idle 17m 00s. GetSessionStatus does not return "
+        "the idle timeout, so this poll cannot tell how soon the idle timeout ends it."
+    )
+    assert ready["suggestion"].startswith("Call get_athena_session for the idle-timeout countdown")
+    assert summary["headline"] == "IDLE (ready) · idle 17m 00s"
+
+
+async def test_an_ended_poll_says_when_it_ended_and_that_the_idle_timeout_is_not_in_the_response(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    stubber.add_response(
+        "get_session_status",
+        status_response(
+            "TERMINATED",
+            StartDateTime=NOW - timedelta(hours=3, minutes=10),
+            IdleSinceDateTime=NOW - timedelta(hours=3),
+            EndDateTime=NOW - timedelta(hours=2, minutes=50),
+        ),
+        {"SessionId": SESSION_ID},
+    )
+    content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
+    summary = content["summary"]
+    assert summary["headline"] == "TERMINATED (ended) · ended 2h 50m ago · ran 20m 00s"
+    assert "GetSessionStatus does not return the idle timeout" in summary["findings"][0]["message"]
+
+
+async def test_the_rendered_poll_shows_no_configuration_it_was_not_given(emulated: AthenaClient) -> None:
+    from athena_session_mcp.cli.render import render_summary
+
+    # demo-idle's results are SSE_KMS-encrypted: a poll must not print "encryption none configured".
+    content = await call_ok(server_for(emulated), "get_athena_session_status", {"SessionId": "demo-idle"})
+    text = render_summary(content["summary"])
+    assert (
+        "encryption none configured" not in text and "   config " not in text and "   capacity " not in text
+    )
+    assert (
+        "not shown GetSessionStatus returns no configuration, capacity, DPU usage or idle timeout: "
+        "get_athena_session has them"
+    ) in text
+    full = await call_ok(server_for(emulated), "get_athena_session", {"SessionId": "demo-idle"})
+    assert "encryption SSE_KMS" in render_summary(full["summary"])

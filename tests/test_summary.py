@@ -10,7 +10,7 @@ import pytest
 from athena_session_mcp.athena.responses import format_duration
 from athena_session_mcp.athena.vocabulary import PYSPARK_V3_ENGINE, SPARK_35_ENGINE, session_phase
 from athena_session_mcp.health.session import (
-    IDLE_END_TOLERANCE_SECONDS,
+    idle_end,
     idle_warning_threshold,
     summarize_session,
 )
@@ -201,12 +201,19 @@ def test_failed_session_is_critical_and_carries_the_reason_once() -> None:
 PER_REQUEST = "Session was terminated per request."
 
 
-def terminated(*, idle_before_end_minutes: float | None, timeout_minutes: int = 20) -> dict[str, Any]:
+def terminated(
+    *,
+    idle_before_end_minutes: float | None = None,
+    idle_before_end_seconds: int | None = None,
+    timeout_minutes: int = 20,
+) -> dict[str, Any]:
     """A TERMINATED GetSession response that ended 5 minutes before NOW, idle since the given time."""
     response = session_response("TERMINATED", reason=PER_REQUEST, timeout_minutes=timeout_minutes)
+    ended = response["Status"]["EndDateTime"]
     if idle_before_end_minutes is not None:
-        ended = response["Status"]["EndDateTime"]
         response["Status"]["IdleSinceDateTime"] = ended - timedelta(minutes=idle_before_end_minutes)
+    if idle_before_end_seconds is not None:
+        response["Status"]["IdleSinceDateTime"] = ended - timedelta(seconds=idle_before_end_seconds)
     return response
 
 
@@ -221,32 +228,84 @@ def test_terminated_session_is_an_end_not_a_failure_and_names_both_possible_caus
     assert summary.timing.end_consistent_with_idle_timeout is None
 
 
-def test_terminated_about_one_idle_timeout_after_going_idle_is_consistent_with_the_idle_timeout() -> None:
-    # Fixture: idle since 21 minutes before the end, 20-minute timeout: 1 minute late, within tolerance.
-    summary = summarize_session(terminated(idle_before_end_minutes=21, timeout_minutes=20), now=NOW)
+def test_terminated_just_after_its_idle_timeout_reports_the_measured_gap_as_consistent() -> None:
+    # Fixture: idle since 20m 40s before the end, 20-minute timeout: 40 s after the timeout was due.
+    summary = summarize_session(terminated(idle_before_end_seconds=1240, timeout_minutes=20), now=NOW)
     assert summary.timing.end_consistent_with_idle_timeout is True
     (finding,) = summary.findings
-    assert "consistent with its idle timeout" in finding.message
+    assert (
+        "It ended 20m 40s after it went idle; its idle timeout is 20m 00s: consistent with its idle timeout."
+        in finding.message
+    )
     assert "SessionIdleTimeoutInMinutes" in finding.suggestion
 
 
 def test_terminated_well_before_its_idle_timeout_points_to_a_stop_by_request() -> None:
     summary = summarize_session(terminated(idle_before_end_minutes=4, timeout_minutes=60), now=NOW)
     assert summary.timing.end_consistent_with_idle_timeout is False
-    assert "stop by request" in summary.findings[0].message
+    (finding,) = summary.findings
+    assert "It ended 4m 00s after it went idle; its idle timeout is 1h 00m" in finding.message
+    assert "stop by request" in finding.message
+
+
+def test_terminated_150_seconds_before_its_idle_timeout_was_due_is_not_the_idle_timeout() -> None:
+    # The idle timeout cannot fire early: 18m 30s idle with a 20-minute timeout is not it.
+    summary = summarize_session(terminated(idle_before_end_seconds=1050, timeout_minutes=20), now=NOW)
+    assert summary.timing.end_consistent_with_idle_timeout is False
+    assert "consistent with its idle timeout" not in summary.findings[0].message
+    assert "ended before the idle timeout was due" in summary.findings[0].message
 
 
 def test_terminated_long_after_its_idle_timeout_says_nothing_more() -> None:
     summary = summarize_session(terminated(idle_before_end_minutes=90, timeout_minutes=20), now=NOW)
     assert summary.timing.end_consistent_with_idle_timeout is None
+    assert "the timestamps cannot tell" in summary.findings[0].message
 
 
-def test_the_idle_end_tolerance_bounds_what_counts_as_consistent() -> None:
-    tolerance_minutes = IDLE_END_TOLERANCE_SECONDS / 60
-    inside = terminated(idle_before_end_minutes=20 + tolerance_minutes, timeout_minutes=20)
-    outside = terminated(idle_before_end_minutes=20 + tolerance_minutes + 1, timeout_minutes=20)
-    assert summarize_session(inside, now=NOW).timing.end_consistent_with_idle_timeout is True
-    assert summarize_session(outside, now=NOW).timing.end_consistent_with_idle_timeout is None
+def test_the_headline_of_an_ended_session_says_when_it_ended_and_how_long_it_ran() -> None:
+    # Fixture: started an hour before NOW, ended 5 minutes before NOW.
+    summary = summarize_session(terminated(), now=NOW)
+    assert summary.headline.startswith("TERMINATED (ended) · ended 5m 00s ago · ran 55m 00s")
+    assert "age" not in summary.headline
+    later = summarize_session(terminated(), now=NOW + timedelta(hours=3))
+    assert later.headline.startswith("TERMINATED (ended) · ended 3h 05m ago · ran 55m 00s")
+    from athena_session_mcp.cli.render import render_summary
+
+    text = render_summary(later.model_dump(mode="json"))
+    assert "· ran 55m 00s" in text and " age " not in text
+
+
+# The window is [due, due + 3 minutes] for a 20-minute (1200 s) timeout: literal values on both sides of
+# both edges, so a change of the rule or of its tolerance shows here.
+@pytest.mark.parametrize(
+    ("idle_seconds", "expected"),
+    [
+        (0, False),
+        (1050, False),  # 150 s before due
+        (1199, False),  # 1 s before due
+        (1200, True),  # exactly due
+        (1201, True),
+        (1380, True),  # due + 3 minutes
+        (1381, None),  # 1 s past the window
+        (5400, None),
+    ],
+)
+def test_the_idle_end_window_runs_from_due_to_three_minutes_after(
+    idle_seconds: int, expected: bool | None
+) -> None:
+    response = terminated(idle_before_end_seconds=idle_seconds, timeout_minutes=20)
+    assert summarize_session(response, now=NOW).timing.end_consistent_with_idle_timeout is expected
+    status = response["Status"]
+    end = idle_end(status["IdleSinceDateTime"], status["EndDateTime"], 1200)
+    assert end is not None and (end.gap_seconds, end.consistent) == (idle_seconds, expected)
+
+
+def test_idle_end_needs_both_timestamps_a_timeout_and_an_end_after_the_idle_start() -> None:
+    start = NOW - timedelta(hours=1)
+    assert idle_end(None, NOW, 1200) is None
+    assert idle_end(start, None, 1200) is None
+    assert idle_end(start, NOW, None) is None
+    assert idle_end(NOW, start, 1200) is None
 
 
 @pytest.mark.parametrize("state", ["TERMINATED", "FAILED", "IDLE", "DEGRADED"])
@@ -429,3 +488,11 @@ def test_logging_off_and_not_reported_stay_distinct_when_empty_fields_are_left_o
     # A serializer that drops defaults and empty lists still tells the two apart.
     assert said_off.model_dump(exclude_defaults=True).get("logging") == "disabled"
     assert "logging" not in unknown.model_dump(exclude_defaults=True)  # the default: not_reported
+
+
+def test_idle_end_judges_whole_seconds_so_sub_second_stamps_cannot_split_two_tools() -> None:
+    idle_since = NOW.replace(microsecond=900_000)
+    # 1199.2 s apart, but 1200 s apart as every answer shows the timestamps (whole seconds).
+    ended = idle_since + timedelta(seconds=1199, microseconds=300_000)
+    end = idle_end(idle_since, ended, 1200)
+    assert end is not None and (end.gap_seconds, end.consistent) == (1200, True)

@@ -37,8 +37,10 @@ Inspect Amazon Athena for Apache Spark sessions. get_athena_session returns a he
 session (state, phase, idle-timeout countdown, DPU usage and estimated cost, configuration) with
 findings that say what to do next, plus the raw GetSession response. Session ids look like UUIDs;
 if you do not have one, find a Spark workgroup with list_spark_workgroups and list its sessions with
-list_athena_sessions. get_athena_session_status is the cheap poll; summarize_athena_workgroup_sessions
-digests a whole workgroup; list_athena_calculations and get_athena_calculation show what a session ran.
+list_athena_sessions (only active sessions unless StateFilter names a state, e.g. TERMINATED or FAILED).
+get_athena_session_status is the cheap poll; summarize_athena_workgroup_sessions digests a whole
+workgroup (every state); list_athena_calculations and get_athena_calculation show what a PySpark engine
+version 3 session ran (Apache Spark version 3.5 sessions have no Calculation APIs).
 diagnose_athena_session explains in one call why a session or its calculations failed (executors,
 calculation output, driver logs, likely causes); list_athena_executors lists a session's executors.
 Lists are paged and bounded: follow next_token or continue_with. Costs are estimates.

@@ -46,7 +46,8 @@ def test_executors_follow_the_session_from_creating_to_terminated(
 def test_filters_by_state_and_pages_newest_first(athena: AthenaClient, clock: Clock) -> None:
     emulator.seed_demo()
     failed = athena.list_executors(SessionId=emulator.SESSION_DEGRADED, ExecutorStateFilter="FAILED")
-    assert [row.get("ExecutorType") for row in failed["ExecutorsSummary"]] == ["WORKER"] * 3
+    # "no healthy coordinators" (SessionState): the coordinator is FAILED, and (assumed) all workers but one.
+    assert [row.get("ExecutorType") for row in failed["ExecutorsSummary"]] == ["WORKER"] * 3 + ["COORDINATOR"]
     first = athena.list_executors(SessionId=emulator.SESSION_DEGRADED, MaxResults=2)
     rest = athena.list_executors(
         SessionId=emulator.SESSION_DEGRADED, MaxResults=2, NextToken=first.get("NextToken", "")

@@ -90,7 +90,9 @@ def test_seeded_sessions_carry_reasons_and_encryption(athena: AthenaClient, seed
     assert "OutOfMemoryError" in failed["StateChangeReason"]
     assert "EndDateTime" in failed
     degraded = athena.get_session_status(SessionId=emulator.SESSION_DEGRADED)["Status"]
-    assert "executors" in degraded["StateChangeReason"]
+    # DEGRADED: "The session has no healthy coordinators" (SessionState); the seeded reason says so.
+    assert "no healthy coordinator" in degraded["StateChangeReason"]
+    assert "heartbeat" not in degraded["StateChangeReason"]
     for session_id in (emulator.SESSION_TERMINATED_IDLE, emulator.SESSION_TERMINATED_BY_USER):
         terminated = athena.get_session_status(SessionId=session_id)["Status"]
         assert terminated["StateChangeReason"] == emulator.TERMINATED_PER_REQUEST_REASON

@@ -20,6 +20,7 @@ _STYLES = {
     "green": "\033[32m",
     "cyan": "\033[36m",
 }
+_WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
 _SEVERITY_STYLE = {"critical": "red", "warning": "yellow", "info": "cyan"}
 _PHASE_STYLE = {
     "ready": "green",
@@ -53,7 +54,8 @@ def _join(*parts: str | None) -> str:
 
 
 def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
-    """Multi-line text for one session summary (the `summary` object of get_athena_session)."""
+    """Multi-line text for one session summary (the `summary` of get_athena_session, or of
+    get_athena_session_status, which has no configuration, capacity or usage to show)."""
     paint = _Painter(color)
     timing, capacity, usage, config = (_m(summary.get(k)) for k in ("timing", "capacity", "usage", "config"))
     phase = str(summary.get("phase", "unknown"))
@@ -70,9 +72,9 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
             ("ended normally" if phase in ("ended", "stopping") else "healthy")
             if summary.get("healthy")
             else paint("not healthy", "red"),
-            "accepting calculations"
-            if summary.get("accepting_calculations")
-            else "not accepting calculations",
+            # Only PySpark engine version 3 has calculations; a status poll does not know the engine.
+            ("accepting " if summary.get("accepting_calculations") else "not accepting ")
+            + _WORK.get(str(summary.get("engine_kind")), "work"),
         )
     )
     if summary.get("state_change_reason"):
@@ -90,10 +92,20 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
         + _join(
             f"started {timing.get('started_at')}" if timing.get("started_at") else None,
             f"ended {timing.get('ended_at')}" if timing.get("ended_at") else None,
-            f"age {_dur(timing.get('age_seconds'))}" if timing.get("age_seconds") is not None else None,
+            # An ended session's age stopped at its end: it "ran" that long.
+            f"{'ran' if timing.get('ended_at') else 'age'} {_dur(timing.get('age_seconds'))}"
+            if timing.get("age_seconds") is not None
+            else None,
             idle,
         )
     )
+    if "config" not in summary:
+        # get_athena_session_status: GetSessionStatus returns none of the rest; say so, print nothing for it.
+        lines.append(
+            "   not shown GetSessionStatus returns no configuration, capacity, DPU usage or idle timeout: "
+            "get_athena_session has them"
+        )
+        return "\n".join(lines + _findings(summary, paint))
     lines.append(
         "   capacity  "
         + _join(
@@ -121,13 +133,16 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
         "disabled": "none"
     }.get(str(config.get("logging")), "not reported")
     lines.append(f"   config    encryption {encryption} · logging {logging_to}")
+    return "\n".join(lines + _findings(summary, paint))
+
+
+def _findings(summary: Mapping[str, Any], paint: _Painter) -> list[str]:
     findings = cast(list[Any], summary.get("findings") or [])
-    if findings:
-        lines.append("   findings")
+    lines = ["   findings"] if findings else []
     for raw in findings:
         finding = _m(raw)
         severity = str(finding.get("severity", "info"))
         tag = paint(f"{severity.upper():<8}", "bold", _SEVERITY_STYLE.get(severity, "dim"))
         lines.append(f"     {tag} {finding.get('code')}: {finding.get('message')}")
         lines.append(paint(f"              → {finding.get('suggestion')}", "dim"))
-    return "\n".join(lines)
+    return lines

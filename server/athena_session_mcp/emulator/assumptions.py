@@ -173,8 +173,9 @@ DASHBOARD_UNAVAILABLE_ERROR = "InvalidRequestException"
 # Connect). All follow the session: REGISTERED while it is usable, TERMINATING/TERMINATED with it.
 EXECUTOR_GATEWAY_ENGINES = frozenset({SPARK_35_ENGINE_VERSION})
 EXECUTOR_WORKERS = 4
-# Assumed: a DEGRADED session ("no healthy coordinators") has lost all but one worker; a FAILED session's
-# coordinator and first worker are FAILED, the other workers TERMINATED.
+# Assumed: a DEGRADED session ("no healthy coordinators": its coordinator is FAILED, as documented) has also
+# lost all but one worker; a FAILED session's coordinator and first worker are FAILED, the other workers
+# TERMINATED.
 DEGRADED_WORKERS_KEPT = 1
 FAILED_SESSION_FAILED_WORKERS = 1
 # ExecutorsSummary.StartDateTime and TerminationDateTime are typed `long` in the model, not timestamps, and

@@ -78,10 +78,10 @@ def session_executors(session: Session, view: SessionView, at: datetime) -> list
                 kind == "WORKER" and index < assumptions.FAILED_SESSION_FAILED_WORKERS
             )
             return ("FAILED" if failed else "TERMINATED"), ended
-        if (
-            state == "DEGRADED"
-            and kind == "WORKER"
-            and index < worker_count - assumptions.DEGRADED_WORKERS_KEPT
+        # DEGRADED: "The session has no healthy coordinators" (SessionState), so its coordinator is FAILED.
+        if state == "DEGRADED" and (
+            kind == "COORDINATOR"
+            or (kind == "WORKER" and index < worker_count - assumptions.DEGRADED_WORKERS_KEPT)
         ):
             return "FAILED", session.degraded_at
         return "REGISTERED", None

@@ -54,8 +54,9 @@ FAILED_REASON = (
 SPARK35_FAILED_REASON = (
     "Session failed: the Spark driver ran out of memory (java.lang.OutOfMemoryError: Java heap space)."
 )
+# DEGRADED means "The session has no healthy coordinators" (SessionState): the reason says that.
 DEGRADED_REASON = (
-    "3 of 4 Spark executors stopped sending heartbeats; calculations may be slow or fail until they recover."
+    "The session's coordinator stopped responding to health checks; the session has no healthy coordinator."
 )
 _ENGINE = {"CoordinatorDpuSize": 1, "MaxConcurrentDpus": 20, "DefaultExecutorDpuSize": 1}
 _COUNT_CODE = "df = spark.read.parquet('s3://athena-session-mcp-demo/data/orders/')\ndf.count()"
@@ -185,10 +186,11 @@ def _seed_sessions(service: SparkService, now: datetime) -> None:
         SESSION_BUSY, _COUNT_CODE, calculation_id=DEMO_CALC_QUEUED, at=ago(minutes=1), outcome=_QUICK
     )
 
-    # DEGRADED with a reason; long idle timeout so it stays degraded rather than timing out.
+    # DEGRADED (no healthy coordinator) with a reason; long idle timeout so it stays degraded rather than
+    # timing out.
     start(
         wg, _ENGINE, session_id=SESSION_DEGRADED, at=ago(minutes=45), idle_timeout_minutes=120,
-        description="Demo: degraded, executors lost",
+        description="Demo: degraded, no healthy coordinator",
     )  # fmt: skip
     service.submit_calculation(SESSION_DEGRADED, _COUNT_CODE, at=ago(minutes=30), outcome=_QUICK)
     service.degrade_session(SESSION_DEGRADED, DEGRADED_REASON, at=ago(minutes=20))
@@ -241,8 +243,9 @@ def _seed_spark35_sessions(service: SparkService, now: datetime) -> None:
         wg, _ENGINE, session_id=SESSION_SPARK35_IDLE, at=now - timedelta(minutes=25), idle_timeout_minutes=60,
         description="Demo: Spark 3.5, idle (Spark Connect)",
     )  # fmt: skip
+    # A 2-hour idle timeout, so the request (an hour in) ends it rather than the default 20-minute timeout.
     service.create_session(
-        wg, _ENGINE, session_id=SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=3),
+        wg, _ENGINE, session_id=SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=3), idle_timeout_minutes=120,
         description="Demo: Spark 3.5, terminated per request",
     )  # fmt: skip
     service.request_termination(SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=2))

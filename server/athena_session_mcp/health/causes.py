@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from athena_session_mcp.athena.responses import format_duration, iso_or_none
+from athena_session_mcp.athena.responses import iso_or_none
+from athena_session_mcp.health.session import idle_end
 from athena_session_mcp.health.signatures import Hit, match_line, render
 from athena_session_mcp.tools.diagnosis_models import Cause, Evidence
 
 MAX_EVIDENCE = 5
-# An end within this much of "idle start + timeout" is taken as the idle timeout firing.
-IDLE_TIMEOUT_TOLERANCE_SECONDS = 120
 
 
 # Where a text stands in the story of the failure (see the module docstring).
@@ -218,21 +217,21 @@ def _stopped(facts: SessionFacts) -> Cause | None:
         return None
     evidence = [Evidence(source="session", text=f"State {facts.state}")]
     title = "Stopped by request or by the idle timeout (the API does not say which)"
-    if facts.ended_at is not None and facts.idle_since is not None and facts.idle_timeout_seconds:
-        idle_for = int((facts.ended_at - facts.idle_since).total_seconds())
+    # The one idle-end rule (health.session.idle_end), so get_athena_session and this diagnosis agree.
+    end = idle_end(facts.idle_since, facts.ended_at, facts.idle_timeout_seconds)
+    if end is not None and facts.idle_since is not None and facts.ended_at is not None:
         evidence.append(
             Evidence(
                 source="session",
                 text=(
-                    f"Idle since {facts.idle_since.isoformat()}, ended {facts.ended_at.isoformat()} "
-                    f"({format_duration(max(idle_for, 0))} later); idle timeout "
-                    f"{format_duration(facts.idle_timeout_seconds)}"
+                    f"Idle since {facts.idle_since.isoformat()}, ended {facts.ended_at.isoformat()}: it "
+                    f"{end.text()}"
                 ),
             )
         )
-        if abs(idle_for - facts.idle_timeout_seconds) <= IDLE_TIMEOUT_TOLERANCE_SECONDS:
+        if end.consistent is True:
             title = "Most likely ended by the idle timeout (it ended when the timeout was due)"
-        elif idle_for < facts.idle_timeout_seconds - IDLE_TIMEOUT_TOLERANCE_SECONDS:
+        elif end.consistent is False:
             title = "Most likely stopped by request (it ended before the idle timeout was due)"
     workgroup = f" in workgroup {facts.workgroup}" if facts.workgroup else ""
     return Cause(

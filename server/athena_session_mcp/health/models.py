@@ -85,10 +85,10 @@ class SessionTiming(OutModel):
     end_consistent_with_idle_timeout: bool | None = Field(
         None,
         description=(
-            "TERMINATED sessions only: true when EndDateTime came about one idle timeout after "
-            "IdleSinceDateTime (consistent with the idle timeout), false when it came sooner than the idle "
-            "timeout could fire (a stop by request), null when the timestamps cannot tell. The API itself "
-            "does not say why a session ended."
+            "TERMINATED sessions only: true when EndDateTime came from the moment the idle timeout was due "
+            "(IdleSinceDateTime + timeout) to a few minutes later (consistent with the idle timeout), false when "
+            "it came before the timeout was due (it cannot fire early: a stop by request), null when the "
+            "timestamps cannot tell. The API itself does not say why a session ended."
         ),
     )
 

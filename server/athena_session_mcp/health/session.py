@@ -9,6 +9,7 @@ tools so a session reads the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
@@ -50,12 +51,11 @@ IDLE_WARNING_FRACTION = 0.25
 IDLE_WARNING_FLOOR_SECONDS = 5 * 60
 IDLE_WARNING_CAP_SECONDS = 30 * 60
 
-# How far EndDateTime - IdleSinceDateTime may be from the idle timeout and still be "consistent with
-# the idle timeout". The end is stamped after the TERMINATING shutdown has released the resources
-# (tens of seconds to a few minutes) and the service checks idle sessions periodically, so the end
-# comes a little after the timeout; 3 minutes covers that and second-rounded timestamps while keeping
-# a stop by request made well before the timeout apart from it. With very short timeouts nothing can
-# be told apart, and the summary then says nothing more than "request or idle timeout".
+# How long after the idle timeout was due (IdleSinceDateTime + timeout) EndDateTime may come and still be
+# "consistent with the idle timeout". The end is stamped after the TERMINATING shutdown has released the
+# resources (tens of seconds to a few minutes) and the service checks idle sessions periodically, so the
+# end comes a little after the timeout; 3 minutes covers that and second-rounded timestamps. The timeout
+# cannot fire before it is due, so an earlier end is never consistent with it.
 IDLE_END_TOLERANCE_SECONDS = 3 * 60
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -89,19 +89,43 @@ def idle_timeout(session_config: Mapping[str, Any]) -> tuple[int | None, Timeout
     return None, None, None
 
 
-def _end_matches_idle_timeout(
-    idle_since: datetime | None, ended: datetime | None, timeout: int | None
-) -> bool | None:
-    """True: the end came about one idle timeout after the last idle start; False: sooner than the
-    timeout could fire; None: the timestamps cannot tell (missing, short timeout, or much later)."""
-    if idle_since is None or ended is None or timeout is None:
+@dataclass(frozen=True, slots=True)
+class IdleEnd:
+    """How a session's end relates to its idle timeout, from its timestamps alone (the API never says
+    why a session ended, and its StateChangeReason reads the same for both)."""
+
+    gap_seconds: int  # EndDateTime - IdleSinceDateTime, as measured
+    timeout_seconds: int
+    # True: it ended in [due, due + IDLE_END_TOLERANCE_SECONDS], consistent with the idle timeout;
+    # False: before the timeout was due, so the timeout cannot explain it; None: later than that window.
+    consistent: bool | None
+
+    def text(self) -> str:
+        """E.g. "ended 20m 40s after it went idle; its idle timeout is 20m 00s"."""
+        return (
+            f"ended {format_duration(self.gap_seconds)} after it went idle; its idle timeout is "
+            f"{format_duration(self.timeout_seconds)}"
+        )
+
+
+def idle_end(
+    idle_since: datetime | None, ended: datetime | None, timeout_seconds: int | None
+) -> IdleEnd | None:
+    """The one idle-end rule every tool uses; None when a timestamp or the timeout is missing, or the end
+    comes before the idle start (the timestamps then describe no idle period)."""
+    if idle_since is None or ended is None or not timeout_seconds:
         return None
-    gap = (ended - idle_since).total_seconds()
-    if abs(gap - timeout) <= IDLE_END_TOLERANCE_SECONDS:
-        return True
-    if 0 <= gap < timeout - IDLE_END_TOLERANCE_SECONDS:
-        return False
-    return None
+    # Whole seconds, as every answer shows the timestamps, so each caller gets the same verdict.
+    gap = int((ended.replace(microsecond=0) - idle_since.replace(microsecond=0)).total_seconds())
+    if gap < 0:
+        return None
+    if gap < timeout_seconds:
+        consistent: bool | None = False
+    elif gap <= timeout_seconds + IDLE_END_TOLERANCE_SECONDS:
+        consistent = True
+    else:
+        consistent = None
+    return IdleEnd(gap, timeout_seconds, consistent)
 
 
 def session_timing(
@@ -123,6 +147,7 @@ def session_timing(
         if timeout is not None and idle_start is not None:
             timeout_at = datetime.fromtimestamp(idle_start.timestamp() + timeout, UTC)
             remaining = max(0, int((timeout_at - now).total_seconds()))
+    end = idle_end(idle_since, ended, timeout)
     return SessionTiming(
         started_at=iso_or_none(started),
         last_modified_at=iso_or_none(modified),
@@ -134,10 +159,15 @@ def session_timing(
         idle_timeout_source=source,
         idle_timeout_remaining_seconds=remaining,
         idle_timeout_at=iso_or_none(timeout_at),
-        end_consistent_with_idle_timeout=(
-            _end_matches_idle_timeout(idle_since, ended, timeout) if state == "TERMINATED" else None
-        ),
+        end_consistent_with_idle_timeout=end.consistent
+        if state == "TERMINATED" and end is not None
+        else None,
     )
+
+
+def timing_idle_end(timing: SessionTiming) -> IdleEnd | None:
+    """idle_end of a summary's timing (the finding's text reports the gap the verdict rests on)."""
+    return idle_end(as_datetime(timing.idle_since), as_datetime(timing.ended_at), timing.idle_timeout_seconds)
 
 
 def _logging(response: Mapping[str, Any]) -> tuple[list[str], Literal["enabled", "disabled", "not_reported"]]:
@@ -211,36 +241,58 @@ _WHY_FAILED_ANY = (
     "History Server (GetResourceDashboard, Apache Spark version 3.5), and the driver logs"
 )
 _WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
+# BUSY is "processing another task and is unable to accept a calculation" (SessionState); only PySpark
+# engine version 3 has calculations, so the sentence names them only there.
+_BUSY = {
+    "pyspark-v3": "The session is processing a calculation and cannot accept another one right now.",
+    "spark-3.5": "The session is busy processing Spark Connect work.",
+}
+_BUSY_ANY = (
+    "The session is processing work (on PySpark engine version 3 it cannot accept another calculation "
+    "until it is IDLE)."
+)
+_BUSY_NEXT = {
+    "pyspark-v3": "; submit the next calculation when it is IDLE.",
+    "spark-3.5": "; get_athena_session_status shows when it is IDLE again.",
+}
 
 
 def _pick(table: Mapping[str, str], kind: Engine | None, default: str) -> str:
     return table.get(kind or "", default)
 
 
-def _terminated(timing: SessionTiming) -> Finding:
+# What the cheap poll cannot see: GetSessionStatus returns the status only, no SessionConfiguration.
+POLL_HAS_NO_TIMEOUT = "GetSessionStatus does not return the idle timeout"
+
+
+def _terminated(timing: SessionTiming, poll: bool) -> Finding:
     message = (
         "The session has ended normally: it was stopped by a request (TerminateSession or the console) or "
         "by its idle timeout; the API does not say which."
     )
     suggestion = "It can no longer run work: start a new session in the same workgroup if more is needed."
-    timeout = timing.idle_timeout_seconds
-    if timing.end_consistent_with_idle_timeout is True and timeout is not None:
-        message += (
-            f" It ended about {format_duration(timeout)} after it became idle, consistent with its idle "
-            "timeout."
-        )
+    end = timing_idle_end(timing)
+    if end is not None and end.consistent is True:
+        message += f" It {end.text()}: consistent with its idle timeout."
         suggestion += " If it ended too early, start the next one with a larger SessionIdleTimeoutInMinutes."
-    elif timing.end_consistent_with_idle_timeout is False and timeout is not None:
+    elif end is not None and end.consistent is False:
         message += (
-            f" It ended sooner after becoming idle than its {format_duration(timeout)} idle timeout, so the "
-            "idle timeout does not explain it: most likely a stop by request."
+            f" It {end.text()}: it ended before the idle timeout was due, so the idle timeout does not "
+            "explain it: most likely a stop by request."
         )
+    elif end is not None:
+        message += f" It {end.text()}: much later than the idle timeout, so the timestamps cannot tell."
+    elif poll:
+        message += f" {POLL_HAS_NO_TIMEOUT}: get_athena_session compares the end with it."
     return Finding(severity="info", code="SESSION_TERMINATED", message=message, suggestion=suggestion)
 
 
-def state_findings(state: str | None, timing: SessionTiming, engine: Engine | None = None) -> list[Finding]:
+def state_findings(
+    state: str | None, timing: SessionTiming, engine: Engine | None = None, *, poll: bool = False
+) -> list[Finding]:
     """The finding for a session state, with next steps for its engine (both engines when unknown).
-    The StateChangeReason is not read: it is free text, shown as it is in state_change_reason."""
+    The StateChangeReason is not read: it is free text, shown as it is in state_change_reason.
+    `poll`: the timing comes from GetSessionStatus, which has no idle timeout; the finding says so."""
     if state is None:
         return [
             Finding(
@@ -275,7 +327,7 @@ def state_findings(state: str | None, timing: SessionTiming, engine: Engine | No
             )
         ]
     if state == "TERMINATED":
-        return [_terminated(timing)]
+        return [_terminated(timing, poll)]
     if state == "TERMINATING":
         return [
             Finding(
@@ -299,12 +351,13 @@ def state_findings(state: str | None, timing: SessionTiming, engine: Engine | No
             Finding(
                 severity="info",
                 code="SESSION_BUSY",
-                message="The session is processing work and cannot accept another calculation right now.",
-                suggestion=f"{_pick(_WATCH, engine, _WATCH_ANY)}; send new work when it is IDLE.",
+                message=_pick(_BUSY, engine, _BUSY_ANY),
+                suggestion=_pick(_WATCH, engine, _WATCH_ANY)
+                + _pick(_BUSY_NEXT, engine, "; send new work when it is IDLE."),
             )
         ]
     if state == "IDLE":
-        return _idle_findings(timing, engine)
+        return _idle_findings(timing, engine, poll)
     return [
         Finding(
             severity="warning",
@@ -315,7 +368,7 @@ def state_findings(state: str | None, timing: SessionTiming, engine: Engine | No
     ]
 
 
-def _idle_findings(timing: SessionTiming, engine: Engine | None) -> list[Finding]:
+def _idle_findings(timing: SessionTiming, engine: Engine | None, poll: bool = False) -> list[Finding]:
     remaining, timeout = timing.idle_timeout_remaining_seconds, timing.idle_timeout_seconds
     if remaining == 0 and timeout is not None:
         return [
@@ -348,14 +401,27 @@ def _idle_findings(timing: SessionTiming, engine: Engine | None) -> list[Finding
         "pyspark-v3": "The session is idle and accepting calculations.",
         "spark-3.5": "The session is idle and ready for Spark Connect clients (it has no Calculation API).",
     }
-    return [
-        Finding(
-            severity="info",
-            code="SESSION_READY",
-            message=_pick(ready, engine, "The session is idle and ready for work."),
-            suggestion=f"{_pick(_SUBMIT, engine, _SUBMIT_ANY)}, or terminate it when done to save cost.",
+    message = _pick(ready, engine, "The session is idle and ready for work.")
+    suggestion = f"{_pick(_SUBMIT, engine, _SUBMIT_ANY)}, or terminate it when done to save cost."
+    if timeout is None:
+        # Without the timeout nothing says how soon the session ends: say so instead of only "ready".
+        idle = (
+            f" It has been idle {format_duration(timing.idle_for_seconds)}."
+            if timing.idle_for_seconds is not None
+            else ""
         )
-    ]
+        if poll:
+            message += (
+                f"{idle} {POLL_HAS_NO_TIMEOUT}, so this poll cannot tell how soon the idle timeout ends it."
+            )
+            suggestion = (
+                f"Call get_athena_session for the idle-timeout countdown before counting on it. {suggestion}"
+            )
+        else:
+            message += (
+                f"{idle} The response names no idle timeout, so how soon the idle timeout ends it is unknown."
+            )
+    return [Finding(severity="info", code="SESSION_READY", message=message, suggestion=suggestion)]
 
 
 def _config_findings(
@@ -409,13 +475,24 @@ def cost_text(dpu_hours: float | None, cost_usd: float | None) -> str | None:
     return f"{dpu_hours:g} DPU-h ≈ ${cost_usd:.2f} (est.)"
 
 
-def headline(state: str | None, phase: Phase, timing: SessionTiming, usage: DpuUsage | None = None) -> str:
-    """One line: state (phase) · idle countdown or age · DPU-hours and estimated cost when known."""
+def headline(
+    state: str | None, phase: Phase, timing: SessionTiming, usage: DpuUsage | None = None, *, now: datetime
+) -> str:
+    """One line: state (phase) · idle countdown, when it ended, idle time or age · DPU-hours and estimated
+    cost when known."""
     parts = [f"{state or 'UNKNOWN'} ({phase})"]
+    ended = as_datetime(timing.ended_at)
     if timing.idle_timeout_remaining_seconds == 0:
         parts.append("idle timeout passed, termination pending")
     elif timing.idle_timeout_remaining_seconds is not None:
         parts.append(f"idle timeout in {format_duration(timing.idle_timeout_remaining_seconds)}")
+    elif ended is not None:
+        # An ended session's age stops at its end: say when that was, or "age 10m" reads as "still young".
+        parts.append(f"ended {format_duration(seconds_between(now, ended) or 0)} ago")
+        if timing.age_seconds is not None:
+            parts.append(f"ran {format_duration(timing.age_seconds)}")
+    elif timing.idle_for_seconds is not None:
+        parts.append(f"idle {format_duration(timing.idle_for_seconds)}")
     elif timing.age_seconds is not None:
         parts.append(f"age {format_duration(timing.age_seconds)}")
     if usage is not None and (cost := cost_text(usage.dpu_hours, usage.estimated_cost_usd)):
@@ -481,7 +558,7 @@ def summarize_session(
         phase=phase,
         **flags,
         state_change_reason=as_str(status.get("StateChangeReason")),
-        headline=headline(state, phase, timing, usage),
+        headline=headline(state, phase, timing, usage, now=now),
         timing=timing,
         capacity=SessionCapacity(
             coordinator_dpu_size=as_int(engine.get("CoordinatorDpuSize")),

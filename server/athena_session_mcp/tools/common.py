@@ -138,11 +138,12 @@ def no_calculation_api(what: str, action: str) -> AthenaToolError:
     )
 
 
-def no_rows_hint(items: str, where: str, filter_name: str, state: str | None) -> str:
-    """The hint of an empty listing page, e.g. "No sessions in state IDLE in workgroup 'x'. Try without StateFilter."."""
+def no_rows_hint(items: str, where: str, filter_name: str, state: str | None, unfiltered: str = "") -> str:
+    """The hint of an empty listing page, e.g. "No calculations in state FAILED in this session. Try
+    another StateFilter, or none.". `unfiltered` is what a listing without a filter leaves out."""
     if state:
-        return f"No {items} in state {state} {where}. Try without {filter_name}."
-    return f"No {items} {where}."
+        return f"No {items} in state {state} {where}. Try another {filter_name}, or none."
+    return f"No {items} {where}.{unfiltered}"
 
 
 def request_params(**params: object) -> dict[str, Any]:

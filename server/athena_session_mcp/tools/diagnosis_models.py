@@ -20,8 +20,8 @@ ExecutorStateFilterArg = Annotated[
     Field(
         title="ExecutorStateFilter",
         description=(
-            "Only executors in this state: CREATING, CREATED, REGISTERED, TERMINATING, TERMINATED or FAILED. "
-            "Omit for all states."
+            "Only executors in this state (upper case): CREATING, CREATED, REGISTERED, TERMINATING, "
+            "TERMINATED or FAILED. Omit for executors in every state."
         ),
     ),
 ]

@@ -27,6 +27,7 @@ from athena_session_mcp.athena.vocabulary import (
     ALIVE_SESSION_STATES,
     SESSION_STATES,
     UNHEALTHY_SESSION_STATES,
+    Engine,
     session_phase,
 )
 from athena_session_mcp.health.models import Finding, SessionSummary
@@ -79,6 +80,23 @@ def _digest_session(item: Mapping[str, Any], summary: SessionSummary | None) -> 
         idle_timeout_remaining_seconds=summary.timing.idle_timeout_remaining_seconds if summary else None,
         idle_timeout_at=summary.timing.idle_timeout_at if summary else None,
         dpu_hours=summary.usage.dpu_hours if summary else None,
+    )
+
+
+def _unhealthy_next_step(engines: set[Engine | None]) -> str:
+    """What to do about FAILED and DEGRADED sessions, worded for the engines they run: only PySpark engine
+    version 3 has calculations to list; Apache Spark version 3.5 has the Spark UI instead."""
+    step = "Terminate DEGRADED sessions and start new ones; for FAILED ones read the reason, then "
+    if engines == {"pyspark-v3"}:
+        return step + "their failed calculations (list_athena_calculations with StateFilter FAILED)."
+    if engines == {"spark-3.5"}:
+        return (
+            step + "diagnose_athena_session on each (driver logs; the Spark History Server through "
+            "GetResourceDashboard). Apache Spark version 3.5 has no Calculation APIs."
+        )
+    return (
+        step + "diagnose_athena_session on each: it reads failed calculations on PySpark engine version 3 "
+        "and the driver logs and Spark UI link on Apache Spark version 3.5."
     )
 
 
@@ -190,7 +208,7 @@ def build(deps: Deps) -> list[Tool]:
 
         Lists the newest MaxSessions sessions in every state (ListSessions per state) and reads each
         one's details (GetSession, several at a time, with progress notifications). Returns counts by
-        state and phase, how many are alive and accepting calculations, IDLE sessions near their idle
+        state and phase, how many are alive and IDLE (able to take work), IDLE sessions near their idle
         timeout (soonest first), FAILED and DEGRADED sessions with reasons, the longest-idle session,
         total DPU-hours with an ESTIMATED cost and the period it covers, and findings with next steps.
         Says what it could not see (states it could not list, sessions it could not read, sessions left
@@ -299,15 +317,17 @@ def build(deps: Deps) -> list[Tool]:
 
         findings: list[Finding] = []
         if unhealthy:
+            engines: set[Engine | None] = {
+                summaries[i].engine_kind if i in summaries else None
+                for i, state in enumerate(states)
+                if state in UNHEALTHY_SESSION_STATES
+            }
             findings.append(
                 Finding(
                     severity="critical",
                     code="UNHEALTHY_SESSIONS",
                     message=f"{len(unhealthy)} session(s) are FAILED or DEGRADED (see `unhealthy` for reasons).",
-                    suggestion=(
-                        "Terminate DEGRADED sessions and start new ones; for FAILED ones read the reason and "
-                        "their failed calculations (list_athena_calculations with StateFilter FAILED)."
-                    ),
+                    suggestion=_unhealthy_next_step(engines),
                 )
             )
         if near:
@@ -385,7 +405,10 @@ def build(deps: Deps) -> list[Tool]:
                 Finding(
                     severity="info",
                     code="NO_SESSIONS",
-                    message=f"Workgroup {WorkGroup!r} has no sessions.",
+                    message=(
+                        f"Workgroup {WorkGroup!r} has no sessions"
+                        + (" in the states listed (see states_not_listed)." if not_listed else ".")
+                    ),
                     suggestion="Start one with StartSession, or check the workgroup name with list_spark_workgroups.",
                 )
             )

@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from types_boto3_athena.type_defs import ListSessionsResponseTypeDef
 
 DEFAULT_PAGE_SIZE = 50
+# ListSessions "Lists the sessions in a workgroup that are in an active state like CREATING, CREATED, IDLE,
+# or BUSY" unless StateFilter names a state: an unfiltered listing is never the whole workgroup.
+ACTIVE_ONLY = (
+    " Without StateFilter Athena lists only active sessions (like CREATING, CREATED, IDLE, BUSY): "
+    "StateFilter TERMINATED or FAILED lists ended ones."
+)
 # AllPages stops after this many sessions or this many ListSessions calls, whichever comes first.
 ALL_PAGES_MAX_ITEMS = 500
 ALL_PAGES_MAX_PAGES = 20
@@ -136,8 +142,9 @@ def build(deps: Deps) -> list[Tool]:
         """List the Amazon Athena Spark sessions of one workgroup (ListSessions), newest first.
 
         Each session is one compact row: session_id, state, coarse phase, description, engine version,
-        started/idle-since/ended times and the state change reason (long texts shortened). Filter with
-        StateFilter (e.g. IDLE or FAILED). One page per call by default: pass next_token back as NextToken
+        started/idle-since/ended times and the state change reason (long texts shortened). Without
+        StateFilter Athena lists only active sessions; StateFilter TERMINATED or FAILED lists ended ones
+        (one state per call). One page per call by default: pass next_token back as NextToken
         for more, or set AllPages to follow pages for you (bounded). The answer stays within an output
         budget; `truncated` and `hint` say when it stopped early and `continue_with` gives the exact
         arguments to continue without gaps. Use get_athena_session on a session_id for its health.
@@ -175,11 +182,25 @@ def build(deps: Deps) -> list[Tool]:
                     f"next_token as NextToken to continue.{narrow}"
                 )
             elif cont.more:
-                hint = f"More sessions exist: pass next_token as NextToken (same WorkGroup and StateFilter).{narrow}"
+                hint = (
+                    f"More {'' if StateFilter else 'active '}sessions exist: pass next_token as NextToken (same "
+                    f"WorkGroup and StateFilter).{narrow}"
+                )
             elif not rows:
-                hint = no_rows_hint("sessions", f"in workgroup {WorkGroup!r}", "StateFilter", StateFilter)
+                items = "sessions" if StateFilter else "active sessions"
+                hint = no_rows_hint(
+                    items, f"in workgroup {WorkGroup!r}", "StateFilter", StateFilter, ACTIVE_ONLY
+                )
+            elif StateFilter:
+                hint = (
+                    f"That is every session in state {StateFilter}. Use get_athena_session on a session_id "
+                    "for its health."
+                )
             else:
-                hint = "That is all the sessions. Use get_athena_session on a session_id for its health."
+                hint = (
+                    f"That is every active session.{ACTIVE_ONLY} Use get_athena_session on a session_id for "
+                    "its health."
+                )
             return ListSessionsResult(
                 workgroup=WorkGroup,
                 state_filter=StateFilter,

@@ -27,8 +27,9 @@ def build(deps: Deps) -> list[Tool]:
         Returns `summary` in the same vocabulary as get_athena_session: state, coarse phase (starting,
         ready, running, stopping, ended, unhealthy, unknown), alive, healthy, accepting_calculations, the
         state change reason, timing (start, idle since, end, age, idle time) and findings with next steps;
-        plus `raw`, the GetSessionStatus response. It has no configuration, DPU usage or idle-timeout
-        countdown: use get_athena_session for those. Read-only.
+        plus `raw`, the GetSessionStatus response. GetSessionStatus returns no configuration (encryption,
+        logging, capacity), DPU usage or idle timeout, so this answer cannot say how soon an IDLE session
+        ends: use get_athena_session for those. Read-only.
         """
         response = await deps.gateway.call(
             lambda client: client.get_session_status(SessionId=SessionId),
@@ -39,10 +40,14 @@ def build(deps: Deps) -> list[Tool]:
         status = as_map(response.get("Status"))
         state = as_str(status.get("State"))
         phase = session_phase(state)
-        # GetSessionStatus carries no SessionConfiguration, so there is no idle timeout to count down.
-        timing = session_timing(status, {}, deps.clock())
+        now = deps.clock()
+        # GetSessionStatus carries no SessionConfiguration, so there is no idle timeout to count down;
+        # the findings say so rather than only "ready".
+        timing = session_timing(status, {}, now)
         # GetSessionStatus does not name the engine either; use it if this server has already learnt it.
-        findings = state_findings(state, timing, engine_kind(known_session_engine(deps, SessionId)))
+        findings = state_findings(
+            state, timing, engine_kind(known_session_engine(deps, SessionId)), poll=True
+        )
         sort_findings(findings)
         summary = SessionStatusSummary(
             session_id=as_str(response.get("SessionId")) or SessionId,
@@ -50,7 +55,7 @@ def build(deps: Deps) -> list[Tool]:
             phase=phase,
             **state_flags(state),
             state_change_reason=as_str(status.get("StateChangeReason")),
-            headline=headline(state, phase, timing),
+            headline=headline(state, phase, timing, now=now),
             timing=timing,
             findings=findings,
         )

@@ -53,6 +53,24 @@ def _expected(prop: Mapping[str, Any]) -> str:
     return f"{kind or 'value'}" + (f", {', '.join(bounds)}" if bounds else "")
 
 
+def _enum(prop: Mapping[str, Any]) -> list[str] | None:
+    """The allowed values of an enum argument (optional ones are anyOf[enum, null]), else None."""
+    for option in [prop, *prop.get("anyOf", [])]:
+        if "enum" in option:
+            return [str(v) for v in option["enum"]]
+    return None
+
+
+def _enum_problem(field: str, value: Any, allowed: list[str]) -> str:
+    """One sentence listing the allowed values once (pydantic's message and the description list them
+    too), with the likely fix when only the case is wrong."""
+    problem = f"{field}: got {_describe_value(value)}, not one of its values; expected exactly one of {', '.join(allowed)}"
+    if isinstance(value, str) and value != value.upper() and value.upper() in allowed:
+        # Safe to show: it is one of the listed values, not the caller's text.
+        problem += f" (values are upper case: use {value.upper()})"
+    return problem
+
+
 def _signature(tool: Tool) -> str:
     props: Mapping[str, Any] = tool.parameters.get("properties", {})
     required = set(tool.parameters.get("required", []))
@@ -78,6 +96,10 @@ def check_arguments(tool: Tool, arguments: Mapping[str, Any]) -> str | None:
             prop = props.get(field, {})
             if error["type"] == "missing":
                 problems.append(f"{field} is required: {_expected(prop)}")
+                continue
+            allowed = _enum(prop)
+            if allowed is not None and error["type"] in ("enum", "literal_error"):
+                problems.append(_enum_problem(field, arguments.get(field), allowed))
                 continue
             got = _describe_value(arguments.get(field))
             description = str(prop.get("description", "")).split(". ")[0].rstrip(".")

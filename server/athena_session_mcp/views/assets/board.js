@@ -67,7 +67,7 @@ const Board = (() => {
       el("div", { class: "row", "data-testid": "counts", style: "margin-top:6px" }, chips.length ? chips : el("span", { class: "muted", text: "No sessions." })),
       el("div", { class: "grid" },
         stat("Alive", num(digest.alive) === null ? "–" : String(digest.alive), "alive"),
-        stat("Accepting calculations", num(digest.accepting_calculations) === null ? "–" : String(digest.accepting_calculations), "accepting"),
+        stat("Accepting work (IDLE)", num(digest.accepting_calculations) === null ? "–" : String(digest.accepting_calculations), "accepting"),
         stat("DPU-hours", formatDpuHours(usage.total_dpu_hours), "total-dpu-hours"),
         stat("Estimated cost", num(usage.estimated_cost_usd) === null ? "–" : formatUsd(usage.estimated_cost_usd) + " (est.)", "total-cost")),
       digest.truncated === true && str(digest.hint) ? el("p", { class: "notice", text: digest.hint }) : null,

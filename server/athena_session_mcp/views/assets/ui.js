@@ -13,6 +13,8 @@ const PHASE_LOOK = {
   unhealthy: { cls: "s-bad", icon: "✖" },
   unknown: { cls: "s-muted", icon: "?" },
 };
+// What an IDLE session accepts, by engine_kind: only PySpark engine version 3 has calculations.
+const ACCEPTING = { "pyspark-v3": "accepting calculations", "spark-3.5": "accepting Spark Connect work" };
 const SEVERITY_LOOK = {
   critical: { cls: "s-bad", icon: "‼", rank: 0 },
   error: { cls: "s-bad", icon: "‼", rank: 0 },
@@ -198,7 +200,7 @@ function renderCard(container, content, receivedAt) {
         stateBadge(state, s.phase, "state"),
         el("span", { class: "muted", "data-testid": "phase", text: phase }),
         health,
-        s.accepting_calculations === true ? el("span", { class: "badge s-ok" }, el("span", { "aria-hidden": "true", text: "✓" }), "accepting calculations") : null),
+        s.accepting_calculations === true ? el("span", { class: "badge s-ok" }, el("span", { "aria-hidden": "true", text: "✓" }), ACCEPTING[s.engine_kind] || "accepting work") : null),
       el("div", { class: "row muted", style: "margin-top:4px" },
         str(s.workgroup) ? el("span", { text: "workgroup " + s.workgroup }) : null,
         el("span", { "data-testid": "engine", text: str(s.engine_version) || "engine unknown" }),
