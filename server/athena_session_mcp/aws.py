@@ -136,4 +136,11 @@ class AthenaGateway:
         try:
             return await self.run(run)
         except Exception as exc:
-            raise tool_error(exc, action=action, what=what, region=self.region, finder=finder) from exc
+            raise tool_error(
+                exc,
+                action=action,
+                what=what,
+                region=self.region,
+                finder=finder,
+                hosted=self.settings.served_over_http,
+            ) from exc

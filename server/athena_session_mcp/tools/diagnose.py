@@ -35,7 +35,7 @@ from athena_session_mcp.diagnosis_models import (
     OutputTail,
     SparkUi,
 )
-from athena_session_mcp.errors import athena_error, tool_error
+from athena_session_mcp.errors import ACCESS_DENIED_CODES, athena_error, tool_error
 from athena_session_mcp.job_output import LogLine, Tail, list_streams, read_tail, scan_errors, split_s3_uri
 from athena_session_mcp.models import SessionIdArg, SessionSummary
 from athena_session_mcp.readers import as_datetime, as_map, as_str, iso_or_none
@@ -98,13 +98,10 @@ def _code(exc: BaseException) -> str:
     return athena_error(exc)[0]
 
 
-_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden", "403"})
-
-
 def _gap(exc: BaseException, *, what: str, action: str, resource: str, region: str | None) -> Gap:
     """A gap for a failed read: the IAM action and resource when access was denied, else the error."""
     code = _code(exc)
-    if code in _DENIED:
+    if code in ACCESS_DENIED_CODES:
         return Gap(
             what=what, fix=f"Access denied: grant {action} on {resource} to the identity the server uses."
         )

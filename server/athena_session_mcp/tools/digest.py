@@ -15,7 +15,7 @@ from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
 from athena_session_mcp.budget import fit
-from athena_session_mcp.errors import athena_error
+from athena_session_mcp.errors import THROTTLING_CODES, athena_error
 from athena_session_mcp.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
 from athena_session_mcp.models import Finding, SessionSummary
 from athena_session_mcp.readers import as_datetime, as_map, as_str, clip, format_duration, iso_or_none
@@ -36,10 +36,6 @@ MAX_SESSIONS = 500
 # AWS calls in flight at once, at most: fast for hundreds of sessions, gentle on Athena's rate limits.
 # On throttling the digest lowers it (_Backoff), on top of botocore's own retries with backoff.
 CONCURRENCY = 16
-# Error codes that mean "slow down" (botocore's standard retry mode treats the same codes as throttling).
-_THROTTLING_CODES = frozenset(
-    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
-)
 LIST_CAP = 20  # items per list in the digest before the output budget trims further
 MAX_DETAIL_ERRORS = 10
 # Progress notifications per digest, at most (a few hundred sessions should not mean hundreds of messages).
@@ -230,7 +226,7 @@ def build(deps: Deps) -> list[Tool]:
                         # One unreadable session should not sink the digest; it is reported instead.
                         errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
                         unreadable.add(index)
-                        backoff.observe(0, athena_error(exc)[0] in _THROTTLING_CODES, wave)
+                        backoff.observe(0, athena_error(exc)[0] in THROTTLING_CODES, wave)
                     else:
                         backoff.observe(_retries(response), wave=wave)
                         # Countdowns are as of this read, not of the digest's start.
