@@ -11,8 +11,18 @@ from athena_session_mcp.errors import tool_error
 
 
 def client_error(code: str, status: int, message: str = "Rate exceeded") -> ClientError:
+    """The ClientError botocore raises for an error answer (as the Stubber builds it)."""
     return ClientError(
-        {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {
+                "HTTPStatusCode": status,
+                "HTTPHeaders": {},
+                "RequestId": "r-1",
+                "HostId": "",
+                "RetryAttempts": 0,
+            },
+        },
         "Operation",
     )
 
