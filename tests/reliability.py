@@ -116,6 +116,10 @@ class FakeAthena:
         self.behaviour = behaviour
         self.attempts: Counter[str] = Counter()
         self.shape_problems: list[str] = []
+        # Set when the endpoint stops: delayed replies go out at once, so no caller is left waiting
+        # (a digest abandons slow reads; their threads must end with the test, not minutes later).
+        self.released = threading.Event()
+        self.in_flight = 0
         self._lock = threading.Lock()
 
     def always(self, reply: Reply) -> None:
@@ -139,13 +143,20 @@ class FakeAthena:
             request = {}
         with self._lock:
             self.attempts[operation] += 1
+            self.in_flight += 1
             behaviour = self.behaviour
-        reply = behaviour(operation, request)
+        try:
+            self._reply(handler, operation, behaviour(operation, request))
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _reply(self, handler: BaseHTTPRequestHandler, operation: str, reply: Reply) -> None:
         if problems := shape_problems(operation, reply):
             with self._lock:
                 self.shape_problems.extend(problems)
         if reply.delay:
-            time.sleep(reply.delay)
+            self.released.wait(reply.delay)
         if reply.drop:
             handler.close_connection = True
             return
@@ -177,6 +188,7 @@ def serve_fake(fake: FakeAthena, port: int = 0) -> Generator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
+    fake.released.clear()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -184,6 +196,7 @@ def serve_fake(fake: FakeAthena, port: int = 0) -> Generator[str]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        fake.released.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

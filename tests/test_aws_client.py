@@ -101,6 +101,34 @@ async def test_missing_region_gives_an_error_that_says_how_to_set_it(monkeypatch
     assert "--region" in text_of(result)
 
 
+LOCAL_REGION_HELP = (
+    "No AWS region is configured. Set the region: --region us-east-1, or AWS_REGION / AWS_DEFAULT_REGION, or a "
+    "region in the AWS profile. MCP clients start the server with a minimal environment, so put AWS_REGION in "
+    "the client config's env block."
+)
+HOSTED_REGION_HELP = (
+    "No AWS region is configured. Set the region: --region us-east-1, or AWS_REGION / AWS_DEFAULT_REGION, or a "
+    "region in the AWS profile. This server is served over HTTP: the MCP client's config does not reach it, so "
+    "whoever runs the server must set AWS_REGION in the server's environment (or pass --region) and restart it."
+)
+
+
+async def test_missing_region_on_a_local_server_points_at_the_client_configs_env_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    assert text_of(await call_once(Settings())).endswith(LOCAL_REGION_HELP)
+
+
+async def test_missing_region_on_an_http_server_points_at_the_servers_own_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A hosted server never sees the MCP client's config: an env block there would change nothing.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    text = text_of(await call_once(Settings(served_over_http=True)))
+    assert text.endswith(HOSTED_REGION_HELP) and "env block" not in text
+
+
 async def test_unknown_profile_is_reported_by_name_of_the_setting() -> None:
     result = await call_once(Settings(profile="no-such-profile", region="us-east-1"))
     assert result.is_error

@@ -414,6 +414,20 @@ async def test_a_missing_object_and_an_unreachable_log_endpoint_are_gaps(emulate
     assert any("Could not connect" in fix and "logs:DescribeLogStreams" in fix for fix in fixes)
 
 
+async def test_a_throttled_s3_read_is_a_gap_that_names_amazon_s3_not_athena(emulated: AthenaClient) -> None:
+    s3 = s3_client()
+    with Stubber(s3) as stub:
+        for _ in range(2):
+            stub.add_client_error(
+                "get_object", "SlowDown", "Please reduce your request rate.", http_status_code=503
+            )
+        server, _ = server_and_gateway(emulated, sensitive=True, s3=s3)
+        content = await diagnose(server, "demo-idle")
+    fixes = [gap["fix"] for gap in content["gaps"]]
+    assert "Amazon S3 throttled s3:GetObject and the retries were exhausted." in " ".join(fixes)
+    assert not any("Athena throttled" in fix for fix in fixes)
+
+
 async def test_without_an_execution_role_arn_the_spark_ui_link_is_a_gap(
     athena_client: AthenaClient, stubber: Stubber
 ) -> None:

@@ -3,6 +3,7 @@ SDK's streamable HTTP client; plus the guard's header parsing and the token load
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -20,7 +21,8 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from starlette.types import Receive, Scope, Send
+from mcp.server.mcpserver import MCPServer
+from starlette.types import Message, Receive, Scope, Send
 
 from athena_session_mcp.cli.main import main
 from athena_session_mcp.transport import http as transports
@@ -33,6 +35,7 @@ from athena_session_mcp.transport.auth import (
 )
 from athena_session_mcp.transport.http import HttpOptions, TransportConfigError, is_loopback
 from tests.conftest import FAKE_ENV
+from tests.fleet import call_error
 from tests.stdio_harness import CONSOLE_SCRIPT
 
 TOKEN = "test-token-0123456789abcdef"
@@ -152,6 +155,10 @@ def test_foreign_host_header_gets_421_even_with_the_right_token(token_server: Ht
         token_server.url, Host="attacker.example:8000", Authorization=f"Bearer {TOKEN}"
     )
     assert response.status_code == 421
+    assert response.json()["error_description"] == (
+        "Host 'attacker.example:8000' is not allowed for this server. If clients reach it by that name (e.g. "
+        "behind a proxy), start the server with --allow-host attacker.example."
+    )
 
 
 def test_foreign_origin_gets_403_even_with_the_right_token(token_server: HttpServer) -> None:
@@ -239,6 +246,40 @@ def test_sigterm_shuts_down_cleanly_with_exit_0_and_the_token_is_never_logged(st
     assert server.proc.wait(timeout=15) == 0, server.stderr
     assert server.stderr  # DEBUG logging did write something: the absence below means something
     assert TOKEN not in server.stderr and WRONG not in server.stderr
+
+
+def test_binding_all_interfaces_without_allow_host_warns_and_prints_a_url_that_works(
+    start_server: Any,
+) -> None:
+    server: HttpServer = start_server(["--host", "0.0.0.0"], _env(**{ENV_AUTH_TOKEN: TOKEN}))  # noqa: S104
+    port = server.url.split(":")[2].split("/")[0]
+    assert server.url == f"http://127.0.0.1:{port}/mcp", "not the unusable http://0.0.0.0:PORT/mcp"
+    assert (
+        "athena-session-mcp: warning: listening on all interfaces (0.0.0.0) without --allow-host: every request "
+        "whose Host is not a loopback name (127.0.0.1, localhost, ::1) is refused with 421. Start the server with "
+        "--allow-host NAME for each name remote clients use to reach it.\n"
+    ) in server.lines
+    assert post_initialize(server.url, Authorization=f"Bearer {TOKEN}").status_code == 200
+
+
+def test_binding_all_interfaces_with_allow_host_says_how_remote_clients_connect(start_server: Any) -> None:
+    server: HttpServer = start_server(
+        ["--host", "0.0.0.0", "--allow-host", "mcp.example.com"],  # noqa: S104
+        _env(**{ENV_AUTH_TOKEN: TOKEN}),
+    )
+    port = server.url.split(":")[2].split("/")[0]
+    assert server.url == f"http://127.0.0.1:{port}/mcp"
+    assert (
+        f"remote clients use a name given with --allow-host, e.g. http://mcp.example.com:{port}/mcp"
+        in server.stderr
+    )
+    assert "warning" not in server.stderr
+    assert (
+        post_initialize(
+            server.url, Host=f"mcp.example.com:{port}", Authorization=f"Bearer {TOKEN}"
+        ).status_code
+        == 200
+    )
 
 
 @pytest.fixture
@@ -357,6 +398,115 @@ async def test_guard_without_a_token_lets_requests_through_and_with_one_requires
     guarded = HttpGuard(_ok_app, allowed_hosts=hosts, token=TOKEN)
     assert await _status(guarded, {}) == 401
     assert await _status(guarded, {"Authorization": f"Bearer  {TOKEN} "}) == 200
+
+
+async def _asgi(scope: Scope, token: str | None = None) -> tuple[list[Message], bool]:
+    """What a guard for 127.0.0.1 (with `token`) sends for one connection of `scope`, and whether it let
+    the app see it."""
+    reached: list[Scope] = []
+    sent: list[Message] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        reached.append(scope)
+
+    async def receive() -> Message:
+        return {"type": f"{scope['type']}.connect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await HttpGuard(app, allowed_hosts=["127.0.0.1"], token=token)(scope, receive, send)
+    return sent, bool(reached)
+
+
+def _http_scope(*headers: tuple[bytes, bytes]) -> Scope:
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": "/mcp",
+        "headers": list(headers),
+        "client": ("192.0.2.7", 5),
+    }
+
+
+def _description(sent: list[Message]) -> str:
+    body = json.loads(next(m for m in sent if m["type"] == "http.response.body")["body"])
+    return str(body["error_description"])
+
+
+async def test_a_refused_host_is_named_with_the_flag_that_allows_it_in_the_answer_and_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="athena_session_mcp.transport.auth"):
+        sent, reached = await _asgi(_http_scope((b"host", b"mcp.example.com:8443")))
+    told = (
+        "Host 'mcp.example.com:8443' is not allowed for this server. If clients reach it by that name (e.g. "
+        "behind a proxy), start the server with --allow-host mcp.example.com."
+    )
+    assert not reached and sent[0]["status"] == 421 and _description(sent) == told
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", f"refused a request from 192.0.2.7 (DNS rebinding?): {told}")
+    ]
+
+
+async def test_a_refused_host_is_quoted_bounded_and_without_control_characters(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hostile = b"evil\x1b[31m\r\nFAKE LOG LINE" + b"a" * 5000
+    with caplog.at_level(logging.WARNING, logger="athena_session_mcp.transport.auth"):
+        sent, _ = await _asgi(_http_scope((b"host", hostile)))
+    for text in (_description(sent), caplog.records[0].getMessage()):
+        assert "\x1b" not in text and "\r" not in text and "\n" not in text
+        assert "Host 'evil?[31m??FAKE LOG LINEaaa" in text and len(text) < 400
+
+
+async def test_a_refused_origin_names_the_flag_that_allows_it() -> None:
+    sent, reached = await _asgi(_http_scope((b"host", b"127.0.0.1"), (b"origin", b"https://app.example.com")))
+    assert not reached and sent[0]["status"] == 403
+    assert _description(sent) == (
+        "Origin 'https://app.example.com' is not allowed for this server. If browser pages from it should use the "
+        "server, start it with --allow-origin https://app.example.com."
+    )
+
+
+async def test_a_wrong_or_missing_token_is_logged_at_warning_without_the_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="athena_session_mcp.transport.auth"):
+        wrong = (b"authorization", f"Bearer {WRONG}".encode())
+        await _asgi(_http_scope((b"host", b"127.0.0.1"), wrong), token=TOKEN)
+        await _asgi(_http_scope((b"host", b"127.0.0.1")), token=TOKEN)
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", "refused a request from 192.0.2.7: wrong bearer token"),
+        ("WARNING", "refused a request from 192.0.2.7: no bearer token"),
+    ]
+    assert WRONG not in caplog.text and TOKEN not in caplog.text
+
+
+async def test_only_http_and_lifespan_reach_the_app_a_websocket_is_closed() -> None:
+    _, reached = await _asgi({"type": "lifespan"})
+    assert reached
+    sent, reached = await _asgi({"type": "websocket", "path": "/mcp", "headers": [(b"host", b"127.0.0.1")]})
+    assert not reached and sent == [{"type": "websocket.close", "code": 1008}]
+    sent, reached = await _asgi({"type": "webtransport", "path": "/mcp"})
+    assert not reached and sent == []
+
+
+async def test_a_server_served_over_http_words_a_missing_region_for_its_own_environment(
+    monkeypatch: pytest.MonkeyPatch, run_main: Any
+) -> None:
+    served: list[MCPServer] = []
+
+    def capture(server: MCPServer, options: HttpOptions, **_: object) -> int:
+        served.append(server)
+        return 0
+
+    monkeypatch.setattr(transports, "serve_http", capture)
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    status, _ = run_main(["serve", "--transport", "streamable-http", "--port", "0"])
+    assert status == 0
+    text = await call_error(served[0], "get_athena_session", {"SessionId": "s-1"})
+    assert "This server is served over HTTP" in text and "env block" not in text
 
 
 def test_loopback_detection() -> None:

@@ -7,6 +7,7 @@ sets), never from the functions the tool uses."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
@@ -156,19 +157,91 @@ async def test_countdowns_are_as_of_when_each_session_is_read() -> None:
     assert content["usage"]["to_time"] == "2026-11-25T12:04:00Z"
 
 
-async def test_the_deadline_answers_with_what_was_read_and_says_it_is_partial() -> None:
-    sessions = [FakeSession(f"s-{i}", "IDLE", started=T0 - 60 * i, idle_since=T0 - 30) for i in range(1, 401)]
-    # Listing is immediate; 400 reads at 0.3 s each, 16 at a time, take 7.5 s: a 3 s deadline cuts them.
-    fake = WorkgroupFake(WG, sessions, read_latency=0.3)
-    with fake_workgroup(fake, digest_deadline_seconds=3) as (server, _):
-        content = await call_ok(
-            server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG, "MaxSessions": 400}
+# Every session state, as botocore's service model lists them (SessionState enum).
+EVERY_STATE = ["CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"]
+# How late past its deadline a digest may answer: the time to render what it read, with room for a
+# loaded machine. A correctness bound (the deadline holds whatever the latency), not a benchmark.
+DEADLINE_SLACK = 1.0
+
+
+async def timed_digest(server: MCPServer, arguments: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    """The digest's structured content (checked against its outputSchema) and how long the call took."""
+    async with Client(server) as client:
+        tool = next(
+            t for t in (await client.list_tools()).tools if t.name == "summarize_athena_workgroup_sessions"
         )
+        started = time.monotonic()
+        result = await client.call_tool("summarize_athena_workgroup_sessions", arguments)
+        elapsed = time.monotonic() - started
+    assert not result.is_error, text_of(result)
+    assert result.structured_content is not None and tool.output_schema is not None
+    jsonschema.validate(result.structured_content, tool.output_schema)
+    return result.structured_content, elapsed
+
+
+def no_read_left_open(endpoint: FakeAthena) -> None:
+    """Reads the digest abandoned end with the endpoint (it releases them), not after the test."""
+    give_up = time.monotonic() + 5
+    while endpoint.in_flight and time.monotonic() < give_up:
+        time.sleep(0.01)
+    assert endpoint.in_flight == 0
+
+
+async def test_the_deadline_holds_when_reads_are_far_slower_and_lists_every_session_not_read() -> None:
+    sessions = [
+        FakeSession(f"s-{i:02d}", "IDLE", started=T0 - 60 * i, idle_since=T0 - 30) for i in range(1, 13)
+    ]
+    # Each GetSession answers after 30 s (within botocore's read timeout): a 2 s deadline must not wait.
+    fake = WorkgroupFake(WG, sessions, read_latency=30)
+    with fake_workgroup(fake, digest_deadline_seconds=2, read_timeout=60) as (server, endpoint):
+        content, elapsed = await timed_digest(server, {"WorkGroup": WG})
+    no_read_left_open(endpoint)
+    assert elapsed < 2 + DEADLINE_SLACK
     assert content["deadline_reached"] is True and content["truncated"] is True
-    assert 0 < content["sessions_examined"] < content["sessions_listed"] == 400
+    assert content["sessions_listed"] == 12 and content["sessions_examined"] == 0
+    assert content["sessions_not_read"] == [f"s-{i:02d}" for i in range(1, 13)], "newest first"
+    assert "states_not_listed" not in content, "every state was listed"
+    deadline = next(f for f in content["findings"] if f["code"] == "DEADLINE_REACHED")
+    assert deadline["message"] == (
+        "The digest stopped at its 2s deadline: 12 of 12 listed sessions were not read (see sessions_not_read)."
+    )
+    assert content["hint"].startswith("Partial: the 2s deadline passed with 12 listed session(s) unread.")
+
+
+async def test_a_deadline_passing_while_listing_names_every_state_not_listed() -> None:
+    sessions = [FakeSession("s-1", "IDLE", started=T0 - 60, idle_since=T0 - 30)]
+    fake = WorkgroupFake(WG, sessions, latency=30)  # ListSessions too
+    with fake_workgroup(fake, digest_deadline_seconds=1, read_timeout=60) as (server, endpoint):
+        content, elapsed = await timed_digest(server, {"WorkGroup": WG})
+    no_read_left_open(endpoint)
+    assert elapsed < 1 + DEADLINE_SLACK
+    assert "states_listed" not in content and content["sessions_listed"] == 0
+    assert content["states_not_listed"] == [
+        f"{s}: not listed before the 1s deadline passed" for s in EVERY_STATE
+    ]
     codes = [f["code"] for f in content["findings"]]
-    assert "DEADLINE_REACHED" in codes and "NO_SESSIONS" not in codes
-    assert "deadline" in content["hint"]
+    assert "STATES_NOT_LISTED" in codes and "DEADLINE_REACHED" in codes and "NO_SESSIONS" not in codes
+    deadline = next(f for f in content["findings"] if f["code"] == "DEADLINE_REACHED")
+    assert deadline["message"].endswith(
+        "sessions in state(s) " + ", ".join(EVERY_STATE) + " were not listed."
+    )
+
+
+async def test_the_deadline_holds_for_the_largest_digest_rendering_included() -> None:
+    # MaxSessions at its maximum, every read fast but the newest one's: the answer renders what was read
+    # (up to 499 summaries) after the deadline, and must still come within the slack. With the default
+    # 45 s deadline that keeps a digest inside the 60 s many MCP clients give a tool call.
+    sessions = [
+        FakeSession(f"s-{i:03d}", "IDLE", started=T0 - 60 * i, idle_since=T0 - 30) for i in range(500)
+    ]
+    fake = WorkgroupFake(WG, sessions, read_latency=30, slow_sessions=frozenset({"s-000"}))
+    with fake_workgroup(fake, digest_deadline_seconds=3, read_timeout=60) as (server, endpoint):
+        content, elapsed = await timed_digest(server, {"WorkGroup": WG, "MaxSessions": 500})
+    no_read_left_open(endpoint)
+    assert elapsed < 3 + DEADLINE_SLACK
+    assert content["deadline_reached"] is True and content["sessions_listed"] == 500
+    assert content["sessions_not_read"][0] == "s-000"
+    assert content["sessions_examined"] > 0
 
 
 async def test_reports_progress_while_reading_session_details(emulated: AthenaClient) -> None:

@@ -94,6 +94,7 @@ class WorkgroupFake:
     sessions: list[FakeSession]
     latency: float = 0.0  # seconds added to every call
     read_latency: float = 0.0  # seconds added to every GetSession on top
+    slow_sessions: frozenset[str] = frozenset()  # when given, read_latency applies to these only
     throttle_share: float = 0.0  # share of calls answered with ThrottlingException
     throttled_operations: frozenset[str] = frozenset({"ListSessions", "GetSession"})
     denied_sessions: frozenset[str] = frozenset()  # GetSession answers AccessDeniedException
@@ -122,7 +123,10 @@ class WorkgroupFake:
 
     def behaviour(self, operation: str, request: Json) -> Reply:
         reply = self._answer(operation, request)
-        delay = self.latency + (self.read_latency if operation == "GetSession" else 0.0)
+        slow = operation == "GetSession" and (
+            not self.slow_sessions or request.get("SessionId") in self.slow_sessions
+        )
+        delay = self.latency + (self.read_latency if slow else 0.0)
         return Reply(status=reply.status, body=reply.body, delay=delay)
 
     def _answer(self, operation: str, request: Json) -> Reply:

@@ -64,9 +64,13 @@ class Settings:
     read_timeout: float = 10.0
     max_attempts: int = 3
     allow_sensitive_data_access: bool = False
-    # summarize_athena_workgroup_sessions answers with what it has once this many seconds have passed
-    # (MCP clients commonly give a tool call 60 s).
+    # summarize_athena_workgroup_sessions answers with what it has once this many seconds have passed,
+    # within about a second (reads in flight are abandoned): the 45 s default stays inside the 60 s MCP
+    # clients commonly give a tool call.
     digest_deadline_seconds: float = DEFAULT_DIGEST_DEADLINE_SECONDS
+    # Served over HTTP: error messages then send settings to the server's own environment, not to the MCP
+    # client's config (which starts only a local stdio server).
+    served_over_http: bool = False
 
     @classmethod
     def resolve(

@@ -115,8 +115,12 @@ class AthenaGateway:
 
     async def run(self, fn: Callable[[], T]) -> T:
         """Run a blocking call in a worker thread, letting its exception through (callers that degrade
-        instead of failing classify it themselves)."""
-        return await anyio.to_thread.run_sync(fn)
+        instead of failing classify it themselves).
+
+        A cancelled caller (a deadline, a cancelled request) returns at once and leaves the thread to
+        finish on its own: waiting for it would let one slow read hold the answer for a whole botocore
+        read timeout and its retries. The thread ends by then, and its result is dropped."""
+        return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
 
     async def call(
         self, fn: Callable[[AthenaClient], T], *, action: str, what: str, finder: str | None = None
@@ -132,6 +136,13 @@ class AthenaGateway:
             return fn(self.client())
 
         try:
-            return await anyio.to_thread.run_sync(run)
+            return await self.run(run)
         except Exception as exc:
-            raise tool_error(exc, action=action, what=what, region=self.region, finder=finder) from exc
+            raise tool_error(
+                exc,
+                action=action,
+                what=what,
+                region=self.region,
+                finder=finder,
+                hosted=self.settings.served_over_http,
+            ) from exc

@@ -17,15 +17,56 @@ if TYPE_CHECKING:
 
 _MAX_SERVICE_MESSAGE = 300
 
-_CREDENTIAL_HELP = (
-    "Provide AWS credentials: set AWS_PROFILE (and run `aws sso login --profile NAME` for SSO profiles), "
-    "or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile. MCP clients start the server with a "
-    "minimal environment, so put AWS_PROFILE and AWS_REGION in the client config's env block."
+# Where a setting must go depends on who starts the server: an MCP client starts a local (stdio) server
+# with a minimal environment of its own, so its config's env block is the place; a hosted (HTTP) server
+# never sees the client's config, only the environment and flags of whoever runs it.
+_WHERE_LOCAL = "MCP clients start the server with a minimal environment, so put {names} in the client config's env block."
+_WHERE_HOSTED = (
+    "This server is served over HTTP: the MCP client's config does not reach it, so whoever runs the server "
+    "must set {names} in the server's environment (or pass {flag}) and restart it."
 )
-_REGION_HELP = (
-    "Set the region: --region us-east-1, or AWS_REGION / AWS_DEFAULT_REGION in the MCP client config's env "
-    "block, or a region in the AWS profile."
+
+
+def _where(names: str, flag: str, hosted: bool) -> str:
+    return (_WHERE_HOSTED if hosted else _WHERE_LOCAL).format(names=names, flag=flag)
+
+
+def _credential_help(hosted: bool) -> str:
+    return (
+        "Provide AWS credentials: set AWS_PROFILE (and run `aws sso login --profile NAME` for SSO profiles), "
+        "or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile. "
+        + _where("AWS_PROFILE and AWS_REGION", "--profile", hosted)
+    )
+
+
+def _region_help(hosted: bool) -> str:
+    return (
+        "Set the region: --region us-east-1, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the AWS "
+        "profile. " + _where("AWS_REGION", "--region", hosted)
+    )
+
+
+# Error codes, across Athena, S3 and CloudWatch Logs, that mean the caller lacks a permission (S3 answers
+# a denied HeadObject with a bare 403) or that the service throttled the call (S3 says SlowDown; botocore's
+# standard retry mode treats all of these as throttling).
+ACCESS_DENIED_CODES = frozenset(
+    {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "Forbidden", "403"}
 )
+THROTTLING_CODES = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"}
+)
+
+# The service an IAM action belongs to, by its prefix (athena:GetSession), as the messages name it,
+# and where a custom endpoint for it is set (--endpoint-url is Athena's only; see aws.py).
+_SERVICES = {
+    "athena": ("Athena", "--endpoint-url/AWS_ENDPOINT_URL"),
+    "s3": ("Amazon S3", "AWS_ENDPOINT_URL_S3/AWS_ENDPOINT_URL"),
+    "logs": ("CloudWatch Logs", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS/AWS_ENDPOINT_URL"),
+}
+
+
+def _service(action: str) -> tuple[str, str]:
+    return _SERVICES.get(action.partition(":")[0], _SERVICES["athena"])
 
 
 class AthenaToolError(ToolError):
@@ -93,24 +134,29 @@ def _service_error(exc: ClientError) -> tuple[str, str]:
     return str(details.get("Code") or ""), str(details.get("Message") or "")
 
 
-def _client_error(exc: ClientError, action: str, what: str, region: str | None, finder: str | None) -> str:
+def _client_error(
+    exc: ClientError, action: str, what: str, region: str | None, finder: str | None, hosted: bool
+) -> str:
     code, message = _service_error(exc)
     message = clip(message, _MAX_SERVICE_MESSAGE)
+    service, _ = _service(action)
     where = f" in region {region}" if region else ""
     if _is_not_found(code, message):
         return (
             f"{what} was not found{where}. Check the id for typos, and that --region/AWS_REGION is the region "
-            f"where it was created{'; ' + finder if finder else ''}. (Athena said: {code}: {message})"
+            f"where it was created{'; ' + finder if finder else ''}. ({service} said: {code}: {message})"
         )
-    if code in ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"):
-        return (
-            f"Access denied calling {action}{where}. Grant {action} on the workgroup "
-            "(arn:aws:athena:REGION:ACCOUNT:workgroup/NAME) to the caller's IAM identity; docs/iam.md in the "
-            f"athena-session-mcp repository has a minimal policy. (Athena said: {message})"
+    if code in ACCESS_DENIED_CODES:
+        grant = (
+            f"Grant {action} on the workgroup (arn:aws:athena:REGION:ACCOUNT:workgroup/NAME) to the caller's "
+            "IAM identity; docs/iam.md in the athena-session-mcp repository has a minimal policy."
+            if service == "Athena"
+            else f"Grant {action} on {what} to the caller's IAM identity."
         )
-    if code in ("ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded"):
+        return f"Access denied calling {action}{where}. {grant} ({service} said: {message})"
+    if code in THROTTLING_CODES:
         return (
-            f"Athena throttled {action} and the retries were exhausted. Wait a few seconds and try again, or "
+            f"{service} throttled {action} and the retries were exhausted. Wait a few seconds and try again, or "
             "make fewer concurrent calls."
         )
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
@@ -122,7 +168,7 @@ def _client_error(exc: ClientError, action: str, what: str, region: str | None, 
         "ServiceUnavailableException",
     ):
         return (
-            f"Athena returned a server error ({code}) for {action} after retries. This is on the AWS side: "
+            f"{service} returned a server error ({code}) for {action} after retries. This is on the AWS side: "
             "retry in a minute; if it persists, check the AWS Health Dashboard."
         )
     if code in ("ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"):
@@ -136,21 +182,30 @@ def _client_error(exc: ClientError, action: str, what: str, region: str | None, 
         "InvalidSignatureException",
         "SignatureDoesNotMatch",
     ):
-        return f"AWS rejected the credentials ({code}). {_CREDENTIAL_HELP}"
-    return f"Athena rejected {action}: {code or 'error'}: {message or 'no message'}"
+        return f"AWS rejected the credentials ({code}). {_credential_help(hosted)}"
+    return f"{service} rejected {action}: {code or 'error'}: {message or 'no message'}"
 
 
 def tool_error(
-    exc: Exception, *, action: str, what: str, region: str | None = None, finder: str | None = None
+    exc: Exception,
+    *,
+    action: str,
+    what: str,
+    region: str | None = None,
+    finder: str | None = None,
+    hosted: bool = False,
 ) -> AthenaToolError:
-    """A ToolError for any failure of an AWS call. `action` is the IAM action, e.g. athena:GetSession;
-    `what` names the resource, e.g. "Session 'abc'"; `finder` says how to find valid ids."""
+    """A ToolError for any failure of an AWS call. `action` is the IAM action, e.g. athena:GetSession
+    (its prefix names the service in the message); `what` names the resource, e.g. "Session 'abc'";
+    `finder` says how to find valid ids; `hosted` whether the server is served over HTTP (so settings
+    belong in its own environment, not in the MCP client's config)."""
     from botocore import exceptions as bx  # botocore is imported already by the time a call fails
 
+    service, endpoint_setting = _service(action)
     if isinstance(exc, bx.ClientError):
         code, message = _service_error(exc)
         return AthenaToolError(
-            _client_error(exc, action, what, region, finder),
+            _client_error(exc, action, what, region, finder, hosted),
             code=code,
             action=action,
             resource=what,
@@ -158,22 +213,22 @@ def tool_error(
             service_message=clip(message, _MAX_SERVICE_MESSAGE),
         )
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
-        text = f"No usable AWS credentials were found. {_CREDENTIAL_HELP}"
+        text = f"No usable AWS credentials were found. {_credential_help(hosted)}"
     elif isinstance(exc, bx.ProfileNotFound):
         text = f"The AWS profile was not found ({clip(str(exc), 120)}). Check AWS_PROFILE/--profile against ~/.aws/config."
     elif isinstance(exc, bx.SSOError | bx.UnauthorizedSSOTokenError | bx.TokenRetrievalError):
         text = "The AWS SSO session is missing or expired. Run `aws sso login --profile NAME` and call again."
     elif isinstance(exc, bx.NoRegionError):
-        text = f"No AWS region is configured. {_REGION_HELP}"
+        text = f"No AWS region is configured. {_region_help(hosted)}"
     elif isinstance(exc, bx.ConnectTimeoutError | bx.ReadTimeoutError):
         text = (
-            f"The Athena endpoint did not answer {action} in time ({type(exc).__name__}) after retries. Check "
-            "network access/VPN/proxy to the endpoint, or --endpoint-url if one is set, then try again."
+            f"The {service} endpoint did not answer {action} in time ({type(exc).__name__}) after retries. "
+            f"Check network access/VPN/proxy to the endpoint, or {endpoint_setting} if one is set, then try again."
         )
     elif isinstance(exc, bx.EndpointConnectionError | bx.ConnectionClosedError):
         text = (
-            f"Could not connect to the Athena endpoint for {action}. Check the region, network access, proxy "
-            "settings and --endpoint-url/AWS_ENDPOINT_URL if set."
+            f"Could not connect to the {service} endpoint for {action}. Check the region, network access, proxy "
+            f"settings and {endpoint_setting} if set."
         )
     elif isinstance(exc, bx.ParamValidationError):
         text = f"Invalid parameters for {action}: {clip(str(exc), _MAX_SERVICE_MESSAGE)}"

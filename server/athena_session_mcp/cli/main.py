@@ -296,7 +296,7 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         options.check()
     except (AuthConfigError, TransportConfigError) as exc:
         parser.error(str(exc))
-    settings = _settings(args)
+    settings = replace(_settings(args), served_over_http=True)
     with _maybe_emulator(settings, args.emulator, restore_env=False) as settings:
         try:
             return serve_http(build_server(settings), options)

@@ -19,7 +19,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.athena.errors import athena_error, tool_error
+from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, athena_error, tool_error
 from athena_session_mcp.athena.job_output import (
     LogLine,
     LogScan,
@@ -89,13 +89,10 @@ def _code(exc: BaseException) -> str:
     return athena_error(exc)[0]
 
 
-_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden", "403"})
-
-
 def _gap(exc: BaseException, *, what: str, action: str, resource: str, region: str | None) -> Gap:
     """A gap for a failed read: the IAM action and resource when access was denied, else the error."""
     code = _code(exc)
-    if code in _DENIED:
+    if code in ACCESS_DENIED_CODES:
         return Gap(
             what=what, fix=f"Access denied: grant {action} on {resource} to the identity the server uses."
         )

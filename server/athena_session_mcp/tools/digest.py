@@ -14,7 +14,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.athena.errors import athena_error
+from athena_session_mcp.athena.errors import THROTTLING_CODES, athena_error
 from athena_session_mcp.athena.responses import (
     as_datetime,
     as_map,
@@ -44,10 +44,6 @@ MAX_SESSIONS = 500
 # AWS calls in flight at once, at most: fast for hundreds of sessions, gentle on Athena's rate limits.
 # On throttling the digest lowers it (_Backoff), on top of botocore's own retries with backoff.
 CONCURRENCY = 16
-# Error codes that mean "slow down" (botocore's standard retry mode treats the same codes as throttling).
-_THROTTLING_CODES = frozenset(
-    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
-)
 LIST_CAP = 20  # items per list in the digest before the output budget trims further
 MAX_DETAIL_ERRORS = 10
 # Progress notifications per digest, at most (a few hundred sessions should not mean hundreds of messages).
@@ -147,16 +143,44 @@ class _Listing:
     items: list[Mapping[str, Any]] = field(default_factory=list[Mapping[str, Any]])
     listed: list[str] = field(default_factory=list[str])
     failed: dict[str, ToolError] = field(default_factory=dict[str, ToolError])
+    # States whose listing the deadline cut short: not listed, and not for an error of theirs.
+    unfinished: list[str] = field(default_factory=list[str])
     more: bool = False
+    found: dict[str, tuple[list[Mapping[str, Any]], str | None]] = field(
+        default_factory=dict[str, tuple[list[Mapping[str, Any]], str | None]]
+    )
+
+    def merge(self, max_sessions: int) -> None:
+        """The newest `max_sessions` of the states listed so far; every other state is unfinished."""
+        self.listed, self.unfinished = [], []
+        seen: set[str] = set()
+        merged: list[Mapping[str, Any]] = []
+        for state in SESSION_STATES:
+            if state not in self.found:
+                if state not in self.failed:
+                    self.unfinished.append(state)
+                continue
+            self.listed.append(state)
+            items, token = self.found[state]
+            self.more = self.more or token is not None
+            for item in items:
+                session_id = as_str(item.get("SessionId"))
+                if session_id in seen:
+                    continue  # it changed state between two listings
+                if session_id:
+                    seen.add(session_id)
+                merged.append(item)
+        merged.sort(key=_started, reverse=True)
+        self.more = self.more or len(merged) > max_sessions
+        self.items = merged[:max_sessions]
 
 
 async def _list_every_state(
-    deps: Deps, workgroup: str, max_sessions: int, limiter: anyio.CapacityLimiter
-) -> _Listing:
-    """ListSessions once per StateFilter, concurrently: without a filter Athena lists only active
-    sessions, and a digest must see the failed and ended ones too."""
-    found: dict[str, tuple[list[Mapping[str, Any]], str | None]] = {}
-    listing = _Listing()
+    deps: Deps, workgroup: str, max_sessions: int, limiter: anyio.CapacityLimiter, listing: _Listing
+) -> None:
+    """ListSessions once per StateFilter, concurrently, into `listing` as each state finishes (so a
+    deadline keeps what was listed by then): without a filter Athena lists only active sessions, and a
+    digest must see the failed and ended ones too."""
 
     async def list_state(state: str) -> None:
         async with limiter:
@@ -168,7 +192,7 @@ async def _list_every_state(
                     max_items=max_sessions,
                     max_pages=ALL_PAGES_MAX_PAGES,
                 )
-                found[state] = (items, token)
+                listing.found[state] = (items, token)
             except ToolError as exc:
                 listing.failed[state] = exc
 
@@ -178,25 +202,6 @@ async def _list_every_state(
     if len(listing.failed) == len(SESSION_STATES):
         # Nothing could be listed (unknown workgroup, no permission): that is an error, not a digest.
         raise listing.failed[SESSION_STATES[0]]
-    seen: set[str] = set()
-    merged: list[Mapping[str, Any]] = []
-    for state in SESSION_STATES:
-        if state not in found:
-            continue
-        listing.listed.append(state)
-        items, token = found[state]
-        listing.more = listing.more or token is not None
-        for item in items:
-            session_id = as_str(item.get("SessionId"))
-            if session_id in seen:
-                continue  # it changed state between two listings
-            if session_id:
-                seen.add(session_id)
-            merged.append(item)
-    merged.sort(key=_started, reverse=True)
-    listing.more = listing.more or len(merged) > max_sessions
-    listing.items = merged[:max_sessions]
-    return listing
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -221,12 +226,15 @@ def build(deps: Deps) -> list[Tool]:
         deadline = deps.settings.digest_deadline_seconds
         summaries: dict[int, SessionSummary] = {}
         errors: list[str] = []
+        unreadable: set[int] = set()  # indexes of listed sessions whose read failed
         items: list[Mapping[str, Any]] = []
         listing = _Listing()
         read_times: list[datetime] = []
         # One deadline for the whole digest; what was gathered by then is answered, and said to be partial.
+        # Reads still in flight then are abandoned, not waited for (AthenaGateway.run), so it holds.
         with anyio.move_on_after(deadline) as scope:
-            listing = await _list_every_state(deps, WorkGroup, MaxSessions, limiter)
+            await _list_every_state(deps, WorkGroup, MaxSessions, limiter, listing)
+            listing.merge(MaxSessions)
             items = listing.items
             total = len(items)
             done = 0
@@ -242,7 +250,8 @@ def build(deps: Deps) -> list[Tool]:
                     except ToolError as exc:
                         # One unreadable session should not sink the digest; it is reported instead.
                         errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
-                        backoff.observe(0, athena_error(exc)[0] in _THROTTLING_CODES, wave)
+                        unreadable.add(index)
+                        backoff.observe(0, athena_error(exc)[0] in THROTTLING_CODES, wave)
                     else:
                         backoff.observe(_retries(response), wave=wave)
                         # Countdowns are as of this read, not of the digest's start.
@@ -262,8 +271,12 @@ def build(deps: Deps) -> list[Tool]:
                         group.start_soon(examine, index, session_id)
                     else:
                         errors.append(f"(item {index}): ListSessions returned a session without an id")
+                        unreadable.add(index)
                         done += 1
         late = scope.cancelled_caught
+        if late and not items:
+            listing.merge(MaxSessions)  # the deadline may have passed while listing: keep what was listed
+            items = listing.items
         total = len(items)
 
         errors.sort()  # tasks finish in any order; keep answers reproducible
@@ -312,8 +325,18 @@ def build(deps: Deps) -> list[Tool]:
         alive = sum(1 for state in states if state in ALIVE_SESSION_STATES)
         idle_count = by_state.get("IDLE", 0)
         more = listing.more
-        unread = total - len(summaries) - len(errors)
+        # Newest first, as listed: exactly the listed sessions neither read nor reported unreadable.
+        not_read = [
+            (as_str(item.get("SessionId")) or f"(item {i})")[:64]
+            for i, item in enumerate(items)
+            if i not in summaries and i not in unreadable
+        ]
+        unread = len(not_read)
         not_listed = [f"{state}: {clip(str(exc), 200)}" for state, exc in sorted(listing.failed.items())]
+        not_listed += [
+            f"{state}: not listed before the {deadline:g}s deadline passed" for state in listing.unfinished
+        ]
+        missing_states = sorted([*listing.failed, *listing.unfinished])
 
         findings: list[Finding] = []
         if unhealthy:
@@ -367,9 +390,13 @@ def build(deps: Deps) -> list[Tool]:
                     code="STATES_NOT_LISTED",
                     message=(
                         f"Sessions in {len(not_listed)} state(s) could not be listed and are missing from every "
-                        "count: " + ", ".join(sorted(listing.failed)) + "."
+                        "count: " + ", ".join(missing_states) + "."
                     ),
-                    suggestion="See states_not_listed; usually throttling (retry later) or athena:ListSessions access.",
+                    suggestion=(
+                        "See states_not_listed for why; list_athena_sessions with that StateFilter lists them."
+                        if listing.unfinished
+                        else "See states_not_listed; usually throttling (retry later) or athena:ListSessions access."
+                    ),
                 )
             )
         if late:
@@ -380,9 +407,14 @@ def build(deps: Deps) -> list[Tool]:
                     message=(
                         f"The digest stopped at its {deadline:g}s deadline: "
                         + (
-                            f"{unread} of {total} listed sessions were not read."
-                            if items
-                            else "listing the sessions did not finish."
+                            f"{unread} of {total} listed sessions were not read (see sessions_not_read)"
+                            if unread
+                            else "every listed session was read"
+                        )
+                        + (
+                            f"; sessions in state(s) {', '.join(listing.unfinished)} were not listed."
+                            if listing.unfinished
+                            else "."
                         )
                     ),
                     suggestion=(
@@ -421,12 +453,20 @@ def build(deps: Deps) -> list[Tool]:
         )
 
         def result(cap: int) -> WorkgroupDigest:
-            shortened = len(near) > cap or len(unhealthy) > cap or len(errors) > min(cap, MAX_DETAIL_ERRORS)
+            shortened = (
+                len(near) > cap
+                or len(unhealthy) > cap
+                or len(errors) > min(cap, MAX_DETAIL_ERRORS)
+                or len(not_read) > cap
+            )
             truncated = more or shortened or late or bool(not_listed)
             notes: list[str] = []
             if late:
                 notes.append(
-                    f"Partial: the {deadline:g}s deadline passed with {unread} listed session(s) unread."
+                    f"Partial: the {deadline:g}s deadline passed with {unread} listed session(s) unread"
+                    + (f" (the first {cap} in sessions_not_read)" if unread > cap else "")
+                    + (f" and {len(listing.unfinished)} state(s) not listed" if listing.unfinished else "")
+                    + "."
                 )
             if not_listed:
                 notes.append("Some states could not be listed: see states_not_listed.")
@@ -457,6 +497,7 @@ def build(deps: Deps) -> list[Tool]:
                 oldest_idle=_digest_session(*oldest) if oldest else None,
                 usage=usage,
                 detail_errors=errors[: min(cap, MAX_DETAIL_ERRORS)],
+                sessions_not_read=not_read[:cap],
                 findings=findings,
                 truncated=truncated,
                 hint=" ".join(notes)

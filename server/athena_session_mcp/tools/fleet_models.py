@@ -459,6 +459,10 @@ class WorkgroupDigest(OutModel):
         default_factory=list[str],
         description="Sessions whose details could not be read, with the reason (bounded list).",
     )
+    sessions_not_read: list[str] = Field(
+        default_factory=list[str],
+        description="Listed sessions left unread when the deadline passed, newest first (bounded list).",
+    )
     findings: list[Finding] = Field(
         default_factory=list[Finding], description="What matters, most severe first, each with a next step."
     )

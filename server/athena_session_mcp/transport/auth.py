@@ -4,7 +4,9 @@ One small ASGI middleware in front of the SDK's app, and the only place these ch
 own Host/Origin check is off, see transports.py), so the answers are the same on every path whatever
 the SDK does underneath: a foreign Host gets 421, a foreign Origin 403, a missing or wrong token 401
 with `WWW-Authenticate: Bearer`. The checks run in that order, so a rebinding page learns nothing
-about the token. The token is compared in constant time and never logged.
+about the token. The token is compared in constant time and never logged. Refusals say which flag
+would allow the request, and are logged at WARNING. Only HTTP requests (and the lifespan events) reach
+the app: a WebSocket or any other kind of connection is refused.
 
 The SDK's token hooks (mcp.server.auth: TokenVerifier with AuthSettings) are not used: they make the
 server an OAuth 2.1 resource server, which needs an issuer URL and publishes protected-resource
@@ -87,6 +89,13 @@ def host_name(host_header: str) -> str:
     return value
 
 
+def _shown(value: str, limit: int = 80) -> str:
+    """Request input fit to quote in a log line or an answer: printable ASCII only (anything else
+    becomes '?', so nothing can forge a log line or a terminal sequence), at most `limit` characters."""
+    text = "".join(c if " " <= c <= "~" else "?" for c in value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class HttpGuard:
     """ASGI middleware: Host (421), then Origin (403), then bearer token (401) if one is set."""
 
@@ -134,26 +143,54 @@ class HttpGuard:
         return hmac.compare_digest(_digest(presented.strip()), self._token_digest)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":
+            # Only HTTP requests are checked, so nothing else may reach the app: a WebSocket handshake
+            # is closed (the server answers it with 403), any other kind of connection is dropped.
+            logger.warning(
+                "refused a %s connection: this server serves HTTP only", _shown(str(scope["type"]), 20)
+            )
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
             return
         headers = _headers(scope)
         client = scope.get("client")
-        peer = f"{client[0]}" if client else "?"
-        if not self.host_allowed(_single(headers, "host")):
-            logger.warning("refused a request from %s: Host header not allowed (DNS rebinding?)", peer)
-            await _respond(send, 421, "misdirected_request", "Host header not allowed for this server.")
+        peer = _shown(f"{client[0]}" if client else "?", 64)
+        host = _single(headers, "host")
+        if not self.host_allowed(host):
+            if host:
+                named, name = _shown(host), _shown(host_name(host)) or "NAME"
+                told = (
+                    f"Host '{named}' is not allowed for this server. If clients reach it by that name (e.g. "
+                    f"behind a proxy), start the server with --allow-host {name}."
+                )
+            else:
+                told = "A Host header is required."
+            logger.warning("refused a request from %s (DNS rebinding?): %s", peer, told)
+            await _respond(send, 421, "misdirected_request", told)
             return
-        if not self.origin_allowed(_single(headers, "origin")) or len(headers.get("origin", [])) > 1:
-            logger.warning("refused a request from %s: Origin not allowed", peer)
-            await _respond(send, 403, "forbidden", "Origin not allowed for this server.")
+        origins = headers.get("origin", [])
+        if not self.origin_allowed(_single(headers, "origin")) or len(origins) > 1:
+            if len(origins) > 1:
+                told = "Send one Origin header, not several."
+            else:
+                origin = _shown(origins[0].strip().rstrip("/"))
+                told = (
+                    f"Origin '{origin}' is not allowed for this server. If browser pages from it should use "
+                    f"the server, start it with --allow-origin {origin}."
+                )
+            logger.warning("refused a request from %s: %s", peer, told)
+            await _respond(send, 403, "forbidden", told)
             return
         authorization = headers.get("authorization", [])
         if self._token_digest is not None and (
             len(authorization) != 1 or not self.token_ok(authorization[0])
         ):
             missing = not authorization
-            logger.info("refused a request from %s: %s bearer token", peer, "no" if missing else "wrong")
+            # WARNING, so an operator sees it at the default level; never the token, only who and why.
+            logger.warning("refused a request from %s: %s bearer token", peer, "no" if missing else "wrong")
             challenge = f'Bearer realm="{REALM}"' + ("" if missing else ', error="invalid_token"')
             await _respond(
                 send,

@@ -172,10 +172,30 @@ def serve_http(server: MCPServer, options: HttpOptions, *, out: TextIO | None = 
     stream = out or sys.stderr
     app = build_http_app(server, options)
     sock = _bind(options.host, options.port)
-    port = int(sock.getsockname()[1])
+    bound, port = str(sock.getsockname()[0]), int(sock.getsockname()[1])
     url = f"http://{_bracket(options.host)}:{port}{options.path}"
     auth = "bearer token required" if options.token is not None else "no authentication: loopback only"
     mode = ", stateless" if options.stateless else ""
+    if host_name(options.host) in WILDCARD_HOSTS:
+        # http://0.0.0.0:PORT/mcp is no address a client can use, and the guard accepts only loopback
+        # names and --allow-host ones: print a URL that works here, and say what remote clients need.
+        url = f"http://{_bracket('::1' if bound == '::' else '127.0.0.1')}:{port}{options.path}"
+        allowed = [host_name(h) for h in options.allowed_hosts]
+        if allowed:
+            mode += (
+                f"; on all interfaces: remote clients use a name given with --allow-host, "
+                f"e.g. http://{_bracket(allowed[0])}:{port}{options.path}"
+            )
+        else:
+            mode += (
+                "; on all interfaces, but only loopback names are accepted until --allow-host NAME is given"
+            )
+            stream.write(
+                f"athena-session-mcp: warning: listening on all interfaces ({options.host or bound}) without "
+                f"--allow-host: every request whose Host is not a loopback name ({', '.join(LOOPBACK_HOSTS)}) "
+                "is refused with 421. Start the server with --allow-host NAME for each name remote clients "
+                "use to reach it.\n"
+            )
     level = logging.getLogger("athena_session_mcp").getEffectiveLevel()
     logging.getLogger("uvicorn").setLevel(max(level, logging.INFO))
     logging.getLogger("uvicorn.access").setLevel(max(level, logging.INFO))
