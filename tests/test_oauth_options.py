@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -135,3 +137,20 @@ def test_readiness_is_checked_at_most_once_per_ttl() -> None:
     now[0] = 110.0
     assert readiness.problem() is None
     assert calls == [100.0, 110.0]
+
+
+@pytest.mark.slow
+def test_building_the_stdio_server_does_not_import_jwt() -> None:
+    probe = (
+        "import sys\n"
+        "from athena_session_mcp.cli import build_parser\n"
+        "from athena_session_mcp.config import Settings\n"
+        "from athena_session_mcp.server import build_server\n"
+        "build_parser().parse_args([])\n"
+        "build_server(Settings())\n"
+        "print('jwt' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "False"

@@ -25,7 +25,6 @@ import logging
 import os
 import re
 import threading
-import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -223,6 +222,8 @@ def discovery_urls(issuer: str) -> list[str]:
 
 
 def _fetch_json(url: str) -> dict[str, Any]:
+    import urllib.request
+
     if urlsplit(url).scheme not in ("https", "http"):
         raise IssuerError(f"{url} is not an http(s) URL")
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - scheme checked
