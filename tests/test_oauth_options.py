@@ -7,9 +7,13 @@ import logging
 import re
 import subprocess
 import sys
+import time
 from typing import Any
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 from athena_session_mcp.transport.health import Readiness
 from athena_session_mcp.transport.oauth import (
@@ -154,3 +158,50 @@ def test_building_the_stdio_server_does_not_import_jwt() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "False"
+
+
+@pytest.fixture(scope="module")
+def signing_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _offline_verifier(key: rsa.RSAPrivateKey, audience: str, resource: str) -> JwtVerifier:
+    """A verifier whose issuer metadata and JWKS come from memory (no network)."""
+
+    def fetch(url: str) -> dict[str, Any]:
+        return {"issuer": ISSUER, "jwks_uri": "https://id.example.com/keys"}
+
+    verifier = JwtVerifier(ISSUER, audience, resource=resource, fetch_json=fetch)
+    keys, _ = verifier._discover()  # pyright: ignore[reportPrivateUsage]
+    public: dict[str, Any] = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    jwks = {"keys": [{**public, "kid": "k1", "use": "sig"}]}
+    keys.fetch_data = lambda: jwks  # the JWKS endpoint, answered from memory
+    return verifier
+
+
+def _token(key: rsa.RSAPrivateKey, **claims: Any) -> str:
+    now = int(time.time())
+    payload = {"iss": ISSUER, "sub": "u1", "exp": now + 300, **claims}
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "k1"})
+
+
+def test_an_entra_style_token_is_accepted_for_the_configured_audience_only(
+    signing_key: rsa.RSAPrivateKey,
+) -> None:
+    verifier = _offline_verifier(signing_key, "api://athena-session", PUBLIC)
+    entra = _token(signing_key, aud="api://athena-session", azp="client-guid", scp="athena-session.read")
+    access = verifier.check(entra)
+    assert access is not None
+    assert (access.client_id, access.scopes, access.subject) == ("client-guid", ["athena-session.read"], "u1")
+    assert access.resource == PUBLIC  # what the SDK compares with its resource_server_url
+    assert verifier.check(_token(signing_key, aud=PUBLIC)) is None
+
+
+def test_okta_style_scope_lists_and_cid_are_read(signing_key: rsa.RSAPrivateKey) -> None:
+    verifier = _offline_verifier(signing_key, PUBLIC, PUBLIC)
+    okta = _token(signing_key, aud=PUBLIC, cid="0oa1", scp=["athena-session:read", "athena-session:write"])
+    access = verifier.check(okta)
+    assert access is not None
+    assert (access.client_id, access.scopes) == ("0oa1", ["athena-session:read", "athena-session:write"])
+    rfc9068 = verifier.check(_token(signing_key, aud=[PUBLIC, "other"], client_id="c", scope="a b"))
+    assert rfc9068 is not None and (rfc9068.client_id, rfc9068.scopes) == ("c", ["a", "b"])

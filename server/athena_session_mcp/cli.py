@@ -126,6 +126,7 @@ def _add_transport_options(parser: argparse.ArgumentParser, *, suppress: bool) -
 def _add_oauth_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     from athena_session_mcp.transport.oauth import (
         DEFAULT_WRITE_SCOPE,
+        ENV_AUDIENCE,
         ENV_OAUTH_ISSUER,
         ENV_PUBLIC_URL,
         ENV_REQUIRED_SCOPE,
@@ -152,6 +153,13 @@ def _add_oauth_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
         default=default,
         help="The URL clients use to reach this server, e.g. https://mcp.example.com/mcp: the tokens' "
         f"audience and the base of its protected-resource metadata; its host is allowed (default: {ENV_PUBLIC_URL}).",
+    )
+    oauth.add_argument(
+        "--oauth-audience",
+        metavar="AUD",
+        default=default,
+        help="Accept tokens whose aud contains AUD instead of the public URL, for identity providers that "
+        f"cannot use it as audience, e.g. Entra ID's api://... (default: {ENV_AUDIENCE} or the public URL).",
     )
     oauth.add_argument(
         "--oauth-required-scope",
@@ -335,6 +343,7 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         "--allow-origin": args.allow_origin,
         "--oauth-issuer": args.oauth_issuer,
         "--public-url": args.public_url,
+        "--oauth-audience": args.oauth_audience,
         "--oauth-required-scope": args.oauth_required_scope,
         "--oauth-write-scope": args.oauth_write_scope,
         "--aws-web-identity-role-arn": args.aws_web_identity_role_arn,
@@ -353,6 +362,7 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             required_scope=args.oauth_required_scope,
             write_scope=args.oauth_write_scope,
             web_identity_role_arn=args.aws_web_identity_role_arn,
+            audience=args.oauth_audience,
         )
         options = HttpOptions(
             host=DEFAULT_HOST if args.host is None else args.host,

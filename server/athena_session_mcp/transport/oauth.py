@@ -53,6 +53,7 @@ ENV_PUBLIC_URL = "ATHENA_SESSION_MCP_PUBLIC_URL"
 ENV_REQUIRED_SCOPE = "ATHENA_SESSION_MCP_OAUTH_REQUIRED_SCOPE"
 ENV_WRITE_SCOPE = "ATHENA_SESSION_MCP_OAUTH_WRITE_SCOPE"
 ENV_WEB_IDENTITY_ROLE_ARN = "ATHENA_SESSION_MCP_AWS_WEB_IDENTITY_ROLE_ARN"
+ENV_AUDIENCE = "ATHENA_SESSION_MCP_OAUTH_AUDIENCE"
 
 DEFAULT_WRITE_SCOPE = "athena-session:write"
 # Clock skew tolerated on exp and nbf (and iat), in seconds.
@@ -113,6 +114,9 @@ class OAuthOptions:
     required_scope: str | None = None
     write_scope: str = DEFAULT_WRITE_SCOPE
     web_identity_role_arn: str | None = None
+    # The `aud` tokens must contain when the identity provider cannot use the public URL (Entra ID v2
+    # access tokens carry the API's application id); None means the public URL (RFC 8707).
+    audience: str | None = None
 
     @classmethod
     def resolve(
@@ -124,6 +128,7 @@ class OAuthOptions:
         required_scope: str | None = None,
         write_scope: str | None = None,
         web_identity_role_arn: str | None = None,
+        audience: str | None = None,
     ) -> OAuthOptions | None:
         """Flags over environment variables; None when no issuer is configured (OAuth off)."""
         env = os.environ if env is None else env
@@ -132,6 +137,7 @@ class OAuthOptions:
         required_scope = required_scope or env.get(ENV_REQUIRED_SCOPE) or None
         write_scope = write_scope or env.get(ENV_WRITE_SCOPE) or DEFAULT_WRITE_SCOPE
         role = web_identity_role_arn or env.get(ENV_WEB_IDENTITY_ROLE_ARN) or None
+        audience = (audience or env.get(ENV_AUDIENCE) or "").strip() or None
         if issuer is None:
             if role is not None:
                 raise OAuthConfigError(
@@ -157,6 +163,7 @@ class OAuthOptions:
             required_scope=required_scope,
             write_scope=write_scope,
             web_identity_role_arn=role.strip() if role else None,
+            audience=audience,
         )
 
     @property
@@ -187,7 +194,7 @@ class OAuthOptions:
     def server_auth(self) -> ServerAuth:
         return ServerAuth(
             settings=self.auth_settings(),
-            verifier=JwtVerifier(self.issuer, self.public_url),
+            verifier=JwtVerifier(self.issuer, self.audience or self.public_url, resource=self.public_url),
             write_scope=self.write_scope,
         )
 
@@ -258,10 +265,12 @@ def _client_id(claims: Mapping[str, Any]) -> str:
 
 @dataclass
 class JwtVerifier:
-    """The SDK's TokenVerifier for JWT access tokens from one issuer, for one audience (the public URL)."""
+    """The SDK's TokenVerifier for JWT access tokens from one issuer, for one audience (by default the
+    public URL, which is also the `resource` the SDK compares with its resource_server_url)."""
 
     issuer: str
     audience: str
+    resource: str = ""
     fetch_json: Any = field(default=_fetch_json, repr=False)
     _keys: PyJWKClient | None = field(default=None, init=False, repr=False)
     _issuer_claim: str = field(default="", init=False)
@@ -334,7 +343,7 @@ class JwtVerifier:
             scopes=_scopes(claims),
             # The SDK refuses a token once expires_at has passed; the leeway applies there too.
             expires_at=int(claims["exp"]) + LEEWAY_SECONDS,
-            resource=self.audience,
+            resource=self.resource or self.audience,
             subject=str(claims["sub"]),
             claims=claims,
         )
