@@ -418,17 +418,21 @@ def test_oauth_and_a_static_token_together_are_a_usage_error(
     assert "cannot be combined" in capsys.readouterr().err
 
 
-def test_with_a_web_identity_role_each_persons_calls_go_through_sts_with_their_token(setup: Setup) -> None:
+def test_with_a_web_identity_role_and_a_required_scope_each_persons_calls_go_through_sts(setup: Setup) -> None:
     port = _free_port()
     public_url = f"http://127.0.0.1:{port}/mcp"
     role = "arn:aws:iam::123456789012:role/athena-mcp-users"
     issuer = setup.provider.issuer
     args = ["--port", str(port), "--emulator", "--oauth-issuer", issuer, "--public-url", public_url]
-    server = launch([*args, "--aws-web-identity-role-arn", role], server_env())
+    required = ["--oauth-required-scope", "athena-session:read"]
+    server = launch([*args, *required, "--aws-web-identity-role-arn", role], server_env())
     try:
         routed = Setup(setup.provider, server, public_url)
         ready = httpx2.get(public_url.replace("/mcp", "/ready"), timeout=10)
         assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+        without = _post(public_url, routed.token(sub="erin", scope="openid"))
+        assert without.status_code == 403
+        assert 'error="insufficient_scope"' in without.headers["www-authenticate"]
         token = routed.token(sub="erin")
         result = anyio.run(_call, routed, token, "get_athena_session_status", {"SessionId": "demo-idle"})
         assert not result.is_error, result.content
