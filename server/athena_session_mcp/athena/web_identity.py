@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# Measured: a person's Athena client costs ~0.4 MB with the shared data loader (~8 MB without it), so the
-# cache stays under ~0.5 GB even when every person also ran a diagnosis (S3 and Logs clients).
+# Measured: each client of a person costs ~0.4 MB with the shared data loader (~8 MB without it): a full
+# cache is ~0.4 GB, ~1.1 GB if every person also ran a diagnosis (S3 and Logs clients too).
 MAX_PEOPLE = 1000
 # AssumeRoleWithWebIdentity DurationSeconds: one hour, the default maximum session of a role.
 ROLE_SESSION_SECONDS = 3600
