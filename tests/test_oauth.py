@@ -418,7 +418,9 @@ def test_oauth_and_a_static_token_together_are_a_usage_error(
     assert "cannot be combined" in capsys.readouterr().err
 
 
-def test_with_a_web_identity_role_and_a_required_scope_each_persons_calls_go_through_sts(setup: Setup) -> None:
+def test_with_a_web_identity_role_and_a_required_scope_each_persons_calls_go_through_sts(
+    setup: Setup,
+) -> None:
     port = _free_port()
     public_url = f"http://127.0.0.1:{port}/mcp"
     role = "arn:aws:iam::123456789012:role/athena-mcp-users"
