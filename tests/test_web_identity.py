@@ -162,3 +162,18 @@ async def test_a_call_without_a_signed_in_person_is_a_tool_error_and_reaches_no_
 
 def test_readiness_needs_no_server_credentials_only_a_region(who: ContextVar[WebIdentity | None]) -> None:
     assert WebIdentityGateway(Settings(region="eu-west-1"), ROLE, who.get).credentials_problem() is None
+
+
+async def test_a_token_sts_refuses_is_a_tool_error_naming_the_role_and_what_to_check(
+    gateway: WebIdentityGateway, who: ContextVar[WebIdentity | None]
+) -> None:
+    # STS requires WebIdentityToken to be 4-20000 characters: a 3-character token is refused before sending.
+    who.set(WebIdentity(ISSUER, "mallory", "q~Z"))
+    with pytest.raises(AthenaToolError) as refused:
+        await _athena_key(gateway)
+    message = str(refused.value)
+    assert f"sts:AssumeRoleWithWebIdentity on {ROLE} was refused (ParamValidationError)" in message
+    assert "IAM OIDC identity provider" in message and "trust policy" in message
+    assert "q~Z" not in message  # the token is never echoed
+    assert refused.value.action == "sts:AssumeRoleWithWebIdentity"
+    assert _assumed() == []
