@@ -443,3 +443,13 @@ def test_with_a_web_identity_role_and_a_required_scope_each_persons_calls_go_thr
         assert token not in server.stderr
     finally:
         stop(server)
+
+
+async def test_an_audit_line_cannot_be_forged_through_a_hostile_session_id(setup: Setup) -> None:
+    token = setup.token(sub="frank")
+    result = await _call(setup, token, "get_athena_session", {"SessionId": 'x"\nFORGED sub=root'})
+    assert result.is_error  # not a valid session id: refused before any AWS call
+    wait_for_line(setup.server, "sub=frank")
+    [line] = [line for line in setup.server.stderr.splitlines() if "sub=frank" in line]
+    assert "session_id=x??FORGED?sub=root outcome=allowed" in line
+    assert not any(line.startswith("FORGED") for line in setup.server.stderr.splitlines())
