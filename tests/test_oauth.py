@@ -238,7 +238,7 @@ async def test_a_chat_assistant_signs_in_with_pkce_and_calls_a_tool_and_the_call
     audit = [line for line in setup.server.stderr.splitlines() if "tool=get_athena_session" in line]
     assert len(audit) == 1, setup.server.stderr
     assert f"sub=alice client_id={claims['client_id']} tool=get_athena_session" in audit[0]
-    assert "session_id=demo-idle-near-timeout outcome=allowed" in audit[0]
+    assert "session_id=demo-idle-near-timeout access=granted" in audit[0]
     assert storage.tokens.access_token not in setup.server.stderr
 
 
@@ -347,7 +347,7 @@ async def test_terminate_without_the_write_scope_is_a_tool_error_naming_the_scop
     status = await _call(setup, reader, "get_athena_session_status", {"SessionId": "demo-idle"})
     assert not status.is_error and status.structured_content["summary"]["state"] == "IDLE"
     wait_for_line(setup.server, "sub=carol")
-    assert "sub=carol" in setup.server.stderr and "outcome=refused:missing-scope:athena-session:write" in (
+    assert "sub=carol" in setup.server.stderr and "access=refused:missing-scope:athena-session:write" in (
         setup.server.stderr
     )
 
@@ -451,5 +451,5 @@ async def test_an_audit_line_cannot_be_forged_through_a_hostile_session_id(setup
     assert result.is_error  # not a valid session id: refused before any AWS call
     wait_for_line(setup.server, "sub=frank")
     [line] = [line for line in setup.server.stderr.splitlines() if "sub=frank" in line]
-    assert "session_id=x??FORGED?sub=root outcome=allowed" in line
+    assert "session_id=x??FORGED?sub=root access=granted" in line
     assert not any(line.startswith("FORGED") for line in setup.server.stderr.splitlines())

@@ -379,12 +379,12 @@ class ToolCallGuard:
         scopes = token.scopes if token is not None else []
         refused = name in self._write_tools and self._write_scope not in scopes
         audit_logger.info(
-            "tool call: sub=%s client_id=%s tool=%s session_id=%s outcome=%s",
+            "tool call: sub=%s client_id=%s tool=%s session_id=%s access=%s",
             _shown(token.subject if token else None),
             _shown(token.client_id if token else None),
             _shown(name),
             _shown(session_id),
-            f"refused:missing-scope:{_shown(self._write_scope)}" if refused else "allowed",
+            f"refused:missing-scope:{_shown(self._write_scope)}" if refused else "granted",
         )
         if refused:
             have = ", ".join(scopes[:10]) or "none"
