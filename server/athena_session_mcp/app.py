@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
@@ -29,6 +30,9 @@ from athena_session_mcp.tools import (
 )
 from athena_session_mcp.transport.validation import ArgumentValidator
 from athena_session_mcp.views import build_apps, link_tools
+
+if TYPE_CHECKING:
+    from athena_session_mcp.transport.oauth import ServerAuth
 
 SERVER_NAME = "athena-session-mcp"
 
@@ -92,8 +96,10 @@ def build_server(
     *,
     gateway: AthenaGateway | None = None,
     clock: Callable[[], datetime] = utc_now,
+    auth: ServerAuth | None = None,
 ) -> MCPServer:
-    """The MCP server for `settings`. Nothing touches AWS until the first tool call."""
+    """The MCP server for `settings`. Nothing touches AWS until the first tool call. With `auth` (OAuth
+    over streamable HTTP) requests need a valid access token and tool calls are audited."""
     deps = Deps(gateway=gateway or AthenaGateway(settings), settings=settings, clock=clock)
     tools = build_tools(deps)
     # MCP Apps views: tools carry _meta.ui links; clients without Apps ignore them (results unchanged).
@@ -106,7 +112,11 @@ def build_server(
         tools=tools,
         extensions=[build_apps()],
         log_level="WARNING",
+        auth=auth.settings if auth is not None else None,
+        token_verifier=auth.verifier if auth is not None else None,
     )
+    if auth is not None:  # first, so that every call is audited, even one with bad arguments
+        server.middleware.append(auth.tool_guard(tools))
     server.middleware.append(ArgumentValidator({tool.name: tool for tool in tools}))
     resources.register(server, deps)
     prompts.register(server)

@@ -69,6 +69,36 @@ class AthenaGateway:
             )
         return self._session
 
+    def use_session(self, session: Session) -> None:
+        """Build the clients from `session` (its credentials and region) instead of the settings' profile:
+        how per-person credentials (athena/web_identity.py) are given. Before the first call only."""
+        with self._lock:
+            self._session = session
+
+    def resolve_credentials(self) -> None:
+        """Resolve (or refresh) the session's credentials now, so that a failure to get them is raised
+        here, by the caller, and not inside a client call. Blocking."""
+        with self._lock:
+            session = self._boto_session()
+        credentials = session.get_credentials()
+        if credentials is not None:
+            credentials.get_frozen_credentials()
+
+    def credentials_problem(self) -> str | None:
+        """None when AWS credentials and a region resolve (botocore's chain, no AWS API call), else why
+        not. For readiness probes. Blocking."""
+        try:
+            with self._lock:
+                session = self._boto_session()
+            credentials = session.get_credentials()
+        except Exception as exc:
+            return f"the AWS credentials do not resolve ({type(exc).__name__})"
+        if credentials is None:
+            return "no AWS credentials were found"
+        if not session.region_name:
+            return "no AWS region is configured"
+        return None
+
     def _config(self) -> Config:
         from botocore.config import Config
 

@@ -123,6 +123,67 @@ def _add_transport_options(parser: argparse.ArgumentParser, *, suppress: bool) -
     )
 
 
+def _add_oauth_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    from athena_session_mcp.transport.oauth import (
+        DEFAULT_WRITE_SCOPE,
+        ENV_AUDIENCE,
+        ENV_OAUTH_ISSUER,
+        ENV_PUBLIC_URL,
+        ENV_REQUIRED_SCOPE,
+        ENV_WEB_IDENTITY_ROLE_ARN,
+        ENV_WRITE_SCOPE,
+    )
+
+    default = argparse.SUPPRESS if suppress else None
+    oauth = parser.add_argument_group(
+        "OAuth (streamable HTTP)",
+        "Be an OAuth 2.1 resource server for chat assistants (Claude.ai, ChatGPT) and teams: every request "
+        "needs a JWT access token from the issuer whose audience is --public-url. See docs/remote.md.",
+    )
+    oauth.add_argument(
+        "--oauth-issuer",
+        metavar="URL",
+        default=default,
+        help=f"Identity provider (issuer) whose access tokens are accepted (default: {ENV_OAUTH_ISSUER}). "
+        "Not combinable with --auth-token-file.",
+    )
+    oauth.add_argument(
+        "--public-url",
+        metavar="URL",
+        default=default,
+        help="The URL clients use to reach this server, e.g. https://mcp.example.com/mcp: the tokens' "
+        f"audience and the base of its protected-resource metadata; its host is allowed (default: {ENV_PUBLIC_URL}).",
+    )
+    oauth.add_argument(
+        "--oauth-audience",
+        metavar="AUD",
+        default=default,
+        help="Accept tokens whose aud contains AUD instead of the public URL, for identity providers that "
+        f"cannot use it as audience, e.g. Entra ID's api://... (default: {ENV_AUDIENCE} or the public URL).",
+    )
+    oauth.add_argument(
+        "--oauth-required-scope",
+        metavar="SCOPE",
+        default=default,
+        help=f"A scope every request's token must carry, e.g. athena-session:read (default: {ENV_REQUIRED_SCOPE} or none).",
+    )
+    oauth.add_argument(
+        "--oauth-write-scope",
+        metavar="SCOPE",
+        default=default,
+        help="The scope terminate_athena_session needs on top of --allow-write "
+        f"(default: {ENV_WRITE_SCOPE} or {DEFAULT_WRITE_SCOPE}).",
+    )
+    oauth.add_argument(
+        "--aws-web-identity-role-arn",
+        metavar="ARN",
+        default=default,
+        help="Call AWS as each person: their token is exchanged for temporary credentials of this role "
+        "(sts:AssumeRoleWithWebIdentity; an IAM OIDC provider for the issuer must exist). Default: "
+        f"{ENV_WEB_IDENTITY_ROLE_ARN}, else the server's own credentials for everyone.",
+    )
+
+
 def _add_version(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
 
@@ -138,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_version(parser)
     _add_server_options(parser, suppress=False)
     _add_transport_options(parser, suppress=False)
+    _add_oauth_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = sub.add_parser(
@@ -149,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_version(serve)
     _add_server_options(serve, suppress=True)
     _add_transport_options(serve, suppress=True)
+    _add_oauth_options(serve, suppress=True)
     serve.set_defaults(subparser=serve)
 
     tools = sub.add_parser(
@@ -259,6 +322,7 @@ def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> 
 
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from athena_session_mcp.app import build_server
+    from athena_session_mcp.athena.client import AthenaGateway
     from athena_session_mcp.settings import DEFAULT_HOST, DEFAULT_PORT
     from athena_session_mcp.transport.auth import AuthConfigError, load_token
     from athena_session_mcp.transport.http import (
@@ -267,6 +331,7 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         serve_http,
         serve_stdio,
     )
+    from athena_session_mcp.transport.oauth import OAuthConfigError, OAuthOptions
 
     transport = args.transport or "stdio"
     http_only = {
@@ -276,6 +341,12 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         "--auth-token-file": args.auth_token_file,
         "--allow-host": args.allow_host,
         "--allow-origin": args.allow_origin,
+        "--oauth-issuer": args.oauth_issuer,
+        "--public-url": args.public_url,
+        "--oauth-audience": args.oauth_audience,
+        "--oauth-required-scope": args.oauth_required_scope,
+        "--oauth-write-scope": args.oauth_write_scope,
+        "--aws-web-identity-role-arn": args.aws_web_identity_role_arn,
     }
     if transport == "stdio":
         given = [flag for flag, value in http_only.items() if value is not None]
@@ -285,6 +356,14 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         with _maybe_emulator(settings, args.emulator, restore_env=False) as settings:
             return serve_stdio(build_server(settings))
     try:
+        oauth = OAuthOptions.resolve(
+            issuer=args.oauth_issuer,
+            public_url=args.public_url,
+            required_scope=args.oauth_required_scope,
+            write_scope=args.oauth_write_scope,
+            web_identity_role_arn=args.aws_web_identity_role_arn,
+            audience=args.oauth_audience,
+        )
         options = HttpOptions(
             host=DEFAULT_HOST if args.host is None else args.host,
             port=DEFAULT_PORT if args.port is None else args.port,
@@ -292,14 +371,23 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             token=load_token(args.auth_token_file),
             allowed_hosts=tuple(args.allow_host or ()),
             allowed_origins=tuple(args.allow_origin or ()),
+            oauth=oauth,
         )
         options.check()
-    except (AuthConfigError, TransportConfigError) as exc:
+    except (AuthConfigError, TransportConfigError, OAuthConfigError) as exc:
         parser.error(str(exc))
     settings = replace(_settings(args), served_over_http=True)
     with _maybe_emulator(settings, args.emulator, restore_env=False) as settings:
+        gateway = AthenaGateway(settings)
+        if oauth is not None and oauth.web_identity_role_arn is not None:
+            from athena_session_mcp.athena.web_identity import WebIdentityGateway
+            from athena_session_mcp.transport.oauth import current_web_identity
+
+            gateway = WebIdentityGateway(settings, oauth.web_identity_role_arn, current_web_identity)
+        options = replace(options, readiness=gateway.credentials_problem, allow_write=settings.allow_write)
+        server = build_server(settings, gateway=gateway, auth=oauth.server_auth() if oauth else None)
         try:
-            return serve_http(build_server(settings), options)
+            return serve_http(server, options)
         except OSError as exc:
             sys.stderr.write(f"{PROG}: error: {exc}\n")
             return 1

@@ -15,7 +15,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
@@ -28,6 +28,8 @@ from athena_session_mcp.transport.auth import HttpGuard, host_name
 
 if TYPE_CHECKING:
     import uvicorn
+
+    from athena_session_mcp.transport.oauth import OAuthOptions
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +64,23 @@ class HttpOptions:
     token: str | None = field(default=None, repr=False)
     allowed_hosts: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
+    # OAuth resource server (--oauth-issuer): tokens from an identity provider instead of `token`.
+    oauth: OAuthOptions | None = None
+    # What /ready reports: None when AWS credentials resolve, else why not.
+    readiness: Callable[[], str | None] | None = field(default=None, repr=False, compare=False)
+    # Whether the server offers write tools (their scope is advertised in the OAuth metadata).
+    allow_write: bool = False
 
     def check(self) -> None:
         """Refuse settings that would expose the server: a non-loopback bind without a token."""
         if not 0 <= self.port <= 65535:
             raise TransportConfigError(f"--port must be between 0 and 65535, got {self.port}")
-        if not is_loopback(self.host) and self.token is None:
+        if self.oauth is not None and self.token is not None:
+            raise TransportConfigError(
+                "--oauth-issuer and a static bearer token (--auth-token-file or ATHENA_SESSION_MCP_AUTH_TOKEN) "
+                "cannot be combined: use OAuth for a team, the static token for a single user"
+            )
+        if not is_loopback(self.host) and self.token is None and self.oauth is None:
             raise TransportConfigError(
                 f"refusing to listen on {self.host or 'all interfaces'} without authentication: anyone who "
                 "can reach it could read your Athena sessions. Set a bearer token with --auth-token-file PATH "
@@ -81,6 +94,8 @@ class HttpOptions:
         if bound not in WILDCARD_HOSTS:
             names.append(bound)
         names.extend(host_name(h) for h in self.allowed_hosts)
+        if self.oauth is not None:  # the host clients were told to use (--public-url)
+            names.append(self.oauth.public_host)
         return list(dict.fromkeys(names))
 
 
@@ -95,19 +110,27 @@ NO_SDK_HOST_CHECK = TransportSecuritySettings(enable_dns_rebinding_protection=Fa
 
 
 def build_http_app(server: MCPServer, options: HttpOptions) -> ASGIApp:
-    """The SDK's streamable HTTP app behind HttpGuard (Host 421, Origin 403, token 401)."""
-    app = server.streamable_http_app(
+    """The SDK's streamable HTTP app behind HttpGuard (Host 421, Origin 403, token 401), with /health and
+    /ready in front of the guard (probes address the server by IP) and, with OAuth, the protected-resource
+    metadata listing every scope the server checks."""
+    from athena_session_mcp.transport.health import PathRoutes, Readiness, probe_routes
+
+    app: ASGIApp = server.streamable_http_app(
         streamable_http_path=options.path,
         stateless_http=options.stateless,
         transport_security=NO_SDK_HOST_CHECK,
         host=options.host,
     )
-    return HttpGuard(
+    if options.oauth is not None:
+        app = PathRoutes(app, options.oauth.metadata_routes(allow_write=options.allow_write))
+    guarded = HttpGuard(
         app,
         allowed_hosts=options.host_names(),
         allowed_origins=options.allowed_origins,
         token=options.token,
     )
+    readiness = Readiness(options.readiness) if options.readiness is not None else None
+    return PathRoutes(guarded, probe_routes(readiness))
 
 
 def _uvicorn_server(config: uvicorn.Config, ready_message: str, out: TextIO) -> uvicorn.Server:
@@ -175,6 +198,11 @@ def serve_http(server: MCPServer, options: HttpOptions, *, out: TextIO | None = 
     bound, port = str(sock.getsockname()[0]), int(sock.getsockname()[1])
     url = f"http://{_bracket(options.host)}:{port}{options.path}"
     auth = "bearer token required" if options.token is not None else "no authentication: loopback only"
+    if options.oauth is not None:
+        from athena_session_mcp.transport.oauth import enable_audit_log
+
+        enable_audit_log()
+        auth = f"OAuth: tokens from {options.oauth.issuer} for {options.oauth.public_url}"
     mode = ", stateless" if options.stateless else ""
     if host_name(options.host) in WILDCARD_HOSTS:
         # http://0.0.0.0:PORT/mcp is no address a client can use, and the guard accepts only loopback

@@ -1,0 +1,233 @@
+"""Per-person AWS identity: each signed-in person's calls use their own temporary credentials.
+
+With `--aws-web-identity-role-arn`, the server has no AWS identity of its own for tool calls. For each
+person (issuer + `sub` of their OAuth access token) it asks STS for credentials with
+AssumeRoleWithWebIdentity, presenting that person's token, and builds that person's Athena, S3 and
+CloudWatch Logs clients with them. botocore does the work: AssumeRoleWithWebIdentityCredentialFetcher
+makes the (unsigned) STS call and DeferredRefreshableCredentials caches the answer until shortly before
+it expires (botocore's refresh windows: 15 min advisory, 10 min mandatory), then asks again with the
+person's latest token. People are never mixed: the gateway of a call is chosen by the caller's
+identity, and the cache holds at most MAX_PEOPLE people (least recently used dropped first).
+
+The caller's identity comes from a function given by the transport (this layer imports no MCP code).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio.to_thread
+
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.errors import AthenaToolError
+from athena_session_mcp.settings import Settings
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+    from types_boto3_logs import CloudWatchLogsClient
+    from types_boto3_s3 import S3Client
+
+T = TypeVar("T")
+
+# Measured: each client of a person costs ~0.4 MB with the shared data loader (~8 MB without it): a full
+# cache is ~0.4 GB, ~1.1 GB if every person also ran a diagnosis (S3 and Logs clients too).
+MAX_PEOPLE = 1000
+# AssumeRoleWithWebIdentity DurationSeconds: one hour, the default maximum session of a role.
+ROLE_SESSION_SECONDS = 3600
+# RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference).
+_SESSION_NAME_BAD = re.compile(r"[^\w+=,.@-]", re.ASCII)
+SESSION_NAME_MAX = 64
+STS_METHOD = "assume-role-with-web-identity"
+
+
+def role_session_name(subject: str) -> str:
+    """STS RoleSessionName for a person (shows in CloudTrail): their `sub`, other characters replaced
+    by '_', cut to 64 characters, padded to the minimum of 2."""
+    name = _SESSION_NAME_BAD.sub("_", subject)[:SESSION_NAME_MAX]
+    return name.ljust(2, "_")
+
+
+@dataclass(frozen=True, slots=True)
+class WebIdentity:
+    """Who is calling: the issuer and subject of their verified access token, and the token itself."""
+
+    issuer: str
+    subject: str
+    token: str = field(repr=False)
+
+
+class NoIdentityError(Exception):
+    """A tool call arrived without a verified person behind it (only possible without OAuth)."""
+
+
+@dataclass
+class _Person:
+    gateway: AthenaGateway
+    token: str = field(repr=False)
+
+
+class WebIdentityGateway(AthenaGateway):
+    """An AthenaGateway whose clients belong to the person making the current call."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        role_arn: str,
+        identity: Callable[[], WebIdentity | None],
+        *,
+        max_people: int = MAX_PEOPLE,
+    ) -> None:
+        super().__init__(settings)
+        self.role_arn = role_arn
+        self._identity = identity
+        self._max_people = max_people
+        self._people: OrderedDict[tuple[str, str], _Person] = OrderedDict()
+        self._people_lock = threading.Lock()
+        self._shared: dict[str, Any] = {}
+
+    # -- per person ---------------------------------------------------------------------------------
+
+    def _core(self) -> Any:
+        """One botocore session whose data loader (service models) every person's session shares, and
+        which creates the unsigned STS clients. Call with self._people_lock held."""
+        if "core" not in self._shared:
+            import botocore.session
+
+            self._shared["core"] = botocore.session.Session()
+        return self._shared["core"]
+
+    def _new_person(self, who: WebIdentity) -> _Person:
+        # Call with self._people_lock held.
+        import boto3
+        import botocore.session
+        from botocore.credentials import (
+            AssumeRoleWithWebIdentityCredentialFetcher,
+            CredentialProvider,
+            CredentialResolver,
+            DeferredRefreshableCredentials,
+        )
+
+        core = self._core()
+        person = _Person(gateway=AthenaGateway(self.settings), token=who.token)
+        region = self.settings.region
+
+        def sts_client(service: str, **kwargs: Any) -> Any:
+            return core.create_client(service, region_name=region, **kwargs)
+
+        fetcher = AssumeRoleWithWebIdentityCredentialFetcher(
+            client_creator=sts_client,
+            web_identity_token_loader=lambda: person.token,  # the person's latest token at refresh time
+            role_arn=self.role_arn,
+            extra_args={
+                "RoleSessionName": role_session_name(who.subject),
+                "DurationSeconds": ROLE_SESSION_SECONDS,
+            },
+        )
+        credentials = DeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method=STS_METHOD
+        )
+
+        class _Theirs(CredentialProvider):
+            METHOD = STS_METHOD
+
+            def load(self) -> DeferredRefreshableCredentials:
+                return credentials
+
+        theirs = botocore.session.Session()
+        theirs.register_component("data_loader", core.get_component("data_loader"))
+        theirs.register_component("credential_provider", CredentialResolver(providers=[_Theirs()]))
+        person.gateway.use_session(boto3.session.Session(botocore_session=theirs, region_name=region))
+        return person
+
+    def person(self) -> AthenaGateway:
+        """The current caller's gateway (created on their first call), with credentials resolved (the STS
+        call happens here when they are missing or about to expire). Blocking: call off the event loop."""
+        who = self._identity()
+        if who is None or not who.subject:
+            raise NoIdentityError("no signed-in person is making this call")
+        key = (who.issuer, who.subject)
+        with self._people_lock:
+            person = self._people.get(key)
+            if person is None:
+                person = self._people[key] = self._new_person(who)
+                while len(self._people) > self._max_people:
+                    self._people.popitem(last=False)
+            else:
+                self._people.move_to_end(key)
+                person.token = who.token
+        person.gateway.resolve_credentials()
+        return person.gateway
+
+    @property
+    def people(self) -> int:
+        """How many people have cached credentials now."""
+        with self._people_lock:
+            return len(self._people)
+
+    # -- the AthenaGateway surface the tools use ------------------------------------------------------
+
+    @property
+    def region(self) -> str | None:
+        return self.settings.region
+
+    def client(self) -> AthenaClient:
+        return self.person().client()
+
+    def s3(self) -> S3Client:
+        return self.person().s3()
+
+    def logs(self) -> CloudWatchLogsClient:
+        return self.person().logs()
+
+    @property
+    def built_clients(self) -> frozenset[str]:
+        return frozenset()
+
+    def credentials_problem(self) -> str | None:
+        # The server needs no credentials of its own: AssumeRoleWithWebIdentity is not signed.
+        return None if self.settings.region or self._boto_region() else "no AWS region is configured"
+
+    def _boto_region(self) -> str | None:
+        import botocore.session
+
+        return botocore.session.Session().get_config_variable("region")
+
+    async def call(
+        self, fn: Callable[[AthenaClient], T], *, action: str, what: str, finder: str | None = None
+    ) -> T:
+        """AthenaGateway.call with the caller's own gateway; a refused AssumeRoleWithWebIdentity becomes a
+        tool error that names the role and what to check."""
+        try:
+            mine = await anyio.to_thread.run_sync(self.person)
+        except Exception as exc:
+            raise self._identity_error(exc) from exc
+        return await mine.call(fn, action=action, what=what, finder=finder)
+
+    def _identity_error(self, exc: Exception) -> AthenaToolError:
+        from botocore.exceptions import ClientError
+
+        if isinstance(exc, NoIdentityError):
+            return AthenaToolError(
+                "This call carries no verified person, and this server calls AWS only as the person asking "
+                "(--aws-web-identity-role-arn). Sign in to the server again (reconnect it) and retry.",
+                action="sts:AssumeRoleWithWebIdentity",
+                resource=self.role_arn,
+            )
+        code = ""
+        if isinstance(exc, ClientError):
+            code = str(exc.response.get("Error", {}).get("Code") or "")
+        reason = code or type(exc).__name__
+        return AthenaToolError(
+            f"Could not get AWS credentials for you: sts:AssumeRoleWithWebIdentity on {self.role_arn} was "
+            f"refused ({reason}). The server administrator should check the IAM OIDC identity provider for "
+            "this issuer (its audience must be the server's public URL) and the role's trust policy; "
+            "reconnecting the server gets you a fresh token.",
+            code=code,
+            action="sts:AssumeRoleWithWebIdentity",
+            resource=self.role_arn,
+        )
