@@ -70,6 +70,7 @@ contract: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/diagnose.py
+	$(BIN)/python benchmarks/http_load.py
 
 # The MCP Inspector CLI (needs Node.js/npx; not part of `make test`): list the tools of the server on the
 # offline emulator, then call one. Inspector options come before `--`, the server command after it.
