@@ -42,13 +42,14 @@ DEFAULT_CMD = [
     "--stateless",
 ]
 # A JSON-RPC exchange run by the image's own Python, inside a container that has no network but its own
-# loopback: initialize, then tools/list, over the default command's port. Prints one JSON line.
+# loopback: initialize, then tools/list with AgentCore's session headers, over the default command's port.
+# Prints one JSON line.
 PROBE = """
 import json, sys, urllib.request
-def post(body):
-    request = urllib.request.Request("http://127.0.0.1:8000/mcp", data=json.dumps(body).encode(), headers={
-        "Authorization": "Bearer " + sys.argv[1], "Content-Type": "application/json",
-        "Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-06-18"})
+def post(body, **extra):
+    headers = {"Authorization": "Bearer " + sys.argv[1], "Content-Type": "application/json",
+               "Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-06-18", **extra}
+    request = urllib.request.Request("http://127.0.0.1:8000/mcp", data=json.dumps(body).encode(), headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         text = response.read().decode()
         session = response.headers.get("mcp-session-id")
@@ -56,7 +57,10 @@ def post(body):
     return json.loads(data[-1] if data else text), session
 init, session = post({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "probe", "version": "1"}}})
-tools, _ = post({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}})
+# The session headers Bedrock AgentCore Runtime forwards (ids the server never issued) must not be refused.
+tools, _ = post({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}, **{
+    "Mcp-Session-Id": "agentcore-0123456789abcdef0123456789abcdef",
+    "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": "agentcore-runtime-0123456789abcdef0123456789"})
 print(json.dumps({"server": init["result"]["serverInfo"]["name"], "session": session,
                   "tools": [t["name"] for t in tools["result"]["tools"]]}))
 """
@@ -156,10 +160,13 @@ def test_default_command_without_authentication_refuses_to_start_and_says_how_to
     assert "ATHENA_SESSION_MCP_AUTH_TOKEN" in done.stderr
 
 
-def test_default_command_answers_initialize_and_tools_list_without_a_session_id_inside_the_container(
+def test_default_command_on_a_locked_down_root_answers_initialize_and_tools_list_with_agentcore_headers(
     image: str, containers: Containers
 ) -> None:
-    cid = containers.start(image, ["--network", "none", "--env", f"ATHENA_SESSION_MCP_AUTH_TOKEN={TOKEN}"])
+    # As locked down as examples/kubernetes/deployment.yaml asks: read-only root, no capabilities.
+    locked = ["--read-only", "--cap-drop", "all", "--security-opt", "no-new-privileges"]
+    token = ["--env", f"ATHENA_SESSION_MCP_AUTH_TOKEN={TOKEN}"]
+    cid = containers.start(image, ["--network", "none", *locked, *token])
     url = containers.wait_for_log(cid, READY).group(1)
     assert url == f"http://{ALL_INTERFACES}:8000/mcp"
     probe = containers.podman("exec", cid, "python3", "-c", PROBE, TOKEN)
