@@ -88,6 +88,7 @@ def ensure_base_image(env: dict[str, str]) -> str:
     if not tarball.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = tarball.with_suffix(".partial.tar")  # a run killed half-way leaves no broken cache
+        partial.unlink(missing_ok=True)
         run(["mmdebstrap", *MMDEBSTRAP_ARGS, str(partial)], env, timeout=900)
         partial.rename(tarball)
     run(["podman", "import", str(tarball), BASE_IMAGE], env, timeout=300)
@@ -104,11 +105,11 @@ class Build:
 def build_image(env: dict[str, str], base: str, image: str = IMAGE) -> Build:
     """`podman build` of the Containerfile from `base`. --format docker: the OCI format has no HEALTHCHECK.
     The host's CA bundle is mounted for pip (the machine's TLS goes through an intercepting proxy)."""
+    ca = ["--volume", f"{CA_BUNDLE}:{CA_BUNDLE}:ro"] if Path(CA_BUNDLE).exists() else []
     begin = time.monotonic()
     run(
         [
-            "podman", "build", "--format", "docker", "--build-arg", f"BASE={base}",
-            "--volume", f"{CA_BUNDLE}:{CA_BUNDLE}:ro",
+            "podman", "build", "--format", "docker", "--build-arg", f"BASE={base}", *ca,
             "--file", str(REPO / "Containerfile"), "--tag", image, str(REPO),
         ],
         env,

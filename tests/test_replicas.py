@@ -40,7 +40,7 @@ MAX_CALLS = 3000  # bounds of the load, whatever happens: calls in all, and seco
 LOAD_SECONDS = 120
 KILL_AFTER = 60  # answered calls before the kill
 GRACE_SECONDS = 2.0  # health checks every 200 ms, down after 2 failures: well within this
-AFTER_SECONDS = 4.0  # load after the grace, then the load stops
+AFTER_SECONDS = 5.0  # load after the grace, then the load stops
 SESSION = "demo-idle-near-timeout"
 HEADERS = {
     "Accept": "application/json, text/event-stream",
