@@ -117,6 +117,12 @@ def build_image(env: dict[str, str], base: str, image: str = IMAGE) -> Build:
     )  # fmt: skip
     seconds = time.monotonic() - begin
     size = run(["podman", "image", "inspect", "--format", "{{.Size}}", image], env, timeout=60)
+    if os.environ.get("CI"):
+        # Each changed source leaves the previous image and build stage untagged (~250 MB); CI runs
+        # again and again on one machine, so it drops them. A developer's untagged images stay theirs.
+        subprocess.run(
+            ["podman", "image", "prune", "--force"], env=env, capture_output=True, timeout=300, check=False
+        )
     return Build(image, seconds, int(size.stdout.strip()))
 
 
