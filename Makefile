@@ -9,11 +9,12 @@ LC_VENV  := .venv-langchain
 LC_STAMP := $(LC_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench triage inspect fmt dist clean contract
+.PHONY: help install test check pytest-quick lint typecheck schemas schemas-check pytest demo docs bench triage inspect fmt dist clean contract
 
 help:
 	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
 	@echo "make test    - set up and run every check (lint, format, pyright, schemas, pytest + coverage)"
+	@echo "make check   - make test without the slow tests (container image, haproxy replicas)"
 	@echo "make contract - the Athena contract suite (emulator; a real account with ATHENA_CONTRACT_LIVE=1)"
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
 	@echo "make triage  - top-1 accuracy of diagnose_athena_session on the triage corpus (with/without the flag)"
@@ -48,7 +49,6 @@ schemas: $(STAMP)
 
 # The examples between <!-- BEGIN generated:NAME --> markers in README.md, docs/*.md and examples/README.md
 # (tests/test_docs_examples.py fails when they drift from the code).
-.PHONY: docs
 docs: $(STAMP)
 	$(BIN)/python -m athena_session_mcp.cli.docs_examples write
 
@@ -59,6 +59,13 @@ pytest: $(STAMP) $(LC_STAMP)
 	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term
 
 test: lint typecheck schemas-check pytest
+
+# The slow tests (marker `slow`: the container image build, the haproxy replicas) need Debian's podman,
+# buildah, mmdebstrap, runc, uidmap and haproxy (.ci/run installs them); make check leaves them out.
+pytest-quick: $(STAMP) $(LC_STAMP)
+	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error -m 'not slow'
+
+check: lint typecheck schemas-check pytest-quick
 
 demo: $(STAMP)
 	$(BIN)/athena-session-mcp demo
@@ -71,6 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/diagnose.py
 	$(BIN)/python benchmarks/triage.py
+	$(BIN)/python benchmarks/http_load.py
 
 # Triage accuracy alone: tuned and held-out corpora, with and without --allow-sensitive-data-access.
 triage: $(STAMP)
