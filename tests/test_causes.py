@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from athena_session_mcp.health.causes import SessionFacts, Text, diagnose
-from athena_session_mcp.tools.diagnosis_models import Cause
+from athena_session_mcp.health.models import Cause
 from tests.conftest import NOW
 
 ROLE = "arn:aws:iam::123456789012:role/AthenaSparkRole"

@@ -22,9 +22,9 @@ from datetime import datetime
 from typing import Literal
 
 from athena_session_mcp.athena.responses import iso_or_none
+from athena_session_mcp.health.models import Cause, Evidence
 from athena_session_mcp.health.session import idle_end
 from athena_session_mcp.health.signatures import Hit, match_line, render
-from athena_session_mcp.tools.diagnosis_models import Cause, Evidence
 
 MAX_EVIDENCE = 5
 

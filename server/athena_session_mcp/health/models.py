@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from athena_session_mcp.athena.vocabulary import Engine, Phase
+from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
 
 # --- Arguments ------------------------------------------------------------------------------------
 
@@ -209,3 +210,34 @@ class GetSessionResult(OutModel):
             "ISO-8601 UTC strings; fields newer botocore versions add pass through untouched."
         )
     )
+
+
+# --- Causes (health/causes.py ranks them; diagnose_athena_session returns them) -----------------------
+
+
+class Evidence(OutModel):
+    """One line a cause rests on, and where it came from."""
+
+    source: str = Field(
+        description="Where the line came from, e.g. 'stderr of calculation X' or 'executors'."
+    )
+    text: str = Field(description=f"The line. {UNTRUSTED_LABEL} (when it comes from stderr or logs)")
+
+
+class Cause(OutModel):
+    """A likely cause of the failure, with its evidence and the next step."""
+
+    code: str = Field(
+        description=(
+            "A signature-catalogue code (e.g. OUT_OF_MEMORY, MODULE_NOT_FOUND, GLUE_ACCESS_DENIED; see "
+            "docs/diagnosis.md), or PYTHON_EXCEPTION, EXECUTORS_FAILED, STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT, "
+            "CALCULATION_FAILED, UNKNOWN."
+        )
+    )
+    confidence: Literal["high", "medium", "low"] = Field(
+        description="high only when the evidence is the failing unit's own error."
+    )
+    title: str = Field(description="The cause in a few words.")
+    evidence: list[Evidence] = Field(description="The lines the cause rests on (at most 5).")
+    next_step: str = Field(description="What to change or check.")
+    at: str | None = Field(default=None, description="When that failure happened (ISO-8601 UTC), if known.")

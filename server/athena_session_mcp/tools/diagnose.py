@@ -32,7 +32,7 @@ from athena_session_mcp.athena.job_output import (
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
 from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
-from athena_session_mcp.health.models import SessionIdArg, SessionSummary
+from athena_session_mcp.health.models import Cause, SessionIdArg, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
@@ -42,7 +42,6 @@ from athena_session_mcp.tools.common import learn_session_engine
 from athena_session_mcp.tools.diagnosis_models import (
     CalculationOutput,
     CalculationOverview,
-    Cause,
     DiagnosedCalculation,
     DiagnosisResult,
     ExecutorOverview,
