@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from athena_session_mcp.health.untrusted import Excerpt, excerpt, looks_binary
-
 if TYPE_CHECKING:
     from types_boto3_logs import CloudWatchLogsClient
     from types_boto3_s3 import S3Client
@@ -48,19 +46,20 @@ def split_s3_uri(uri: str) -> tuple[str, str] | None:
 
 @dataclass(frozen=True, slots=True)
 class Tail:
-    """The last bytes of an S3 object, as cleaned lines."""
+    """The last bytes of an S3 object, as read: job content, to be cleaned before anyone sees it
+    (health/untrusted.py tail_excerpt)."""
 
     uri: str
     size_bytes: int
     read_bytes: int
-    excerpt: Excerpt
+    data: bytes
 
     @property
     def starts_mid_object(self) -> bool:
         return self.read_bytes < self.size_bytes
 
 
-def read_tail(client: S3Client, uri: str, *, max_bytes: int = TAIL_BYTES, max_lines: int = 40) -> Tail:
+def read_tail(client: S3Client, uri: str, *, max_bytes: int = TAIL_BYTES) -> Tail:
     """The last `max_bytes` of the object at `uri` with one ranged GetObject (never the whole object)."""
     from botocore.exceptions import ClientError
 
@@ -73,7 +72,7 @@ def read_tail(client: S3Client, uri: str, *, max_bytes: int = TAIL_BYTES, max_li
     except ClientError as exc:
         # S3 answers 416 InvalidRange for a suffix range on an empty object.
         if exc.response.get("Error", {}).get("Code") == "InvalidRange":
-            return Tail(uri=uri, size_bytes=0, read_bytes=0, excerpt=Excerpt(lines=[], total_lines=0))
+            return Tail(uri=uri, size_bytes=0, read_bytes=0, data=b"")
         raise
     body = response["Body"]
     try:
@@ -83,12 +82,7 @@ def read_tail(client: S3Client, uri: str, *, max_bytes: int = TAIL_BYTES, max_li
         body.close()
     match = _CONTENT_RANGE.fullmatch(str(response.get("ContentRange") or ""))
     size = int(match.group(1)) if match else int(response.get("ContentLength") or len(data))
-    read = len(data)
-    if read < size and not looks_binary(data):
-        # The first line of a tail read is usually cut mid-way: drop it.
-        newline = data.find(b"\n")
-        data = data[newline + 1 :] if newline >= 0 else data
-    return Tail(uri=uri, size_bytes=size, read_bytes=read, excerpt=excerpt(data, max_lines=max_lines))
+    return Tail(uri=uri, size_bytes=size, read_bytes=len(data), data=data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,3 +105,12 @@ def clean_block(text: str, max_chars: int) -> tuple[str, bool]:
     if len(block) <= max_chars:
         return block, False
     return block[: max_chars - 1] + "…", True
+
+
+def tail_excerpt(data: bytes, *, starts_mid_object: bool, max_lines: int = MAX_LINES) -> Excerpt:
+    """The last `max_lines` cleaned lines of the end of an object. A read that starts mid-object
+    usually starts mid-line: that first, cut line is dropped."""
+    if starts_mid_object and not looks_binary(data):
+        newline = data.find(b"\n")
+        data = data[newline + 1 :] if newline >= 0 else data
+    return excerpt(data, max_lines=max_lines)

@@ -23,7 +23,6 @@ from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, athena_error, 
 from athena_session_mcp.athena.job_output import (
     LogLine,
     LogScan,
-    Tail,
     list_streams,
     read_tail,
     scan_errors,
@@ -34,7 +33,7 @@ from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, suppo
 from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
 from athena_session_mcp.health.models import Cause, SessionIdArg, SessionSummary
 from athena_session_mcp.health.session import summarize_session
-from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
+from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, clean_line, tail_excerpt
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.budget import clip, fit
@@ -114,6 +113,16 @@ def _gap(exc: BaseException, *, what: str, action: str, resource: str, region: s
     return Gap(what=what, fix=clip(text, 400) or action)
 
 
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """The end of an S3 object, cleaned for the model."""
+
+    uri: str
+    size_bytes: int
+    read_bytes: int
+    excerpt: Excerpt
+
+
 @dataclass
 class _Gathered:
     """Everything read, before the answer is shaped to fit the budget."""
@@ -155,7 +164,11 @@ async def _read_tail(deps: Deps, gathered: _Gathered, uri: str | None, *, what: 
     gateway = deps.gateway
 
     async def tail_of() -> Tail:
-        return await gateway.run(lambda: read_tail(gateway.s3(), uri))
+        raw = await gateway.run(lambda: read_tail(gateway.s3(), uri))
+        cleaned = tail_excerpt(
+            raw.data, starts_mid_object=raw.read_bytes < raw.size_bytes, max_lines=MAX_EXCERPT_LINES
+        )
+        return Tail(uri=raw.uri, size_bytes=raw.size_bytes, read_bytes=raw.read_bytes, excerpt=cleaned)
 
     return await _quietly(
         gathered,
