@@ -11,11 +11,11 @@ from typing import Any
 import anyio
 import pytest
 from mcp import Client
-from mcp.server.mcpserver.exceptions import ToolError
 
 from athena_session_mcp import __version__
 from athena_session_mcp.app import build_server
 from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import clean_response
 from athena_session_mcp.settings import ENV_PRICE, Settings, SettingsError
 from tests.conftest import text_of
@@ -178,7 +178,7 @@ async def test_gateway_wraps_unexpected_failures_without_leaking_details() -> No
     def explode(_: object) -> None:
         raise RuntimeError(f"secret {os.environ['AWS_SECRET_ACCESS_KEY']}")
 
-    with pytest.raises(ToolError) as caught:
+    with pytest.raises(AwsCallError) as caught:
         await gateway.call(explode, action="athena:GetSession", what="Session 'x'")
     assert "RuntimeError" in str(caught.value)
     assert os.environ["AWS_SECRET_ACCESS_KEY"] not in str(caught.value)

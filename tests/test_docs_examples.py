@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from athena_session_mcp.athena.errors import tool_error
+from athena_session_mcp.athena.errors import call_error
 from athena_session_mcp.cli import docs_examples
 from athena_session_mcp.cli.main import build_parser
 from athena_session_mcp.transport.auth import load_token
@@ -181,6 +181,6 @@ def test_the_access_denied_answer_points_at_the_policy_page_that_exists() -> Non
     denied = ClientError(
         {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}, "GetSession"
     )
-    message = str(tool_error(denied, action="athena:GetSession", what="Session 'x'", region="us-east-1"))
+    message = str(call_error(denied, action="athena:GetSession", what="Session 'x'", region="us-east-1"))
     assert "docs/iam.md" in message
     assert (REPO / "docs" / "iam.md").read_text(encoding="utf-8").count('"Action"') >= 1

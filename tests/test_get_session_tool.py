@@ -13,7 +13,7 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.athena.client import AthenaGateway
-from athena_session_mcp.athena.errors import AthenaToolError
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.health.models import GetSessionResult
 from athena_session_mcp.settings import Settings
 from tests.conftest import server_for, text_of
@@ -226,7 +226,7 @@ async def test_gateway_errors_carry_the_aws_code_action_and_resource(
 ) -> None:
     stubber.add_client_error("get_session", service_error_code=code, service_message=message)
     gateway = AthenaGateway(Settings(region="us-east-1"), client=athena_client)
-    with pytest.raises(AthenaToolError) as caught:
+    with pytest.raises(AwsCallError) as caught:
         await gateway.call(
             lambda c: c.get_session(SessionId="x"), action="athena:GetSession", what="Session 'x'"
         )
@@ -242,7 +242,7 @@ async def test_gateway_errors_carry_the_aws_code_action_and_resource(
 
 async def test_failures_without_a_service_answer_have_no_code() -> None:
     gateway = AthenaGateway(Settings(region="us-east-1", profile="no-such-profile"))
-    with pytest.raises(AthenaToolError) as caught:
+    with pytest.raises(AwsCallError) as caught:
         await gateway.call(
             lambda c: c.get_session(SessionId="x"), action="athena:GetSession", what="Session 'x'"
         )
@@ -351,7 +351,7 @@ def test_athena_error_reads_the_typed_fields_only() -> None:
 
     from athena_session_mcp.athena.errors import athena_error
 
-    typed = AthenaToolError("text", code="InvalidRequestException", service_message="Session x not found")
+    typed = AwsCallError("text", code="InvalidRequestException", service_message="Session x not found")
     assert athena_error(typed) == ("InvalidRequestException", "Session x not found")
     assert athena_error(ToolError("InvalidRequestException: Session x not found")) == ("", "")
 

@@ -13,7 +13,7 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from moto import mock_aws
 
-from athena_session_mcp.athena.errors import AthenaToolError
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.web_identity import (
     MAX_PEOPLE,
     WebIdentity,
@@ -155,7 +155,7 @@ async def test_the_cache_keeps_the_most_recently_seen_people_up_to_its_bound(
 async def test_a_call_without_a_signed_in_person_is_a_tool_error_and_reaches_no_aws(
     gateway: WebIdentityGateway,
 ) -> None:
-    with pytest.raises(AthenaToolError, match=r"no verified person.*Sign in to the server again"):
+    with pytest.raises(AwsCallError, match=r"no verified person.*Sign in to the server again"):
         await _athena_key(gateway)
     assert _assumed() == [] and gateway.people == 0
 
@@ -169,7 +169,7 @@ async def test_a_token_sts_refuses_is_a_tool_error_naming_the_role_and_what_to_c
 ) -> None:
     # STS requires WebIdentityToken to be 4-20000 characters: a 3-character token is refused before sending.
     who.set(WebIdentity(ISSUER, "mallory", "q~Z"))
-    with pytest.raises(AthenaToolError) as refused:
+    with pytest.raises(AwsCallError) as refused:
         await _athena_key(gateway)
     message = str(refused.value)
     assert f"sts:AssumeRoleWithWebIdentity on {ROLE} was refused (ParamValidationError)" in message

@@ -10,7 +10,7 @@ import anyio.to_thread
 
 from athena_session_mcp import __version__
 from athena_session_mcp.athena.engines import EngineBook
-from athena_session_mcp.athena.errors import tool_error
+from athena_session_mcp.athena.errors import call_error
 from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class AthenaGateway:
         try:
             return await self.run(run)
         except Exception as exc:
-            raise tool_error(
+            raise call_error(
                 exc,
                 action=action,
                 what=what,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mcp.server.mcpserver.exceptions import ToolError
-
 from athena_session_mcp.athena.responses import clip
 
 if TYPE_CHECKING:
@@ -69,8 +67,9 @@ def _service(action: str) -> tuple[str, str]:
     return _SERVICES.get(action.partition(":")[0], _SERVICES["athena"])
 
 
-class AthenaToolError(ToolError):
-    """A failed AWS call, as a tool error the model reads, with the facts callers branch on.
+class AwsCallError(Exception):
+    """A failed AWS call, with a message the model reads (tools answer it as a tool error) and the facts
+    callers branch on.
 
     `code` is the AWS error code ('' when the failure was not a service answer, e.g. no credentials),
     `action` the IAM action (athena:GetSession), `resource` what was asked for ("Session 'abc'") and
@@ -96,9 +95,9 @@ class AthenaToolError(ToolError):
         self.not_found = not_found
         self.service_message = service_message
 
-    def with_hint(self, hint: str) -> AthenaToolError:
+    def with_hint(self, hint: str) -> AwsCallError:
         """The same error with a tool-specific next step appended to the message."""
-        return AthenaToolError(
+        return AwsCallError(
             f"{self} {hint}",
             code=self.code,
             action=self.action,
@@ -119,12 +118,12 @@ def _is_not_found(code: str, message: str) -> bool:
 
 def is_not_found(exc: BaseException) -> bool:
     """Whether a failure reports an unknown id."""
-    return isinstance(exc, AthenaToolError) and exc.not_found
+    return isinstance(exc, AwsCallError) and exc.not_found
 
 
 def athena_error(exc: BaseException) -> tuple[str, str]:
     """(AWS error code, bounded service message) of a tool error; ('', '') for any other failure."""
-    if isinstance(exc, AthenaToolError):
+    if isinstance(exc, AwsCallError):
         return exc.code, exc.service_message
     return "", ""
 
@@ -186,7 +185,7 @@ def _client_error(
     return f"{service} rejected {action}: {code or 'error'}: {message or 'no message'}"
 
 
-def tool_error(
+def call_error(
     exc: Exception,
     *,
     action: str,
@@ -194,7 +193,7 @@ def tool_error(
     region: str | None = None,
     finder: str | None = None,
     hosted: bool = False,
-) -> AthenaToolError:
+) -> AwsCallError:
     """A ToolError for any failure of an AWS call. `action` is the IAM action, e.g. athena:GetSession
     (its prefix names the service in the message); `what` names the resource, e.g. "Session 'abc'";
     `finder` says how to find valid ids; `hosted` whether the server is served over HTTP (so settings
@@ -204,7 +203,7 @@ def tool_error(
     service, endpoint_setting = _service(action)
     if isinstance(exc, bx.ClientError):
         code, message = _service_error(exc)
-        return AthenaToolError(
+        return AwsCallError(
             _client_error(exc, action, what, region, finder, hosted),
             code=code,
             action=action,
@@ -234,4 +233,4 @@ def tool_error(
         text = f"Invalid parameters for {action}: {clip(str(exc), _MAX_SERVICE_MESSAGE)}"
     else:
         text = f"{action} failed unexpectedly ({type(exc).__name__}). Try again; if it persists, run with --log-level DEBUG."
-    return AthenaToolError(text, action=action, resource=what)
+    return AwsCallError(text, action=action, resource=what)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio.to_thread
 
 from athena_session_mcp.athena.client import AthenaGateway
-from athena_session_mcp.athena.errors import AthenaToolError
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
@@ -208,11 +208,11 @@ class WebIdentityGateway(AthenaGateway):
             raise self._identity_error(exc) from exc
         return await mine.call(fn, action=action, what=what, finder=finder)
 
-    def _identity_error(self, exc: Exception) -> AthenaToolError:
+    def _identity_error(self, exc: Exception) -> AwsCallError:
         from botocore.exceptions import ClientError
 
         if isinstance(exc, NoIdentityError):
-            return AthenaToolError(
+            return AwsCallError(
                 "This call carries no verified person, and this server calls AWS only as the person asking "
                 "(--aws-web-identity-role-arn). Sign in to the server again (reconnect it) and retry.",
                 action="sts:AssumeRoleWithWebIdentity",
@@ -222,7 +222,7 @@ class WebIdentityGateway(AthenaGateway):
         if isinstance(exc, ClientError):
             code = str(exc.response.get("Error", {}).get("Code") or "")
         reason = code or type(exc).__name__
-        return AthenaToolError(
+        return AwsCallError(
             f"Could not get AWS credentials for you: sts:AssumeRoleWithWebIdentity on {self.role_arn} was "
             f"refused ({reason}). The server administrator should check the IAM OIDC identity provider for "
             "this issuer (its audience must be the server's public URL) and the role's trust policy; "

@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, cast
 
 import pydantic_core
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
+
+from athena_session_mcp.athena.errors import AwsCallError
 
 P = ParamSpec("P")
 
@@ -98,6 +101,11 @@ def answering(fn: Callable[P, Awaitable[BaseModel]]) -> Callable[P, Awaitable[Ca
 
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
-        return answer(await fn(*args, **kwargs))
+        try:
+            result = await fn(*args, **kwargs)
+        except AwsCallError as exc:
+            # The message names the fix; an uncaught exception would reach the model without it.
+            raise ToolError(str(exc)) from exc
+        return answer(result)
 
     return wrapper

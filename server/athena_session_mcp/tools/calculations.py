@@ -36,7 +36,7 @@ from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import (
     FIND_CALCULATIONS,
     FIND_SESSIONS,
-    AthenaToolError,
+    AwsCallError,
     known_session_engine,
     no_calculation_api,
     no_rows_hint,
@@ -229,7 +229,7 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
     )
 
 
-async def _engine_refusal(deps: Deps, session_id: str, exc: AthenaToolError, action: str) -> AthenaToolError:
+async def _engine_refusal(deps: Deps, session_id: str, exc: AwsCallError, action: str) -> AwsCallError:
     """When the service refused a Calculation API call, say so plainly if the session's engine has no
     Calculation API (decided from the engine, not from the error's text); otherwise the error stands."""
     if exc.code in _REFUSALS and not supports_calculations(await session_engine(deps, session_id)):
@@ -270,7 +270,7 @@ def build(deps: Deps) -> list[Tool]:
             response = await deps.gateway.call(
                 list_page, action=action, what=f"Session {SessionId!r}", finder=FIND_SESSIONS
             )
-        except AthenaToolError as exc:
+        except AwsCallError as exc:
             raise await _engine_refusal(deps, SessionId, exc, action) from exc
         now = deps.clock()
         rows = [calculation_row(item, now) for item in response.get("Calculations", [])]
@@ -344,7 +344,7 @@ def build(deps: Deps) -> list[Tool]:
                 what=what,
                 finder=FIND_CALCULATIONS,
             )
-        except AthenaToolError as exc:
+        except AwsCallError as exc:
             # Only a calculation id is known here, not its session, so the engine cannot be checked.
             if exc.code in _REFUSALS and not exc.not_found:
                 raise exc.with_hint(

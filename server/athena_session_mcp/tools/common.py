@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from athena_session_mcp.athena.errors import AthenaToolError, is_not_found
+from athena_session_mcp.athena.errors import AwsCallError, is_not_found
 from athena_session_mcp.athena.responses import as_map, as_str
 from athena_session_mcp.athena.vocabulary import SPARK_35_ENGINE
 
@@ -21,7 +21,7 @@ __all__ = [
     "FIND_CALCULATIONS",
     "FIND_SESSIONS",
     "FIND_WORKGROUPS",
-    "AthenaToolError",
+    "AwsCallError",
     "engine_version",
     "is_not_found",
     "known_session_engine",
@@ -60,7 +60,7 @@ async def _or_none(deps: Deps, fn: Callable[[AthenaClient], T], *, action: str, 
     """The call's answer, or None when it fails: engine look-ups degrade, they never fail a tool."""
     try:
         return await deps.gateway.call(fn, action=action, what=what)
-    except AthenaToolError:
+    except AwsCallError:
         return None
 
 
@@ -125,9 +125,9 @@ def known_session_engine(deps: Deps, session_id: str) -> str | None:
     return deps.gateway.engines.session(session_id)
 
 
-def no_calculation_api(what: str, action: str) -> AthenaToolError:
+def no_calculation_api(what: str, action: str) -> AwsCallError:
     """The answer for a Calculation API call on an Apache Spark version 3.5 session."""
-    return AthenaToolError(
+    return AwsCallError(
         f"{what} runs {SPARK_35_ENGINE}, which has no Calculation API (StartCalculationExecution, "
         "ListCalculationExecutions and GetCalculationExecution are not supported on it). Its code runs "
         "through Spark Connect (GetSessionEndpoint); see its jobs and stages in the Spark UI or Spark History "

@@ -19,7 +19,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, athena_error, tool_error
+from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, athena_error, call_error
 from athena_session_mcp.athena.job_output import (
     LogLine,
     LogScan,
@@ -103,10 +103,10 @@ def _gap(exc: BaseException, *, what: str, action: str, resource: str, region: s
             what=what,
             fix=f"The log group {resource} does not exist: the session has written no CloudWatch logs there yet.",
         )
-    if isinstance(exc, ToolError):
+    if isinstance(exc, AwsCallError | ToolError):
         return Gap(what=what, fix=clip(str(exc), 400) or action)
     text = str(
-        tool_error(
+        call_error(
             exc if isinstance(exc, Exception) else Exception(), action=action, what=what, region=region
         )
     )

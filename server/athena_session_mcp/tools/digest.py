@@ -10,11 +10,10 @@ from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.athena.errors import THROTTLING_CODES, athena_error
+from athena_session_mcp.athena.errors import THROTTLING_CODES, AwsCallError, athena_error
 from athena_session_mcp.athena.responses import (
     as_datetime,
     as_map,
@@ -142,7 +141,7 @@ class _Listing:
 
     items: list[Mapping[str, Any]] = field(default_factory=list[Mapping[str, Any]])
     listed: list[str] = field(default_factory=list[str])
-    failed: dict[str, ToolError] = field(default_factory=dict[str, ToolError])
+    failed: dict[str, AwsCallError] = field(default_factory=dict[str, AwsCallError])
     # States whose listing the deadline cut short: not listed, and not for an error of theirs.
     unfinished: list[str] = field(default_factory=list[str])
     more: bool = False
@@ -193,7 +192,7 @@ async def _list_every_state(
                     max_pages=ALL_PAGES_MAX_PAGES,
                 )
                 listing.found[state] = (items, token)
-            except ToolError as exc:
+            except AwsCallError as exc:
                 listing.failed[state] = exc
 
     async with anyio.create_task_group() as group:
@@ -247,7 +246,7 @@ def build(deps: Deps) -> list[Tool]:
                     wave = backoff.wave
                     try:
                         response = await read_session(deps, session_id)
-                    except ToolError as exc:
+                    except AwsCallError as exc:
                         # One unreadable session should not sink the digest; it is reported instead.
                         errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
                         unreadable.add(index)

@@ -14,7 +14,7 @@ from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import (
     FIND_WORKGROUPS,
-    AthenaToolError,
+    AwsCallError,
     engine_version,
     no_rows_hint,
     remember_session_engine,
@@ -75,7 +75,7 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
     )
 
 
-def workgroup_error(exc: AthenaToolError) -> AthenaToolError:
+def workgroup_error(exc: AwsCallError) -> AwsCallError:
     """Point a refused ListSessions at list_spark_workgroups: Athena answers InvalidRequestException for a
     workgroup whose engine is not Spark, among other bad requests, so the hint is worded as a condition."""
     if exc.code == "InvalidRequestException" and not exc.not_found:
@@ -116,7 +116,7 @@ async def read_pages(
                 what=f"Workgroup {workgroup!r}",
                 finder=FIND_WORKGROUPS,
             )
-        except AthenaToolError as exc:
+        except AwsCallError as exc:
             raise workgroup_error(exc) from exc.__cause__
         pages.append(Page(token, len(items)))
         sessions = response.get("Sessions", [])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.answers import lean, to_text
 from athena_session_mcp.tools.common import is_not_found
@@ -24,7 +25,7 @@ def register(server: MCPServer, deps: Deps) -> None:
             )
         try:
             result = await session_health(deps, SessionId)
-        except ToolError as exc:
+        except AwsCallError as exc:
             # Same messages as the tool; unknown ids become the protocol's not-found error.
             error = ResourceNotFoundError if is_not_found(exc) else ResourceError
             raise error(str(exc)) from exc.__cause__
