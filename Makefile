@@ -9,11 +9,13 @@ LC_VENV  := .venv-langchain
 LC_STAMP := $(LC_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint typecheck schemas schemas-check pytest demo bench inspect fmt dist clean contract
+.PHONY: help install test check unit lint typecheck schemas schemas-check pytest demo bench inspect fmt dist clean contract
 
 help:
 	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
 	@echo "make test    - set up and run every check (lint, format, pyright, schemas, pytest + coverage)"
+	@echo "make check   - the fast loop (about a minute): lint, format, pyright and the unit tests only"
+	@echo "               (no browser, release, agent-framework, container, fuzz/load or process-starting tests)"
 	@echo "make contract - the Athena contract suite (emulator; a real account with ATHENA_CONTRACT_LIVE=1)"
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
 	@echo "make schemas - regenerate tool_schemas/*.json from the code"
@@ -51,6 +53,15 @@ pytest: $(STAMP) $(LC_STAMP)
 	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term
 
 test: lint typecheck schemas-check pytest
+
+# The tests marked slow (tests/conftest.py: they start processes, drive frameworks, fuzz or load) run in
+# `make test` only.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -W error -m "not slow" -n auto -p no:cacheprovider
+
+# pyright and the unit tests side by side (one core each on a 2-core machine), each one's output whole.
+check: lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target typecheck unit
 
 demo: $(STAMP)
 	$(BIN)/athena-session-mcp demo

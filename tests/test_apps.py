@@ -115,6 +115,7 @@ async def test_client_without_apps_gets_the_same_result_as_a_server_without_apps
     assert with_apps.model_dump() == expected.model_dump()
 
 
+@pytest.mark.slow  # starts a process
 def test_browser_tests_are_reported_skipped_with_the_install_command_when_chromium_is_missing(
     tmp_path: Path,
 ) -> None:
