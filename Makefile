@@ -9,12 +9,13 @@ LC_VENV  := .venv-langchain
 LC_STAMP := $(LC_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test check pytest-quick lint typecheck schemas schemas-check pytest demo docs bench triage inspect fmt dist clean contract
+.PHONY: help install test check unit lint typecheck schemas schemas-check pytest demo docs bench triage inspect fmt dist clean contract
 
 help:
 	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
 	@echo "make test    - set up and run every check (lint, format, pyright, schemas, pytest + coverage)"
-	@echo "make check   - make test without the slow tests (container image, haproxy replicas)"
+	@echo "make check   - the fast loop (about a minute): lint, format, pyright and the unit tests only"
+	@echo "               (no browser, release, agent-framework, container, fuzz/load or process-starting tests)"
 	@echo "make contract - the Athena contract suite (emulator; a real account with ATHENA_CONTRACT_LIVE=1)"
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
 	@echo "make triage  - top-1 accuracy of diagnose_athena_session on the triage corpus (with/without the flag)"
@@ -60,12 +61,14 @@ pytest: $(STAMP) $(LC_STAMP)
 
 test: lint typecheck schemas-check pytest
 
-# The slow tests (marker `slow`: the container image build, the haproxy replicas) need Debian's podman,
-# buildah, mmdebstrap, runc, uidmap and haproxy (.ci/run installs them); make check leaves them out.
-pytest-quick: $(STAMP) $(LC_STAMP)
-	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error -m 'not slow'
+# The tests marked slow (tests/conftest.py: they start processes, drive frameworks, fuzz or load, build
+# the container image, run haproxy replicas or OAuth flows) run in `make test` only.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -W error -m "not slow" -n auto -p no:cacheprovider
 
-check: lint typecheck schemas-check pytest-quick
+# pyright and the unit tests side by side (one core each on a 2-core machine), each one's output whole.
+check: lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target typecheck unit
 
 demo: $(STAMP)
 	$(BIN)/athena-session-mcp demo

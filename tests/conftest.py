@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -32,6 +33,34 @@ FAKE_ENV = {
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_EC2_METADATA_DISABLED": "true",
 }
+
+
+# `make check` runs `pytest -m "not slow"`: the in-process tests, within a minute. Slow ones start
+# processes (the console script, uvicorn, the emulator process, Chromium, a build, containers), drive
+# agent frameworks, or fuzz and load the server; `make test` runs everything. Whole modules are slow by
+# path (below), single tests by `@pytest.mark.slow` or by a fixture that starts a process.
+TESTS_DIR = Path(__file__).parent
+SLOW_PATHS = (
+    "browser/",
+    "emulator/test_http.py",
+    "test_agent_examples.py",
+    "test_client_configs.py",
+    "test_container",
+    "test_fuzz.py",
+    "test_haproxy",
+    "test_load.py",
+    "test_release.py",
+    "test_stdio.py",
+)
+SLOW_FIXTURES = frozenset({"emulator_url", "token_server", "start_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.relative_to(TESTS_DIR).as_posix() if item.path.is_relative_to(TESTS_DIR) else ""
+        fixtures: list[str] = getattr(item, "fixturenames", [])
+        if path.startswith(SLOW_PATHS) or SLOW_FIXTURES.intersection(fixtures):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

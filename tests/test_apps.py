@@ -117,6 +117,7 @@ async def test_apps_adds_view_links_and_view_resources_and_changes_nothing_else_
         assert dumped["mimeType"] == APP_MIME_TYPE and dumped["text"].startswith("<!DOCTYPE html>"), uri
 
 
+@pytest.mark.slow  # starts a process
 def test_browser_tests_are_reported_skipped_with_the_install_command_when_chromium_is_missing(
     tmp_path: Path,
 ) -> None:

@@ -173,6 +173,7 @@ def test_call_tool_help_shows_the_full_description_and_the_arguments(
     assert "idle timeout" in out and "tool arguments:" in out
 
 
+@pytest.mark.slow  # starts a process
 def test_console_script_propagates_the_usage_exit_status() -> None:
     proc = subprocess.run(
         [str(SCRIPT), "call", "no_such_tool"],

@@ -139,6 +139,7 @@ FAULT_REPLIES = [
 ]
 
 
+@pytest.mark.slow  # starts a process
 def test_error_paths_and_presigned_urls_at_debug_never_show_credentials_or_signatures() -> None:
     fake = FakeAthena(faulty)
     with serve_fake(fake) as url, spawn(url, "DEBUG") as server:

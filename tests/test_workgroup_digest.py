@@ -227,6 +227,7 @@ async def test_a_deadline_passing_while_listing_names_every_state_not_listed() -
     )
 
 
+@pytest.mark.slow  # 500 sessions through a loopback endpoint
 async def test_the_deadline_holds_for_the_largest_digest_rendering_included() -> None:
     # MaxSessions at its maximum, every read fast but the newest one's: the answer renders what was read
     # (up to 499 summaries) after the deadline, and must still come within the slack. With the default
