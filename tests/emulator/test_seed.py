@@ -12,6 +12,7 @@ import pytest
 
 from athena_session_mcp import emulator
 from athena_session_mcp.emulator import Clock
+from athena_session_mcp.emulator.seed import DEMO_SESSIONS, DemoSession, Incident
 
 from .conftest import FROZEN_AT
 
@@ -139,3 +140,19 @@ def test_creating_demo_session_becomes_idle_after_startup(
 ) -> None:
     clock.advance(9)
     assert athena.get_session_status(SessionId=emulator.SESSION_CREATING)["Status"]["State"] == "IDLE"
+
+
+def test_demo_session_records_are_one_per_documented_session_in_the_same_order() -> None:
+    assert tuple(demo.session_id for demo in DEMO_SESSIONS) == emulator.DEMO_SESSION_IDS
+
+
+def test_demo_session_record_refuses_two_endings() -> None:
+    with pytest.raises(ValueError, match="at most one of degraded, failed, terminated"):
+        DemoSession(
+            session_id="two-endings",
+            workgroup=emulator.DEMO_SPARK_WORKGROUP,
+            started_ago=timedelta(hours=1),
+            description="both failed and terminated",
+            failed=Incident(ago=timedelta(minutes=30), reason="boom"),
+            terminated_ago=timedelta(minutes=10),
+        )

@@ -56,7 +56,7 @@ class Cutoff:
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CalculationTimeline:
     """When a calculation runs and how it ends, given its predecessors and the session's fate."""
 
@@ -67,15 +67,15 @@ class CalculationTimeline:
     final_reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CalculationView:
     """A calculation's state at one instant."""
 
     state: str
-    reason: str | None
-    completed_at: datetime | None
     dpu_millis: int
-    progress: str | None
+    reason: str | None = None
+    completed_at: datetime | None = None
+    progress: str | None = None
 
 
 def schedule(calculations: list[Calculation], cutoff: Cutoff | None) -> list[CalculationTimeline]:
@@ -98,7 +98,15 @@ def schedule(calculations: list[Calculation], cutoff: Cutoff | None) -> list[Cal
             run_end = max(run_start, min(run_end, cutoff.at))
             end = max(cutoff.at, calc.submitted_at)
             final_state, final_reason = cutoff.state, cutoff.reason
-        timelines.append(CalculationTimeline(run_start, run_end, end, final_state, final_reason))
+        timelines.append(
+            CalculationTimeline(
+                run_start=run_start,
+                run_end=run_end,
+                end=end,
+                final_state=final_state,
+                final_reason=final_reason,
+            )
+        )
         previous_end = end
     return timelines
 
@@ -114,15 +122,19 @@ def view_calculation(calc: Calculation, timeline: CalculationTimeline, at: datet
     if at >= timeline.end:
         progress = "100% complete" if timeline.final_state == "COMPLETED" else None
         return CalculationView(
-            timeline.final_state, timeline.final_reason, timeline.end, dpu_millis, progress
+            state=timeline.final_state,
+            reason=timeline.final_reason,
+            completed_at=timeline.end,
+            dpu_millis=dpu_millis,
+            progress=progress,
         )
     if calc.stop_requested_at is not None and at >= calc.stop_requested_at:
-        return CalculationView("CANCELING", None, None, dpu_millis, None)
+        return CalculationView(state="CANCELING", dpu_millis=dpu_millis)
     if at < calc.submitted_at + timedelta(seconds=CREATING_SECONDS):
-        return CalculationView("CREATING", None, None, 0, None)
+        return CalculationView(state="CREATING", dpu_millis=0)
     if at < timeline.run_start:
-        return CalculationView("QUEUED", None, None, 0, None)
+        return CalculationView(state="QUEUED", dpu_millis=0)
     total = (timeline.run_end - timeline.run_start).total_seconds()
     done = (at - timeline.run_start).total_seconds()
     percent = 99 if total <= 0 else min(99, int(100 * done / total))
-    return CalculationView("RUNNING", None, None, dpu_millis, f"{percent}% complete")
+    return CalculationView(state="RUNNING", dpu_millis=dpu_millis, progress=f"{percent}% complete")

@@ -28,7 +28,7 @@ _WORKERS_START_AFTER = timedelta(seconds=2)  # submission -> running (calculatio
 _NAMESPACE = uuid.UUID("6f1c3f0e-5a8e-4d3b-9a57-3c1d2b0e7a11")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Executor:
     executor_id: str
     type: str
@@ -98,7 +98,12 @@ def session_executors(session: Session, view: SessionView, at: datetime) -> list
         executor_state, terminated = lifecycle(kind, index)
         executors.append(
             Executor(
-                executor_id(session.session_id, kind, index), kind, executor_state, dpus, started, terminated
+                executor_id=executor_id(session.session_id, kind, index),
+                type=kind,
+                state=executor_state,
+                size=dpus,
+                started_at=started,
+                terminated_at=terminated,
             )
         )
     return executors

@@ -6,8 +6,8 @@ session really is about three minutes from its idle timeout right after seeding.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from .canned import CannedResult
 from .clock import get_clock
@@ -42,7 +42,16 @@ from .constants import (
 from .job_output import ANALYSIS_EXCEPTION_CODE, ANALYSIS_EXCEPTION_RESULT, out_of_memory_result
 from .service import NOTEBOOK_VERSION, SparkService
 
-__all__ = ["DEGRADED_REASON", "FAILED_REASON", "SPARK35_FAILED_REASON", "seed_demo"]
+__all__ = [
+    "DEGRADED_REASON",
+    "DEMO_SESSIONS",
+    "FAILED_REASON",
+    "SPARK35_FAILED_REASON",
+    "DemoCalculation",
+    "DemoSession",
+    "Incident",
+    "seed_demo",
+]
 
 # Seeded failure and degradation reasons are illustrative: the service's own texts for these vary and are
 # not documented. Ended-by-request sessions carry the documented "Session was terminated per request.".
@@ -134,128 +143,250 @@ def _create_workgroups(account_id: str, region: str) -> None:
             created[name] = now - timedelta(days=30)
 
 
-def _seed_sessions(service: SparkService, now: datetime) -> None:
-    def ago(**delta: float) -> datetime:
-        return now - timedelta(**delta)
+@dataclass(frozen=True, kw_only=True)
+class DemoCalculation:
+    """A calculation the seed submits, ``submitted_ago`` before now."""
 
-    wg = DEMO_SPARK_WORKGROUP
-    # PySpark engine version 3 demo sessions stand for console notebook sessions, which carry a NotebookVersion.
-    start = partial(service.create_session, notebook_version=NOTEBOOK_VERSION)
+    code: str
+    submitted_ago: timedelta
+    outcome: CannedResult
+    calculation_id: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Incident:
+    """A degradation or failure ``ago`` before now, with its StateChangeReason."""
+
+    ago: timedelta
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoSession:
+    """One demo session: started ``started_ago`` before now, then its calculations in order, then at most one
+    of degraded, failed or terminated per request."""
+
+    session_id: str
+    workgroup: str
+    started_ago: timedelta
+    description: str
+    idle_timeout_minutes: int | None = None
+    # PySpark engine version 3 demo sessions stand for console notebook sessions, which carry a NotebookVersion;
+    # Apache Spark version 3.5 has no notebooks (None).
+    notebook_version: str | None = NOTEBOOK_VERSION
+    cloudwatch_logging: bool = False
+    log_group: str | None = None  # None with logging on: the default /aws-athena/<workgroup>
+    calculations: tuple[DemoCalculation, ...] = ()
+    degraded: Incident | None = None
+    failed: Incident | None = None
+    terminated_ago: timedelta | None = None
+
+    def __post_init__(self) -> None:
+        endings = [e for e in (self.degraded, self.failed, self.terminated_ago) if e is not None]
+        if len(endings) > 1:
+            raise ValueError(f"demo session {self.session_id}: at most one of degraded, failed, terminated")
+
+
+# In DEMO_SESSION_IDS order: seeding order fixes the derived calculation ids and the listing tie-breaks.
+DEMO_SESSIONS: tuple[DemoSession, ...] = (
     # IDLE, about 3 minutes left: last calculation ended 17 minutes ago, 20 minute timeout.
-    start(
-        wg, _ENGINE, session_id=SESSION_IDLE_NEAR_TIMEOUT, at=ago(minutes=30),
+    DemoSession(
+        session_id=SESSION_IDLE_NEAR_TIMEOUT,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=30),
         description="Demo: idle, about 3 minutes before the idle timeout",
-    )  # fmt: skip
-    service.submit_calculation(SESSION_IDLE_NEAR_TIMEOUT, _COUNT_CODE, at=ago(minutes=25), outcome=_QUICK)
-    near_done = CannedResult(stdout="done\n", result='"done"', run_seconds=5)
-    service.submit_calculation(
-        SESSION_IDLE_NEAR_TIMEOUT,
-        "spark.catalog.listTables()",
-        at=ago(minutes=17, seconds=7),
-        outcome=near_done,
-    )
-
+        calculations=(
+            DemoCalculation(code=_COUNT_CODE, submitted_ago=timedelta(minutes=25), outcome=_QUICK),
+            DemoCalculation(
+                code="spark.catalog.listTables()",
+                submitted_ago=timedelta(minutes=17, seconds=7),
+                outcome=CannedResult(stdout="done\n", result='"done"', run_seconds=5),
+            ),
+        ),
+    ),
     # IDLE, recently used, KMS results, a completed and a failed calculation, CloudWatch logging.
-    start(
-        wg, _ENGINE, session_id=SESSION_IDLE, at=ago(minutes=50), idle_timeout_minutes=60,
+    DemoSession(
+        session_id=SESSION_IDLE,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=50),
+        idle_timeout_minutes=60,
         description="Demo: idle and healthy, recently used",
-        monitoring_configuration={
-            "CloudWatchLoggingConfiguration": {"Enabled": True, "LogGroup": "/aws-athena/demo-spark"}
-        },
-    )  # fmt: skip
-    service.submit_calculation(
-        SESSION_IDLE, _COUNT_CODE, calculation_id=DEMO_CALC_COMPLETED, at=ago(minutes=45),
-        description="Count the orders", outcome=_COUNT,
-    )  # fmt: skip
-    service.submit_calculation(
-        SESSION_IDLE, _FAILED_CODE, calculation_id=DEMO_CALC_FAILED, at=ago(minutes=20),
-        description="Orders per region (typo)", outcome=_FAILED,
-    )  # fmt: skip
-    service.submit_calculation(SESSION_IDLE, _SHOW_CODE, at=ago(minutes=2), outcome=_SHOW)
-
+        cloudwatch_logging=True,
+        log_group="/aws-athena/demo-spark",
+        calculations=(
+            DemoCalculation(
+                code=_COUNT_CODE,
+                calculation_id=DEMO_CALC_COMPLETED,
+                submitted_ago=timedelta(minutes=45),
+                description="Count the orders",
+                outcome=_COUNT,
+            ),
+            DemoCalculation(
+                code=_FAILED_CODE,
+                calculation_id=DEMO_CALC_FAILED,
+                submitted_ago=timedelta(minutes=20),
+                description="Orders per region (typo)",
+                outcome=_FAILED,
+            ),
+            DemoCalculation(code=_SHOW_CODE, submitted_ago=timedelta(minutes=2), outcome=_SHOW),
+        ),
+    ),
     # BUSY: one long calculation running, one queued behind it.
-    start(
-        wg, _ENGINE, session_id=SESSION_BUSY, at=ago(minutes=15), description="Demo: busy with a long write"
-    )
-    service.submit_calculation(SESSION_BUSY, _COUNT_CODE, at=ago(minutes=12), outcome=_QUICK)
-    service.submit_calculation(
-        SESSION_BUSY, _LONG_CODE, calculation_id=DEMO_CALC_RUNNING, at=ago(minutes=3),
-        description="Rewrite orders by day", outcome=_LONG,
-    )  # fmt: skip
-    service.submit_calculation(
-        SESSION_BUSY, _COUNT_CODE, calculation_id=DEMO_CALC_QUEUED, at=ago(minutes=1), outcome=_QUICK
-    )
-
+    DemoSession(
+        session_id=SESSION_BUSY,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=15),
+        description="Demo: busy with a long write",
+        calculations=(
+            DemoCalculation(code=_COUNT_CODE, submitted_ago=timedelta(minutes=12), outcome=_QUICK),
+            DemoCalculation(
+                code=_LONG_CODE,
+                calculation_id=DEMO_CALC_RUNNING,
+                submitted_ago=timedelta(minutes=3),
+                description="Rewrite orders by day",
+                outcome=_LONG,
+            ),
+            DemoCalculation(
+                code=_COUNT_CODE,
+                calculation_id=DEMO_CALC_QUEUED,
+                submitted_ago=timedelta(minutes=1),
+                outcome=_QUICK,
+            ),
+        ),
+    ),
     # DEGRADED (no healthy coordinator) with a reason; long idle timeout so it stays degraded rather than
     # timing out.
-    start(
-        wg, _ENGINE, session_id=SESSION_DEGRADED, at=ago(minutes=45), idle_timeout_minutes=120,
+    DemoSession(
+        session_id=SESSION_DEGRADED,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=45),
+        idle_timeout_minutes=120,
         description="Demo: degraded, no healthy coordinator",
-    )  # fmt: skip
-    service.submit_calculation(SESSION_DEGRADED, _COUNT_CODE, at=ago(minutes=30), outcome=_QUICK)
-    service.degrade_session(SESSION_DEGRADED, DEGRADED_REASON, at=ago(minutes=20))
-
+        calculations=(
+            DemoCalculation(code=_COUNT_CODE, submitted_ago=timedelta(minutes=30), outcome=_QUICK),
+        ),
+        degraded=Incident(ago=timedelta(minutes=20), reason=DEGRADED_REASON),
+    ),
     # FAILED: executor out of memory while a calculation ran (that calculation failed too), after a query
     # of a table that does not exist; CloudWatch logging on (default log group /aws-athena/<workgroup>).
-    start(
-        wg, _ENGINE, session_id=SESSION_FAILED, at=ago(hours=3), description="Demo: failed, executor OOM",
-        monitoring_configuration={"CloudWatchLoggingConfiguration": {"Enabled": True}},
-    )  # fmt: skip
-    service.submit_calculation(
-        SESSION_FAILED,
-        ANALYSIS_EXCEPTION_CODE,
-        at=ago(hours=2, minutes=59),
-        outcome=ANALYSIS_EXCEPTION_RESULT,
-    )
-    service.submit_calculation(
-        SESSION_FAILED, _LONG_CODE, at=ago(hours=2, minutes=58), outcome=out_of_memory_result(3600)
-    )
-    service.fail_session(SESSION_FAILED, FAILED_REASON, at=ago(hours=2, minutes=50))
-
-    # TERMINATED by the idle timeout, and TERMINATED by the user.
-    start(
-        wg,
-        _ENGINE,
+    DemoSession(
+        session_id=SESSION_FAILED,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(hours=3),
+        description="Demo: failed, executor OOM",
+        cloudwatch_logging=True,
+        calculations=(
+            DemoCalculation(
+                code=ANALYSIS_EXCEPTION_CODE,
+                submitted_ago=timedelta(hours=2, minutes=59),
+                outcome=ANALYSIS_EXCEPTION_RESULT,
+            ),
+            DemoCalculation(
+                code=_LONG_CODE,
+                submitted_ago=timedelta(hours=2, minutes=58),
+                outcome=out_of_memory_result(3600),
+            ),
+        ),
+        failed=Incident(ago=timedelta(hours=2, minutes=50), reason=FAILED_REASON),
+    ),
+    # TERMINATED by the idle timeout (the default 20 minutes after its calculation ended).
+    DemoSession(
         session_id=SESSION_TERMINATED_IDLE,
-        at=ago(hours=2),
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(hours=2),
         description="Demo: timed out while idle",
-    )
-    service.submit_calculation(
-        SESSION_TERMINATED_IDLE, _COUNT_CODE, at=ago(hours=1, minutes=55), outcome=_QUICK
-    )
-    start(
-        wg,
-        _ENGINE,
+        calculations=(
+            DemoCalculation(code=_COUNT_CODE, submitted_ago=timedelta(hours=1, minutes=55), outcome=_QUICK),
+        ),
+    ),
+    # TERMINATED by the user.
+    DemoSession(
         session_id=SESSION_TERMINATED_BY_USER,
-        at=ago(minutes=70),
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=70),
         description="Demo: terminated by user",
-    )
-    service.request_termination(SESSION_TERMINATED_BY_USER, at=ago(minutes=60))
-
+        terminated_ago=timedelta(minutes=60),
+    ),
     # CREATING: started 3 seconds ago (IDLE about 9 seconds later in real-time mode).
-    start(wg, _ENGINE, session_id=SESSION_CREATING, at=ago(seconds=3), description="Demo: still starting")
-
-
-def _seed_spark35_sessions(service: SparkService, now: datetime) -> None:
-    """Apache Spark version 3.5: Spark Connect sessions, no notebooks and no calculations."""
-    wg = DEMO_SPARK35_WORKGROUP
-    service.create_session(
-        wg, _ENGINE, session_id=SESSION_SPARK35_IDLE, at=now - timedelta(minutes=25), idle_timeout_minutes=60,
+    DemoSession(
+        session_id=SESSION_CREATING,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(seconds=3),
+        description="Demo: still starting",
+    ),
+    DemoSession(
+        session_id=SESSION_UNENCRYPTED,
+        workgroup=DEMO_UNENCRYPTED_WORKGROUP,
+        started_ago=timedelta(minutes=10),
+        description="Demo: idle, no result encryption",
+    ),
+    # Apache Spark version 3.5: Spark Connect sessions, no notebooks and no calculations.
+    DemoSession(
+        session_id=SESSION_SPARK35_IDLE,
+        workgroup=DEMO_SPARK35_WORKGROUP,
+        started_ago=timedelta(minutes=25),
+        idle_timeout_minutes=60,
         description="Demo: Spark 3.5, idle (Spark Connect)",
-    )  # fmt: skip
+        notebook_version=None,
+    ),
     # A 2-hour idle timeout, so the request (an hour in) ends it rather than the default 20-minute timeout.
-    service.create_session(
-        wg, _ENGINE, session_id=SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=3), idle_timeout_minutes=120,
+    DemoSession(
+        session_id=SESSION_SPARK35_TERMINATED,
+        workgroup=DEMO_SPARK35_WORKGROUP,
+        started_ago=timedelta(hours=3),
+        idle_timeout_minutes=120,
         description="Demo: Spark 3.5, terminated per request",
-    )  # fmt: skip
-    service.request_termination(SESSION_SPARK35_TERMINATED, at=now - timedelta(hours=2))
-    service.create_session(
-        wg, _ENGINE, session_id=SESSION_SPARK35_FAILED, at=now - timedelta(hours=5),
+        notebook_version=None,
+        terminated_ago=timedelta(hours=2),
+    ),
+    DemoSession(
+        session_id=SESSION_SPARK35_FAILED,
+        workgroup=DEMO_SPARK35_WORKGROUP,
+        started_ago=timedelta(hours=5),
         description="Demo: Spark 3.5, failed (driver out of memory)",
-    )  # fmt: skip
-    service.fail_session(
-        SESSION_SPARK35_FAILED, SPARK35_FAILED_REASON, at=now - timedelta(hours=4, minutes=50)
+        notebook_version=None,
+        failed=Incident(ago=timedelta(hours=4, minutes=50), reason=SPARK35_FAILED_REASON),
+    ),
+)
+
+
+def _monitoring(demo: DemoSession) -> dict[str, object] | None:
+    if not demo.cloudwatch_logging:
+        return None
+    logging: dict[str, object] = {"Enabled": True}
+    if demo.log_group is not None:
+        logging["LogGroup"] = demo.log_group
+    return {"CloudWatchLoggingConfiguration": logging}
+
+
+def _seed_session(service: SparkService, demo: DemoSession, now: datetime) -> None:
+    """Start ``demo``, submit its calculations, then degrade, fail or terminate it, back-dated from ``now``."""
+    service.create_session(
+        demo.workgroup,
+        _ENGINE,
+        session_id=demo.session_id,
+        at=now - demo.started_ago,
+        description=demo.description,
+        monitoring_configuration=_monitoring(demo),
+        notebook_version=demo.notebook_version,
+        idle_timeout_minutes=demo.idle_timeout_minutes,
     )
+    for calculation in demo.calculations:
+        service.submit_calculation(
+            demo.session_id,
+            calculation.code,
+            calculation_id=calculation.calculation_id,
+            at=now - calculation.submitted_ago,
+            description=calculation.description,
+            outcome=calculation.outcome,
+        )
+    if demo.degraded is not None:
+        service.degrade_session(demo.session_id, demo.degraded.reason, at=now - demo.degraded.ago)
+    if demo.failed is not None:
+        service.fail_session(demo.session_id, demo.failed.reason, at=now - demo.failed.ago)
+    if demo.terminated_ago is not None:
+        service.request_termination(demo.session_id, at=now - demo.terminated_ago)
 
 
 def _seed_logs(service: SparkService, now: datetime) -> None:
@@ -282,12 +413,7 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
         if SESSION_IDLE not in service.state.sessions:
             _create_workgroups(account_id, region)
             now = get_clock().now()
-            _seed_sessions(service, now)
-            service.create_session(
-                DEMO_UNENCRYPTED_WORKGROUP, _ENGINE, session_id=SESSION_UNENCRYPTED,
-                at=now - timedelta(minutes=10), description="Demo: idle, no result encryption",
-                notebook_version=NOTEBOOK_VERSION,
-            )  # fmt: skip
-            _seed_spark35_sessions(service, now)
+            for demo in DEMO_SESSIONS:
+                _seed_session(service, demo, now)
             _seed_logs(service, now)
         return {sid: service.view(service.state.sessions[sid]).state for sid in DEMO_SESSION_IDS}

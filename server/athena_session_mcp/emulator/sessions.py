@@ -61,7 +61,7 @@ class Session:
         return self.started_at + timedelta(seconds=CREATING_SECONDS + CREATED_SECONDS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SessionView:
     """A session's status and statistics at one instant, with its calculations' views."""
 
@@ -167,7 +167,15 @@ def view_session(session: Session, at: datetime) -> SessionView:
 
     alive_until = ended_at if ended_at is not None else at
     dpu = session.coordinator_dpus * _millis(alive_until - session.started_at) + calc_dpu
-    return SessionView(state, reason, last_modified, ended_at, idle_since, dpu, calcs)
+    return SessionView(
+        state=state,
+        reason=reason,
+        last_modified=last_modified,
+        ended_at=ended_at,
+        idle_since=idle_since,
+        dpu_millis=dpu,
+        calculations=calcs,
+    )
 
 
 def _busy_since(intervals: list[tuple[datetime, datetime]], at: datetime) -> datetime | None:

@@ -538,10 +538,22 @@ def build(deps: Deps) -> list[Tool]:
 
         def answer(max_lines: int) -> DiagnosisResult:
             return _answer(
-                SessionId, summary, gathered, causes, said, sensitive, calculations_apply, spark_35,
-                cloudwatch_on, log_group, stream_prefix, window_start, window_end, other_destinations,
-                max_lines,
-            )  # fmt: skip
+                session_id=SessionId,
+                summary=summary,
+                gathered=gathered,
+                causes=causes,
+                said=said,
+                sensitive=sensitive,
+                calculations_apply=calculations_apply,
+                spark_35=spark_35,
+                cloudwatch_on=cloudwatch_on,
+                log_group=log_group,
+                stream_prefix=stream_prefix,
+                window_start=window_start,
+                window_end=window_end,
+                other_destinations=other_destinations,
+                max_lines=max_lines,
+            )
 
         result, lines = fit(answer, MAX_EXCERPT_LINES)
         if lines < MAX_EXCERPT_LINES and _has_excerpts(gathered):
@@ -618,6 +630,7 @@ def _iso_ms(millis: int) -> str:
 
 
 def _answer(
+    *,
     session_id: str,
     summary: SessionSummary,
     gathered: _Gathered,
