@@ -177,3 +177,17 @@ async def test_a_token_sts_refuses_is_a_tool_error_naming_the_role_and_what_to_c
     assert "q~Z" not in message  # the token is never echoed
     assert refused.value.action == "sts:AssumeRoleWithWebIdentity"
     assert _assumed() == []
+
+
+def test_an_engine_learnt_with_one_persons_credentials_is_not_told_to_another(
+    gateway: WebIdentityGateway, who: ContextVar[WebIdentity | None]
+) -> None:
+    # Another person may not be allowed to read the session: its engine must not leak to them.
+    who.set(WebIdentity(issuer=ISSUER, subject="alice", token="alice-token"))
+    gateway.engines.learn_session("s-1", "Apache Spark version 3.5")
+    assert gateway.engines.session("s-1") == "Apache Spark version 3.5"
+    who.set(WebIdentity(issuer=ISSUER, subject="bob", token="bob-token"))
+    assert gateway.engines.session("s-1") is None
+    who.set(None)
+    gateway.engines.learn_session("s-2", "PySpark engine version 3")
+    assert gateway.engines.session("s-2") is None  # nobody signed in: nothing is kept

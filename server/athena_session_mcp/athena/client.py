@@ -44,7 +44,12 @@ class AthenaGateway:
         self._logs = logs
         self._session: Session | None = None
         self._lock = threading.Lock()
-        self.engines = EngineBook()
+        self._engines = EngineBook()
+
+    @property
+    def engines(self) -> EngineBook:
+        """What this gateway has learnt about engines (facts read with its credentials)."""
+        return self._engines
 
     @property
     def region(self) -> str | None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio.to_thread
 
 from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.engines import EngineBook
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.settings import Settings
 
@@ -89,6 +90,9 @@ class WebIdentityGateway(AthenaGateway):
         self._people: OrderedDict[tuple[str, str], _Person] = OrderedDict()
         self._people_lock = threading.Lock()
         self._shared: dict[str, Any] = {}
+        # Engines learnt with one person's credentials are theirs: another person, who may not be allowed
+        # to read that session, must not be told its engine. Bounded like the people.
+        self._books: OrderedDict[tuple[str, str], EngineBook] = OrderedDict()
 
     # -- per person ---------------------------------------------------------------------------------
 
@@ -162,6 +166,23 @@ class WebIdentityGateway(AthenaGateway):
                 person.token = who.token
         person.gateway.resolve_credentials()
         return person.gateway
+
+    @property
+    def engines(self) -> EngineBook:
+        """The current caller's engine book; a throwaway one when nobody is signed in."""
+        who = self._identity()
+        if who is None or not who.subject:
+            return EngineBook()
+        key = (who.issuer, who.subject)
+        with self._people_lock:
+            book = self._books.get(key)
+            if book is None:
+                book = self._books[key] = EngineBook()
+                while len(self._books) > self._max_people:
+                    self._books.popitem(last=False)
+            else:
+                self._books.move_to_end(key)
+            return book
 
     @property
     def people(self) -> int:
