@@ -132,3 +132,18 @@ def fake_athena_url(fake_athena: FakeAthena) -> Iterator[str]:
 def text_of(result: Any) -> str:
     """The text blocks of a tool result, joined."""
     return " ".join(block.text for block in result.content)
+
+
+@pytest.fixture
+def clients_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The service name of every boto3 client built from now on (e.g. ['s3', 'logs']), in order."""
+    built: list[str] = []
+    # types-boto3 overloads client() per service; the recorder passes every call through untouched.
+    original: Any = boto3.session.Session.client  # pyright: ignore[reportUnknownMemberType]
+
+    def recording(self: boto3.session.Session, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        built.append(service_name)
+        return original(self, service_name, *args, **kwargs)
+
+    monkeypatch.setattr(boto3.session.Session, "client", recording)
+    return built

@@ -96,9 +96,9 @@ async def test_failed_session_with_sensitive_access_names_oom_first_with_stderr_
 
 
 async def test_without_the_switch_shows_locations_counts_and_states_only_and_names_the_flag(
-    emulated: AthenaClient,
+    emulated: AthenaClient, clients_built: list[str]
 ) -> None:
-    server, gateway = server_and_gateway(emulated, sensitive=False)
+    server, _ = server_and_gateway(emulated, sensitive=False)
     content = await diagnose(server, "demo-failed")
     failed = [c for c in content["calculations"]["calculations"] if c["state"] == "FAILED"]
     assert all(c.get("stderr_tail") is None and c["stderr_s3_uri"].endswith("/stderr.txt") for c in failed)
@@ -115,7 +115,7 @@ async def test_without_the_switch_shows_locations_counts_and_states_only_and_nam
     assert top["evidence"][0]["source"] == "session state reason" and top["confidence"] == "high"
     assert content["verdict"] == "FAILED (unhealthy) · most likely: Out of memory"
     assert "Arrays.copyOf" not in str(content)  # a line only the OOM stderr holds
-    assert "s3" not in gateway.built_clients
+    assert "s3" not in clients_built
 
 
 async def test_a_python_exception_in_the_users_code_on_an_idle_session(emulated: AthenaClient) -> None:

@@ -26,15 +26,17 @@ def emulated() -> Iterator[AthenaClient]:
         yield client
 
 
-async def test_get_athena_session_never_builds_s3_or_logs_clients(emulated: AthenaClient) -> None:
+async def test_get_athena_session_never_builds_s3_or_logs_clients(
+    emulated: AthenaClient, clients_built: list[str]
+) -> None:
     settings = Settings(region="us-east-1", allow_sensitive_data_access=True)
     gateway = AthenaGateway(settings, client=emulated)
     await call_ok(build_server(settings, gateway=gateway), "get_athena_session", {"SessionId": "demo-failed"})
-    assert gateway.built_clients == {"athena"}
+    assert clients_built == []
     await call_ok(
         build_server(settings, gateway=gateway), "diagnose_athena_session", {"SessionId": "demo-failed"}
     )
-    assert gateway.built_clients == {"athena", "s3", "logs"}
+    assert sorted(clients_built) == ["logs", "s3"]  # built once each, on first need
 
 
 def test_s3_and_logs_share_athenas_region_retries_and_timeouts() -> None:

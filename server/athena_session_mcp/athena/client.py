@@ -142,12 +142,6 @@ class AthenaGateway:
         # Call with the lock held; the callers' annotations give the client its type.
         return self._boto_session().client(service, config=self._config())  # pyright: ignore[reportUnknownMemberType]
 
-    @property
-    def built_clients(self) -> frozenset[str]:
-        """Which clients exist so far ('athena', 's3', 'logs'): for checking they are built lazily."""
-        made = {"athena": self._client, "s3": self._s3, "logs": self._logs}
-        return frozenset(name for name, client in made.items() if client is not None)
-
     async def run(self, fn: Callable[[], T]) -> T:
         """Run a blocking call in a worker thread, letting its exception through (callers that degrade
         instead of failing classify it themselves).

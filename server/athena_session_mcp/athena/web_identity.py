@@ -205,10 +205,6 @@ class WebIdentityGateway(AthenaGateway):
     def logs(self) -> CloudWatchLogsClient:
         return self.person().logs()
 
-    @property
-    def built_clients(self) -> frozenset[str]:
-        return frozenset()
-
     def credentials_problem(self) -> str | None:
         # The server needs no credentials of its own: AssumeRoleWithWebIdentity is not signed.
         return None if self.settings.region or self._boto_region() else "no AWS region is configured"
