@@ -139,7 +139,7 @@ def clients_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The service name of every boto3 client built from now on (e.g. ['s3', 'logs']), in order."""
     built: list[str] = []
     # types-boto3 overloads client() per service; the recorder passes every call through untouched.
-    original: Any = boto3.session.Session.client  # pyright: ignore[reportUnknownMemberType]
+    original: Any = getattr(boto3.session.Session, "client")  # noqa: B009
 
     def recording(self: boto3.session.Session, service_name: str, *args: Any, **kwargs: Any) -> Any:
         built.append(service_name)
