@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
+import jsonschema
 import pytest
 from mcp import Client
 
@@ -105,3 +106,36 @@ def test_first_sentence_stops_at_a_full_stop_before_a_capital_letter() -> None:
     text = "Costs, e.g. about 0.35 USD, are shown. More here."
     assert first_sentence(text) == "Costs, e.g. about 0.35 USD, are shown."
     assert first_sentence("No full stop at all") == "No full stop at all"
+
+
+async def test_a_nullable_enumeration_in_an_output_is_one_enum_that_accepts_null_and_its_values() -> None:
+    schema = next(t for t in await _tools() if t["name"] == "list_athena_sessions")["outputSchema"]
+    state_filter = schema["properties"]["state_filter"]
+    assert "anyOf" not in state_filter and state_filter["enum"][-1] is None
+    for value in (None, "TERMINATED"):
+        jsonschema.validate({**_listing(), "state_filter": value}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**_listing(), "state_filter": "terminated"}, schema)
+
+
+def _listing() -> dict[str, Any]:
+    return {
+        "workgroup": "wg",
+        "returned": 0,
+        "pages_read": 1,
+        "more_available": False,
+        "truncated": False,
+        "hint": "h",
+    }
+
+
+async def test_inputs_keep_their_enum_choices_but_drop_null_defaults_and_outputs_drop_their_own_description() -> (
+    None
+):
+    for tool in await _tools():
+        assert "description" not in tool.get("outputSchema", {}), tool["name"]
+        for name, prop in tool["inputSchema"]["properties"].items():
+            assert prop.get("default", "absent") is not None, f"{tool['name']}.{name}"
+    listing = next(t for t in await _tools() if t["name"] == "list_athena_sessions")["inputSchema"]
+    assert listing["properties"]["StateFilter"]["anyOf"][0]["enum"][0] == "CREATING"
+    assert listing["additionalProperties"] is False

@@ -21,10 +21,7 @@ SessionIdArg = Annotated[
         title="SessionId",
         min_length=1,
         max_length=256,
-        description=(
-            "The Athena Spark session ID, exactly as returned by StartSession or ListSessions "
-            "(1-256 characters), e.g. 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111'."
-        ),
+        description="The session ID, as list_athena_sessions or StartSession return it.",
     ),
 ]
 
@@ -135,8 +132,8 @@ class SessionConfigSummary(OutModel):
     logging: Literal["enabled", "disabled", "not_reported"] = Field(
         "not_reported",
         description=(
-            "enabled: at least one destination is on; disabled: MonitoringConfiguration says the destinations "
-            "it names are off; not_reported: the response does not say (an absent field is not 'off')."
+            "enabled: a destination is on; disabled: the destinations named are off; not_reported: the "
+            "response does not say (an absent field is not 'off')."
         ),
     )
     spark_properties_count: int = Field(0, description="Number of EngineConfiguration.SparkProperties set.")
@@ -184,10 +181,7 @@ class SessionSummary(SessionHealthBase):
     )
     engine_kind: Engine | None = Field(
         None,
-        description=(
-            "pyspark-v3 (notebooks, Calculation APIs), spark-3.5 (Spark Connect, Spark UI, no Calculation "
-            "APIs), unknown-spark or sql; null when the engine is not known."
-        ),
+        description="pyspark-v3 (calculations) or spark-3.5 (Spark Connect, Spark UI, no Calculation APIs).",
     )
     timing: SessionTiming = Field(description="Start, end, idle time and the idle-timeout countdown.")
     capacity: SessionCapacity = Field(description="DPU sizing of coordinator and executors.")
@@ -203,13 +197,8 @@ class SessionSummary(SessionHealthBase):
 class GetSessionResult(OutModel):
     """Result of get_athena_session: the health summary plus the raw GetSession response."""
 
-    summary: SessionSummary = Field(description="Condensed health summary with findings and next steps.")
-    raw: dict[str, Any] = Field(
-        description=(
-            "The GetSession response as boto3 returns it, without ResponseMetadata; datetimes are "
-            "ISO-8601 UTC strings; fields newer botocore versions add pass through untouched."
-        )
-    )
+    summary: SessionSummary = Field(description="Health summary with findings and next steps.")
+    raw: dict[str, Any] = Field(description="The GetSession response (datetimes ISO-8601 UTC).")
 
 
 # --- Causes (health/causes.py ranks them; diagnose_athena_session returns them) -----------------------

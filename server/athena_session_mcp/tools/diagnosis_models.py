@@ -17,10 +17,7 @@ ExecutorStateFilterArg = Annotated[
     ExecutorState | None,
     Field(
         title="ExecutorStateFilter",
-        description=(
-            "Only executors in this state (upper case): CREATING, CREATED, REGISTERED, TERMINATING, "
-            "TERMINATED or FAILED. Omit for executors in every state."
-        ),
+        description="Only executors in this state; omit for every state.",
     ),
 ]
 ExecutorMaxResultsArg = Annotated[
@@ -29,7 +26,7 @@ ExecutorMaxResultsArg = Annotated[
         title="MaxResults",
         ge=1,
         le=100,
-        description="Page size: at most this many executors per Athena page (1-100). Athena may return fewer.",
+        description="Page size; Athena may return fewer.",
     ),
 ]
 
@@ -57,7 +54,7 @@ class ExecutorCounts(OutModel):
 
 
 class ListExecutorsArgs(OutModel):
-    """Arguments for the list_athena_executors call that continues right after the last executor shown."""
+    """Arguments that continue right after the last executor shown."""
 
     SessionId: str = Field(description="Same session.")
     ExecutorStateFilter: ExecutorState | None = Field(None, description="Same state filter.")
@@ -68,17 +65,15 @@ class ListExecutorsArgs(OutModel):
 class ListExecutorsResult(OutModel):
     """Result of list_athena_executors: one ListExecutors page, newest executors first, with counts."""
 
-    session_id: str = Field(description="The session whose executors these are.")
+    session_id: str = Field(description="The session listed.")
     executor_state_filter: str | None = Field(None, description="The ExecutorStateFilter applied, if any.")
-    executors: list[ExecutorRow] = Field(description="The executors of this page (newest first).")
-    counts: ExecutorCounts = Field(description="Counts over this page's executors by state and type.")
+    executors: list[ExecutorRow] = Field(description="Newest first.")
+    counts: ExecutorCounts = Field(description="Counts over this answer's executors.")
     returned: int = Field(description="Executors in `executors`.")
     next_token: str | None = Field(None, description="Pass as NextToken for the next page; null when done.")
-    more_available: bool = Field(description="Whether more executors exist beyond this answer.")
+    more_available: bool = Field(description="Whether more executors exist.")
     truncated: bool = Field(description="True when the output budget cut this page short.")
-    continue_with: ListExecutorsArgs | None = Field(
-        None, description="Arguments for the call that continues without gaps, when more exist."
-    )
+    continue_with: ListExecutorsArgs | None = Field(None, description="Exact arguments for the next call.")
     hint: str = Field(description="What to do next.")
 
 
@@ -95,14 +90,12 @@ class ExecutorOverview(OutModel):
 
 
 class OutputTail(OutModel):
-    """The last lines of one S3 output object, read with a ranged GetObject (never the whole object)."""
+    """The last lines of one S3 object (a ranged read, never the whole object)."""
 
     s3_uri: str = Field(description="Where the object is.")
     size_bytes: int | None = Field(None, description="The object's size.")
     read_bytes: int = Field(description="Bytes read from its end.")
-    lines: list[str] = Field(
-        description=f"{UNTRUSTED_LABEL} The last lines, control and ANSI escape sequences removed, long lines cut."
-    )
+    lines: list[str] = Field(description=f"{UNTRUSTED_LABEL} Cleaned; long lines cut.")
     binary: bool = Field(description="True when the content was not text (no lines shown).")
 
 
@@ -138,11 +131,11 @@ class LogLineOut(OutModel):
 
     at: str = Field(description="Event time (ISO-8601 UTC).")
     stream: str = Field(description="Log stream name.")
-    message: str = Field(description=f"{UNTRUSTED_LABEL} The message, cleaned and shortened.")
+    message: str = Field(description=f"{UNTRUSTED_LABEL} Cleaned, shortened.")
 
 
 class LogOverview(OutModel):
-    """The session's CloudWatch Logs: where they are and, with sensitive data access, the error lines."""
+    """The session's CloudWatch Logs, and their error lines with sensitive data access."""
 
     cloudwatch_enabled: bool = Field(
         description="MonitoringConfiguration.CloudWatchLoggingConfiguration.Enabled."
@@ -183,17 +176,17 @@ class DiagnosisResult(OutModel):
     engine: str | None = Field(None, description="pyspark-v3, spark-3.5, unknown-spark or sql.")
     verdict: str = Field(description="One line: the state and the most likely cause.")
     causes: list[Cause] = Field(description="Likely causes, most likely first.")
-    session: SessionSummary = Field(description="The GetSession health summary (as get_athena_session).")
+    session: SessionSummary = Field(description="The health summary, as get_athena_session gives it.")
     executors: ExecutorOverview = Field(description="Executor counts and the failed executors.")
     calculations: CalculationOverview = Field(description="Recent calculations, failed first.")
     logs: LogOverview = Field(description="Log locations and, with sensitive data access, error lines.")
-    spark_ui: SparkUi = Field(description="Spark UI / History Server link for Apache Spark version 3.5.")
+    spark_ui: SparkUi = Field(description="Spark UI / History Server link (Apache Spark version 3.5).")
     gaps: list[Gap] = Field(description="What could not be read and how to allow it.")
     sensitive_data_access: bool = Field(
-        description="Whether job output, log lines and links are shown (--allow-sensitive-data-access)."
+        description="Whether job content and links are shown (--allow-sensitive-data-access)."
     )
     untrusted_content: str = Field(description="How to treat the excerpts in this answer.")
-    truncated: bool = Field(description="True when excerpts were shortened to fit the output budget.")
+    truncated: bool = Field(description="True when excerpts were shortened to fit.")
 
 
 # --- get_athena_calculation's IncludeOutput ---------------------------------------------------------

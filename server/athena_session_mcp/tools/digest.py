@@ -54,10 +54,7 @@ MaxSessionsArg = Annotated[
         title="MaxSessions",
         ge=1,
         le=MAX_SESSIONS,
-        description=(
-            f"Examine at most this many sessions, newest first (1-{MAX_SESSIONS}, default "
-            f"{DEFAULT_MAX_SESSIONS}). Each one costs a GetSession call."
-        ),
+        description="Examine at most this many sessions, newest first; each costs a GetSession call.",
     ),
 ]
 
@@ -207,18 +204,14 @@ def build(deps: Deps) -> list[Tool]:
     async def summarize_athena_workgroup_sessions(
         WorkGroup: WorkGroupArg, ctx: Context, MaxSessions: MaxSessionsArg = DEFAULT_MAX_SESSIONS
     ) -> WorkgroupDigest:
-        """Digest the Amazon Athena Spark sessions of one workgroup: what is running, what is about to
-        time out, what failed, and what it cost.
+        """Digest the Amazon Athena Spark sessions of one workgroup: what is running, what is about to time
+        out, what failed, and what it cost.
 
-        Lists the newest MaxSessions sessions in every state (ListSessions per state) and reads each
-        one's details (GetSession, several at a time, with progress notifications). Returns counts by
-        state and phase, how many are alive and IDLE (able to take work), IDLE sessions near their idle
-        timeout (soonest first), FAILED and DEGRADED sessions with reasons, the longest-idle session,
-        total DPU-hours with an ESTIMATED cost and the period it covers, and findings with next steps.
-        Says what it could not see (states it could not list, sessions it could not read, sessions left
-        unread when its deadline passed). Lists are capped to stay within an output budget; `truncated`
-        and `hint` say when sessions were left out. Read-only. Use get_athena_session on a session_id
-        for the full picture of one session.
+        Lists the newest MaxSessions sessions in every state (ListSessions per state) and reads each one
+        (GetSession): counts by state, IDLE sessions near their idle timeout, FAILED and DEGRADED sessions
+        with reasons, DPU-hours with an ESTIMATED cost, findings with next steps. Says what it could not list
+        or read (also when its deadline passed); `truncated` and `hint` say when lists were cut.
+        get_athena_session gives one session's full picture. Read-only.
         """
         limiter = anyio.CapacityLimiter(CONCURRENCY)
         backoff = _Backoff(limiter)

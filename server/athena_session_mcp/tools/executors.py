@@ -97,15 +97,12 @@ def build(deps: Deps) -> list[Tool]:
         MaxResults: ExecutorMaxResultsArg = DEFAULT_PAGE_SIZE,
         NextToken: NextTokenArg = None,
     ) -> ListExecutorsResult:
-        """List the executors of one Amazon Athena Spark session (ListExecutors), newest first, with
-        counts by state and type.
+        """List the executors of one Amazon Athena Spark session (ListExecutors), newest first, with counts by
+        state and type. Works on both engines (PySpark engine version 3 and Apache Spark version 3.5).
 
-        Each executor is one row: executor_id, type (COORDINATOR, GATEWAY or WORKER), state (CREATING,
-        CREATED, REGISTERED, TERMINATING, TERMINATED or FAILED), size in DPUs, start and termination
-        times. ExecutorStateFilter FAILED finds executors that failed (a DEGRADED session has some). Works
-        for both engines (PySpark engine version 3 and Apache Spark version 3.5). One page per call: pass
-        next_token back as NextToken for more; counts cover the executors of this answer. Read-only.
-        diagnose_athena_session explains a failure in one call.
+        ExecutorStateFilter FAILED finds failed executors. One page per call: pass next_token as NextToken;
+        counts cover this answer's executors. diagnose_athena_session explains a failure in one call.
+        Read-only.
         """
         response = await read_executors(
             deps, SessionId, state_filter=ExecutorStateFilter, max_results=MaxResults, next_token=NextToken

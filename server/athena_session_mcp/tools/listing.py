@@ -49,10 +49,7 @@ AllPagesArg = Annotated[
     bool,
     Field(
         title="AllPages",
-        description=(
-            f"Follow NextToken for you, up to {ALL_PAGES_MAX_ITEMS} sessions in all (bounded by the output "
-            "budget too); truncated=true says when it stopped early. Default false: one page."
-        ),
+        description=f"Follow NextToken for you, up to {ALL_PAGES_MAX_ITEMS} sessions (and the output budget).",
     ),
 ]
 
@@ -139,16 +136,12 @@ def build(deps: Deps) -> list[Tool]:
         NextToken: NextTokenArg = None,
         AllPages: AllPagesArg = False,
     ) -> ListSessionsResult:
-        """List the Amazon Athena Spark sessions of one workgroup (ListSessions), newest first.
+        """List the Amazon Athena Spark sessions of one workgroup (ListSessions), newest first, one row each.
 
-        Each session is one compact row: session_id, state, coarse phase, description, engine version,
-        started/idle-since/ended times and the state change reason (long texts shortened). Without
-        StateFilter Athena lists only active sessions; StateFilter TERMINATED or FAILED lists ended ones
-        (one state per call). One page per call by default: pass next_token back as NextToken
-        for more, or set AllPages to follow pages for you (bounded). The answer stays within an output
-        budget; `truncated` and `hint` say when it stopped early and `continue_with` gives the exact
-        arguments to continue without gaps. Use get_athena_session on a session_id for its health.
-        Read-only. list_spark_workgroups finds workgroup names.
+        Without StateFilter Athena lists only active sessions; StateFilter TERMINATED or FAILED lists ended
+        ones (one state per call). One page per call: pass next_token as NextToken, or set AllPages
+        (bounded); when an answer stops early, `continue_with` holds the exact arguments to go on.
+        get_athena_session explains one session; list_spark_workgroups finds workgroup names. Read-only.
         """
         request = request_params(WorkGroup=WorkGroup, StateFilter=StateFilter, NextToken=NextToken)
         max_items = ALL_PAGES_MAX_ITEMS if AllPages else MaxResults

@@ -6,11 +6,13 @@ spend most of that on words the model gets nothing from: a `title` restating eac
 nested definition (a finding, a session summary) described again in every tool that returns it.
 
 So, for each tool: input schemas keep every description (they say how to call the tool) but lose
-titles. Output schemas keep the descriptions of their top-level fields (first sentence, and not where
-it only restates the field's name); a nested definition is described once, by the first tool that
-returns it, and only where its values need explaining (enumerations and constants) or where it
-carries a warning the model must not miss (UNTRUSTED job content, ESTIMATEd cost); the answers
-themselves are self-describing (headline, findings with message and next step).
+titles and `default: null`. Output schemas lose their own "Result of <tool>" description (the tool's
+description says what it returns), write a nullable enumeration as one `enum` ending in null, and keep
+the descriptions of their top-level fields (first sentence, and not where it only restates the
+field's name); a nested definition is described once, by the first tool that returns it, and only
+where its values need explaining (enumerations and constants) or where it carries a warning the
+model must not miss (UNTRUSTED job content, ESTIMATEd cost); the answers themselves are
+self-describing (headline, findings with message and next step).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _schemas_under(node: dict[str, Any]) -> list[dict[str, Any]]:
     return [cast(dict[str, Any], n) for n in found if isinstance(n, dict)]
 
 
-def _nullable(node: dict[str, Any]) -> None:
+def _nullable(node: dict[str, Any], *, enums: bool) -> None:
     # {"anyOf": [{"type": "string", ...}, {"type": "null"}]} -> {"type": ["string", "null"], ...}
     options = node.get("anyOf")
     if not isinstance(options, list) or len(cast(list[Any], options)) != 2:
@@ -84,6 +86,14 @@ def _nullable(node: dict[str, Any]) -> None:
     if len(others) != 1 or not isinstance(others[0].get("type"), str):
         return
     other = others[0]
+    if "enum" in other and enums:
+        # {"anyOf": [{"enum": [...], "type": "string"}, {"type": "null"}]} -> {"enum": [..., null]}
+        del node["anyOf"]
+        for key, value in other.items():
+            if key not in ("type", "enum", "title"):
+                node.setdefault(key, value)
+        node["enum"] = [*cast(list[Any], other["enum"]), None]
+        return
     if "enum" in other or "const" in other:
         return
     del node["anyOf"]
@@ -120,7 +130,10 @@ def _strip(schema: dict[str, Any], *, output: bool) -> None:
         if output:
             node.pop("default", None)
             node.pop("additionalProperties", None) if node.get("additionalProperties") is False else None
-        _nullable(node)
+        elif "default" in node and node["default"] is None:
+            del node["default"]  # an optional argument left out is null anyway
+        # Inputs are the calling contract: an enum argument keeps the shape pydantic gives it.
+        _nullable(node, enums=output)
         stack.extend(_schemas_under(node))
 
 
@@ -147,6 +160,7 @@ def compact(tools: Iterable[Tool]) -> None:
         if schema is None:
             continue
         _strip(schema, output=True)
+        schema.pop("description", None)  # "Result of <tool>": the tool's own description says what it returns
         _describe_fields(schema.get("properties", {}), keep=True)
         for name, definition in cast(dict[str, dict[str, Any]], schema.get("$defs", {})).items():
             first = name not in described

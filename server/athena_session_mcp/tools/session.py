@@ -41,14 +41,10 @@ def build(deps: Deps) -> list[Tool]:
     async def get_athena_session(SessionId: SessionIdArg) -> GetSessionResult:
         """Look up one Amazon Athena Spark session (GetSession) and explain its health.
 
-        Returns `summary`, a condensed health report: state and coarse phase (starting, ready, running,
-        stopping, ended, unhealthy, unknown), engine (PySpark engine version 3 with calculations, or Apache
-        Spark version 3.5 with Spark Connect and the Spark UI), whether it is healthy and ready for work,
-        the state change reason, timing (age, idle time, idle timeout and for IDLE sessions the time left
-        before it is terminated), capacity (DPUs), usage (DPU-hours and an ESTIMATED cost), security/config
-        (execution role, encryption, logging) and `findings`: what matters, most severe first, each with a
-        next step for the session's engine. Also returns `raw`, the GetSession response itself (datetimes as
-        ISO-8601 UTC). Read-only. Use list_athena_sessions to find session ids in a workgroup.
+        Returns `summary`: state and phase, engine, timing (for an IDLE session, the time left before
+        its idle timeout ends it), DPUs, DPU-hours with an ESTIMATED cost, role, encryption, logging, and
+        `findings`, each with a next step for the session's engine; and `raw`, the GetSession response.
+        Read-only. list_athena_sessions finds session ids.
         """
         return await session_health(deps, SessionId)
 

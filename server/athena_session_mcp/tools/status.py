@@ -21,15 +21,11 @@ from athena_session_mcp.tools.fleet_models import GetSessionStatusResult, Sessio
 
 def build(deps: Deps) -> list[Tool]:
     async def get_athena_session_status(SessionId: SessionIdArg) -> GetSessionStatusResult:
-        """Poll one Amazon Athena Spark session's state (GetSessionStatus): cheaper and smaller than
-        get_athena_session, for waiting on a session to become IDLE or to end.
+        """Poll one Amazon Athena Spark session's state (GetSessionStatus): cheaper than get_athena_session,
+        for waiting until a session is IDLE or has ended.
 
-        Returns `summary` in the same vocabulary as get_athena_session: state, coarse phase (starting,
-        ready, running, stopping, ended, unhealthy, unknown), alive, healthy, accepting_calculations, the
-        state change reason, timing (start, idle since, end, age, idle time) and findings with next steps;
-        plus `raw`, the GetSessionStatus response. GetSessionStatus returns no configuration (encryption,
-        logging, capacity), DPU usage or idle timeout, so this answer cannot say how soon an IDLE session
-        ends: use get_athena_session for those. Read-only.
+        GetSessionStatus returns no configuration, DPU usage or idle timeout, so this answer cannot say how
+        soon an IDLE session ends: get_athena_session can. Read-only.
         """
         response = await deps.gateway.call(
             lambda client: client.get_session_status(SessionId=SessionId),

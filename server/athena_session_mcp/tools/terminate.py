@@ -18,16 +18,13 @@ def build(deps: Deps) -> list[Tool]:
         return []
 
     async def terminate_athena_session(SessionId: SessionIdArg) -> TerminateSessionResult:
-        """Terminate one Amazon Athena Spark session (TerminateSession): its running calculations are
-        stopped (they may then show as FAILED), its resources are released and it can never run work
-        again. Destructive and not reversible; only offered because the server runs with --allow-write.
+        """Terminate one Amazon Athena Spark session (TerminateSession): its running work is stopped, its
+        resources are released and it can never run work again. Destructive and not reversible; offered only
+        because the server runs with --allow-write.
 
-        Reads the session's state first (GetSessionStatus): a session that is already FAILED, TERMINATED
-        or TERMINATING is left alone and reported as such (had_effect false). Otherwise returns the state
-        Athena reports right after the request (usually TERMINATING, then TERMINATED within a minute) and
-        its coarse phase. Confirm with the user first, and check with get_athena_session that this is the
-        right session (workgroup, description, running work). Poll get_athena_session_status to see it
-        reach TERMINATED.
+        Calculations it stops may show as FAILED. A session already FAILED, TERMINATED or TERMINATING is
+        left alone (had_effect false). Confirm with the user first, and check with get_athena_session that
+        it is the right session. Poll get_athena_session_status to see it reach TERMINATED.
         """
         what = f"Session {SessionId!r}"
         status = await deps.gateway.call(

@@ -29,7 +29,7 @@ WorkgroupsNextTokenArg = Annotated[
         title="NextToken",
         min_length=1,
         max_length=1024,
-        description="The next_token of a previous truncated answer, to continue the scan. Omit to start.",
+        description="A previous truncated answer's next_token; omit to start.",
     ),
 ]
 
@@ -48,15 +48,12 @@ def workgroup_row(item: Mapping[str, Any]) -> WorkgroupRow:
 
 def build(deps: Deps) -> list[Tool]:
     async def list_spark_workgroups(NextToken: WorkgroupsNextTokenArg = None) -> ListSparkWorkgroupsResult:
-        """List the Amazon Athena workgroups whose engine is Apache Spark (ListWorkGroups, filtered), so
-        you know where Spark sessions live.
+        """List the Amazon Athena workgroups whose engine is Apache Spark (ListWorkGroups, SQL ones skipped).
 
-        Each workgroup: name (pass it as WorkGroup to list_athena_sessions or
-        summarize_athena_workgroup_sessions), state (ENABLED/DISABLED), description, engine version and
-        kind (pyspark-v3: notebooks and calculations; spark-3.5: Spark Connect and the Spark UI, no
-        Calculation APIs) and creation time. SQL-engine workgroups are skipped and counted. Follows ListWorkGroups pages for
-        you, up to 1,000 workgroups per call; if `truncated`, pass next_token as NextToken to continue.
-        Read-only.
+        Each comes with its engine: pyspark-v3 (notebooks, calculations) or spark-3.5 (Spark Connect, the
+        Spark UI, no Calculation APIs). Pass a name as WorkGroup to list_athena_sessions or
+        summarize_athena_workgroup_sessions. Scans up to 1,000 workgroups per call; if `truncated`, pass
+        next_token as NextToken. Read-only.
         """
         token = NextToken
         pages: list[Page] = []
