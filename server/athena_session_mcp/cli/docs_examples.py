@@ -37,7 +37,7 @@ FROZEN_AT = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 REGION = "us-east-1"
 SESSION_EXAMPLE = "demo-idle-near-timeout"
 DIAGNOSIS_EXAMPLE = "demo-failed"
-EXCERPT_CAUSES = 2  # the diagnosis excerpt's causes: enough to show the ranking, short enough for the README
+EXCERPT_CAUSES = 1  # the top cause; `make demo` prints the whole diagnosis
 # Where the docs tell a user their clone is; every clone-form command is spelled with it.
 CLONE = "/path/to/athena-session-mcp"
 # The console script `make install` (and so `make demo`) puts in the clone's virtualenv.
