@@ -86,3 +86,28 @@ def test_the_layer_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     probe.parent.mkdir(parents=True)
     probe.write_text(text, encoding="utf-8")
     assert "boto3" in _imports(probe)
+
+
+# The tool families; what they share (reads, job content, budget, answers, models) lives in modules of its own.
+TOOL_FAMILIES = (
+    "session",
+    "status",
+    "listing",
+    "workgroups",
+    "calculations",
+    "executors",
+    "diagnose",
+    "digest",
+    "terminate",
+)
+
+
+def test_no_tool_family_imports_another() -> None:
+    files = [PACKAGE / "tools" / f"{family}.py" for family in TOOL_FAMILIES]
+    others = tuple(f"{NAME}.tools.{family}" for family in TOOL_FAMILIES)
+    found = [
+        line
+        for f in files
+        for line in _violations([f], tuple(o for o in others if not o.endswith("." + f.stem)))
+    ]
+    assert not found, "\n".join(found)

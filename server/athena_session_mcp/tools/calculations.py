@@ -43,7 +43,6 @@ from athena_session_mcp.tools.common import (
     request_params,
     session_engine,
 )
-from athena_session_mcp.tools.diagnose import read_calculation_output
 from athena_session_mcp.tools.diagnosis_models import GetCalculationWithOutputResult
 from athena_session_mcp.tools.fleet_models import (
     CalculationCode,
@@ -57,6 +56,7 @@ from athena_session_mcp.tools.fleet_models import (
     MaxResultsArg,
     NextTokenArg,
 )
+from athena_session_mcp.tools.job_content import read_calculation_output
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

@@ -10,36 +10,30 @@ action or setting: the diagnosis degrades, it does not fail.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, athena_error, call_error
 from athena_session_mcp.athena.job_output import (
     LogLine,
     LogScan,
     list_streams,
-    read_tail,
     scan_errors,
-    split_s3_uri,
 )
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
 from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
 from athena_session_mcp.health.models import Cause, SessionIdArg, SessionSummary
 from athena_session_mcp.health.session import summarize_session
-from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, clean_line, tail_excerpt
-from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
+from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.budget import clip, fit
 from athena_session_mcp.tools.common import learn_session_engine
 from athena_session_mcp.tools.diagnosis_models import (
-    CalculationOutput,
     CalculationOverview,
     DiagnosedCalculation,
     DiagnosisResult,
@@ -47,11 +41,17 @@ from athena_session_mcp.tools.diagnosis_models import (
     Gap,
     LogLineOut,
     LogOverview,
-    OutputTail,
     SparkUi,
 )
-from athena_session_mcp.tools.executors import executor_counts, executor_row, read_executors
-from athena_session_mcp.tools.session import read_session
+from athena_session_mcp.tools.job_content import (
+    MAX_EXCERPT_LINES,
+    SENSITIVE_HINT,
+    Tail,
+    quietly,
+    read_object_tail,
+    tail_out,
+)
+from athena_session_mcp.tools.reads import executor_counts, executor_row, read_executors, read_session
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -65,62 +65,12 @@ T = TypeVar("T")
 RECENT_CALCULATIONS = 20
 FAILED_WITH_OUTPUT = 3  # failed calculations whose stderr/stdout tails are read
 MAX_CALCULATION_ROWS = 10
-MAX_EXCERPT_LINES = 40
 MAX_LOG_LINES = 30
 # Logs are searched from a little before the session started to a little after it ended (or now),
 # and never over more than a day.
 LOG_WINDOW_MARGIN = timedelta(minutes=5)
 LOG_WINDOW_MAX = timedelta(hours=24)
 STEPS = 5
-
-SENSITIVE_HINT = (
-    f"Start the server with {SENSITIVE_FLAG} (or set {ENV_SENSITIVE}=true in the MCP client config's env) to "
-    "include them."
-)
-
-
-def _code(exc: BaseException) -> str:
-    from botocore.exceptions import ClientError
-
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code") or "")
-    return athena_error(exc)[0]
-
-
-def _gap(exc: BaseException, *, what: str, action: str, resource: str, region: str | None) -> Gap:
-    """A gap for a failed read: the IAM action and resource when access was denied, else the error."""
-    code = _code(exc)
-    if code in ACCESS_DENIED_CODES:
-        return Gap(
-            what=what, fix=f"Access denied: grant {action} on {resource} to the identity the server uses."
-        )
-    if code in ("NoSuchKey", "NoSuchBucket", "404"):
-        return Gap(
-            what=what, fix=f"The object does not exist ({code}); the calculation may not have written it."
-        )
-    if code == "ResourceNotFoundException" and action.startswith("logs:"):
-        return Gap(
-            what=what,
-            fix=f"The log group {resource} does not exist: the session has written no CloudWatch logs there yet.",
-        )
-    if isinstance(exc, AwsCallError | ToolError):
-        return Gap(what=what, fix=clip(str(exc), 400) or action)
-    text = str(
-        call_error(
-            exc if isinstance(exc, Exception) else Exception(), action=action, what=what, region=region
-        )
-    )
-    return Gap(what=what, fix=clip(text, 400) or action)
-
-
-@dataclass(frozen=True, slots=True)
-class Tail:
-    """The end of an S3 object, cleaned for the model."""
-
-    uri: str
-    size_bytes: int
-    read_bytes: int
-    excerpt: Excerpt
 
 
 @dataclass
@@ -137,47 +87,6 @@ class _Gathered:
     log_scan: LogScan | None = None
     spark_ui_url: str | None = None
     gaps: list[Gap] = field(default_factory=list[Gap])
-
-
-async def _quietly(
-    gathered: _Gathered,
-    call: Callable[[], Awaitable[T]],
-    *,
-    what: str,
-    action: str,
-    resource: str,
-    region: str | None,
-) -> T | None:
-    """`call()`'s result, or None with a gap recorded: one unreadable source never fails the diagnosis."""
-    try:
-        return await call()
-    except Exception as exc:
-        gathered.gaps.append(_gap(exc, what=what, action=action, resource=resource, region=region))
-        return None
-
-
-async def _read_tail(deps: Deps, gathered: _Gathered, uri: str | None, *, what: str) -> Tail | None:
-    """The tail of the S3 object at `uri`; None when there is no such location, or with a gap when unreadable."""
-    where = split_s3_uri(uri or "")
-    if uri is None or where is None:
-        return None
-    gateway = deps.gateway
-
-    async def tail_of() -> Tail:
-        raw = await gateway.run(lambda: read_tail(gateway.s3(), uri))
-        cleaned = tail_excerpt(
-            raw.data, starts_mid_object=raw.read_bytes < raw.size_bytes, max_lines=MAX_EXCERPT_LINES
-        )
-        return Tail(uri=raw.uri, size_bytes=raw.size_bytes, read_bytes=raw.read_bytes, excerpt=cleaned)
-
-    return await _quietly(
-        gathered,
-        tail_of,
-        what=what,
-        action="s3:GetObject",
-        resource=f"arn:aws:s3:::{where[0]}/{where[1]}",
-        region=gateway.region,
-    )
 
 
 def _state_of(item: Mapping[str, Any]) -> str | None:
@@ -224,28 +133,6 @@ def _tiers(items: list[Mapping[str, Any]]) -> tuple[dict[str, Tier], datetime | 
     return tiers, resolved_at
 
 
-async def read_calculation_output(
-    deps: Deps, stdout_uri: str | None, stderr_uri: str | None
-) -> CalculationOutput:
-    """get_athena_calculation's IncludeOutput: the stdout/stderr tails, or gaps saying why not."""
-    gathered = _Gathered()
-    tails: dict[str, OutputTail | None] = {"stderr": None, "stdout": None}
-    if not deps.settings.allow_sensitive_data_access:
-        gathered.gaps.append(Gap(what="stdout/stderr tails (job content)", fix=SENSITIVE_HINT))
-    else:
-        for stream, uri in (("stderr", stderr_uri), ("stdout", stdout_uri)):
-            tail = await _read_tail(deps, gathered, uri, what=f"{stream} of the calculation")
-            tails[stream] = _tail_out(
-                tail, MAX_EXCERPT_LINES if stream == "stderr" else MAX_EXCERPT_LINES // 4
-            )
-    return CalculationOutput(
-        stderr_tail=tails["stderr"],
-        stdout_tail=tails["stdout"],
-        gaps=gathered.gaps,
-        untrusted_content=UNTRUSTED_NOTE,
-    )
-
-
 def build(deps: Deps) -> list[Tool]:
     gateway = deps.gateway
 
@@ -280,8 +167,8 @@ def build(deps: Deps) -> list[Tool]:
 
         # --- Executors ---------------------------------------------------------------------------
         await ctx.report_progress(1, STEPS, "Listing executors (ListExecutors)")
-        listed = await _quietly(
-            gathered,
+        listed = await quietly(
+            gathered.gaps,
             lambda: read_executors(deps, SessionId, max_results=100),
             what="executors",
             action="athena:ListExecutors",
@@ -305,8 +192,8 @@ def build(deps: Deps) -> list[Tool]:
             def list_calcs(client: AthenaClient) -> ListCalculationExecutionsResponseTypeDef:
                 return client.list_calculation_executions(SessionId=SessionId, MaxResults=RECENT_CALCULATIONS)
 
-            page = await _quietly(
-                gathered,
+            page = await quietly(
+                gathered.gaps,
                 lambda: gateway.call(
                     list_calcs, action="athena:ListCalculationExecutions", what=f"Session {SessionId!r}"
                 ),
@@ -332,8 +219,8 @@ def build(deps: Deps) -> list[Tool]:
                         what=f"Calculation {calc_id!r}",
                     )
 
-                detail = await _quietly(
-                    gathered,
+                detail = await quietly(
+                    gathered.gaps,
                     get_calc,
                     what=f"result locations of calculation {calc_id}",
                     action="athena:GetCalculationExecution",
@@ -346,8 +233,11 @@ def build(deps: Deps) -> list[Tool]:
                 for calc_id, detail in gathered.details.items():
                     result = as_map(detail.get("Result"))
                     for stream, key in (("stderr", "StdErrorS3Uri"), ("stdout", "StdOutS3Uri")):
-                        tail = await _read_tail(
-                            deps, gathered, as_str(result.get(key)), what=f"{stream} of calculation {calc_id}"
+                        tail = await read_object_tail(
+                            deps,
+                            gathered.gaps,
+                            as_str(result.get(key)),
+                            what=f"{stream} of calculation {calc_id}",
                         )
                         if tail is not None:
                             gathered.tails[(calc_id, stream)] = tail
@@ -386,8 +276,8 @@ def build(deps: Deps) -> list[Tool]:
         elif log_group is not None:
             resource = f"arn:aws:logs:{region or 'REGION'}:ACCOUNT:log-group:{log_group}:*"
             group = log_group
-            streams = await _quietly(
-                gathered,
+            streams = await quietly(
+                gathered.gaps,
                 lambda: gateway.run(lambda: list_streams(gateway.logs(), group, stream_prefix, SessionId)),
                 what="log stream names",
                 action="logs:DescribeLogStreams",
@@ -398,8 +288,8 @@ def build(deps: Deps) -> list[Tool]:
             if sensitive:
                 start_ms = int(window_start.timestamp() * 1000)
                 end_ms = int(window_end.timestamp() * 1000)
-                scan = await _quietly(
-                    gathered,
+                scan = await quietly(
+                    gathered.gaps,
                     lambda: gateway.run(
                         lambda: scan_errors(
                             gateway.logs(), group, stream_prefix, SessionId, start_ms=start_ms, end_ms=end_ms
@@ -430,8 +320,8 @@ def build(deps: Deps) -> list[Tool]:
                     )
                 )
             else:
-                dashboard = await _quietly(
-                    gathered,
+                dashboard = await quietly(
+                    gathered.gaps,
                     lambda: gateway.call(
                         lambda client: client.get_resource_dashboard(ResourceARN=arn),
                         action="athena:GetResourceDashboard",
@@ -604,19 +494,6 @@ def _has_excerpts(gathered: _Gathered) -> bool:
     return bool(gathered.log_lines) or any(len(tail.excerpt.lines) > 0 for tail in gathered.tails.values())
 
 
-def _tail_out(tail: Tail | None, max_lines: int) -> OutputTail | None:
-    if tail is None:
-        return None
-    lines = tail.excerpt.lines[-max_lines:] if max_lines > 0 else []
-    return OutputTail(
-        s3_uri=tail.uri,
-        size_bytes=tail.size_bytes,
-        read_bytes=tail.read_bytes,
-        lines=lines,
-        binary=tail.excerpt.binary,
-    )
-
-
 def _iso_ms(millis: int) -> str:
     return iso_or_none(datetime.fromtimestamp(millis / 1000, UTC)) or ""
 
@@ -655,8 +532,8 @@ def _answer(
                 stdout_s3_uri=as_str(result.get("StdOutS3Uri")),
                 stderr_s3_uri=as_str(result.get("StdErrorS3Uri")),
                 result_s3_uri=as_str(result.get("ResultS3Uri")),
-                stderr_tail=_tail_out(gathered.tails.get((calc_id, "stderr")), max_lines),
-                stdout_tail=_tail_out(gathered.tails.get((calc_id, "stdout")), max_lines // 4),
+                stderr_tail=tail_out(gathered.tails.get((calc_id, "stderr")), max_lines),
+                stdout_tail=tail_out(gathered.tails.get((calc_id, "stdout")), max_lines // 4),
             )
         )
     failed = sum(1 for i in gathered.calculations if as_str(as_map(i.get("Status")).get("State")) == "FAILED")

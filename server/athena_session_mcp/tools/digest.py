@@ -35,8 +35,7 @@ from athena_session_mcp.health.session import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.budget import fit
 from athena_session_mcp.tools.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
-from athena_session_mcp.tools.listing import ALL_PAGES_MAX_PAGES, read_pages
-from athena_session_mcp.tools.session import read_session
+from athena_session_mcp.tools.reads import ALL_PAGES_MAX_PAGES, read_pages, read_session
 
 DEFAULT_MAX_SESSIONS = 100
 MAX_SESSIONS = 500

@@ -11,13 +11,10 @@ from pydantic import Field
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_phase
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import Page, Shown, fit_page
+from athena_session_mcp.tools.budget import Shown, fit_page
 from athena_session_mcp.tools.common import (
-    FIND_WORKGROUPS,
-    AwsCallError,
     engine_version,
     no_rows_hint,
-    remember_session_engine,
     request_params,
 )
 from athena_session_mcp.tools.fleet_models import (
@@ -29,10 +26,10 @@ from athena_session_mcp.tools.fleet_models import (
     SessionStateFilterArg,
     WorkGroupArg,
 )
+from athena_session_mcp.tools.reads import ALL_PAGES_MAX_PAGES, read_pages
 
 if TYPE_CHECKING:
-    from types_boto3_athena import AthenaClient
-    from types_boto3_athena.type_defs import ListSessionsResponseTypeDef
+    pass
 
 DEFAULT_PAGE_SIZE = 50
 # ListSessions "Lists the sessions in a workgroup that are in an active state like CREATING, CREATED, IDLE,
@@ -43,7 +40,6 @@ ACTIVE_ONLY = (
 )
 # AllPages stops after this many sessions or this many ListSessions calls, whichever comes first.
 ALL_PAGES_MAX_ITEMS = 500
-ALL_PAGES_MAX_PAGES = 20
 
 AllPagesArg = Annotated[
     bool,
@@ -70,62 +66,6 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
         ended_at=iso_or_none(as_datetime(status.get("EndDateTime"))),
         state_change_reason=clip(as_str(status.get("StateChangeReason")), 160),
     )
-
-
-def workgroup_error(exc: AwsCallError) -> AwsCallError:
-    """Point a refused ListSessions at list_spark_workgroups: Athena answers InvalidRequestException for a
-    workgroup whose engine is not Spark, among other bad requests, so the hint is worded as a condition."""
-    if exc.code == "InvalidRequestException" and not exc.not_found:
-        return exc.with_hint(
-            "If the workgroup is not an Apache Spark workgroup: sessions live only in those, and "
-            "list_spark_workgroups lists them."
-        )
-    return exc
-
-
-async def read_pages(
-    deps: Deps,
-    request: dict[str, Any],
-    *,
-    page_size: int,
-    max_items: int,
-    max_pages: int,
-) -> tuple[list[Mapping[str, Any]], list[Page], str | None]:
-    """ListSessions pages from request['NextToken'] until `max_items`, `max_pages` or the end."""
-    items: list[Mapping[str, Any]] = []
-    pages: list[Page] = []
-    token: str | None = request.get("NextToken")
-    workgroup = str(request["WorkGroup"])
-    while True:
-        # Ask for no more than the cap still allows, so a stop always falls on a page boundary.
-        kwargs = {**request, "MaxResults": min(page_size, max_items - len(items))}
-        kwargs.pop("NextToken", None)
-        if token:
-            kwargs["NextToken"] = token
-
-        def list_page(client: AthenaClient, kwargs: dict[str, Any] = kwargs) -> ListSessionsResponseTypeDef:
-            return client.list_sessions(**kwargs)
-
-        try:
-            response = await deps.gateway.call(
-                list_page,
-                action="athena:ListSessions",
-                what=f"Workgroup {workgroup!r}",
-                finder=FIND_WORKGROUPS,
-            )
-        except AwsCallError as exc:
-            raise workgroup_error(exc) from exc.__cause__
-        pages.append(Page(token, len(items)))
-        sessions = response.get("Sessions", [])
-        for item in sessions:
-            session_id, version = as_str(item.get("SessionId")), engine_version(item)
-            if session_id and version:
-                # A session's engine cannot change: later calls on it need not ask again.
-                remember_session_engine(deps, session_id, version)
-        items.extend(sessions)
-        token = response.get("NextToken") or None
-        if token is None or len(items) >= max_items or len(pages) >= max_pages:
-            return items, pages, token
 
 
 def build(deps: Deps) -> list[Tool]:

@@ -9,7 +9,7 @@ from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.answers import lean, to_text
 from athena_session_mcp.tools.common import is_not_found
-from athena_session_mcp.tools.session import session_health
+from athena_session_mcp.tools.reads import session_health
 
 SESSION_URI_TEMPLATE = "athena://sessions/{SessionId}"
 

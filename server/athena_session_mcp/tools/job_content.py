@@ -1,0 +1,150 @@
+"""Reading job content for a model: the tails of calculation stdout/stderr in S3, cleaned and bounded,
+and the gaps that say why something could not be read. Shared by diagnose_athena_session and
+get_athena_calculation (IncludeOutput); shown only with --allow-sensitive-data-access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from mcp.server.mcpserver.exceptions import ToolError
+
+from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, athena_error, call_error
+from athena_session_mcp.athena.job_output import read_tail, split_s3_uri
+from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, tail_excerpt
+from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
+from athena_session_mcp.tools import Deps
+from athena_session_mcp.tools.budget import clip
+from athena_session_mcp.tools.diagnosis_models import CalculationOutput, Gap, OutputTail
+
+T = TypeVar("T")
+
+MAX_EXCERPT_LINES = 40
+
+
+SENSITIVE_HINT = (
+    f"Start the server with {SENSITIVE_FLAG} (or set {ENV_SENSITIVE}=true in the MCP client config's env) to "
+    "include them."
+)
+
+
+def _code(exc: BaseException) -> str:
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code") or "")
+    return athena_error(exc)[0]
+
+
+def gap(exc: BaseException, *, what: str, action: str, resource: str, region: str | None) -> Gap:
+    """A gap for a failed read: the IAM action and resource when access was denied, else the error."""
+    code = _code(exc)
+    if code in ACCESS_DENIED_CODES:
+        return Gap(
+            what=what, fix=f"Access denied: grant {action} on {resource} to the identity the server uses."
+        )
+    if code in ("NoSuchKey", "NoSuchBucket", "404"):
+        return Gap(
+            what=what, fix=f"The object does not exist ({code}); the calculation may not have written it."
+        )
+    if code == "ResourceNotFoundException" and action.startswith("logs:"):
+        return Gap(
+            what=what,
+            fix=f"The log group {resource} does not exist: the session has written no CloudWatch logs there yet.",
+        )
+    if isinstance(exc, AwsCallError | ToolError):
+        return Gap(what=what, fix=clip(str(exc), 400) or action)
+    text = str(
+        call_error(
+            exc if isinstance(exc, Exception) else Exception(), action=action, what=what, region=region
+        )
+    )
+    return Gap(what=what, fix=clip(text, 400) or action)
+
+
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """The end of an S3 object, cleaned for the model."""
+
+    uri: str
+    size_bytes: int
+    read_bytes: int
+    excerpt: Excerpt
+
+
+async def quietly(
+    gaps: list[Gap],
+    call: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    action: str,
+    resource: str,
+    region: str | None,
+) -> T | None:
+    """`call()`'s result, or None with a gap recorded: one unreadable source never fails the diagnosis."""
+    try:
+        return await call()
+    except Exception as exc:
+        gaps.append(gap(exc, what=what, action=action, resource=resource, region=region))
+        return None
+
+
+async def read_object_tail(deps: Deps, gaps: list[Gap], uri: str | None, *, what: str) -> Tail | None:
+    """The tail of the S3 object at `uri`; None when there is no such location, or with a gap when unreadable."""
+    where = split_s3_uri(uri or "")
+    if uri is None or where is None:
+        return None
+    gateway = deps.gateway
+
+    async def tail_of() -> Tail:
+        raw = await gateway.run(lambda: read_tail(gateway.s3(), uri))
+        cleaned = tail_excerpt(
+            raw.data, starts_mid_object=raw.read_bytes < raw.size_bytes, max_lines=MAX_EXCERPT_LINES
+        )
+        return Tail(uri=raw.uri, size_bytes=raw.size_bytes, read_bytes=raw.read_bytes, excerpt=cleaned)
+
+    return await quietly(
+        gaps,
+        tail_of,
+        what=what,
+        action="s3:GetObject",
+        resource=f"arn:aws:s3:::{where[0]}/{where[1]}",
+        region=gateway.region,
+    )
+
+
+async def read_calculation_output(
+    deps: Deps, stdout_uri: str | None, stderr_uri: str | None
+) -> CalculationOutput:
+    """get_athena_calculation's IncludeOutput: the stdout/stderr tails, or gaps saying why not."""
+    gaps: list[Gap] = []
+    tails: dict[str, OutputTail | None] = {"stderr": None, "stdout": None}
+    if not deps.settings.allow_sensitive_data_access:
+        gaps.append(Gap(what="stdout/stderr tails (job content)", fix=SENSITIVE_HINT))
+    else:
+        for stream, uri in (("stderr", stderr_uri), ("stdout", stdout_uri)):
+            tail = await read_object_tail(deps, gaps, uri, what=f"{stream} of the calculation")
+            tails[stream] = tail_out(
+                tail, MAX_EXCERPT_LINES if stream == "stderr" else MAX_EXCERPT_LINES // 4
+            )
+    return CalculationOutput(
+        stderr_tail=tails["stderr"],
+        stdout_tail=tails["stdout"],
+        gaps=gaps,
+        untrusted_content=UNTRUSTED_NOTE,
+    )
+
+
+def tail_out(tail: Tail | None, max_lines: int) -> OutputTail | None:
+    if tail is None:
+        return None
+    lines = tail.excerpt.lines[-max_lines:] if max_lines > 0 else []
+    return OutputTail(
+        s3_uri=tail.uri,
+        size_bytes=tail.size_bytes,
+        read_bytes=tail.read_bytes,
+        lines=lines,
+        binary=tail.excerpt.binary,
+    )

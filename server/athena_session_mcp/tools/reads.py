@@ -1,0 +1,175 @@
+"""The Athena reads several tools share: GetSession and its health summary, ListExecutors pages and
+rows, ListSessions pages. Tools import these, never each other."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, clean_response, iso_or_none
+from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES
+from athena_session_mcp.health.models import GetSessionResult
+from athena_session_mcp.health.session import summarize_session
+from athena_session_mcp.tools import Deps
+from athena_session_mcp.tools.budget import Page
+from athena_session_mcp.tools.common import (
+    FIND_SESSIONS,
+    FIND_WORKGROUPS,
+    AwsCallError,
+    engine_version,
+    learn_session_engine,
+    remember_session_engine,
+    request_params,
+)
+from athena_session_mcp.tools.diagnosis_models import ExecutorCounts, ExecutorRow
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
+    from types_boto3_athena.type_defs import (
+        GetSessionResponseTypeDef,
+        ListExecutorsResponseTypeDef,
+        ListSessionsResponseTypeDef,
+    )
+
+# ListExecutors page size when the caller gives none.
+EXECUTORS_PAGE_SIZE = 50
+
+
+async def read_session(deps: Deps, session_id: str) -> GetSessionResponseTypeDef:
+    """GetSession through the gateway (errors become ToolErrors that name the fix)."""
+    return await deps.gateway.call(
+        lambda client: client.get_session(SessionId=session_id),
+        action="athena:GetSession",
+        what=f"Session {session_id!r}",
+        finder=FIND_SESSIONS,
+    )
+
+
+async def session_health(deps: Deps, session_id: str) -> GetSessionResult:
+    """What get_athena_session (and the athena://sessions resource) return for one session."""
+    response = await read_session(deps, session_id)
+    # GetSession names the engine (EngineVersion); only when it does not is the workgroup asked, once.
+    engine = await learn_session_engine(deps, session_id, response)
+    summary = summarize_session(
+        response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price, engine_version=engine
+    )
+    return GetSessionResult(summary=summary, raw=clean_response(response))
+
+
+def executor_row(item: Mapping[str, Any]) -> ExecutorRow:
+    """One ExecutorsSummary item, condensed (StartDateTime/TerminationDateTime are epoch milliseconds)."""
+    return ExecutorRow(
+        executor_id=as_str(item.get("ExecutorId")) or "",
+        type=as_str(item.get("ExecutorType")),
+        state=as_str(item.get("ExecutorState")),
+        size_dpu=as_int(item.get("ExecutorSize")),
+        started_at=_epoch(item.get("StartDateTime")),
+        terminated_at=_epoch(item.get("TerminationDateTime")),
+    )
+
+
+def _epoch(value: Any) -> str | None:
+    # The service model types these as long, not timestamp, and does not give the unit: values past
+    # 10^11 are read as epoch milliseconds, smaller ones as epoch seconds (assumed; see FIDELITY.md).
+    number = as_int(value)
+    if number is None:
+        return iso_or_none(as_datetime(value))
+    seconds = number / 1000 if number > 10**11 else number
+    return iso_or_none(datetime.fromtimestamp(seconds, UTC))
+
+
+def executor_counts(rows: Iterable[ExecutorRow]) -> ExecutorCounts:
+    """Counts by state and type, in the service's order; unknown values are counted too."""
+    rows = list(rows)
+    states = Counter(row.state or "UNKNOWN" for row in rows)
+    types = Counter(row.type or "UNKNOWN" for row in rows)
+
+    def ordered(counts: Counter[str], known: tuple[str, ...]) -> dict[str, int]:
+        order = [*known, *sorted(set(counts) - set(known))]
+        return {key: counts[key] for key in order if counts[key]}
+
+    return ExecutorCounts(
+        total=len(rows), by_state=ordered(states, EXECUTOR_STATES), by_type=ordered(types, EXECUTOR_TYPES)
+    )
+
+
+async def read_executors(
+    deps: Deps,
+    session_id: str,
+    *,
+    state_filter: str | None = None,
+    max_results: int = EXECUTORS_PAGE_SIZE,
+    next_token: str | None = None,
+) -> ListExecutorsResponseTypeDef:
+    """One ListExecutors page through the gateway (errors become ToolErrors that name the fix)."""
+    request = request_params(
+        SessionId=session_id, MaxResults=max_results, ExecutorStateFilter=state_filter, NextToken=next_token
+    )
+
+    def list_page(client: AthenaClient) -> ListExecutorsResponseTypeDef:
+        return client.list_executors(**request)
+
+    return await deps.gateway.call(
+        list_page, action="athena:ListExecutors", what=f"Session {session_id!r}", finder=FIND_SESSIONS
+    )
+
+
+ALL_PAGES_MAX_PAGES = 20
+
+
+def workgroup_error(exc: AwsCallError) -> AwsCallError:
+    """Point a refused ListSessions at list_spark_workgroups: Athena answers InvalidRequestException for a
+    workgroup whose engine is not Spark, among other bad requests, so the hint is worded as a condition."""
+    if exc.code == "InvalidRequestException" and not exc.not_found:
+        return exc.with_hint(
+            "If the workgroup is not an Apache Spark workgroup: sessions live only in those, and "
+            "list_spark_workgroups lists them."
+        )
+    return exc
+
+
+async def read_pages(
+    deps: Deps,
+    request: dict[str, Any],
+    *,
+    page_size: int,
+    max_items: int,
+    max_pages: int,
+) -> tuple[list[Mapping[str, Any]], list[Page], str | None]:
+    """ListSessions pages from request['NextToken'] until `max_items`, `max_pages` or the end."""
+    items: list[Mapping[str, Any]] = []
+    pages: list[Page] = []
+    token: str | None = request.get("NextToken")
+    workgroup = str(request["WorkGroup"])
+    while True:
+        # Ask for no more than the cap still allows, so a stop always falls on a page boundary.
+        kwargs = {**request, "MaxResults": min(page_size, max_items - len(items))}
+        kwargs.pop("NextToken", None)
+        if token:
+            kwargs["NextToken"] = token
+
+        def list_page(client: AthenaClient, kwargs: dict[str, Any] = kwargs) -> ListSessionsResponseTypeDef:
+            return client.list_sessions(**kwargs)
+
+        try:
+            response = await deps.gateway.call(
+                list_page,
+                action="athena:ListSessions",
+                what=f"Workgroup {workgroup!r}",
+                finder=FIND_WORKGROUPS,
+            )
+        except AwsCallError as exc:
+            raise workgroup_error(exc) from exc.__cause__
+        pages.append(Page(token, len(items)))
+        sessions = response.get("Sessions", [])
+        for item in sessions:
+            session_id, version = as_str(item.get("SessionId")), engine_version(item)
+            if session_id and version:
+                # A session's engine cannot change: later calls on it need not ask again.
+                remember_session_engine(deps, session_id, version)
+        items.extend(sessions)
+        token = response.get("NextToken") or None
+        if token is None or len(items) >= max_items or len(pages) >= max_pages:
+            return items, pages, token
