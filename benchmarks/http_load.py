@@ -48,7 +48,7 @@ if str(REPO) not in sys.path:  # run as a script: make the tests' helpers import
 
 import httpx2  # noqa: E402
 import psutil  # noqa: E402
-from tests.reliability import emulator_process  # noqa: E402
+from tests.reliability import emulator_process, stop_process  # noqa: E402
 from tests.stdio_harness import CONSOLE_SCRIPT, server_env  # noqa: E402
 
 from athena_session_mcp.settings import EMULATOR_ENV  # noqa: E402
@@ -119,12 +119,7 @@ def running(target: Target) -> Generator[tuple[str, psutil.Process]]:
             raise RuntimeError(f"{target.name} exited with {proc.wait()}")
         yield url, psutil.Process(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
         reader.join(timeout=5)
 
 

@@ -205,6 +205,16 @@ def serve_fake(fake: FakeAthena, port: int = 0) -> Generator[str]:
     )
 
 
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    """Ask a process to stop (SIGTERM), and kill it if it has not within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 def free_port() -> int:
     """A loopback port with nothing listening right now."""
     with socket.socket() as sock:
@@ -229,12 +239,7 @@ def emulator_process(credentials: Mapping[str, str]) -> Generator[str]:
             raise RuntimeError(f"the emulator did not start: {line!r}")
         yield line.removeprefix("Emulator ready at ").strip()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
         if proc.stdout is not None:
             proc.stdout.close()
 
