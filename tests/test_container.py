@@ -13,7 +13,6 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -168,7 +167,8 @@ def test_default_command_on_a_locked_down_root_answers_initialize_and_tools_list
     token = ["--env", f"ATHENA_SESSION_MCP_AUTH_TOKEN={TOKEN}"]
     cid = containers.start(image, ["--network", "none", *locked, *token])
     url = containers.wait_for_log(cid, READY).group(1)
-    assert url == f"http://{ALL_INTERFACES}:8000/mcp"
+    # Bound to every interface, the server prints a URL that works (loopback), never http://0.0.0.0:…
+    assert url == "http://127.0.0.1:8000/mcp"
     probe = containers.podman("exec", cid, "python3", "-c", PROBE, TOKEN)
     assert probe.returncode == 0, probe.stderr + containers.logs(cid)
     answer = json.loads(probe.stdout)
@@ -178,12 +178,6 @@ def test_default_command_on_a_locked_down_root_answers_initialize_and_tools_list
     assert TOKEN not in containers.logs(cid)
 
 
-def has_health_route() -> bool:
-    server = Path(container.REPO / "server" / "athena_session_mcp")
-    return any('"/health"' in p.read_text() for p in server.rglob("*.py") if "emulator" not in p.parts)
-
-
-@pytest.mark.skipif(not has_health_route(), reason="the server has no /health route yet (oauth branch)")
 def test_health_check_of_the_image_passes_once_the_server_is_up(image: str, containers: Containers) -> None:
     cid = containers.start(image, ["--network", "none", "--env", f"ATHENA_SESSION_MCP_AUTH_TOKEN={TOKEN}"])
     containers.wait_for_log(cid, READY)
