@@ -46,11 +46,13 @@ SLOW_PATHS = (
     "test_agent_examples.py",
     "test_client_configs.py",
     "test_container",
+    "test_faults.py",  # real retries and timeouts against a loopback fake
     "test_fuzz.py",
     "test_haproxy",
     "test_load.py",
     "test_release.py",
     "test_stdio.py",
+    "test_triage_corpus.py",  # the whole corpus end to end (its accuracy: make triage)
 )
 SLOW_FIXTURES = frozenset({"emulator_url", "token_server", "start_server"})
 

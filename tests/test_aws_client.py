@@ -143,6 +143,7 @@ async def test_unreachable_endpoint_gives_a_network_error_quickly() -> None:
     assert "Could not connect to the Athena endpoint" in text_of(result)
 
 
+@pytest.mark.slow  # waits on real time (deadlines, timeouts): make test only
 async def test_endpoint_that_never_answers_times_out_within_the_read_timeout() -> None:
     hang = FakeAthena()
     hang.always(Reply(body=get_session_body("s-1"), delay=3))
@@ -155,6 +156,7 @@ async def test_endpoint_that_never_answers_times_out_within_the_read_timeout() -
     assert hang.attempts["GetSession"] == 2  # the retry budget is bounded and used
 
 
+@pytest.mark.slow  # waits on real time (deadlines, timeouts): make test only
 async def test_concurrent_calls_run_in_parallel_off_the_event_loop() -> None:
     slow = PeakCounter(delay=0.3)
     with serve_fake(FakeAthena(slow)) as url:

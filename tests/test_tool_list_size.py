@@ -139,3 +139,21 @@ async def test_inputs_keep_their_enum_choices_but_drop_null_defaults_and_outputs
     listing = next(t for t in await _tools() if t["name"] == "list_athena_sessions")["inputSchema"]
     assert listing["properties"]["StateFilter"]["anyOf"][0]["enum"][0] == "CREATING"
     assert listing["additionalProperties"] is False
+
+
+def test_each_server_gets_its_own_schemas_however_many_are_built() -> None:
+    # Tool schemas are derived once per process; a server changing its copy must not reach another server.
+    from athena_session_mcp.app import build_tools
+    from athena_session_mcp.athena.client import AthenaGateway
+    from athena_session_mcp.tools import Deps
+
+    settings = Settings(region="us-east-1", allow_write=True)
+    first = build_tools(Deps(gateway=AthenaGateway(settings), settings=settings))
+    schema = first[0].output_schema
+    assert schema is not None
+    schema["properties"].clear()
+    first[0].parameters["properties"].clear()
+    second = build_tools(Deps(gateway=AthenaGateway(settings), settings=settings))
+    again = second[0].output_schema
+    assert again is not None and again["properties"] and second[0].parameters["properties"]
+    assert [t.name for t in second] == [t.name for t in first]

@@ -187,6 +187,7 @@ def no_read_left_open(endpoint: FakeAthena) -> None:
     assert endpoint.in_flight == 0
 
 
+@pytest.mark.slow  # waits on real time (deadlines, timeouts): make test only
 async def test_the_deadline_holds_when_reads_are_far_slower_and_lists_every_session_not_read() -> None:
     sessions = [
         FakeSession(f"s-{i:02d}", "IDLE", started=T0 - 60 * i, idle_since=T0 - 30) for i in range(1, 13)
@@ -208,6 +209,7 @@ async def test_the_deadline_holds_when_reads_are_far_slower_and_lists_every_sess
     assert content["hint"].startswith("Partial: the 2s deadline passed with 12 listed session(s) unread.")
 
 
+@pytest.mark.slow  # waits on real time (deadlines, timeouts): make test only
 async def test_a_deadline_passing_while_listing_names_every_state_not_listed() -> None:
     sessions = [FakeSession("s-1", "IDLE", started=T0 - 60, idle_since=T0 - 30)]
     fake = WorkgroupFake(WG, sessions, latency=30)  # ListSessions too
@@ -375,6 +377,7 @@ def test_backoff_halves_concurrency_on_throttling_and_grows_it_back_after_clean_
     assert limiter.total_tokens == 1, "never below one"
 
 
+@pytest.mark.slow  # waits on real time (deadlines, timeouts): make test only
 async def test_a_throttling_endpoint_still_gets_every_session_examined_or_reported() -> None:
     sessions = [FakeSession(f"s-{i:03d}", "IDLE", started=T0 - i, idle_since=T0 - 30) for i in range(60)]
     fake = WorkgroupFake(WG, sessions, throttle_share=0.3, throttled_operations=frozenset({"GetSession"}))

@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import CodeType
 from typing import Any
 
 from mcp.server.mcpserver.tools import Tool
@@ -29,13 +30,25 @@ class Deps:
     clock: Callable[[], datetime] = field(default=utc_now)
 
 
+# Deriving a tool's schemas from its signature (pydantic's JSON schema generation) is most of the cost of
+# building a server. A tool function's signature and docstring are fixed by its code, so each is derived
+# once per process, keyed by the code object: a memo of pure derived data, never handed out or changed
+# (every server gets a deep copy), not state a call depends on.
+_TEMPLATES: dict[CodeType, Tool] = {}
+
+
 def make_tool(fn: Callable[..., Any], annotations: ToolAnnotations) -> Tool:
     """A Tool whose description is the function's docstring without its indentation. The schemas come
     from `fn`'s signature; what it returns goes out as one lean, compact document (answers.py)."""
-    tool = Tool.from_function(
-        fn, title=annotations.title, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations
-    )
-    return tool.model_copy(update={"fn": answering(fn)})
+    template = _TEMPLATES.get(fn.__code__)
+    if template is None:
+        template = _TEMPLATES[fn.__code__] = Tool.from_function(
+            fn,
+            title=annotations.title,
+            description=inspect.cleandoc(fn.__doc__ or ""),
+            annotations=annotations,
+        )
+    return template.model_copy(deep=True, update={"fn": answering(fn), "annotations": annotations})
 
 
 def read_only(title: str) -> ToolAnnotations:
