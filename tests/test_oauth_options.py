@@ -15,7 +15,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from athena_session_mcp.transport.health import Readiness
 from athena_session_mcp.transport.http import HttpOptions
 from athena_session_mcp.transport.oauth import (
     DEFAULT_WRITE_SCOPE,
@@ -29,6 +28,7 @@ from athena_session_mcp.transport.oauth import (
     OAuthOptions,
     discovery_urls,
 )
+from athena_session_mcp.transport.probes import Readiness
 
 ISSUER = "https://id.example.com/tenant-1"
 PUBLIC = "https://mcp.example.com/mcp"

@@ -113,7 +113,7 @@ def build_http_app(server: MCPServer, options: HttpOptions) -> ASGIApp:
     """The SDK's streamable HTTP app behind HttpGuard (Host 421, Origin 403, token 401), with /health and
     /ready in front of the guard (probes address the server by IP) and, with OAuth, the protected-resource
     metadata listing every scope the server checks."""
-    from athena_session_mcp.transport.health import PathRoutes, Readiness, probe_routes
+    from athena_session_mcp.transport.probes import PathRoutes, Readiness, probe_routes
 
     app: ASGIApp = server.streamable_http_app(
         streamable_http_path=options.path,
