@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from athena_session_mcp.athena.responses import format_duration
+from athena_session_mcp.athena.responses import as_map, format_duration
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -41,10 +41,6 @@ class _Painter:
         return "".join(_STYLES[s] for s in styles) + text + _RESET
 
 
-def _m(value: Any) -> Mapping[str, Any]:
-    return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
-
-
 def _dur(value: Any) -> str | None:
     return format_duration(value) if isinstance(value, int) else None
 
@@ -57,7 +53,9 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
     """Multi-line text for one session summary (the `summary` of get_athena_session, or of
     get_athena_session_status, which has no configuration, capacity or usage to show)."""
     paint = _Painter(color)
-    timing, capacity, usage, config = (_m(summary.get(k)) for k in ("timing", "capacity", "usage", "config"))
+    timing, capacity, usage, config = (
+        as_map(summary.get(k)) for k in ("timing", "capacity", "usage", "config")
+    )
     phase = str(summary.get("phase", "unknown"))
     lines = [
         paint(f"━━ {summary.get('session_id') or '?'} ", "bold")
@@ -140,7 +138,7 @@ def _findings(summary: Mapping[str, Any], paint: _Painter) -> list[str]:
     findings = cast(list[Any], summary.get("findings") or [])
     lines = ["   findings"] if findings else []
     for raw in findings:
-        finding = _m(raw)
+        finding = as_map(raw)
         severity = str(finding.get("severity", "info"))
         tag = paint(f"{severity.upper():<8}", "bold", _SEVERITY_STYLE.get(severity, "dim"))
         lines.append(f"     {tag} {finding.get('code')}: {finding.get('message')}")

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-
-def _m(value: Any) -> Mapping[str, Any]:
-    return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
+from athena_session_mcp.athena.responses import as_map
 
 
 def _items(value: Any) -> list[Mapping[str, Any]]:
-    return [_m(v) for v in cast(list[Any], value)] if isinstance(value, list) else []
+    return [as_map(v) for v in cast(list[Any], value)] if isinstance(value, list) else []
 
 
 def render_diagnosis(result: Mapping[str, Any], *, max_lines: int = 6) -> str:
@@ -27,13 +25,13 @@ def render_diagnosis(result: Mapping[str, Any], *, max_lines: int = 6) -> str:
         for evidence in _items(cause.get("evidence"))[:2]:
             lines.append(f"        ▏ {evidence.get('source')}: {evidence.get('text')}")
         lines.append(f"        → {cause.get('next_step')}")
-    counts = _m(_m(result.get("executors")).get("counts"))
+    counts = as_map(as_map(result.get("executors")).get("counts"))
     if counts:
-        states = ", ".join(f"{k} {v}" for k, v in _m(counts.get("by_state")).items())
-        types = ", ".join(f"{k} {v}" for k, v in _m(counts.get("by_type")).items())
+        states = ", ".join(f"{k} {v}" for k, v in as_map(counts.get("by_state")).items())
+        types = ", ".join(f"{k} {v}" for k, v in as_map(counts.get("by_type")).items())
         lines.append(f"   executors {counts.get('total')}: {states} ({types})")
-    for calc in _items(_m(result.get("calculations")).get("calculations")):
-        tail = _m(calc.get("stderr_tail"))
+    for calc in _items(as_map(result.get("calculations")).get("calculations")):
+        tail = as_map(calc.get("stderr_tail"))
         if not tail.get("lines"):
             continue
         size = tail.get("size_bytes")
@@ -42,7 +40,7 @@ def render_diagnosis(result: Mapping[str, Any], *, max_lines: int = 6) -> str:
             "untrusted job output):"
         )
         lines += [f"        │ {line}" for line in cast(list[str], tail["lines"])[-max_lines:]]
-    logs = _m(result.get("logs"))
+    logs = as_map(result.get("logs"))
     if logs.get("log_group"):
         lines.append(
             f"   logs {logs.get('log_group')}: {len(cast(list[Any], logs.get('streams') or []))} stream(s)"
