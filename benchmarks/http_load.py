@@ -15,8 +15,9 @@ warm-up, for `--calls` calls or `--seconds`, whichever comes first; the rounds a
 that a busy machine slows all alike. Client, servers and emulator share the machine's cores: the figures
 compare servers with each other, they are no capacity planning for a real host.
 
-No OAuth here: a target is a command plus request headers (`Target`), so the OAuth row is one more
-`Target` (`--oauth-issuer` and a JWT in `Authorization`) built by `targets(..., oauth=...)`.
+* ours, OAuth: the same with `--oauth-issuer` (a local OpenID provider process, tests/oidc_provider.py)
+  and `--public-url`; every request carries a JWT access token, whose signature, issuer, audience and
+  expiry the server checks on each call (the JWKS is fetched once and cached).
 
 Writes benchmarks/results/http.json and http.md; exits 0 whatever the figures.
 """
@@ -33,9 +34,10 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -48,7 +50,7 @@ if str(REPO) not in sys.path:  # run as a script: make the tests' helpers import
 
 import httpx2  # noqa: E402
 import psutil  # noqa: E402
-from tests.reliability import emulator_process, stop_process  # noqa: E402
+from tests.reliability import emulator_process, free_port, stop_process  # noqa: E402
 from tests.stdio_harness import CONSOLE_SCRIPT, server_env  # noqa: E402
 
 from athena_session_mcp.settings import EMULATOR_ENV  # noqa: E402
@@ -76,18 +78,86 @@ class Target:
     headers: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
-def targets(endpoint: str, *, oauth: None = None) -> list[Target]:
-    """The servers of one run. `oauth` is the hook for the OAuth row (issuer URL + a token minter), added
-    where the server has OAuth: ours with `--oauth-issuer`, requests with `Authorization: Bearer <jwt>`."""
-    if oauth is not None:  # pragma: no cover - see the docstring
-        raise NotImplementedError("the OAuth row needs the server's --oauth-issuer")
-    ours = [str(CONSOLE_SCRIPT), "serve", "--transport", "streamable-http", "--stateless", "--port", "0"]
+@dataclass(frozen=True)
+class Issuer:
+    """A running OpenID provider and how to mint its access tokens."""
+
+    url: str
+    mint: Callable[[str], str]  # audience -> a signed JWT access token
+
+
+@contextmanager
+def oidc_provider() -> Generator[Issuer]:
+    """tests/oidc_provider.py as its own process on loopback, with a fresh RSA key (bounded start)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from tests.oidc_provider import Provider
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with tempfile.TemporaryDirectory() as folder:
+        pem = Path(folder) / "key.pem"
+        pem.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.oidc_provider", "--key-file", str(pem)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            if not line.startswith("listening at "):
+                raise RuntimeError(f"the OpenID provider did not start: {line!r}")
+            provider = Provider(line.split()[-1], key)
+            yield Issuer(
+                provider.issuer,
+                lambda audience: provider.access_token(
+                    "bench", "bench-client", "athena-session:read", audience
+                ),
+            )
+        finally:
+            stop_process(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
+
+
+def targets(endpoint: str, *, oauth: Issuer | None = None) -> list[Target]:
+    """The servers of one run; with `oauth`, also ours as an OAuth resource server."""
+    ours = [str(CONSOLE_SCRIPT), "serve", "--transport", "streamable-http", "--stateless"]
     bare = [sys.executable, str(BARE_HTTP), "--port", "0", "--endpoint-url", endpoint]
-    return [
-        Target("ours", [*ours, "--endpoint-url", endpoint], "get_athena_session", {"SessionId": SESSION}),
+    run = [
+        Target(
+            "ours",
+            [*ours, "--port", "0", "--endpoint-url", endpoint],
+            "get_athena_session",
+            {"SessionId": SESSION},
+        ),
         Target("bare MCPServer, boto3 GetSession", bare, "get_session", {"SessionId": SESSION}),
         Target("bare MCPServer, trivial tool", bare, "ping", {"text": "x"}),
     ]
+    if oauth is not None:
+        # The public URL is the tokens' audience, so the port is chosen before the server starts.
+        public_url = f"http://127.0.0.1:{free_port()}/mcp"
+        port = public_url.rsplit(":", 1)[1].removesuffix("/mcp")
+        command = [*ours, "--port", port, "--endpoint-url", endpoint]
+        command += ["--oauth-issuer", oauth.url, "--public-url", public_url]
+        bearer = {"Authorization": f"Bearer {oauth.mint(public_url)}"}
+        run.insert(
+            1,
+            Target(
+                "ours, OAuth (JWT checked per call)",
+                command,
+                "get_athena_session",
+                {"SessionId": SESSION},
+                bearer,
+            ),
+        )
+    return run
 
 
 @contextmanager
@@ -259,8 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
     load_at_start = os.getloadavg()[0]
-    with emulator_process(EMULATOR_ENV) as endpoint:
-        figures = measure(targets(endpoint), args.clients, args.calls, args.seconds, args.rounds)
+    with emulator_process(EMULATOR_ENV) as endpoint, oidc_provider() as issuer:
+        figures = measure(
+            targets(endpoint, oauth=issuer), args.clients, args.calls, args.seconds, args.rounds
+        )
     import importlib.metadata as md
 
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
