@@ -293,10 +293,10 @@ def code_path_breakdown(rounds: int = 2000) -> dict[str, float]:
 
     from athena_session_mcp.app import build_server
     from athena_session_mcp.athena.responses import clean_response
-    from athena_session_mcp.health.models import GetSessionResult
     from athena_session_mcp.health.session import summarize_session
     from athena_session_mcp.settings import Settings
     from athena_session_mcp.tools.answers import answer
+    from athena_session_mcp.tools.fleet_models import GetSessionResult
 
     model = get_session().get_service_model("athena").operation_model("GetSession").output_shape
     assert model is not None

@@ -5,25 +5,12 @@ The result models are the tools' published output schemas, so every field carrie
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from athena_session_mcp.athena.vocabulary import Engine, Phase
 from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
-
-# --- Arguments ------------------------------------------------------------------------------------
-
-# Mirrors botocore's GetSessionRequest.SessionId (string, 1-256); a test keeps them in step.
-SessionIdArg = Annotated[
-    str,
-    Field(
-        title="SessionId",
-        min_length=1,
-        max_length=256,
-        description="The session ID, as list_athena_sessions or StartSession return it.",
-    ),
-]
 
 # --- Vocabulary -----------------------------------------------------------------------------------
 
@@ -192,13 +179,6 @@ class SessionSummary(SessionHealthBase):
     findings: list[Finding] = Field(
         default_factory=list[Finding], description="What matters, most severe first, each with a next step."
     )
-
-
-class GetSessionResult(OutModel):
-    """Result of get_athena_session: the health summary plus the raw GetSession response."""
-
-    summary: SessionSummary = Field(description="Health summary with findings and next steps.")
-    raw: dict[str, Any] = Field(description="The GetSession response (datetimes ISO-8601 UTC).")
 
 
 # --- Causes (health/causes.py ranks them; diagnose_athena_session returns them) -----------------------

@@ -27,7 +27,7 @@ from athena_session_mcp.athena.vocabulary import (
     supports_calculations,
 )
 from athena_session_mcp.health.cost import dpu_usage
-from athena_session_mcp.health.models import Finding, SessionIdArg
+from athena_session_mcp.health.models import Finding
 from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.untrusted import UNTRUSTED_CODE_NOTE, clean_block
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
@@ -55,6 +55,7 @@ from athena_session_mcp.tools.fleet_models import (
     ListCalculationsResult,
     MaxResultsArg,
     NextTokenArg,
+    SessionIdArg,
 )
 from athena_session_mcp.tools.job_content import read_calculation_output
 

@@ -27,7 +27,7 @@ from athena_session_mcp.athena.job_output import (
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
 from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
-from athena_session_mcp.health.models import Cause, SessionIdArg, SessionSummary
+from athena_session_mcp.health.models import Cause, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
 from athena_session_mcp.tools import Deps, make_tool, read_only
@@ -43,6 +43,7 @@ from athena_session_mcp.tools.diagnosis_models import (
     LogOverview,
     SparkUi,
 )
+from athena_session_mcp.tools.fleet_models import SessionIdArg
 from athena_session_mcp.tools.job_content import (
     MAX_EXCERPT_LINES,
     SENSITIVE_HINT,

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver.tools import Tool
 
-from athena_session_mcp.health.models import SessionIdArg
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import no_rows_hint
@@ -16,7 +15,7 @@ from athena_session_mcp.tools.diagnosis_models import (
     ListExecutorsArgs,
     ListExecutorsResult,
 )
-from athena_session_mcp.tools.fleet_models import NextTokenArg
+from athena_session_mcp.tools.fleet_models import NextTokenArg, SessionIdArg
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
 
 if TYPE_CHECKING:

@@ -1,4 +1,5 @@
-"""Arguments and results of the fleet tools: status polls, listings, calculations, digests, terminate.
+"""Arguments and results of the tools: the session id, get_athena_session's result, status polls, listings,
+calculations, digests, terminate.
 
 The result models are published as output schemas, so every field carries a description. Argument
 types mirror the Athena API's spelling and constraints (botocore's service model); tests keep them
@@ -24,8 +25,30 @@ from athena_session_mcp.health.models import (
     Finding,
     OutModel,
     SessionHealthBase,
+    SessionSummary,
     SessionTiming,
 )
+
+# --- Arguments ------------------------------------------------------------------------------------
+
+# Mirrors botocore's GetSessionRequest.SessionId (string, 1-256); a test keeps them in step.
+SessionIdArg = Annotated[
+    str,
+    Field(
+        title="SessionId",
+        min_length=1,
+        max_length=256,
+        description="The session ID, as list_athena_sessions or StartSession return it.",
+    ),
+]
+
+
+class GetSessionResult(OutModel):
+    """Result of get_athena_session: the health summary plus the raw GetSession response."""
+
+    summary: SessionSummary = Field(description="Health summary with findings and next steps.")
+    raw: dict[str, Any] = Field(description="The GetSession response (datetimes ISO-8601 UTC).")
+
 
 # --- Arguments ------------------------------------------------------------------------------------
 

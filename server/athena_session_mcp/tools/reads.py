@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, clean_response, iso_or_none
 from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES
-from athena_session_mcp.health.models import GetSessionResult
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.budget import Page
@@ -24,6 +23,7 @@ from athena_session_mcp.tools.common import (
     request_params,
 )
 from athena_session_mcp.tools.diagnosis_models import ExecutorCounts, ExecutorRow
+from athena_session_mcp.tools.fleet_models import GetSessionResult
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

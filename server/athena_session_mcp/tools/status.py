@@ -6,7 +6,6 @@ from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.athena.responses import as_map, as_str, clean_response
 from athena_session_mcp.athena.vocabulary import engine_kind, session_phase
-from athena_session_mcp.health.models import SessionIdArg
 from athena_session_mcp.health.session import (
     headline,
     session_timing,
@@ -16,7 +15,7 @@ from athena_session_mcp.health.session import (
 )
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
-from athena_session_mcp.tools.fleet_models import GetSessionStatusResult, SessionStatusSummary
+from athena_session_mcp.tools.fleet_models import GetSessionStatusResult, SessionIdArg, SessionStatusSummary
 
 
 def build(deps: Deps) -> list[Tool]:

@@ -7,10 +7,9 @@ from mcp.types import ToolAnnotations
 
 from athena_session_mcp.athena.responses import as_map, as_str
 from athena_session_mcp.athena.vocabulary import INACTIVE_SESSION_STATES, session_phase
-from athena_session_mcp.health.models import SessionIdArg
 from athena_session_mcp.tools import Deps, make_tool
 from athena_session_mcp.tools.common import FIND_SESSIONS
-from athena_session_mcp.tools.fleet_models import TerminateSessionResult
+from athena_session_mcp.tools.fleet_models import SessionIdArg, TerminateSessionResult
 
 
 def build(deps: Deps) -> list[Tool]:
