@@ -34,7 +34,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Generator, Mapping
@@ -88,42 +87,14 @@ class Issuer:
 
 @contextmanager
 def oidc_provider() -> Generator[Issuer]:
-    """tests/oidc_provider.py as its own process on loopback, with a fresh RSA key (bounded start)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from tests.oidc_provider import Provider
+    """tests/oidc_provider.py as its own process on loopback; tokens for the benchmark's one person."""
+    from tests.oidc_provider import provider_process
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    with tempfile.TemporaryDirectory() as folder:
-        pem = Path(folder) / "key.pem"
-        pem.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
+    with provider_process() as provider:
+        yield Issuer(
+            provider.issuer,
+            lambda audience: provider.access_token("bench", "bench-client", "athena-session:read", audience),
         )
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.oidc_provider", "--key-file", str(pem)],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert proc.stdout is not None
-            line = proc.stdout.readline()
-            if not line.startswith("listening at "):
-                raise RuntimeError(f"the OpenID provider did not start: {line!r}")
-            provider = Provider(line.split()[-1], key)
-            yield Issuer(
-                provider.issuer,
-                lambda audience: provider.access_token(
-                    "bench", "bench-client", "athena-session:read", audience
-                ),
-            )
-        finally:
-            stop_process(proc)
-            if proc.stdout is not None:
-                proc.stdout.close()
 
 
 def targets(endpoint: str, *, oauth: Issuer | None = None) -> list[Target]:

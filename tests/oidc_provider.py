@@ -22,9 +22,13 @@ import base64
 import hashlib
 import secrets
 import socket
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Generator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -187,6 +191,41 @@ def build_app(provider: Provider) -> Starlette:
             Route("/token", token, methods=["POST"]),
         ]
     )
+
+
+@contextmanager
+def provider_process() -> Generator[Provider]:
+    """This provider as its own process on loopback, with a fresh RSA key; yields a Provider holding
+    that key (to sign tokens of one's own) and the issuer URL. Stops the process on exit."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.reliability import stop_process
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with tempfile.TemporaryDirectory() as folder:
+        pem = Path(folder) / "key.pem"
+        pem.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.oidc_provider", "--key-file", str(pem)],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            if not line.startswith("listening at "):
+                raise RuntimeError(f"the OpenID provider did not start: {line!r}")
+            yield Provider(line.split()[-1], key)
+        finally:
+            stop_process(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
 
 
 def main() -> int:

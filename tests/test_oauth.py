@@ -10,8 +10,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -37,7 +35,8 @@ from mcp.shared.auth import (
 )
 
 from athena_session_mcp.cli.main import main
-from tests.oidc_provider import KID
+from tests.oidc_provider import KID, Provider, provider_process
+from tests.reliability import free_port
 from tests.test_transports import INITIALIZE, MCP_HEADERS, HttpServer, launch, stop
 from tests.test_transports import _env as server_env  # pyright: ignore[reportPrivateUsage]
 
@@ -46,13 +45,6 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 REDIRECT_URI = "http://127.0.0.1:9/callback"  # never contacted: the test reads the 302 itself
 WRITE = "athena-session:write"
-
-
-@dataclass
-class Provider:
-    issuer: str
-    key: rsa.RSAPrivateKey
-    proc: subprocess.Popen[str]
 
 
 @dataclass
@@ -83,34 +75,10 @@ class Setup:
         return jwt.encode(payload, key or self.provider.key, algorithm="RS256", headers={"kid": kid})
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = tmp_path_factory.mktemp("oidc") / "key.pem"
-    pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider", "--key-file", str(pem)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("listening at "), line
-        provider = Provider(line.split()[-1], key, proc)
-        port = _free_port()
+def setup() -> Iterator[Setup]:
+    with provider_process() as provider:
+        port = free_port()
         public_url = f"http://127.0.0.1:{port}/mcp"
         server = launch(
             [
@@ -129,11 +97,6 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
             yield Setup(provider, server, public_url)
         finally:
             stop(server)
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
 
 
 class MemoryStorage:
@@ -421,7 +384,7 @@ def test_oauth_and_a_static_token_together_are_a_usage_error(
 def test_with_a_web_identity_role_and_a_required_scope_each_persons_calls_go_through_sts(
     setup: Setup,
 ) -> None:
-    port = _free_port()
+    port = free_port()
     public_url = f"http://127.0.0.1:{port}/mcp"
     role = "arn:aws:iam::123456789012:role/athena-mcp-users"
     issuer = setup.provider.issuer
