@@ -20,15 +20,6 @@ ExecutorStateFilterArg = Annotated[
         description="Only executors in this state; omit for every state.",
     ),
 ]
-ExecutorMaxResultsArg = Annotated[
-    int,
-    Field(
-        title="MaxResults",
-        ge=1,
-        le=100,
-        description="Page size; Athena may return fewer.",
-    ),
-]
 
 
 # --- Executors -------------------------------------------------------------------------------------

@@ -10,12 +10,11 @@ from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import no_rows_hint
 from athena_session_mcp.tools.diagnosis_models import (
-    ExecutorMaxResultsArg,
     ExecutorStateFilterArg,
     ListExecutorsArgs,
     ListExecutorsResult,
 )
-from athena_session_mcp.tools.fleet_models import NextTokenArg, SessionIdArg
+from athena_session_mcp.tools.fleet_models import MaxResultsArg, NextTokenArg, SessionIdArg
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ def build(deps: Deps) -> list[Tool]:
     async def list_athena_executors(
         SessionId: SessionIdArg,
         ExecutorStateFilter: ExecutorStateFilterArg = None,
-        MaxResults: ExecutorMaxResultsArg = EXECUTORS_PAGE_SIZE,
+        MaxResults: MaxResultsArg = EXECUTORS_PAGE_SIZE,
         NextToken: NextTokenArg = None,
     ) -> ListExecutorsResult:
         """List the executors of one Amazon Athena Spark session (ListExecutors), newest first, with counts by
