@@ -9,8 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from mcp.server.mcpserver.exceptions import ToolError
-
 from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, athena_error, call_error
 from athena_session_mcp.athena.job_output import read_tail, split_s3_uri
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, tail_excerpt
@@ -54,7 +52,7 @@ def gap(exc: BaseException, *, what: str, action: str, resource: str, region: st
             what=what,
             fix=f"The log group {resource} does not exist: the session has written no CloudWatch logs there yet.",
         )
-    if isinstance(exc, AwsCallError | ToolError):
+    if isinstance(exc, AwsCallError):
         return Gap(what=what, fix=clip(str(exc), 400) or action)
     text = str(
         call_error(
