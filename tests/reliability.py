@@ -1,7 +1,8 @@
 """Helpers for the reliability suites (fuzz, faults, load, secrets): a scriptable loopback Athena that
 misbehaves on demand and counts every attempt, and the seeded emulator in its own process.
 
-Keep-alive HTTP/1.1, per-operation replies chosen by X-Amz-Target. Every JSON reply is checked against
+Keep-alive HTTP/1.1, per-operation replies chosen by X-Amz-Target (JSON 1.1) or by method and path
+(REST-JSON, read with the emulator's bindings), answered in the protocol the request came in. Every JSON reply is checked against
 botocore's service model (tests/emulator/shape_check.py): a fake that answers in a shape Athena never
 sends fails the test that served it. Raw byte bodies are the deliberate exception (garbled JSON, a
 proxy's HTML page).
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
+from athena_session_mcp.emulator.wire import CONTENT_TYPES, Protocol, answer_in, read_request
 from tests.emulator.shape_check import output_problems, service_model
 from tests.factories import session_response
 from tests.stdio_harness import CONSOLE_SCRIPT, server_env
@@ -136,22 +138,31 @@ class FakeAthena:
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length", "0"))
         raw = handler.rfile.read(length)
-        operation = str(handler.headers.get("X-Amz-Target", "")).rpartition(".")[2]
+        target = handler.headers.get("X-Amz-Target")
+        path, _, query = handler.path.partition("?")
+        protocol: Protocol = "json" if target is not None else "rest-json"
         try:
-            request: Json = json.loads(raw or b"{}")
+            if target is not None:
+                # By target, not by Athena's table: CloudWatch Logs calls (Logs_20140328.*) come here too.
+                operation, request = str(target).rpartition(".")[2], cast(Json, json.loads(raw or b"{}"))
+            else:
+                wire = read_request(handler.command, path, query, dict(handler.headers.items()), raw.decode())
+                operation, request = wire.operation, cast(Json, wire.params)
         except ValueError:
-            request = {}
+            operation, request = str(target or "").rpartition(".")[2], {}
         with self._lock:
             self.attempts[operation] += 1
             self.in_flight += 1
             behaviour = self.behaviour
         try:
-            self._reply(handler, operation, behaviour(operation, request))
+            self._reply(handler, operation, behaviour(operation, request), protocol)
         finally:
             with self._lock:
                 self.in_flight -= 1
 
-    def _reply(self, handler: BaseHTTPRequestHandler, operation: str, reply: Reply) -> None:
+    def _reply(
+        self, handler: BaseHTTPRequestHandler, operation: str, reply: Reply, protocol: Protocol
+    ) -> None:
         if problems := shape_problems(operation, reply):
             with self._lock:
                 self.shape_problems.extend(problems)
@@ -160,10 +171,15 @@ class FakeAthena:
         if reply.drop:
             handler.close_connection = True
             return
-        body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body or {}).encode()
+        if isinstance(reply.body, bytes):
+            status, content_type, body = reply.status, CONTENT_TYPES[protocol], reply.body
+        else:
+            status, headers, text = answer_in(protocol, reply.status, {}, json.dumps(reply.body or {}))
+            content_type, body = headers.pop("Content-Type"), text.encode()
+            reply = Reply(reply.status, reply.body, headers={**headers, **reply.headers})
         try:
-            handler.send_response(reply.status)
-            handler.send_header("Content-Type", "application/x-amz-json-1.1")
+            handler.send_response(status)
+            handler.send_header("Content-Type", content_type)
             handler.send_header("Content-Length", str(len(body)))
             handler.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
             for name, value in reply.headers.items():
@@ -184,6 +200,9 @@ def serve_fake(fake: FakeAthena, port: int = 0) -> Generator[str]:
 
         def do_POST(self) -> None:
             fake.handle(self)
+
+        # REST-JSON reads use every method.
+        do_GET = do_DELETE = do_PATCH = do_PUT = do_POST  # noqa: N815
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

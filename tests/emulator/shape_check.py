@@ -117,8 +117,11 @@ def _sizes(meta: Mapping[str, Any], size: int, path: str, problems: list[str]) -
         problems.append(f"{path}: length {size} > max {high}")
 
 
-def output_problems(operation: str, status: int, body: bytes | str) -> list[str]:
-    """Everything in a raw response body that the botocore model does not allow."""
+def output_problems(
+    operation: str, status: int, body: bytes | str, headers: Mapping[str, str] | None = None
+) -> list[str]:
+    """Everything in a raw response body that the botocore model does not allow. An error's type travels
+    in the body's ``__type`` (JSON 1.1) or the ``x-amzn-errortype`` header (REST-JSON), never both."""
     op: OperationModel = service_model().operation_model(operation)
     try:
         data = cast(object, json.loads(body or b"{}"))
@@ -136,8 +139,12 @@ def output_problems(operation: str, status: int, body: bytes | str) -> list[str]
         return [f"{operation}: error body is not an object"]
     error = dict(cast(dict[str, object], data))
     error_type = error.pop("__type", None)
+    header_type = {k.lower(): v for k, v in (headers or {}).items()}.get("x-amzn-errortype")
+    if error_type is not None and header_type is not None:
+        return [f"{operation}: error type both in the body and in x-amzn-errortype"]
+    error_type = error_type if error_type is not None else header_type
     if not isinstance(error_type, str):
-        return [f"{operation}: error body without __type"]
+        return [f"{operation}: error without __type or x-amzn-errortype"]
     message = error.get("Message", error.get("message"))
     problems = [] if isinstance(message, str) and message else [f"{operation}: error without a message"]
     modelled = {shape.name: shape for shape in op.error_shapes}
@@ -169,8 +176,16 @@ def attach_shape_checker(client: BaseClient) -> RawResponses:
     def before_parse(operation_model: OperationModel, response_dict: Mapping[str, Any], **_: Any) -> None:
         body = cast(bytes, response_dict.get("body") or b"")
         status = cast(int, response_dict.get("status_code", 0))
+        headers = cast(Mapping[str, str], response_dict.get("headers") or {})
         recorded.seen.append((operation_model.name, status, body))
-        problems = output_problems(operation_model.name, status, body)
+        problems = output_problems(operation_model.name, status, body, headers)
+        protocol = operation_model.service_model.protocol
+        if status >= 300 and (protocol == "rest-json") != (
+            "x-amzn-errortype" in {k.lower() for k in headers}
+        ):
+            problems.append(
+                f"{operation_model.name}: a {protocol} client got an error in the other protocol's shape"
+            )
         if problems:
             raise AssertionError("Response breaks the botocore model:\n" + "\n".join(problems))
 

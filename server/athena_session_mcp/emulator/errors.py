@@ -9,6 +9,7 @@ __all__ = [
     "InvalidRequestError",
     "ResourceNotFoundError",
     "SerializationError",
+    "UnknownOperationError",
     "ValidationError",
     "service_error",
 ]
@@ -48,6 +49,14 @@ class ValidationError(EmulatorServiceError):
     error_type = "ValidationException"
     # The AWS request validation layer spells it lower-case; botocore accepts both.
     message_key = "message"
+
+
+class UnknownOperationError(EmulatorServiceError):
+    """No operation answers this method and path (REST-JSON) or X-Amz-Target (JSON 1.1)."""
+
+    error_type = "UnknownOperationException"
+    status = 404
+    message_key = "message"  # the request layer answers it, not Athena's model
 
 
 class SerializationError(EmulatorServiceError):

@@ -1,7 +1,9 @@
 """Hook the Spark operations into moto's Athena responses (in-process and server mode alike).
 
-moto dispatches awsJson actions to ``AthenaResponse.<snake_case_name>``; ``install`` adds the
-missing Spark operations there and wraps the workgroup operations so they report engine versions.
+moto dispatches actions to ``AthenaResponse.<snake_case_name>``; ``install`` adds the missing Spark
+operations there, wraps the workgroup operations so they report engine versions, and reads every request
+in either wire protocol (``wire.py``): moto itself routes only the protocol of the botocore installed
+beside it, and mounts Athena only at ``/``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from moto.athena.responses import AthenaResponse
 
 from ._moto import MotoPlatform, spark_state
 from .clock import get_clock
-from .errors import EmulatorServiceError, InvalidRequestError, SerializationError
+from .errors import EmulatorServiceError, InvalidRequestError
 from .service import SparkService
 from .validation import validate_request
+from .wire import WireRequest, answer_in, error_answer, read_request
 from .workgroups import engine_version_block
 
 __all__ = ["SPARK_OPERATIONS", "install", "installed"]
@@ -72,27 +75,36 @@ def _input_shape(operation: str) -> StructureShape:
     return shape
 
 
-def _decoded_body(response: AthenaResponse) -> object:
+_WIRE_ATTR = "_athena_session_mcp_wire"
+
+
+def _headers(response: AthenaResponse) -> dict[str, str]:
+    return {str(k): str(v) for k, v in cast(Mapping[str, object], response.headers).items()}
+
+
+def _wire(response: AthenaResponse) -> WireRequest:
+    """The request as read once per response object (moto builds one per request). Raises
+    SerializationError for a body or bound value of the wrong type."""
+    cached = response.__dict__.get(_WIRE_ATTR)
+    if isinstance(cached, WireRequest):
+        return cached
     body = cast(object, response.body)
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", errors="replace")
-    text = body if isinstance(body, str) else ""
-    try:
-        return cast(object, json.loads(text)) if text.strip() else dict[str, object]()
-    except ValueError as error:
-        raise SerializationError("The request body is not valid JSON.") from error
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body or "")
+    wire = read_request(
+        response.method, response.raw_path, response.parsed_url.query, _headers(response), text
+    )
+    response.__dict__[_WIRE_ATTR] = wire
+    # moto's own handlers (workgroups) read URI labels from uri_match.
+    response.uri_match = dict(wire.uri_params)
+    return wire
 
 
 def _body_param(response: AthenaResponse, name: str) -> object:
-    try:
-        body = _decoded_body(response)
-    except SerializationError:
-        return None
-    return cast(Mapping[str, object], body).get(name) if isinstance(body, Mapping) else None
+    return _wire(response).params.get(name)
 
 
 def _request_params(response: AthenaResponse, operation: str) -> dict[str, object]:
-    return validate_request(_input_shape(operation), _decoded_body(response))
+    return validate_request(_input_shape(operation), _wire(response).params)
 
 
 def _service(response: AthenaResponse) -> SparkService:
@@ -191,6 +203,35 @@ def _wrap_list_work_groups(original: Callable[[AthenaResponse], Any]) -> Handler
     return list_work_groups
 
 
+def _get_action(self: AthenaResponse) -> str:
+    # Replaces moto's router, which knows only the installed botocore's protocol.
+    return _wire(self).operation
+
+
+def _wrap_call_action(original: Callable[[AthenaResponse], Any]) -> Callable[[AthenaResponse], Any]:
+    def call_action(self: AthenaResponse) -> tuple[int, dict[str, str], str]:
+        headers = _headers(self)
+        try:
+            wire = _wire(self)
+        except EmulatorServiceError as error:
+            protocol = "json" if any(k.lower() == "x-amz-target" for k in headers) else "rest-json"
+            status, extra, body = error_answer(protocol, error)
+            return status, {**self.response_headers, **extra}, body
+        status, answer_headers, body = cast(tuple[int, dict[str, str], str], original(self))
+        return answer_in(wire.protocol, status, answer_headers, body)
+
+    call_action.__name__ = "call_action"
+    return call_action
+
+
+def _mount_every_path() -> None:
+    # moto mounts Athena at "/" only (JSON 1.1); REST-JSON operations live at their own paths. Both the
+    # in-process mock and the server read this table when they route a request.
+    from moto.athena import urls
+
+    urls.url_paths.setdefault("{0}/.*$", AthenaResponse.dispatch)
+
+
 def installed() -> bool:
     """True once ``install()`` has patched moto in this process."""
     return bool(getattr(AthenaResponse, _MARKER, False))
@@ -213,4 +254,7 @@ def install() -> None:
         for name, wrap in wrappers.items():
             original = cast(Callable[[AthenaResponse], Any], getattr(AthenaResponse, name))
             setattr(AthenaResponse, name, wrap(original))
+        setattr(AthenaResponse, "_get_action", _get_action)  # noqa: B010  # a private method of moto's
+        AthenaResponse.call_action = _wrap_call_action(AthenaResponse.call_action)  # pyright: ignore[reportAttributeAccessIssue]
+        _mount_every_path()
         setattr(AthenaResponse, _MARKER, True)
