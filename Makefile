@@ -7,9 +7,12 @@ STAMP  := $(VENV)/.installed
 # langchain-mcp-adapters requires mcp<2, so its example runs from an environment of its own.
 LC_VENV  := .venv-langchain
 LC_STAMP := $(LC_VENV)/.installed
+# Everything installed here comes from the hashed locks in requirements/ (make lock refreshes them).
+LOCKS    := requirements
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --upgrade
 
 .DEFAULT_GOAL := help
-.PHONY: help install test check unit lint typecheck schemas schemas-check pytest demo docs bench triage inspect fmt dist clean contract
+.PHONY: help install lock bindings ranges test check unit lint typecheck schemas schemas-check pytest demo docs bench triage inspect fmt dist clean contract
 
 help:
 	@echo "make demo    - set up and run the offline demo (no AWS account needed)"
@@ -19,24 +22,43 @@ help:
 	@echo "make contract - the Athena contract suite (emulator; a real account with ATHENA_CONTRACT_LIVE=1)"
 	@echo "make bench   - benchmarks against a loopback emulator (writes benchmarks/results)"
 	@echo "make triage  - top-1 accuracy of diagnose_athena_session on the triage corpus (with/without the flag)"
+	@echo "make lock    - refresh the hashed locks in requirements/ to the newest releases pyproject.toml allows"
+	@echo "make ranges  - the smoke test at the lowest and the newest versions pyproject.toml allows"
 	@echo "make schemas - regenerate tool_schemas/*.json from the code"
 	@echo "make docs    - regenerate the examples in README.md and docs/ from the code"
 	@echo "make inspect - run the MCP Inspector CLI against the server on the emulator"
 	@echo "make dist    - build the sdist and wheel into dist/ and check what they hold (docs/releasing.md)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCKS)/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCKS)/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
 
-$(LC_STAMP):
+$(LC_STAMP): $(LOCKS)/langchain.txt
 	$(PYTHON) -m venv $(LC_VENV)
-	$(LC_VENV)/bin/python -m pip install --quiet 'langchain-mcp-adapters>=0.3.2,<0.4'
+	$(LC_VENV)/bin/python -m pip install --quiet --require-hashes -r $(LOCKS)/langchain.txt
 	@touch $(LC_STAMP)
+
+# The locks, refreshed to the newest releases the ranges allow (then run make test and commit them).
+lock: $(STAMP)
+	$(UV_COMPILE) pyproject.toml $(LOCKS)/build.in --extra dev -o $(LOCKS)/dev.txt
+	$(UV_COMPILE) pyproject.toml -o $(LOCKS)/server.txt
+	$(UV_COMPILE) pyproject.toml --extra emulator -o $(LOCKS)/emulator.txt
+	$(UV_COMPILE) $(LOCKS)/build.in -o $(LOCKS)/build.txt
+	$(UV_COMPILE) $(LOCKS)/langchain.in -o $(LOCKS)/langchain.txt
+
+# The emulator's REST-JSON bindings, regenerated from the installed botocore (which must speak REST-JSON).
+bindings: $(STAMP)
+	$(BIN)/python -m athena_session_mcp.emulator.wire
+
+# Both ends of the dependency ranges: throwaway environments at the lowest and the newest versions
+# pyproject.toml allows, each running the end-to-end smoke test (tests/ranges.py).
+ranges: $(STAMP)
+	$(BIN)/python -m tests.ranges
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -59,7 +81,7 @@ schemas-check: $(STAMP)
 pytest: $(STAMP) $(LC_STAMP)
 	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term
 
-test: lint typecheck schemas-check pytest
+test: lint typecheck schemas-check pytest ranges
 
 # The tests marked slow (tests/conftest.py: they start processes, drive frameworks, fuzz or load, build
 # the container image, run haproxy replicas or OAuth flows) run in `make test` only.
@@ -109,4 +131,4 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) $(LC_VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov dist build
+	rm -rf $(VENV) $(LC_VENV) .venv-ranges .pytest_cache .ruff_cache .coverage .coverage.* htmlcov dist build
