@@ -61,7 +61,9 @@ def model_speaking(protocol: Protocol) -> dict[str, Any]:
         if binding.members:
             members: dict[str, dict[str, Any]] = shapes[operation["input"]["shape"]]["members"]
             for member, (location, wire_name, _) in binding.members.items():
-                members[member].update(location=location, locationName=wire_name)
+                # An older model may lack a member added since (it then never sends it).
+                if member in members:
+                    members[member].update(location=location, locationName=wire_name)
     return model
 
 
