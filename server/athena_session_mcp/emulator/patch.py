@@ -22,7 +22,7 @@ from .clock import get_clock
 from .errors import EmulatorServiceError, InvalidRequestError
 from .service import SparkService
 from .validation import validate_request
-from .wire import WireRequest, answer_in, error_answer, read_request
+from .wire import WireRequest, answer_in, error_answer, protocol_of, read_request
 from .workgroups import engine_version_block
 
 __all__ = ["SPARK_OPERATIONS", "install", "installed"]
@@ -210,12 +210,10 @@ def _get_action(self: AthenaResponse) -> str:
 
 def _wrap_call_action(original: Callable[[AthenaResponse], Any]) -> Callable[[AthenaResponse], Any]:
     def call_action(self: AthenaResponse) -> tuple[int, dict[str, str], str]:
-        headers = _headers(self)
         try:
             wire = _wire(self)
         except EmulatorServiceError as error:
-            protocol = "json" if any(k.lower() == "x-amz-target" for k in headers) else "rest-json"
-            status, extra, body = error_answer(protocol, error)
+            status, extra, body = error_answer(protocol_of(_headers(self)), error)
             return status, {**self.response_headers, **extra}, body
         status, answer_headers, body = cast(tuple[int, dict[str, str], str], original(self))
         return answer_in(wire.protocol, status, answer_headers, body)

@@ -34,6 +34,7 @@ __all__ = [
     "bindings",
     "bindings_from_model",
     "error_answer",
+    "protocol_of",
     "read_request",
 ]
 
@@ -158,14 +159,18 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == lowered), None)
 
 
+def protocol_of(headers: Mapping[str, str]) -> Protocol:
+    """The protocol a request speaks: JSON 1.1 names its operation in X-Amz-Target, REST-JSON in its path."""
+    return "json" if _header(headers, "X-Amz-Target") is not None else "rest-json"
+
+
 def read_request(
     method: str, raw_path: str, query: str, headers: Mapping[str, str], body: str
 ) -> WireRequest:
     """Read one Athena request in whichever protocol it came. Raises SerializationError for a body or a
     bound value of the wrong type."""
-    target = _header(headers, "X-Amz-Target")
-    if target is not None:
-        prefix, _, operation = target.partition(".")
+    if protocol_of(headers) == "json":
+        prefix, _, operation = (_header(headers, "X-Amz-Target") or "").partition(".")
         known = prefix == JSON_TARGET_PREFIX and operation in bindings()
         return WireRequest(operation if known else "", "json", _body(body), {})
     path = raw_path or "/"
