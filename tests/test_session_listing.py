@@ -324,3 +324,15 @@ async def test_an_unknown_state_filter_lists_the_values_once_without_guessing(
         athena_client, stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "ENDED"}
     )
     assert text.count("TERMINATED") == 1 and "upper case" not in text
+
+
+async def test_a_too_long_next_token_is_refused_with_its_type_and_bounds(
+    athena_client: AthenaClient, stubbed_server: MCPServer
+) -> None:
+    # ListSessions' NextToken is a string of 1-2048 characters (botocore's model, Token shape).
+    text = await call_rejected(
+        athena_client, stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "NextToken": "t" * 2049}
+    )
+    assert "NextToken:" in text and "(got a string of 2049 characters)" in text
+    assert "expected string, " in text and "2048 characters" in text
+    assert "['string', 'null']" not in text and "None" not in text

@@ -22,6 +22,7 @@ from mcp.types import CallToolResult, Tool
 
 from athena_session_mcp.cli.render import render_summary
 from athena_session_mcp.settings import Settings, parse_switch
+from athena_session_mcp.transport.validation import schema_type
 
 PROG = "athena-session-mcp"
 
@@ -69,20 +70,6 @@ def _number(value: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
 
 
-def _schema_type(prop: Mapping[str, Any]) -> str:
-    """The JSON type of a property, looking through Optional (anyOf with null)."""
-    kind = prop.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in cast(list[Any], kind) if k != "null"]
-        return str(kinds[0]) if kinds else "string"
-    if isinstance(kind, str):
-        return kind
-    for option in cast(list[Mapping[str, Any]], prop.get("anyOf") or []):
-        if option.get("type") not in (None, "null"):
-            return _schema_type(option)
-    return "string"
-
-
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
     "integer": _integer,
     "number": _number,
@@ -114,7 +101,7 @@ def tool_parser(tool: Tool) -> argparse.ArgumentParser:
     required = set(tool.input_schema.get("required", []))
     group = parser.add_argument_group("tool arguments") if props else parser
     for name, prop in props.items():
-        kind = _schema_type(prop)
+        kind = schema_type(prop)
         help_text = str(prop.get("description") or "").strip()
         if "enum" in prop:
             help_text += f" One of: {', '.join(str(v) for v in prop['enum'])}."
@@ -248,7 +235,7 @@ async def run_tools(settings: Settings, out: TextIO, *, as_json: bool = False) -
         for name, prop in props.items():
             need = "required" if name in required else "optional"
             out.write(
-                f"    --{name} {_schema_type(prop).upper()} ({need}) {_first_line(prop.get('description'))}\n"
+                f"    --{name} {schema_type(prop).upper()} ({need}) {_first_line(prop.get('description'))}\n"
             )
         out.write("\n")
     out.write(f"Run '{PROG} call TOOL --help' for a tool's full description.\n")

@@ -33,6 +33,21 @@ def _describe_value(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def schema_type(prop: Mapping[str, Any]) -> str:
+    """The JSON type of a tool argument, looking through Optional: anyOf [<schema>, null] and the compact
+    ["string", "null"] alike. The one reader of argument types (the CLI's `call` uses it too)."""
+    kind = prop.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in cast(list[Any], kind) if k != "null"]
+        return str(kinds[0]) if kinds else "string"
+    if isinstance(kind, str):
+        return kind
+    for option in cast(list[Mapping[str, Any]], prop.get("anyOf") or []):
+        if option.get("type") not in (None, "null"):
+            return schema_type(option)
+    return "string"
+
+
 def _expected(prop: Mapping[str, Any]) -> str:
     # Optional arguments are anyOf[<schema>, null]: describe the non-null alternative.
     options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
@@ -40,17 +55,13 @@ def _expected(prop: Mapping[str, Any]) -> str:
         return _expected({**options[0], **{k: v for k, v in prop.items() if k != "anyOf"}})
     if "enum" in prop:
         return "one of " + ", ".join(str(v) for v in prop["enum"])
-    kind = prop.get("type") or "/".join(
-        str(option.get("type"))
-        for option in prop.get("anyOf", [])
-        if option.get("type") not in (None, "null")
-    )
+    kind = schema_type(prop)
     bounds: list[str] = []
     if "minLength" in prop or "maxLength" in prop:
         bounds.append(f"{prop.get('minLength', 0)}-{prop.get('maxLength', '∞')} characters")
     if "minimum" in prop or "maximum" in prop:
         bounds.append(f"from {prop.get('minimum', '-∞')} to {prop.get('maximum', '∞')}")
-    return f"{kind or 'value'}" + (f", {', '.join(bounds)}" if bounds else "")
+    return kind + (f", {', '.join(bounds)}" if bounds else "")
 
 
 def _enum(prop: Mapping[str, Any]) -> list[str] | None:
