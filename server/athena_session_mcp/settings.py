@@ -9,7 +9,7 @@ from dataclasses import dataclass
 # Athena for Apache Spark list price in us-east-1 (USD per DPU-hour); configurable.
 DEFAULT_DPU_HOUR_PRICE_USD = 0.35
 
-# HTTP transport defaults live here, not in transports.py, so `--help` does not import uvicorn.
+# HTTP transport defaults live here, not in transport/http.py, so `--help` does not import uvicorn.
 TRANSPORTS = ("stdio", "streamable-http")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

@@ -55,7 +55,7 @@ THROTTLING_CODES = frozenset(
 )
 
 # The service an IAM action belongs to, by its prefix (athena:GetSession), as the messages name it,
-# and where a custom endpoint for it is set (--endpoint-url is Athena's only; see aws.py).
+# and where a custom endpoint for it is set (--endpoint-url is Athena's only; see athena/client.py).
 _SERVICES = {
     "athena": ("Athena", "--endpoint-url/AWS_ENDPOINT_URL"),
     "s3": ("Amazon S3", "AWS_ENDPOINT_URL_S3/AWS_ENDPOINT_URL"),

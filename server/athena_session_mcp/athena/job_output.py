@@ -2,7 +2,7 @@
 
 Both are blocking boto3 calls (run them in a worker thread) and never read more than a fixed amount,
 however large the object or the log group. Failures raise botocore's exceptions: the caller decides
-how to degrade (access_problem says which IAM action or setting is missing).
+how to degrade (tools/job_content says which IAM action or setting is missing).
 """
 
 from __future__ import annotations

@@ -242,7 +242,7 @@ class WebIdentityGateway(AthenaGateway):
         return AwsCallError(
             f"Could not get AWS credentials for you: sts:AssumeRoleWithWebIdentity on {self.role_arn} was "
             f"refused ({reason}). The server administrator should check the IAM OIDC identity provider for "
-            "this issuer (its audience must be the server's public URL) and the role's trust policy; "
+            "this issuer (its audience must be the token audience the server accepts: --oauth-audience when set, else the public URL) and the role's trust policy; "
             "reconnecting the server gets you a fresh token.",
             code=code,
             action="sts:AssumeRoleWithWebIdentity",

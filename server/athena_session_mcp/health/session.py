@@ -1,8 +1,8 @@
 """Health rules: turn a GetSession response into a summary a model can act on.
 
 No I/O and no clock reads: `now` is passed in, so every branch is testable. Decisions rest on the
-service's codes, states and timestamps, never on the StateChangeReason text. Generic readers live in
-`readers`, DPU cost in `cost`; session_timing, state_findings and headline are shared with the fleet
+service's codes, states and timestamps, never on the StateChangeReason text. Response readers live in
+`athena/responses`, DPU cost in `cost`; session_timing, state_findings and headline are shared with the fleet
 tools so a session reads the same everywhere.
 """
 

@@ -33,7 +33,8 @@ Diagnose the Amazon Athena Spark session {session_id!r} and recommend the next s
    - FAILED or DEGRADED session: it cannot be trusted with more work; start a new session after
      addressing the cause.
    - TERMINATED by request or idle timeout is not a failure: say whether a new session is needed.
-   - IDLE close to its idle timeout: submit the next calculation now or let it end; IDLE for long with
+   - IDLE close to its idle timeout: give it the next piece of work now (a calculation on PySpark engine
+     version 3, a Spark Connect query on Apache Spark version 3.5) or let it end; IDLE for long with
      nothing to run: recommend terminating it to stop the cost.
    - BUSY or CREATING: wait and poll get_athena_session_status.
 Do not terminate anything yourself unless the user asks; costs shown are estimates, not bills.

@@ -1,7 +1,7 @@
 """Who may talk to the HTTP transport: Host/Origin checks against DNS rebinding, and a bearer token.
 
 One small ASGI middleware in front of the SDK's app, and the only place these checks run (the SDK's
-own Host/Origin check is off, see transports.py), so the answers are the same on every path whatever
+own Host/Origin check is off, see transport/http.py), so the answers are the same on every path whatever
 the SDK does underneath: a foreign Host gets 421, a foreign Origin 403, a missing or wrong token 401
 with `WWW-Authenticate: Bearer`. The checks run in that order, so a rebinding page learns nothing
 about the token. The token is compared in constant time and never logged. Refusals say which flag

@@ -60,7 +60,7 @@ _VOCABULARY = "/*@vocabulary*/"
 
 
 def vocabulary() -> str:
-    """The session states and phases the views style by, from states.py (never redefined in JS)."""
+    """The session states and phases the views style by, from athena/vocabulary.py (never redefined in JS)."""
     return json.dumps(
         {"states": list(SESSION_STATES), "phases": SESSION_PHASES, "ended": sorted(ENDED_SESSION_STATES)},
         sort_keys=True,
