@@ -61,7 +61,7 @@ CASES = [
         "get_session_status",
         "AccessDeniedException",
         "no",
-        ["athena:GetSessionStatus"],
+        ["athena:GetSessionStatus", "workgroup/NAME"],
         id="access-denied-names-get-session-status",
     ),
     pytest.param(
@@ -70,7 +70,7 @@ CASES = [
         "list_work_groups",
         "AccessDeniedException",
         "no",
-        ["athena:ListWorkGroups"],
+        ["athena:ListWorkGroups", 'Resource "*"'],
         id="access-denied-names-list-work-groups",
     ),
     pytest.param(
@@ -109,3 +109,14 @@ async def test_an_aws_error_is_a_tool_error_naming_the_fix(
     text = await call_error(stubbed_server, tool, arguments)
     for phrase in phrases:
         assert phrase in text
+
+
+async def test_access_denied_on_list_work_groups_names_no_workgroup_arn(
+    stubbed_server: MCPServer, stubber: Stubber
+) -> None:
+    # ListWorkGroups takes no resource (Service Authorization Reference): a workgroup ARN would not help.
+    stubber.add_client_error(
+        "list_work_groups", service_error_code="AccessDeniedException", service_message="no"
+    )
+    text = await call_error(stubbed_server, "list_spark_workgroups", {})
+    assert "workgroup/NAME" not in text

@@ -63,6 +63,11 @@ _SERVICES = {
 }
 
 
+# Actions whose IAM resource is "*" (Service Authorization Reference, Amazon Athena: ListWorkGroups has no
+# resource type), so a grant on a workgroup ARN would not help.
+_NO_RESOURCE_ACTIONS = frozenset({"athena:ListWorkGroups"})
+
+
 def _service(action: str) -> tuple[str, str]:
     return _SERVICES.get(action.partition(":")[0], _SERVICES["athena"])
 
@@ -146,12 +151,18 @@ def _client_error(
             f"where it was created{'; ' + finder if finder else ''}. ({service} said: {code}: {message})"
         )
     if code in ACCESS_DENIED_CODES:
-        grant = (
-            f"Grant {action} on the workgroup (arn:aws:athena:REGION:ACCOUNT:workgroup/NAME) to the caller's "
-            "IAM identity; docs/iam.md in the athena-session-mcp repository has a minimal policy."
-            if service == "Athena"
-            else f"Grant {action} on {what} to the caller's IAM identity."
-        )
+        if action in _NO_RESOURCE_ACTIONS:
+            grant = (
+                f'Grant {action} with Resource "*" (it names no workgroup) to the caller\'s IAM identity; '
+                "docs/iam.md in the athena-session-mcp repository has a minimal policy."
+            )
+        elif service == "Athena":
+            grant = (
+                f"Grant {action} on the workgroup (arn:aws:athena:REGION:ACCOUNT:workgroup/NAME) to the caller's "
+                "IAM identity; docs/iam.md in the athena-session-mcp repository has a minimal policy."
+            )
+        else:
+            grant = f"Grant {action} on {what} to the caller's IAM identity."
         return f"Access denied calling {action}{where}. {grant} ({service} said: {message})"
     if code in THROTTLING_CODES:
         return (
