@@ -8,9 +8,10 @@ import pytest
 from mcp import Client
 from pydantic import BaseModel
 
+from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import budget
-from athena_session_mcp.tools.budget import Page, clip, continuation, fit, rendered_size
+from athena_session_mcp.tools.budget import Page, continuation, fit, rendered_size
 from tests.conftest import server_for
 from tests.fleet import count_aws_calls
 

@@ -31,9 +31,10 @@ from athena_session_mcp.transport.auth import (
     AuthConfigError,
     HttpGuard,
     host_name,
+    is_loopback,
     load_token,
 )
-from athena_session_mcp.transport.http import HttpOptions, TransportConfigError, is_loopback
+from athena_session_mcp.transport.http import HttpOptions, TransportConfigError
 from tests.conftest import FAKE_ENV
 from tests.fleet import call_error
 from tests.stdio_harness import CONSOLE_SCRIPT

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from athena_session_mcp.athena.responses import as_map, format_duration
+from athena_session_mcp.health.session import ENGINE_WORK
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -20,7 +21,6 @@ _STYLES = {
     "green": "\033[32m",
     "cyan": "\033[36m",
 }
-_WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
 _SEVERITY_STYLE = {"critical": "red", "warning": "yellow", "info": "cyan"}
 _PHASE_STYLE = {
     "ready": "green",
@@ -72,7 +72,7 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
             else paint("not healthy", "red"),
             # Only PySpark engine version 3 has calculations; a status poll does not know the engine.
             ("accepting " if summary.get("accepting_calculations") else "not accepting ")
-            + _WORK.get(str(summary.get("engine_kind")), "work"),
+            + ENGINE_WORK.get(str(summary.get("engine_kind")), "work"),
         )
     )
     if summary.get("state_change_reason"):

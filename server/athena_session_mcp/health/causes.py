@@ -25,6 +25,7 @@ from athena_session_mcp.athena.responses import iso_or_none
 from athena_session_mcp.health.models import Cause, Evidence
 from athena_session_mcp.health.session import idle_end
 from athena_session_mcp.health.signatures import Hit, match_line, render
+from athena_session_mcp.settings import SENSITIVE_FLAG
 
 MAX_EVIDENCE = 5
 
@@ -86,7 +87,6 @@ class SessionFacts:
 # The last "SomethingError: message" / "SomethingException: message" line of a Python traceback.
 _PY_EXCEPTION = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(:\s.*)?$")
 _TRACEBACK = "Traceback (most recent call last)"
-SENSITIVE_FLAG = "--allow-sensitive-data-access"
 
 
 def _context(facts: SessionFacts) -> dict[str, str]:

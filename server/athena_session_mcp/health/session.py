@@ -240,7 +240,8 @@ _WHY_FAILED_ANY = (
     "look at the failed calculations (list_athena_calculations, PySpark engine version 3) or the Spark "
     "History Server (GetResourceDashboard, Apache Spark version 3.5), and the driver logs"
 )
-_WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
+# What a session of each engine runs (the CLI renders it the same way).
+ENGINE_WORK = {"pyspark-v3": "calculations", "spark-3.5": "Spark Connect work"}
 # BUSY is "processing another task and is unable to accept a calculation" (SessionState); only PySpark
 # engine version 3 has calculations, so the sentence names them only there.
 _BUSY = {
@@ -322,7 +323,7 @@ def state_findings(
                 message="The session has no healthy coordinator; work sent to it is likely to fail.",
                 suggestion=(
                     "Terminate this session and start a new one; avoid sending it more "
-                    f"{_pick(_WORK, engine, 'work')}."
+                    f"{_pick(ENGINE_WORK, engine, 'work')}."
                 ),
             )
         ]

@@ -12,7 +12,6 @@ from typing import TypedDict, TypeVar
 
 from pydantic import BaseModel
 
-from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.tools.answers import lean, to_text
 
 __all__ = [
@@ -21,7 +20,6 @@ __all__ = [
     "Page",
     "PageFields",
     "Shown",
-    "clip",
     "continuation",
     "fit",
     "fit_page",

@@ -11,6 +11,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import (
     as_datetime,
     as_map,
@@ -36,7 +37,6 @@ from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import (
     FIND_CALCULATIONS,
     FIND_SESSIONS,
-    AwsCallError,
     known_session_engine,
     no_calculation_api,
     no_rows_hint,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from athena_session_mcp.athena.errors import AwsCallError, is_not_found
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import as_map, as_str
 from athena_session_mcp.athena.vocabulary import SPARK_35_ENGINE
 
@@ -21,9 +21,7 @@ __all__ = [
     "FIND_CALCULATIONS",
     "FIND_SESSIONS",
     "FIND_WORKGROUPS",
-    "AwsCallError",
     "engine_version",
-    "is_not_found",
     "known_session_engine",
     "learn_session_engine",
     "no_calculation_api",

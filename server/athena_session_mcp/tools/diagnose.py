@@ -24,14 +24,14 @@ from athena_session_mcp.athena.job_output import (
     list_streams,
     scan_errors,
 )
-from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, iso_or_none
+from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
 from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
 from athena_session_mcp.health.models import Cause, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import clip, fit
+from athena_session_mcp.tools.budget import fit
 from athena_session_mcp.tools.common import learn_session_engine
 from athena_session_mcp.tools.diagnosis_models import (
     CalculationOverview,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.tools import Deps, make_tool, read_only
@@ -16,9 +14,6 @@ from athena_session_mcp.tools.diagnosis_models import (
 )
 from athena_session_mcp.tools.fleet_models import MaxResultsArg, NextTokenArg, SessionIdArg
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
-
-if TYPE_CHECKING:
-    pass
 
 
 def build(deps: Deps) -> list[Tool]:

@@ -11,10 +11,10 @@ from typing import TypeVar
 
 from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, athena_error, call_error
 from athena_session_mcp.athena.job_output import read_tail, split_s3_uri
+from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, tail_excerpt
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps
-from athena_session_mcp.tools.budget import clip
 from athena_session_mcp.tools.diagnosis_models import CalculationOutput, Gap, OutputTail
 
 T = TypeVar("T")

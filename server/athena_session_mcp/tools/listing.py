@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
@@ -27,9 +27,6 @@ from athena_session_mcp.tools.fleet_models import (
     WorkGroupArg,
 )
 from athena_session_mcp.tools.reads import ALL_PAGES_MAX_PAGES, read_pages
-
-if TYPE_CHECKING:
-    pass
 
 DEFAULT_PAGE_SIZE = 50
 # ListSessions "Lists the sessions in a workgroup that are in an active state like CREATING, CREATED, IDLE,

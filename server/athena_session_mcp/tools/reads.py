@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, clean_response, iso_or_none
 from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES
 from athena_session_mcp.health.session import summarize_session
@@ -16,7 +17,6 @@ from athena_session_mcp.tools.budget import Page
 from athena_session_mcp.tools.common import (
     FIND_SESSIONS,
     FIND_WORKGROUPS,
-    AwsCallError,
     engine_version,
     learn_session_engine,
     remember_session_engine,

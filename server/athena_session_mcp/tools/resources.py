@@ -5,10 +5,9 @@ from __future__ import annotations
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
-from athena_session_mcp.athena.errors import AwsCallError
+from athena_session_mcp.athena.errors import AwsCallError, is_not_found
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.answers import lean, to_text
-from athena_session_mcp.tools.common import is_not_found
 from athena_session_mcp.tools.reads import session_health
 
 SESSION_URI_TEMPLATE = "athena://sessions/{SessionId}"

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.fleet_models import GetSessionResult, SessionIdArg
 from athena_session_mcp.tools.reads import session_health
-
-if TYPE_CHECKING:
-    pass
 
 
 def build(deps: Deps) -> list[Tool]:

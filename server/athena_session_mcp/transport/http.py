@@ -8,7 +8,6 @@ SIGINT/SIGTERM shut it down cleanly (exit status 0).
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import os
 import signal
@@ -24,7 +23,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp
 
 from athena_session_mcp.settings import DEFAULT_HOST, DEFAULT_PORT, MCP_PATH
-from athena_session_mcp.transport.auth import HttpGuard, host_name
+from athena_session_mcp.transport.auth import HttpGuard, host_name, is_loopback
 
 if TYPE_CHECKING:
     import uvicorn
@@ -40,17 +39,6 @@ GRACEFUL_SHUTDOWN_SECONDS = 3
 
 class TransportConfigError(ValueError):
     """The transport options cannot be used as given (a usage error); the message says why."""
-
-
-def is_loopback(host: str) -> bool:
-    """True for 'localhost' and loopback addresses (127.0.0.0/8, ::1)."""
-    name = host.strip().lower().removeprefix("[").removesuffix("]")
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ jwt is imported on first use only: serving over stdio never loads it.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
@@ -36,6 +35,8 @@ from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import CallToolResult, TextContent
+
+from athena_session_mcp.transport.auth import is_loopback
 
 if TYPE_CHECKING:
     from jwt import PyJWKClient
@@ -77,15 +78,6 @@ class OAuthConfigError(ValueError):
     """The OAuth options cannot be used as given; the message says what would be right."""
 
 
-def _is_loopback_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check_url(value: str, flag: str) -> str:
     """An absolute https URL (http only for a loopback host, for local testing), no fragment."""
     url = value.strip()
@@ -98,7 +90,7 @@ def _check_url(value: str, flag: str) -> str:
         raise OAuthConfigError(
             f"{flag} must be an absolute https:// URL without #fragment, e.g. https://mcp.example.com/mcp"
         )
-    if parts.scheme == "http" and not _is_loopback_host(host):
+    if parts.scheme == "http" and not is_loopback(host):
         raise OAuthConfigError(
             f"{flag} must use https:// (plain http is accepted only for localhost/127.0.0.1, for testing)"
         )
