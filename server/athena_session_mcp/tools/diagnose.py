@@ -452,7 +452,8 @@ def _log_texts(lines: list[LogLine], resolved_at: datetime | None) -> list[Text]
     recent = [line for line in lines if cut is None or line.timestamp_ms > cut]
     older = [line for line in lines if cut is not None and line.timestamp_ms <= cut]
     texts: list[Text] = []
-    for chosen, tier in ((recent, "log"), (older, "history")):
+    tiers: tuple[tuple[list[LogLine], Tier], ...] = ((recent, "log"), (older, "history"))
+    for chosen, tier in tiers:
         if chosen:
             newest = max(line.timestamp_ms for line in chosen)
             texts.append(
@@ -460,7 +461,7 @@ def _log_texts(lines: list[LogLine], resolved_at: datetime | None) -> list[Text]
                     "driver/executor logs",
                     [clean_line(line.message) for line in chosen],
                     kind="log",
-                    tier="log" if tier == "log" else "history",
+                    tier=tier,
                     at=datetime.fromtimestamp(newest / 1000, UTC),
                 )
             )
