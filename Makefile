@@ -68,15 +68,15 @@ typecheck: $(STAMP)
 	$(BIN)/pyright
 
 schemas: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.cli.schemas write tool_schemas
+	$(BIN)/python -m devtools.schemas write tool_schemas
 
 # The examples between <!-- BEGIN generated:NAME --> markers in README.md, docs/*.md and examples/README.md
 # (tests/test_docs_examples.py fails when they drift from the code).
 docs: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.cli.docs_examples write
+	$(BIN)/python -m devtools.docs_examples write
 
 schemas-check: $(STAMP)
-	$(BIN)/python -m athena_session_mcp.cli.schemas check tool_schemas
+	$(BIN)/python -m devtools.schemas check tool_schemas
 
 pytest: $(STAMP) $(LC_STAMP)
 	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term

@@ -28,7 +28,7 @@ SDIST_REQUIRED_FILES = ("LICENSE", "README.md", "CHANGELOG.md", "server.json", "
 SDIST_REQUIRED_DIRS = ("tool_schemas", "examples", f"server/{PACKAGE}")
 # Nothing of the development tree that a user does not need.
 SDIST_FORBIDDEN_DIRS = ("tests", "benchmarks", ".ci", ".venv", "dist")
-WHEEL_FORBIDDEN_DIRS = ("tests", "benchmarks", "examples", "tool_schemas", "server")
+WHEEL_FORBIDDEN_DIRS = ("tests", "benchmarks", "examples", "tool_schemas", "server", "devtools")
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
+from devtools import docs_examples
 
 from athena_session_mcp.athena.errors import call_error
-from athena_session_mcp.cli import docs_examples
 from athena_session_mcp.cli.main import build_parser
 from athena_session_mcp.transport.auth import load_token
 

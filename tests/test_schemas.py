@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from athena_session_mcp.cli import schemas
+from devtools import schemas
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "tool_schemas"
 

@@ -1,7 +1,7 @@
 """The examples in README.md, docs/*.md and examples/README.md, generated from the code, and a drift check.
 
 Each example sits between `<!-- BEGIN generated:NAME -->` and `<!-- END generated:NAME -->`.
-`python -m athena_session_mcp.cli.docs_examples write` (`make docs`) rewrites them; `... check` exits 1
+`python -m devtools.docs_examples write` (`make docs`) rewrites them; `... check` exits 1
 when a file differs from what the code produces now (tests/test_docs_examples.py runs it).
 
 Answers come from the real server, in-process, on the seeded emulator with its clock frozen at
@@ -393,7 +393,7 @@ def check(root: Path, blocks: Mapping[str, str], err: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m athena_session_mcp.cli.docs_examples",
+        prog="python -m devtools.docs_examples",
         description="Regenerate (write) or check (check) the generated examples in README.md and docs/.",
     )
     parser.add_argument("action", choices=["write", "check"])

@@ -1,6 +1,6 @@
 """Publish every tool's schema to tool_schemas/*.json, and check the published files for drift.
 
-`python -m athena_session_mcp.cli.schemas write DIR` regenerates; `... check DIR` exits 1 on drift.
+`python -m devtools.schemas write DIR` regenerates; `... check DIR` exits 1 on drift.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def write(directory: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 2 or args[0] not in ("write", "check"):
-        print("usage: python -m athena_session_mcp.cli.schemas write|check DIR", file=sys.stderr)
+        print("usage: python -m devtools.schemas write|check DIR", file=sys.stderr)
         return 2
     directory = Path(args[1])
     if args[0] == "write":
