@@ -11,20 +11,15 @@ PYSPARK = "PySpark engine version 3"
 SPARK_35 = "Apache Spark version 3.5"
 
 
-def test_the_least_recently_learnt_session_is_forgotten_past_the_bound() -> None:
+def test_a_book_keeps_its_bound_of_sessions_and_forgets_the_least_recent_past_it() -> None:
     book = EngineBook(max_sessions=2)
     book.learn_session("a", PYSPARK)
     book.learn_session("b", SPARK_35)
-    book.learn_session("a", PYSPARK)  # learnt again: now the newest
-    book.learn_session("c", SPARK_35)
-    assert (book.session("a"), book.session("b"), book.session("c")) == (PYSPARK, None, SPARK_35)
-
-
-def test_a_book_holds_exactly_its_bound_of_sessions() -> None:
-    book = EngineBook(max_sessions=2)
-    book.learn_session("a", PYSPARK)
-    book.learn_session("b", SPARK_35)
+    # At the bound: nothing forgotten.
     assert (book.session("a"), book.session("b")) == (PYSPARK, SPARK_35)
+    book.learn_session("a", PYSPARK)  # learnt again: now the newest
+    book.learn_session("c", SPARK_35)  # one past the bound: "b", the least recently learnt, goes
+    assert (book.session("a"), book.session("b"), book.session("c")) == (PYSPARK, None, SPARK_35)
 
 
 async def test_callers_waiting_on_a_look_up_read_what_it_learnt() -> None:

@@ -9,7 +9,6 @@ import pytest
 from botocore.stub import Stubber
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.health.session import summarize_session
 from tests.conftest import NOW, server_for
 from tests.factories import in_botocore_shape, session_response
 from tests.fleet import call_error, call_ok
@@ -30,26 +29,40 @@ def status_response(state: str, **status: Any) -> dict[str, Any]:
     )
 
 
-@pytest.mark.parametrize(
-    "state", ["CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"]
-)
-async def test_state_phase_and_health_flags_match_the_full_summary(
+# From the SessionState meanings in botocore's model: CREATING "being started, including acquiring
+# resources", CREATED "started", IDLE "able to accept a calculation", BUSY "unable to accept a calculation",
+# TERMINATING "in the process of shutting down", TERMINATED "resources are released", DEGRADED "no healthy
+# coordinator", FAILED "failed due to an error". alive: resources still allocated; healthy: not DEGRADED or
+# FAILED; accepting_calculations: IDLE only.
+EXPECTED_BY_STATE = {
+    # state: (phase, alive, healthy, accepting_calculations, state finding)
+    "CREATING": ("starting", True, True, False, "SESSION_STARTING"),
+    "CREATED": ("starting", True, True, False, "SESSION_STARTING"),
+    "IDLE": ("ready", True, True, True, "SESSION_READY"),
+    "BUSY": ("running", True, True, False, "SESSION_BUSY"),
+    "TERMINATING": ("stopping", True, True, False, "SESSION_TERMINATING"),
+    "TERMINATED": ("ended", False, True, False, "SESSION_TERMINATED"),
+    "DEGRADED": ("unhealthy", True, False, False, "SESSION_DEGRADED"),
+    "FAILED": ("unhealthy", False, False, False, "SESSION_FAILED"),
+}
+
+
+@pytest.mark.parametrize("state", list(EXPECTED_BY_STATE))
+async def test_state_phase_and_health_flags_follow_the_documented_states(
     stubbed_server: MCPServer, stubber: Stubber, state: str
 ) -> None:
-    full = summarize_session(session_response(state), now=NOW)
     stubber.add_response("get_session_status", status_response(state), {"SessionId": SESSION_ID})
     content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
     summary = content["summary"]
+    phase, alive, healthy, accepting, finding = EXPECTED_BY_STATE[state]
     assert (summary["state"], summary["phase"], summary["alive"], summary["healthy"]) == (
-        full.state,
-        full.phase,
-        full.alive,
-        full.healthy,
+        state,
+        phase,
+        alive,
+        healthy,
     )
-    assert summary["accepting_calculations"] is full.accepting_calculations
-    assert summary["findings"][0]["code"] == next(
-        f.code for f in full.findings if f.code.startswith("SESSION_")
-    )
+    assert summary["accepting_calculations"] is accepting
+    assert summary["findings"][0]["code"] == finding
 
 
 async def test_idle_session_reports_idle_time_but_no_timeout_countdown(

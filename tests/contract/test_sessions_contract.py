@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from athena_session_mcp.emulator import assumptions
 from athena_session_mcp.emulator.constants import TERMINATED_PER_REQUEST_REASON
 
 from .conftest import StoppedSession, TimedOutSession, emulator_only, list_ids, suite_timeout
@@ -64,21 +63,21 @@ def test_stop_by_request_reads_terminated_per_request(pyspark_stopped: StoppedSe
 
 
 def test_assumed_ended_idle_session_keeps_its_idle_since(pyspark_stopped: StoppedSession) -> None:
-    # assumptions.IDLE_SINCE_KEPT_AFTER_END
+    # Assumed (assumptions.IDLE_SINCE_KEPT_AFTER_END): the value stated here, not read from the constant, so
+    # changing the assumption means changing this test, and a real account can disprove it.
     kept = pyspark_stopped.status.get("IdleSinceDateTime")
-    assert (kept is not None) == assumptions.IDLE_SINCE_KEPT_AFTER_END
-    if kept is not None and pyspark_stopped.idle_since is not None:
-        assert kept == pyspark_stopped.idle_since
+    assert kept is not None
+    assert kept == pyspark_stopped.idle_since
 
 
 def test_assumed_pyspark_v3_session_has_no_spark_connect_endpoint(pyspark_stopped: StoppedSession) -> None:
-    # assumptions.ENDPOINT_ENGINES / ENDPOINT_UNAVAILABLE_ERROR
-    assert pyspark_stopped.endpoint_while_idle == assumptions.ENDPOINT_UNAVAILABLE_ERROR
+    # Assumed (assumptions.ENDPOINT_ENGINES / ENDPOINT_UNAVAILABLE_ERROR), stated literally.
+    assert pyspark_stopped.endpoint_while_idle == "InvalidRequestException"
 
 
 def test_assumed_pyspark_v3_session_has_no_resource_dashboard(pyspark_stopped: StoppedSession) -> None:
-    # assumptions.DASHBOARD_ENGINES / DASHBOARD_UNAVAILABLE_ERROR (and SESSION_ARN_TEMPLATE)
-    assert pyspark_stopped.dashboard_while_idle == assumptions.DASHBOARD_UNAVAILABLE_ERROR
+    # Assumed (assumptions.DASHBOARD_ENGINES / DASHBOARD_UNAVAILABLE_ERROR), stated literally.
+    assert pyspark_stopped.dashboard_while_idle == "InvalidRequestException"
 
 
 def test_idle_timeout_ends_the_session_per_request(pyspark_timed_out: TimedOutSession) -> None:

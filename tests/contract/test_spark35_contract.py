@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from athena_session_mcp.emulator import assumptions
-
 from .conftest import error_code, list_ids, suite_timeout
 from .target import Target
 
@@ -16,14 +14,14 @@ pytestmark = suite_timeout
 
 
 def test_assumed_engine_version_string(target: Target, spark35_session: str) -> None:
-    # assumptions.SPARK_35_ENGINE_VERSION: GetSession's EngineVersion is a string...
+    # Assumed (assumptions.SPARK_35_ENGINE_VERSION), stated literally: GetSession's EngineVersion is a string...
     session = target.client.get_session(SessionId=spark35_session)
-    assert session.get("EngineVersion") == assumptions.SPARK_35_ENGINE_VERSION
+    assert session.get("EngineVersion") == "Apache Spark version 3.5"
     # ...ListSessions' is an EngineVersion structure (botocore model).
     page = target.client.list_sessions(WorkGroup=target.spark35_workgroup, StateFilter="IDLE")
     mine = [s for s in page["Sessions"] if s.get("SessionId") == spark35_session]
-    assert mine and mine[0].get("EngineVersion", {}).get("EffectiveEngineVersion") == (
-        assumptions.SPARK_35_ENGINE_VERSION
+    assert (
+        mine and mine[0].get("EngineVersion", {}).get("EffectiveEngineVersion") == "Apache Spark version 3.5"
     )
 
 
@@ -42,13 +40,13 @@ def test_calculation_apis_are_refused(target: Target, spark35_session: str) -> N
     client = target.client
     started = error_code(client.start_calculation_execution, SessionId=spark35_session, CodeBlock="1")
     listed = error_code(client.list_calculation_executions, SessionId=spark35_session)
-    assert (started, listed) == (assumptions.CALCULATIONS_UNSUPPORTED_ERROR,) * 2
+    assert (started, listed) == ("InvalidRequestException",) * 2  # assumptions.CALCULATIONS_UNSUPPORTED_ERROR
 
 
 def test_calculation_lookups_find_nothing(target: Target, spark35_session: str) -> None:
     # No calculation can exist on this engine; the code for an unknown id is assumed.
     code = error_code(target.client.get_calculation_execution, CalculationExecutionId="contract-none")
-    assert code == assumptions.UNKNOWN_RESOURCE_ERROR
+    assert code == "InvalidRequestException"  # assumed (assumptions.UNKNOWN_RESOURCE_ERROR)
 
 
 def test_session_endpoint_has_the_documented_shape(target: Target, spark35_session: str) -> None:
@@ -78,4 +76,4 @@ def test_after_the_stop_the_dashboard_is_the_history_server(target: Target, spar
     url = target.client.get_resource_dashboard(ResourceARN=arn).get("Url", "")
     assert url.startswith("https://"), "Url missing or not https"
     endpoint = error_code(target.client.get_session_endpoint, SessionId=spark35_session)
-    assert endpoint == assumptions.ENDPOINT_UNAVAILABLE_ERROR
+    assert endpoint == "InvalidRequestException"  # assumed (assumptions.ENDPOINT_UNAVAILABLE_ERROR)
