@@ -81,7 +81,7 @@ schemas-check: $(STAMP)
 pytest: $(STAMP) $(LC_STAMP)
 	LANGCHAIN_PYTHON=$(LC_VENV)/bin/python $(BIN)/python -m pytest -W error --cov --cov-branch --cov-report=term
 
-test: lint typecheck schemas-check pytest ranges
+test: lint typecheck schemas-check ranges pytest
 
 # The tests marked slow (tests/conftest.py: they start processes, drive frameworks, fuzz or load, build
 # the container image, run haproxy replicas or OAuth flows) run in `make test` only.
