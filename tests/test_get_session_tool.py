@@ -390,5 +390,5 @@ async def test_emulated_terminated_sessions_are_ends_read_from_their_timestamps(
     summary = content["summary"]
     assert summary["timing"]["end_consistent_with_idle_timeout"] is expected
     assert sentence in summary["findings"][0]["message"]
-    assert (summary["state"], summary["healthy"], summary["alive"]) == ("TERMINATED", True, False)
+    assert (summary["state"], summary["phase"], summary["alive"]) == ("TERMINATED", "ended", False)
     assert [f["code"] for f in summary["findings"]] == ["SESSION_TERMINATED"]

@@ -32,18 +32,17 @@ def status_response(state: str, **status: Any) -> dict[str, Any]:
 # From the SessionState meanings in botocore's model: CREATING "being started, including acquiring
 # resources", CREATED "started", IDLE "able to accept a calculation", BUSY "unable to accept a calculation",
 # TERMINATING "in the process of shutting down", TERMINATED "resources are released", DEGRADED "no healthy
-# coordinator", FAILED "failed due to an error". alive: resources still allocated; healthy: not DEGRADED or
-# FAILED; accepting_calculations: IDLE only.
+# coordinator", FAILED "failed due to an error". alive: resources still allocated.
 EXPECTED_BY_STATE = {
-    # state: (phase, alive, healthy, accepting_calculations, state finding)
-    "CREATING": ("starting", True, True, False, "SESSION_STARTING"),
-    "CREATED": ("starting", True, True, False, "SESSION_STARTING"),
-    "IDLE": ("ready", True, True, True, "SESSION_READY"),
-    "BUSY": ("running", True, True, False, "SESSION_BUSY"),
-    "TERMINATING": ("stopping", True, True, False, "SESSION_TERMINATING"),
-    "TERMINATED": ("ended", False, True, False, "SESSION_TERMINATED"),
-    "DEGRADED": ("unhealthy", True, False, False, "SESSION_DEGRADED"),
-    "FAILED": ("unhealthy", False, False, False, "SESSION_FAILED"),
+    # state: (phase, alive, state finding)
+    "CREATING": ("starting", True, "SESSION_STARTING"),
+    "CREATED": ("starting", True, "SESSION_STARTING"),
+    "IDLE": ("ready", True, "SESSION_READY"),
+    "BUSY": ("running", True, "SESSION_BUSY"),
+    "TERMINATING": ("stopping", True, "SESSION_TERMINATING"),
+    "TERMINATED": ("ended", False, "SESSION_TERMINATED"),
+    "DEGRADED": ("unhealthy", True, "SESSION_DEGRADED"),
+    "FAILED": ("unhealthy", False, "SESSION_FAILED"),
 }
 
 
@@ -54,14 +53,10 @@ async def test_state_phase_and_health_flags_follow_the_documented_states(
     stubber.add_response("get_session_status", status_response(state), {"SessionId": SESSION_ID})
     content = await call_ok(stubbed_server, "get_athena_session_status", {"SessionId": SESSION_ID})
     summary = content["summary"]
-    phase, alive, healthy, accepting, finding = EXPECTED_BY_STATE[state]
-    assert (summary["state"], summary["phase"], summary["alive"], summary["healthy"]) == (
-        state,
-        phase,
-        alive,
-        healthy,
-    )
-    assert summary["accepting_calculations"] is accepting
+    phase, alive, finding = EXPECTED_BY_STATE[state]
+    assert (summary["state"], summary["phase"], summary["alive"]) == (state, phase, alive)
+    # Derivable from the phase, so not said twice (a TERMINATED session was once "healthy").
+    assert "healthy" not in summary and "accepting_calculations" not in summary
     assert summary["findings"][0]["code"] == finding
 
 
@@ -120,7 +115,7 @@ async def test_polls_the_emulated_near_timeout_session(emulated: AthenaClient) -
         server_for(emulated), "get_athena_session_status", {"SessionId": "demo-idle-near-timeout"}
     )
     assert content["summary"]["state"] == "IDLE"
-    assert content["summary"]["accepting_calculations"] is True
+    assert content["summary"]["phase"] == "ready"
     assert content["summary"]["timing"]["idle_for_seconds"] == 17 * 60
 
 

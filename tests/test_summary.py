@@ -23,24 +23,23 @@ def codes(response: dict[str, Any], **kwargs: Any) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("state", "phase", "healthy", "accepting", "alive", "code"),
+    ("state", "phase", "alive", "code"),
     [
-        ("CREATING", "starting", True, False, True, "SESSION_STARTING"),
-        ("CREATED", "starting", True, False, True, "SESSION_STARTING"),
-        ("IDLE", "ready", True, True, True, "SESSION_READY"),
-        ("BUSY", "running", True, False, True, "SESSION_BUSY"),
-        ("TERMINATING", "stopping", True, False, True, "SESSION_TERMINATING"),
-        ("TERMINATED", "ended", True, False, False, "SESSION_TERMINATED"),
-        ("DEGRADED", "unhealthy", False, False, True, "SESSION_DEGRADED"),
-        ("FAILED", "unhealthy", False, False, False, "SESSION_FAILED"),
+        ("CREATING", "starting", True, "SESSION_STARTING"),
+        ("CREATED", "starting", True, "SESSION_STARTING"),
+        ("IDLE", "ready", True, "SESSION_READY"),
+        ("BUSY", "running", True, "SESSION_BUSY"),
+        ("TERMINATING", "stopping", True, "SESSION_TERMINATING"),
+        ("TERMINATED", "ended", False, "SESSION_TERMINATED"),
+        ("DEGRADED", "unhealthy", True, "SESSION_DEGRADED"),
+        ("FAILED", "unhealthy", False, "SESSION_FAILED"),
     ],
 )
 def test_every_documented_state_maps_to_phase_health_and_a_finding(
-    state: str, phase: str, healthy: bool, accepting: bool, alive: bool, code: str
+    state: str, phase: str, alive: bool, code: str
 ) -> None:
     summary = summarize_session(session_response(state), now=NOW)
-    assert (summary.state, summary.phase, summary.healthy) == (state, phase, healthy)
-    assert (summary.accepting_calculations, summary.alive) == (accepting, alive)
+    assert (summary.state, summary.phase, summary.alive) == (state, phase, alive)
     assert code in [f.code for f in summary.findings]
     assert all(f.suggestion for f in summary.findings)
 
@@ -48,7 +47,6 @@ def test_every_documented_state_maps_to_phase_health_and_a_finding(
 def test_unknown_future_state_gives_unknown_phase_and_a_warning_instead_of_crashing() -> None:
     summary = summarize_session(session_response("HIBERNATING"), now=NOW)
     assert summary.phase == "unknown"
-    assert not summary.healthy and not summary.accepting_calculations
     assert summary.findings[0].code == "UNKNOWN_STATE"
     assert "HIBERNATING" in summary.findings[0].message
 
@@ -193,7 +191,7 @@ def test_failed_session_is_critical_and_carries_the_reason_once() -> None:
     assert (first.severity, first.code) == ("critical", "SESSION_FAILED")
     assert summary.state_change_reason == "Executor lost: OutOfMemoryError"
     assert "OutOfMemoryError" not in first.message  # said once, in state_change_reason
-    assert not summary.healthy
+    assert summary.phase == "unhealthy"
 
 
 # The documented reason after a stop by request AND after the idle timeout (User Guide, "Troubleshoot
@@ -224,7 +222,7 @@ def test_terminated_session_is_an_end_not_a_failure_and_names_both_possible_caus
     assert "request" in finding.message and "idle timeout" in finding.message
     assert "does not say which" in finding.message
     assert "fail" not in finding.message.lower()
-    assert summary.healthy and not summary.alive and summary.phase == "ended"
+    assert not summary.alive and summary.phase == "ended"
     assert summary.timing.end_consistent_with_idle_timeout is None
 
 

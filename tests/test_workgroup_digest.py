@@ -79,7 +79,7 @@ async def test_digest_of_the_emulated_demo_workgroup(emulated: AthenaClient) -> 
     )
     assert content["counts_by_state"] == DEMO_STATES
     assert content["sessions_listed"] == content["sessions_examined"] == 8
-    assert content["alive"] == 5 and content["accepting_calculations"] == 2
+    assert content["alive"] == 5 and content["counts_by_state"]["IDLE"] == 2
     assert [s["session_id"] for s in content["near_idle_timeout"]] == ["demo-idle-near-timeout"]
     assert content["near_idle_timeout"][0]["idle_timeout_remaining_seconds"] == 180
     unhealthy = {s["session_id"]: s["state_change_reason"] for s in content["unhealthy"]}

@@ -27,8 +27,6 @@ SESSION_PHASES: dict[str, Phase] = {
 }
 # Something went wrong: FAILED is a failure, DEGRADED has no healthy coordinator.
 UNHEALTHY_SESSION_STATES = frozenset({"DEGRADED", "FAILED"})
-# Not unhealthy: starting, working, or shutting down / ended normally (TERMINATED is an end, not a failure).
-HEALTHY_SESSION_STATES = frozenset(SESSION_STATES) - UNHEALTHY_SESSION_STATES
 # Resources still allocated (and possibly accruing cost).
 ALIVE_SESSION_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRADED", "TERMINATING"})
 # Nothing runs any more.

@@ -67,11 +67,11 @@ def render_summary(summary: Mapping[str, Any], *, color: bool = False) -> str:
             f"workgroup {summary.get('workgroup')}" if summary.get("workgroup") else None,
             summary.get("engine_version"),
             # An ended session is not "healthy", it is over (and not a failure either).
-            ("ended normally" if phase in ("ended", "stopping") else "healthy")
-            if summary.get("healthy")
-            else paint("not healthy", "red"),
+            paint("not healthy", "red")
+            if phase == "unhealthy"
+            else ("ended normally" if phase in ("ended", "stopping") else "healthy"),
             # Only PySpark engine version 3 has calculations; a status poll does not know the engine.
-            ("accepting " if summary.get("accepting_calculations") else "not accepting ")
+            ("accepting " if phase == "ready" else "not accepting ")
             + ENGINE_WORK.get(str(summary.get("engine_kind")), "work"),
         )
     )

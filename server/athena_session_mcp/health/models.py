@@ -138,18 +138,6 @@ class SessionHealthBase(OutModel):
     )
     phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
     alive: bool = Field(description="Whether session resources are (still) running and may accrue cost.")
-    healthy: bool = Field(
-        description=(
-            "False when the session FAILED or is DEGRADED, or its state is unknown. A session that is "
-            "shutting down or ended normally (TERMINATING, TERMINATED) is not unhealthy: see `alive`."
-        )
-    )
-    accepting_calculations: bool = Field(
-        description=(
-            "True only when IDLE: it can take work now (a calculation on PySpark engine version 3, "
-            "Spark Connect requests on Apache Spark version 3.5)."
-        )
-    )
     state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
     headline: str = Field(description="One-line human summary.")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
 
 from athena_session_mcp.athena.responses import (
     as_datetime,
@@ -24,7 +24,6 @@ from athena_session_mcp.athena.responses import (
 )
 from athena_session_mcp.athena.vocabulary import (
     ALIVE_SESSION_STATES,
-    HEALTHY_SESSION_STATES,
     Engine,
     Phase,
     engine_kind,
@@ -501,22 +500,6 @@ def headline(
     return " · ".join(parts)
 
 
-class StateFlags(TypedDict):
-    """What a session state means for its use, as get_athena_session and the status poll both say it."""
-
-    alive: bool
-    healthy: bool
-    accepting_calculations: bool
-
-
-def state_flags(state: str | None) -> StateFlags:
-    return StateFlags(
-        alive=state in ALIVE_SESSION_STATES,
-        healthy=state in HEALTHY_SESSION_STATES,
-        accepting_calculations=state == "IDLE",
-    )
-
-
 def sort_findings(findings: list[Finding]) -> None:
     """Most severe first (stable within a severity)."""
     findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
@@ -542,11 +525,11 @@ def summarize_session(
     kind = engine_kind(version)
 
     phase = session_phase(state)
-    flags = state_flags(state)
+    alive = state in ALIVE_SESSION_STATES
     timing = session_timing(status, session_config, now)
     usage = dpu_usage(as_map(response.get("Statistics")), price_per_dpu_hour)
     config = _config(response)
-    findings = state_findings(state, timing, kind) + _config_findings(config, session_config, flags["alive"])
+    findings = state_findings(state, timing, kind) + _config_findings(config, session_config, alive)
     sort_findings(findings)
 
     return SessionSummary(
@@ -557,7 +540,7 @@ def summarize_session(
         engine_kind=kind,
         state=state,
         phase=phase,
-        **flags,
+        alive=alive,
         state_change_reason=as_str(status.get("StateChangeReason")),
         headline=headline(state, phase, timing, usage, now=now),
         timing=timing,

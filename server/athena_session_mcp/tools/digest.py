@@ -482,7 +482,6 @@ def build(deps: Deps) -> list[Tool]:
                 counts_by_state=dict(by_state),
                 counts_by_phase=dict(by_phase),
                 alive=alive,
-                accepting_calculations=idle_count,
                 near_idle_timeout=near[:cap],
                 unhealthy=unhealthy[:cap],
                 oldest_idle=_digest_session(*oldest) if oldest else None,

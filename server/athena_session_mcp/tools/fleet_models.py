@@ -422,9 +422,6 @@ class WorkgroupDigest(OutModel):
         default_factory=dict[str, int], description="Listed sessions per coarse phase."
     )
     alive: int = Field(description="Listed sessions whose resources run (and may cost).")
-    accepting_calculations: int = Field(
-        description="Listed IDLE sessions: they can take work (calculations, or Spark Connect on 3.5)."
-    )
     near_idle_timeout: list[DigestSession] = Field(
         default_factory=list[DigestSession],
         description="IDLE sessions near their idle timeout, soonest first.",

@@ -5,13 +5,12 @@ from __future__ import annotations
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.athena.responses import as_map, as_str, clean_response
-from athena_session_mcp.athena.vocabulary import engine_kind, session_phase
+from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, engine_kind, session_phase
 from athena_session_mcp.health.session import (
     headline,
     session_timing,
     sort_findings,
     state_findings,
-    state_flags,
 )
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
@@ -48,7 +47,7 @@ def build(deps: Deps) -> list[Tool]:
             session_id=as_str(response.get("SessionId")) or SessionId,
             state=state,
             phase=phase,
-            **state_flags(state),
+            alive=state in ALIVE_SESSION_STATES,
             state_change_reason=as_str(status.get("StateChangeReason")),
             headline=headline(state, phase, timing, now=now),
             timing=timing,

@@ -67,7 +67,8 @@ const Board = (() => {
       el("div", { class: "row", "data-testid": "counts", style: "margin-top:6px" }, chips.length ? chips : el("span", { class: "muted", text: "No sessions." })),
       el("div", { class: "grid" },
         stat("Alive", num(digest.alive) === null ? "–" : String(digest.alive), "alive"),
-        stat("Accepting work (IDLE)", num(digest.accepting_calculations) === null ? "–" : String(digest.accepting_calculations), "accepting"),
+        // IDLE sessions from the digest's counts; "–" when the IDLE listing could not be read.
+        stat("Accepting work (IDLE)", Array.isArray(digest.states_listed) && digest.states_listed.includes("IDLE") ? String(num(counts.IDLE) ?? 0) : "–", "accepting"),
         stat("DPU-hours", formatDpuHours(usage.total_dpu_hours), "total-dpu-hours"),
         stat("Estimated cost", num(usage.estimated_cost_usd) === null ? "–" : formatUsd(usage.estimated_cost_usd) + " (est.)", "total-cost")),
       digest.truncated === true && str(digest.hint) ? el("p", { class: "notice", text: digest.hint }) : null,

@@ -144,9 +144,9 @@ function renderCard(container, content, receivedAt) {
   }
   const health = ended
     ? el("span", { class: "badge s-muted", "data-testid": "health" }, el("span", { "aria-hidden": "true", text: "■" }), "Ended")
-    : s.healthy === false
+    : s.phase === "unhealthy"
       ? el("span", { class: "badge s-bad", "data-testid": "health" }, el("span", { "aria-hidden": "true", text: "✖" }), "Unhealthy")
-      : s.healthy === true
+      : ["starting", "ready", "running", "stopping"].includes(s.phase)
         ? el("span", { class: "badge s-ok", "data-testid": "health" }, el("span", { "aria-hidden": "true", text: "✓" }), "Healthy")
         : null;
   // role=timer: screen readers do not announce every tick.
@@ -200,7 +200,7 @@ function renderCard(container, content, receivedAt) {
         stateBadge(state, s.phase, "state"),
         el("span", { class: "muted", "data-testid": "phase", text: phase }),
         health,
-        s.accepting_calculations === true ? el("span", { class: "badge s-ok" }, el("span", { "aria-hidden": "true", text: "✓" }), ACCEPTING[s.engine_kind] || "accepting work") : null),
+        s.phase === "ready" ? el("span", { class: "badge s-ok" }, el("span", { "aria-hidden": "true", text: "✓" }), ACCEPTING[s.engine_kind] || "accepting work") : null),
       el("div", { class: "row muted", style: "margin-top:4px" },
         str(s.workgroup) ? el("span", { text: "workgroup " + s.workgroup }) : null,
         el("span", { "data-testid": "engine", text: str(s.engine_version) || "engine unknown" }),
