@@ -172,7 +172,11 @@ class FakeAthena:
             handler.close_connection = True
             return
         if isinstance(reply.body, bytes):
-            status, content_type, body = reply.status, CONTENT_TYPES[protocol], reply.body
+            # A raw body (a proxy's page) may say its own content type.
+            extra = {k: v for k, v in reply.headers.items() if k.lower() != "content-type"}
+            content_type = next((v for k, v in reply.headers.items() if k.lower() == "content-type"), None)
+            status, content_type, body = reply.status, content_type or CONTENT_TYPES[protocol], reply.body
+            reply = Reply(reply.status, reply.body, headers=extra)
         else:
             status, headers, text = answer_in(protocol, reply.status, {}, json.dumps(reply.body or {}))
             content_type, body = headers.pop("Content-Type"), text.encode()

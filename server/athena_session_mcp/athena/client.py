@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import anyio.to_thread
 
 from athena_session_mcp import __version__
 from athena_session_mcp.athena.engines import EngineBook
-from athena_session_mcp.athena.errors import call_error
+from athena_session_mcp.athena.errors import AwsCallError, call_error, foreign_answer
+from athena_session_mcp.athena.responses import as_int, as_map
 from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
@@ -162,11 +163,17 @@ class AthenaGateway:
         """
 
         def run() -> T:
-            return fn(self.client())
+            client = self.client()
+            result = fn(client)
+            _check_answer(client, result, action)
+            return result
 
         try:
             return await self.run(run)
+        except AwsCallError:
+            raise
         except Exception as exc:
+            client = self._client
             raise call_error(
                 exc,
                 action=action,
@@ -174,4 +181,27 @@ class AthenaGateway:
                 region=self.region,
                 finder=finder,
                 hosted=self.settings.served_over_http,
+                endpoint=client.meta.endpoint_url if client is not None else None,
+                protocol=client.meta.service_model.protocol if client is not None else None,
             ) from exc
+
+
+def _check_answer(client: AthenaClient, result: object, action: str) -> None:
+    """Raise when a successful status came with a body that is not Athena's (a proxy's login page answers
+    200 with HTML, which botocore parses into an empty response)."""
+    if not isinstance(result, dict):
+        return
+    metadata = as_map(cast(dict[str, Any], result).get("ResponseMetadata"))
+    content_type = str(as_map(metadata.get("HTTPHeaders")).get("content-type", ""))
+    if content_type and "json" not in content_type.lower():
+        import botocore
+
+        raise foreign_answer(
+            action=action,
+            status=as_int(metadata.get("HTTPStatusCode")) or 0,
+            content_type=content_type,
+            body="",
+            endpoint=client.meta.endpoint_url,
+            protocol=client.meta.service_model.protocol,
+            botocore_version=botocore.__version__,
+        )

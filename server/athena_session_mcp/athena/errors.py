@@ -6,6 +6,7 @@ credentials, tokens and request parameters beyond the resource id never appear.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from athena_session_mcp.athena.responses import clip
@@ -196,6 +197,67 @@ def _client_error(
     return f"{service} rejected {action}: {code or 'error'}: {message or 'no message'}"
 
 
+# What each wire protocol looks like on the wire, for a user checking an emulator or a proxy.
+_PROTOCOL_SHAPES = {
+    "rest-json": "REST-JSON (e.g. GET /sessions/{SessionId})",
+    "json": "JSON 1.1 (POST / with X-Amz-Target: AmazonAthena.<Operation>)",
+}
+_JSON_SERVICES = ("Athena", "CloudWatch Logs")  # AWS JSON protocols: every error names its type
+
+
+def _words(body: str) -> str:
+    """A few cleaned words of a foreign answer: its HTML <title>, else its first words; never markup."""
+    title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
+    text = title.group(1) if title else re.sub(r"<[^>]*>", " ", body)
+    text = re.sub(r"[^A-Za-z0-9 .,:;()'/-]+", " ", text)
+    return clip(" ".join(text.split()), 60)
+
+
+def foreign_answer(
+    *,
+    action: str,
+    status: int,
+    content_type: str,
+    body: str,
+    endpoint: str | None = None,
+    protocol: str | None = None,
+    botocore_version: str | None = None,
+) -> AwsCallError:
+    """An answer that is not the service's: an HTML page, a status without an AWS error code, a proxy's
+    login page. Says who answered what, that the service did not see the call, and what to check."""
+    service, endpoint_setting = _service(action)
+    who = f"The endpoint {endpoint}" if endpoint else f"The {service} endpoint"
+    kind = content_type.split(";")[0].strip() or "no content type"
+    words = _words(body)
+    said = f'{kind}: "{words}"' if words else kind
+    text = (
+        f"{who} answered {action} with HTTP {status} ({said}), which is not an {service} answer: {service} "
+        f"did not see the call. Check {endpoint_setting} and any proxy (HTTPS_PROXY)"
+    )
+    if service == "Athena" and protocol in _PROTOCOL_SHAPES:
+        version = f" {botocore_version}" if botocore_version else ""
+        text += (
+            f"; an emulator must answer the protocol this botocore{version} speaks to Athena: "
+            f"{_PROTOCOL_SHAPES[protocol]}"
+        )
+    return AwsCallError(text + ".", action=action)
+
+
+def _foreign(exc: ClientError, action: str) -> bool:
+    """Whether a ClientError is not the service's own answer: botocore puts the bare HTTP status where the
+    error code goes when the body names none. Athena and CloudWatch Logs always name one (their JSON
+    protocols carry an error type); S3 answers HEAD without a body, so there only an HTML page counts.
+    A 5xx stays a server error: AWS's own front ends answer those without a code too."""
+    code, _ = _service_error(exc)
+    metadata = exc.response.get("ResponseMetadata", {})
+    status = int(metadata.get("HTTPStatusCode", 0) or 0)
+    if not code.isdigit() or status >= 500:
+        return False
+    if _service(action)[0] in _JSON_SERVICES:
+        return True
+    return "html" in str(metadata.get("HTTPHeaders", {}).get("content-type", "")).lower()
+
+
 def call_error(
     exc: Exception,
     *,
@@ -204,14 +266,29 @@ def call_error(
     region: str | None = None,
     finder: str | None = None,
     hosted: bool = False,
+    endpoint: str | None = None,
+    protocol: str | None = None,
 ) -> AwsCallError:
     """A ToolError for any failure of an AWS call. `action` is the IAM action, e.g. athena:GetSession
     (its prefix names the service in the message); `what` names the resource, e.g. "Session 'abc'";
     `finder` says how to find valid ids; `hosted` whether the server is served over HTTP (so settings
-    belong in its own environment, not in the MCP client's config)."""
+    belong in its own environment, not in the MCP client's config); `endpoint` and `protocol` (the client's
+    endpoint URL and wire protocol) name who answered when the answer was not the service's."""
+    import botocore
     from botocore import exceptions as bx  # botocore is imported already by the time a call fails
 
     service, endpoint_setting = _service(action)
+    if isinstance(exc, bx.ClientError) and _foreign(exc, action):
+        metadata = exc.response.get("ResponseMetadata", {})
+        return foreign_answer(
+            action=action,
+            status=int(metadata.get("HTTPStatusCode", 0) or 0),
+            content_type=str(metadata.get("HTTPHeaders", {}).get("content-type", "")),
+            body=str(exc.response.get("Error", {}).get("Message") or ""),
+            endpoint=endpoint,
+            protocol=protocol,
+            botocore_version=botocore.__version__,
+        )
     if isinstance(exc, bx.ClientError):
         code, message = _service_error(exc)
         return AwsCallError(
