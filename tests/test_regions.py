@@ -91,3 +91,13 @@ async def test_without_regions_nothing_else_is_searched(one_region: MCPServer) -
     assert "eu-west-1" not in text
     answer = await call_ok(one_region, "get_athena_session", {"SessionId": SESSION_IDLE})
     assert answer["region"] == "us-east-1"
+
+
+async def test_all_regions_come_from_list_regions() -> None:
+    # The emulator's ListRegions answers us-east-1 and eu-west-1 (emulator/assumptions.py).
+    with emulated_athena() as client:
+        server = server_for(client, settings=Settings(region="us-east-1", regions=("all",)))
+        answer = await call_ok(server, "get_athena_session", {"SessionId": SESSION_EU_IDLE})
+        text = await call_error(server, "get_athena_session_status", {"SessionId": "nowhere"})
+    assert answer["region"] == "eu-west-1"
+    assert "any region searched: us-east-1, eu-west-1." in text

@@ -42,6 +42,7 @@ from .constants import (
     SPARK35_ENGINE_VERSION,
     SPARK_ENGINE_VERSION,
 )
+from .history import seed_history
 from .job_output import ANALYSIS_EXCEPTION_CODE, ANALYSIS_EXCEPTION_RESULT, out_of_memory_result
 from .service import NOTEBOOK_VERSION, SparkService
 
@@ -444,6 +445,7 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
             for demo in DEMO_SESSIONS:
                 _seed_session(service, demo, now)
             _seed_logs(service, now)
+            seed_history(account_id, region, now)
     if region != SECOND_REGION:
         _seed_second_region(account_id)
     with service.state.lock:
@@ -462,3 +464,4 @@ def _seed_second_region(account_id: str) -> None:
         now = get_clock().now()
         for demo in SECOND_REGION_SESSIONS:
             _seed_session(service, demo, now)
+        seed_history(account_id, SECOND_REGION, now)
