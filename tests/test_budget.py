@@ -79,6 +79,7 @@ def test_continuation_inside_a_page_repeats_that_page_short() -> None:
 # One call of every tool, on the emulator's sessions, with every switch on (sensitive data, write): the
 # sessions of both engines, the Spark 3.5 ones being those GetSessionEndpoint would answer for.
 EVERY_TOOL_CALL: dict[str, dict[str, Any]] = {
+    "list_athena_session_history": {"Days": 14},
     "get_athena_session": {"SessionId": "demo-spark35-idle"},
     "get_athena_session_status": {"SessionId": "demo-spark35-idle"},
     "list_athena_sessions": {"WorkGroup": "demo-spark35", "AllPages": True},

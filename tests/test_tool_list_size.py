@@ -14,8 +14,9 @@ from athena_session_mcp.app import build_server
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools.schema_size import first_sentence, restates
 
-# Issue M's budget: the whole tools/list, and what a model needs to choose and call a tool.
-MAX_TOOLS_LIST_CHARS = 45_000
+# Issue M's budget: the whole tools/list, and what a model needs to choose and call a tool. Issue R's
+# list_athena_session_history (3.3k compact, descriptions already short) raised the whole from 45,000.
+MAX_TOOLS_LIST_CHARS = 48_000
 MAX_CALLING_CHARS = 12_000
 
 
@@ -32,7 +33,7 @@ def _compact(value: object) -> int:
 
 async def test_the_whole_tool_list_stays_within_its_budget() -> None:
     tools = await _tools()
-    assert len(tools) == 10  # every tool, terminate included
+    assert len(tools) == 11  # every tool, terminate included
     assert _compact({"tools": tools}) <= MAX_TOOLS_LIST_CHARS
 
 

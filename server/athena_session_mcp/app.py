@@ -18,6 +18,7 @@ from athena_session_mcp.tools import (
     diagnose,
     digest,
     executors,
+    history,
     listing,
     prompts,
     resources,
@@ -82,6 +83,7 @@ def build_tools(deps: Deps) -> list[Tool]:
         *executors.build(deps),
         *diagnose.build(deps),
         *digest.build(deps),
+        *history.build(deps),
         *terminate.build(deps),  # empty unless settings.allow_write
     ]
     for tool in tools:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -30,6 +31,32 @@ def parse_switch(text: str) -> bool | None:
     The one reading of switches, for environment variables and `call --Flag value` alike."""
     word = text.strip().lower()
     return True if word in _TRUE else False if word in _FALSE else None
+
+
+ENV_REGIONS = "ATHENA_SESSION_MCP_REGIONS"
+# --regions all: every region enabled in the account (Account Management ListRegions, read once).
+ALL_REGIONS = "all"
+# An AWS region name (us-east-1, ap-southeast-2, us-gov-west-1, cn-north-1, eu-isoe-west-1).
+_REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+
+
+def parse_regions(text: str) -> tuple[str, ...] | None:
+    """`--regions` as region names (deduplicated, in the order given), `(ALL_REGIONS,)` for `all`, or None
+    when empty. Raises SettingsError for anything that is not a region name."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if not names:
+        return None
+    if ALL_REGIONS in names:
+        if len(names) > 1:
+            raise SettingsError(f"--regions takes either {ALL_REGIONS} or a list of region names, not both")
+        return (ALL_REGIONS,)
+    bad = [name for name in names if not _REGION_NAME.fullmatch(name)]
+    if bad:
+        raise SettingsError(
+            f"--regions/{ENV_REGIONS} must be region names separated by commas (e.g. us-east-1,eu-west-1) "
+            f"or {ALL_REGIONS}; not a region name: {bad[0][:40]!r}"
+        )
+    return tuple(dict.fromkeys(names))
 
 
 ENV_DIGEST_DEADLINE = "ATHENA_SESSION_MCP_DIGEST_DEADLINE_SECONDS"
@@ -68,6 +95,10 @@ class Settings:
     # within about a second (reads in flight are abandoned): the 45 s default stays inside the 60 s MCP
     # clients commonly give a tool call.
     digest_deadline_seconds: float = DEFAULT_DIGEST_DEADLINE_SECONDS
+    # --regions: the regions the account-wide tools read and where a session id is looked for after the
+    # configured one (`region`, always searched first). Empty: the configured region alone; ("all",): every
+    # region enabled in the account.
+    regions: tuple[str, ...] = ()
     # Served over HTTP: error messages then send settings to the server's own environment, not to the MCP
     # client's config (which starts only a local stdio server).
     served_over_http: bool = False
@@ -83,6 +114,7 @@ class Settings:
         dpu_hour_price: float | None = None,
         allow_write: bool = False,
         allow_sensitive_data_access: bool = False,
+        regions: str | None = None,
     ) -> Settings:
         """Flags win; then the environment. AWS_PROFILE, AWS_DEFAULT_REGION and AWS_ENDPOINT_URL(_ATHENA)
         are left to botocore, which reads them itself. AWS_REGION is read here because this botocore
@@ -112,6 +144,7 @@ class Settings:
                 raise SettingsError(
                     f"{ENV_DIGEST_DEADLINE} must be a number of seconds from 1 to 3600, e.g. 45"
                 )
+        region_list = parse_regions(regions if regions is not None else env.get(ENV_REGIONS, ""))
         return cls(
             profile=profile or None,
             region=region or env.get("AWS_REGION") or None,
@@ -120,4 +153,10 @@ class Settings:
             allow_write=allow_write,
             allow_sensitive_data_access=sensitive,
             digest_deadline_seconds=deadline,
+            regions=region_list or (),
         )
+
+    @property
+    def all_regions(self) -> bool:
+        """--regions all: every region enabled in the account."""
+        return self.regions == (ALL_REGIONS,)

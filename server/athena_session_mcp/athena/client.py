@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio.to_thread
 
@@ -46,6 +47,10 @@ class AthenaGateway:
         self._session: Session | None = None
         self._lock = threading.Lock()
         self._engines = EngineBook()
+        # --regions: a gateway per other region (built on first need) and the account's regions, once read.
+        self._regional: dict[str, AthenaGateway] = {}
+        self._services: dict[str, Any] = {}
+        self._enabled_regions: tuple[str, ...] | None = None
 
     @property
     def engines(self) -> EngineBook:
@@ -120,9 +125,98 @@ class AthenaGateway:
     def _build(self) -> AthenaClient:
         # types-boto3 overloads every service name; pyright cannot pick the overload, hence the ignore.
         client: AthenaClient = self._boto_session().client(  # pyright: ignore[reportUnknownMemberType]
-            "athena", endpoint_url=self.settings.endpoint_url, config=self._config()
+            "athena",
+            region_name=self.settings.region,
+            endpoint_url=self.settings.endpoint_url,
+            config=self._config(),
         )
         return client
+
+    # -- other regions (--regions) -------------------------------------------------------------------
+
+    def for_region(self, region: str) -> AthenaGateway:
+        """The gateway for `region`: this one when it is this gateway's region, else a sibling built on
+        first need with the same credentials and settings (its own clients and engine book: workgroup
+        names repeat across regions)."""
+        if region == self.region:
+            return self
+        with self._lock:
+            regional = self._regional.get(region)
+            if regional is None:
+                regional = self._regional[region] = self._sibling(region)
+            return regional
+
+    def _sibling(self, region: str) -> AthenaGateway:
+        # Call with the lock held: same boto3 session (credentials, profile), another region.
+        sibling = AthenaGateway(replace(self.settings, region=region, regions=()))
+        sibling._session = self._boto_session()
+        return sibling
+
+    async def regions(self) -> tuple[str, ...]:
+        """The regions to search, this gateway's first: --regions as given, every region enabled in the
+        account for `all` (read once), or this region alone. Raises AwsCallError when `all` cannot be
+        resolved."""
+        await self.run(self.client)  # the configured region as botocore resolves it (flag, env, profile)
+        home = self.region
+        if self.settings.all_regions:
+            if self._enabled_regions is None:
+                self._enabled_regions = await self._read_enabled_regions()
+            listed = self._enabled_regions
+        else:
+            listed = self.settings.regions
+        ordered = ([home] if home else []) + [r for r in listed if r != home]
+        return tuple(ordered)
+
+    async def _read_enabled_regions(self) -> tuple[str, ...]:
+        """Account Management ListRegions (enabled ones), else EC2 DescribeRegions (which lists the regions
+        enabled for the account unless AllRegions is set) when ListRegions is refused or unavailable."""
+
+        def list_regions() -> tuple[str, ...]:
+            account = self.service("account")
+            names: list[str] = []
+            token: str | None = None
+            while True:
+                kwargs: dict[str, Any] = {"RegionOptStatusContains": ["ENABLED", "ENABLED_BY_DEFAULT"]}
+                if token:
+                    kwargs["NextToken"] = token
+                page = account.list_regions(**kwargs)
+                names += [str(r["RegionName"]) for r in page.get("Regions", []) if r.get("RegionName")]
+                token = page.get("NextToken")
+                if not token:
+                    return tuple(sorted(names))
+
+        def describe_regions() -> tuple[str, ...]:
+            page = self.service("ec2").describe_regions()
+            return tuple(sorted(str(r["RegionName"]) for r in page.get("Regions", []) if r.get("RegionName")))
+
+        try:
+            return await self.run(list_regions)
+        except Exception as first:
+            try:
+                return await self.run(describe_regions)
+            except Exception:
+                raise call_error(
+                    first, action="account:ListRegions", what="The account's regions", region=self.region
+                ) from first
+
+    def service(self, name: str) -> Any:
+        """A client of another AWS service (CloudWatch, CloudTrail, Account Management, EC2) in this
+        gateway's region, same credentials and retries, built on first need. Untyped: this project keeps no
+        type stubs for them, and reads their answers with athena.responses' tolerant readers."""
+        with self._lock:
+            client = self._services.get(name)
+            if client is None:
+                client = self._services[name] = self._other_client(name)
+            return client
+
+    async def call_service(self, name: str, fn: Callable[[Any], T], *, action: str, what: str) -> T:
+        """`fn(client of service name)` off the event loop; failures become AwsCallError, as in call()."""
+        try:
+            return await self.run(lambda: fn(self.service(name)))
+        except Exception as exc:
+            raise call_error(
+                exc, action=action, what=what, region=self.region, hosted=self.settings.served_over_http
+            ) from exc
 
     # S3 and CloudWatch Logs serve diagnose_athena_session only: built on its first need, never at start-up.
     # --endpoint-url is Athena's; these two follow botocore's own AWS_ENDPOINT_URL(_S3/_CLOUDWATCH_LOGS).
@@ -139,9 +233,11 @@ class AthenaGateway:
             self._logs = self._logs or self._other_client("logs")
             return self._logs
 
-    def _other_client(self, service: Literal["s3", "logs"]) -> Any:
+    def _other_client(self, service: str) -> Any:
         # Call with the lock held; the callers' annotations give the client its type.
-        return self._boto_session().client(service, config=self._config())  # pyright: ignore[reportUnknownMemberType]
+        # types-boto3 types client() per literal service name; this one is chosen at run time.
+        make: Any = getattr(self._boto_session(), "client")  # noqa: B009
+        return make(service, region_name=self.settings.region, config=self._config())
 
     async def run(self, fn: Callable[[], T]) -> T:
         """Run a blocking call in a worker thread, letting its exception through (callers that degrade

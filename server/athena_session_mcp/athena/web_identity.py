@@ -18,7 +18,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio.to_thread
@@ -204,6 +204,18 @@ class WebIdentityGateway(AthenaGateway):
 
     def logs(self) -> CloudWatchLogsClient:
         return self.person().logs()
+
+    def service(self, name: str) -> Any:
+        return self.person().service(name)
+
+    def _sibling(self, region: str) -> AthenaGateway:
+        # Each person's credentials in another region: the same role, the same people, other clients.
+        return WebIdentityGateway(
+            replace(self.settings, region=region, regions=()),
+            self.role_arn,
+            self._identity,
+            max_people=self._max_people,
+        )
 
     def credentials_problem(self) -> str | None:
         # The server needs no credentials of its own: AssumeRoleWithWebIdentity is not signed.

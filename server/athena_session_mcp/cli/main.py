@@ -43,6 +43,13 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "--region", default=default, help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)."
     )
     aws.add_argument(
+        "--regions",
+        default=default,
+        metavar="LIST",
+        help="Also look in these regions: comma-separated names, or 'all' enabled in the account "
+        "(default: ATHENA_SESSION_MCP_REGIONS, else the region above alone).",
+    )
+    aws.add_argument(
         "--endpoint-url",
         default=default,
         help="Athena endpoint URL (default: AWS_ENDPOINT_URL_ATHENA / AWS_ENDPOINT_URL, else AWS's).",
@@ -269,6 +276,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.resolve(
         profile=args.profile,
         region=args.region,
+        regions=args.regions,
         endpoint_url=args.endpoint_url,
         dpu_hour_price=args.dpu_hour_price,
         allow_write=args.allow_write,

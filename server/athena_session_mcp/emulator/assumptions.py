@@ -27,6 +27,8 @@ __all__ = [
     "CALCULATION_REASON_SESSION_FAILED",
     "CALCULATION_REASON_SESSION_TERMINATED",
     "CALCULATION_STATE_SESSION_TERMINATED",
+    "CLOUDTRAIL_DEMO_USERNAME",
+    "CLOUDTRAIL_RETENTION_DAYS",
     "DASHBOARD_ENGINES",
     "DASHBOARD_HISTORY_STATES",
     "DASHBOARD_LIVE_STATES",
@@ -34,6 +36,8 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENT_DPUS",
     "DEFAULT_PAGE_SIZE",
     "DEGRADED_WORKERS_KEPT",
+    "DPU_COUNT_PERIOD_SECONDS",
+    "EMULATOR_ENABLED_REGIONS",
     "ENDPOINT_ENGINES",
     "ENDPOINT_STATES",
     "ENDPOINT_UNAVAILABLE_ERROR",
@@ -187,3 +191,16 @@ EXECUTOR_TIMES_IN_MILLIS = True
 # Assumed: a configured LogStreamNamePrefix comes before that name (the API says only "Prefix for the
 # CloudWatch log stream name").
 LOG_STREAM_PREFIX_FIRST = True
+
+
+# --- History beyond ListSessions (emulator/history.py) -----------------------------------------------------
+
+# ASSUMED: how often Athena reports DPUCount (the User Guide names the metric, its namespace and dimensions,
+# not its period); one datapoint a minute, the value being the session's DPUs in use.
+DPU_COUNT_PERIOD_SECONDS = 60
+# Documented (CloudTrail User Guide, "Viewing events with CloudTrail Event history"): 90 days.
+CLOUDTRAIL_RETENTION_DAYS = 90
+# ASSUMED: the Username of the seeded StartSession events (an IAM user or role session name in real events).
+CLOUDTRAIL_DEMO_USERNAME = "demo-user"
+# ASSUMED: the regions the emulated account has enabled (what ListRegions answers); the seed fills both.
+EMULATOR_ENABLED_REGIONS = ("eu-west-1", "us-east-1")

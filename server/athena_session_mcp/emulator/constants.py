@@ -20,9 +20,13 @@ __all__ = [
     "DEMO_SPARK_WORKGROUP",
     "DEMO_SQL_WORKGROUP",
     "DEMO_UNENCRYPTED_WORKGROUP",
+    "SECOND_REGION",
+    "SECOND_REGION_SESSION_STATES",
     "SESSION_BUSY",
     "SESSION_CREATING",
     "SESSION_DEGRADED",
+    "SESSION_EU_IDLE",
+    "SESSION_EU_SPARK35_FAILED",
     "SESSION_FAILED",
     "SESSION_IDLE",
     "SESSION_IDLE_NEAR_TIMEOUT",
@@ -86,3 +90,9 @@ DEMO_SESSION_STATES: dict[str, str] = {
     SESSION_SPARK35_FAILED: "FAILED",
 }
 DEMO_SESSION_IDS: tuple[str, ...] = tuple(DEMO_SESSION_STATES)
+
+# A second region, seeded with a few sessions of its own: --regions finds a session wherever it is.
+SECOND_REGION = "eu-west-1"
+SESSION_EU_IDLE = "demo-eu-idle"
+SESSION_EU_SPARK35_FAILED = "demo-eu-spark35-failed"
+SECOND_REGION_SESSION_STATES: dict[str, str] = {SESSION_EU_IDLE: "IDLE", SESSION_EU_SPARK35_FAILED: "FAILED"}

@@ -255,4 +255,7 @@ def install() -> None:
         setattr(AthenaResponse, "_get_action", _get_action)  # noqa: B010  # a private method of moto's
         AthenaResponse.call_action = _wrap_call_action(AthenaResponse.call_action)  # pyright: ignore[reportAttributeAccessIssue]
         _mount_every_path()
+        from .history import install_history
+
+        install_history()
         setattr(AthenaResponse, _MARKER, True)

@@ -24,9 +24,12 @@ from .constants import (
     DEMO_SPARK_WORKGROUP,
     DEMO_SQL_WORKGROUP,
     DEMO_UNENCRYPTED_WORKGROUP,
+    SECOND_REGION,
     SESSION_BUSY,
     SESSION_CREATING,
     SESSION_DEGRADED,
+    SESSION_EU_IDLE,
+    SESSION_EU_SPARK35_FAILED,
     SESSION_FAILED,
     SESSION_IDLE,
     SESSION_IDLE_NEAR_TIMEOUT,
@@ -39,6 +42,7 @@ from .constants import (
     SPARK35_ENGINE_VERSION,
     SPARK_ENGINE_VERSION,
 )
+from .history import seed_history
 from .job_output import ANALYSIS_EXCEPTION_CODE, ANALYSIS_EXCEPTION_RESULT, out_of_memory_result
 from .service import NOTEBOOK_VERSION, SparkService
 
@@ -46,6 +50,7 @@ __all__ = [
     "DEGRADED_REASON",
     "DEMO_SESSIONS",
     "FAILED_REASON",
+    "SECOND_REGION_SESSIONS",
     "SPARK35_FAILED_REASON",
     "DemoCalculation",
     "DemoSession",
@@ -351,6 +356,29 @@ DEMO_SESSIONS: tuple[DemoSession, ...] = (
 )
 
 
+# The second region's sessions (seed_demo seeds them beside the default region's).
+SECOND_REGION_SESSIONS: tuple[DemoSession, ...] = (
+    DemoSession(
+        session_id=SESSION_EU_IDLE,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=40),
+        idle_timeout_minutes=60,
+        description="Demo: idle, in the second region",
+        calculations=(
+            DemoCalculation(code=_COUNT_CODE, submitted_ago=timedelta(minutes=35), outcome=_QUICK),
+        ),
+    ),
+    DemoSession(
+        session_id=SESSION_EU_SPARK35_FAILED,
+        workgroup=DEMO_SPARK35_WORKGROUP,
+        started_ago=timedelta(hours=6),
+        description="Demo: Spark 3.5, failed, in the second region",
+        notebook_version=None,
+        failed=Incident(ago=timedelta(hours=5, minutes=45), reason=SPARK35_FAILED_REASON),
+    ),
+)
+
+
 def _monitoring(demo: DemoSession) -> dict[str, object] | None:
     if not demo.cloudwatch_logging:
         return None
@@ -401,7 +429,8 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
 
     Workgroups: ``demo-spark`` (PySpark engine version 3, SSE_KMS results), ``demo-spark-unencrypted``
     (PySpark engine version 3, no encryption), ``demo-spark35`` (Apache Spark version 3.5), ``demo-sql``
-    (SQL engine) and moto's own ``primary`` (SQL). Returns
+    (SQL engine) and moto's own ``primary`` (SQL); and in SECOND_REGION (eu-west-1) the same workgroups with
+    SECOND_REGION_SESSIONS. Returns
     ``{session_id: state}`` as of now; seeding again is a no-op that reports the current states.
     """
     from .control import service_for  # lazy: plain imports of the package must not load moto
@@ -416,4 +445,23 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
             for demo in DEMO_SESSIONS:
                 _seed_session(service, demo, now)
             _seed_logs(service, now)
+            seed_history(account_id, region, now)
+    if region != SECOND_REGION:
+        _seed_second_region(account_id)
+    with service.state.lock:
         return {sid: service.view(service.state.sessions[sid]).state for sid in DEMO_SESSION_IDS}
+
+
+def _seed_second_region(account_id: str) -> None:
+    """The demo workgroups and SECOND_REGION_SESSIONS in SECOND_REGION (once)."""
+    from .control import service_for
+
+    service = service_for(account_id, SECOND_REGION)
+    with service.state.lock:
+        if SESSION_EU_IDLE in service.state.sessions:
+            return
+        _create_workgroups(account_id, SECOND_REGION)
+        now = get_clock().now()
+        for demo in SECOND_REGION_SESSIONS:
+            _seed_session(service, demo, now)
+        seed_history(account_id, SECOND_REGION, now)

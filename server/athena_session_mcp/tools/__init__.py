@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import CodeType
 from typing import Any
@@ -28,6 +28,10 @@ class Deps:
     gateway: AthenaGateway
     settings: Settings
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    def in_region(self, region: str) -> Deps:
+        """The same deps calling AWS in `region` (--regions)."""
+        return replace(self, gateway=self.gateway.for_region(region))
 
 
 # Deriving a tool's schemas from its signature (pydantic's JSON schema generation) is most of the cost of

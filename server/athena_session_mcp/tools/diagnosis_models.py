@@ -164,6 +164,7 @@ class DiagnosisResult(OutModel):
     """Result of diagnose_athena_session."""
 
     session_id: str = Field(description="The session diagnosed.")
+    region: str | None = Field(default=None, description="The AWS region where the session was found.")
     engine: str | None = Field(None, description="pyspark-v3, spark-3.5, unknown-spark or sql.")
     verdict: str = Field(description="One line: the state and the most likely cause.")
     causes: list[Cause] = Field(description="Likely causes, most likely first.")

@@ -47,6 +47,7 @@ class GetSessionResult(OutModel):
     """Result of get_athena_session: the health summary plus the raw GetSession response."""
 
     summary: SessionSummary = Field(description="Health summary with findings and next steps.")
+    region: str | None = Field(default=None, description="The AWS region where the session was found.")
     raw: dict[str, Any] = Field(description="The GetSession response (datetimes ISO-8601 UTC).")
 
 
@@ -131,6 +132,7 @@ class GetSessionStatusResult(OutModel):
     """Result of get_athena_session_status: the status summary plus the raw GetSessionStatus response."""
 
     summary: SessionStatusSummary = Field(description="The state, in get_athena_session's vocabulary.")
+    region: str | None = Field(default=None, description="The AWS region where the session was found.")
     raw: dict[str, Any] = Field(description="The GetSessionStatus response (datetimes ISO-8601 UTC).")
 
 

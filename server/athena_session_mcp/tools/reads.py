@@ -4,12 +4,12 @@ rows, ListSessions pages. Tools import these, never each other."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from athena_session_mcp.athena.errors import AwsCallError
-from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, clean_response, iso_or_none
+from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, clean_response, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.tools import Deps
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
         ListSessionsResponseTypeDef,
     )
 
+T = TypeVar("T")
+
 # ListExecutors page size when the caller gives none.
 EXECUTORS_PAGE_SIZE = 50
 
@@ -47,15 +49,63 @@ async def read_session(deps: Deps, session_id: str) -> GetSessionResponseTypeDef
     )
 
 
+async def in_some_region(deps: Deps, session_id: str, read: Callable[[Deps], Awaitable[T]]) -> tuple[T, Deps]:
+    """`read(deps)` in the configured region, and when Athena says the session is not there, in each other
+    region of --regions in turn: the answer and the deps of the region that had it. A session found
+    nowhere is an AwsCallError that names every region searched (and those that could not be)."""
+    try:
+        return await read(deps), deps
+    except AwsCallError as exc:
+        if not exc.not_found or not deps.settings.regions:
+            raise
+        first = exc
+    home = deps.gateway.region or "the configured region"
+    try:
+        regions = await deps.gateway.regions()
+    except AwsCallError as exc:
+        raise first.with_hint(
+            f"The other regions of --regions could not be read: {clip(str(exc), 200)}"
+        ) from exc
+    unsearched: list[str] = []
+    for region in regions[1:]:
+        regional = deps.in_region(region)
+        try:
+            return await read(regional), regional
+        except AwsCallError as exc:
+            if not exc.not_found:
+                unsearched.append(
+                    f"{region} ({exc.code or 'error'}: {clip(exc.service_message or str(exc), 120)})"
+                )
+    searched = [home, *(r for r in regions[1:] if not any(u.startswith(r + " ") for u in unsearched))]
+    message = (
+        f"Session {session_id!r} was not found in any region searched: {', '.join(searched)}."
+        + (f" Could not search {'; '.join(unsearched)}." if unsearched else "")
+        + f" Check the id for typos; {FIND_SESSIONS}, and --regions/ATHENA_SESSION_MCP_REGIONS sets the regions."
+    )
+    raise AwsCallError(
+        message,
+        code=first.code,
+        action=first.action,
+        resource=first.resource,
+        not_found=True,
+        service_message=first.service_message,
+    )
+
+
+async def locate_session(deps: Deps, session_id: str) -> tuple[GetSessionResponseTypeDef, Deps]:
+    """GetSession in whichever configured region has the session, and that region's deps."""
+    return await in_some_region(deps, session_id, lambda here: read_session(here, session_id))
+
+
 async def session_health(deps: Deps, session_id: str) -> GetSessionResult:
     """What get_athena_session (and the athena://sessions resource) return for one session."""
-    response = await read_session(deps, session_id)
+    response, deps = await locate_session(deps, session_id)
     # GetSession names the engine (EngineVersion); only when it does not is the workgroup asked, once.
     engine = await learn_session_engine(deps, session_id, response)
     summary = summarize_session(
         response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price, engine_version=engine
     )
-    return GetSessionResult(summary=summary, raw=clean_response(response))
+    return GetSessionResult(summary=summary, region=deps.gateway.region, raw=clean_response(response))
 
 
 def executor_row(item: Mapping[str, Any]) -> ExecutorRow:

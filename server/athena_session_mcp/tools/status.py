@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.athena.responses import as_map, as_str, clean_response
@@ -15,6 +18,10 @@ from athena_session_mcp.health.session import (
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
 from athena_session_mcp.tools.fleet_models import GetSessionStatusResult, SessionIdArg, SessionStatusSummary
+from athena_session_mcp.tools.reads import in_some_region
+
+if TYPE_CHECKING:
+    from types_boto3_athena.type_defs import GetSessionStatusResponseTypeDef
 
 
 def build(deps: Deps) -> list[Tool]:
@@ -25,12 +32,16 @@ def build(deps: Deps) -> list[Tool]:
         GetSessionStatus returns no configuration, DPU usage or idle timeout, so this answer cannot say how
         soon an IDLE session ends: get_athena_session can. Read-only.
         """
-        response = await deps.gateway.call(
-            lambda client: client.get_session_status(SessionId=SessionId),
-            action="athena:GetSessionStatus",
-            what=f"Session {SessionId!r}",
-            finder=FIND_SESSIONS,
-        )
+
+        def poll(here: Deps) -> Awaitable[GetSessionStatusResponseTypeDef]:
+            return here.gateway.call(
+                lambda client: client.get_session_status(SessionId=SessionId),
+                action="athena:GetSessionStatus",
+                what=f"Session {SessionId!r}",
+                finder=FIND_SESSIONS,
+            )
+
+        response, here = await in_some_region(deps, SessionId, poll)
         status = as_map(response.get("Status"))
         state = as_str(status.get("State"))
         phase = session_phase(state)
@@ -40,7 +51,7 @@ def build(deps: Deps) -> list[Tool]:
         timing = session_timing(status, {}, now)
         # GetSessionStatus does not name the engine either; use it if this server has already learnt it.
         findings = state_findings(
-            state, timing, engine_kind(known_session_engine(deps, SessionId)), poll=True
+            state, timing, engine_kind(known_session_engine(here, SessionId)), poll=True
         )
         sort_findings(findings)
         summary = SessionStatusSummary(
@@ -53,6 +64,8 @@ def build(deps: Deps) -> list[Tool]:
             timing=timing,
             findings=findings,
         )
-        return GetSessionStatusResult(summary=summary, raw=clean_response(response))
+        return GetSessionStatusResult(
+            summary=summary, region=here.gateway.region, raw=clean_response(response)
+        )
 
     return [make_tool(get_athena_session_status, read_only("Poll Athena Spark session status"))]

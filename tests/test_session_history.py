@@ -1,0 +1,77 @@
+"""list_athena_session_history against the emulator: ListSessions, DPUCount metrics and CloudTrail merged;
+sessions known only from metrics or CloudTrail have no state; limits named. Expected values from the seed
+(emulator/seed.py, emulator/history.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from athena_session_mcp.emulator import SECOND_REGION
+from athena_session_mcp.settings import Settings
+from tests.conftest import server_for
+from tests.fleet import call_error, call_ok, emulated_athena
+
+pytestmark = pytest.mark.anyio
+TWO_REGIONS = Settings(region="us-east-1", regions=("us-east-1", SECOND_REGION))
+
+
+async def _history(arguments: dict[str, Any], settings: Settings = TWO_REGIONS) -> dict[str, Any]:
+    with emulated_athena() as client:
+        return await call_ok(server_for(client, settings=settings), "list_athena_session_history", arguments)
+
+
+def _rows(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["session_id"]: row for row in answer["sessions"]}
+
+
+async def test_every_source_is_merged_and_named() -> None:
+    answer = await _history({"Days": 14, "MaxResults": 50})
+    rows = _rows(answer)
+    assert answer["regions"] == ["us-east-1", "eu-west-1"]
+    failed = rows["demo-failed"]
+    assert failed["state"] == "FAILED"
+    assert failed["sources"] == ["ListSessions", "CloudWatch metrics", "CloudTrail"]
+    assert "out of memory" in failed["state_change_reason"]
+    assert "UNTRUSTED" in answer["untrusted"]
+    nightly = rows["demo-past-nightly-1"]  # 4 DPUs for an hour, not in Athena any more
+    assert nightly["dpu_hours"] == 4.0
+    assert "state" not in nightly
+    assert nightly["sources"] == ["CloudWatch metrics", "CloudTrail"]
+    assert "can no longer be read" in nightly["note"]
+    assert rows["demo-past-no-metrics"]["sources"] == ["CloudTrail"]
+    assert "dpu_hours" not in rows["demo-past-no-metrics"]
+    assert rows["demo-past-metrics-only"]["sources"] == ["CloudWatch metrics"]
+    assert rows["demo-eu-past-1"]["region"] == "eu-west-1"
+    assert rows["demo-eu-spark35-failed"]["engine_version"] == "Apache Spark version 3.5"
+    assert "demo-past-old" not in rows  # 20 days ago
+    starts = [row["started_at"] for row in answer["sessions"]]
+    assert starts == sorted(starts, reverse=True)
+
+
+async def test_days_bound_the_window_on_both_sides() -> None:
+    one_day = _rows(await _history({"Days": 1, "MaxResults": 50}))
+    assert "demo-idle" in one_day and "demo-past-nightly-2" not in one_day  # started 2 days ago
+    assert "demo-past-nightly-1" not in one_day  # ended 25 h ago
+    month = await _history({"Days": 30, "MaxResults": 50})
+    assert "demo-past-old" in _rows(month)  # CloudTrail keeps it
+    assert any("only the last 14 days" in limit for limit in month["limits"])
+
+
+async def test_filters_and_pages() -> None:
+    failed = await _history({"Days": 7, "StateFilter": "FAILED", "Region": "eu-west-1"})
+    assert [row["session_id"] for row in failed["sessions"]] == ["demo-eu-spark35-failed"]
+    first = await _history({"Days": 14, "WorkGroup": "demo-spark35", "MaxResults": 2})
+    assert len(first["sessions"]) == 2 and first["next_token"] == "2"
+    assert all(row["workgroup"] == "demo-spark35" for row in first["sessions"])
+    second = await _history({"Days": 14, "WorkGroup": "demo-spark35", "MaxResults": 2, "NextToken": "2"})
+    assert not {r["session_id"] for r in first["sessions"]} & {r["session_id"] for r in second["sessions"]}
+
+
+async def test_a_region_not_configured_is_refused() -> None:
+    with emulated_athena() as client:
+        text = await call_error(
+            server_for(client, settings=TWO_REGIONS), "list_athena_session_history", {"Region": "ap-south-1"}
+        )
+    assert "ap-south-1 is not among the configured regions (us-east-1, eu-west-1)" in text
