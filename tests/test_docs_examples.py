@@ -156,8 +156,17 @@ def test_every_server_flag_is_in_the_readme_and_every_flag_it_names_exists() -> 
     flags = set(re.findall(flag, build_parser().format_help()))
     named = set(re.findall(flag, text))
     assert sorted(flags - named - {"--help", "--version"}) == []
-    # Flags of the other programs the README quotes (uvx, claude mcp add) and of `call`.
-    others = {"--from", "--scope", "--transport", "--header", "--refresh", "--json", "--SessionId"}
+    # Flags of the other programs the README quotes (uvx, claude mcp add), of `call` and of `doctor`.
+    others = {
+        "--from",
+        "--scope",
+        "--transport",
+        "--header",
+        "--refresh",
+        "--json",
+        "--SessionId",
+        "--workgroup",
+    }
     assert sorted(named - flags - others) == []
 
 

@@ -261,7 +261,7 @@ class AthenaGateway:
         def run() -> T:
             client = self.client()
             result = fn(client)
-            _check_answer(client, result, action)
+            check_answer(client, result, action)
             return result
 
         try:
@@ -282,7 +282,7 @@ class AthenaGateway:
             ) from exc
 
 
-def _check_answer(client: AthenaClient, result: object, action: str) -> None:
+def check_answer(client: AthenaClient, result: object, action: str) -> None:
     """Raise when a successful status came with a body that is not Athena's (a proxy's login page answers
     200 with HTML, which botocore parses into an empty response)."""
     if not isinstance(result, dict):

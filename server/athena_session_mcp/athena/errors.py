@@ -61,6 +61,7 @@ _SERVICES = {
     "athena": ("Athena", "--endpoint-url/AWS_ENDPOINT_URL"),
     "s3": ("Amazon S3", "AWS_ENDPOINT_URL_S3/AWS_ENDPOINT_URL"),
     "logs": ("CloudWatch Logs", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS/AWS_ENDPOINT_URL"),
+    "sts": ("AWS STS", "AWS_ENDPOINT_URL_STS/AWS_ENDPOINT_URL"),
 }
 
 
@@ -230,8 +231,9 @@ def foreign_answer(
     kind = content_type.split(";")[0].strip() or "no content type"
     words = _words(body)
     said = f'{kind}: "{words}"' if words else kind
+    answered = f"with HTTP {status} ({said})" if status else "with a body botocore could not parse"
     text = (
-        f"{who} answered {action} with HTTP {status} ({said}), which is not an {service} answer: {service} "
+        f"{who} answered {action} {answered}, which is not an {service} answer: {service} "
         f"did not see the call. Check {endpoint_setting} and any proxy (HTTPS_PROXY)"
     )
     if service == "Athena" and protocol in _PROTOCOL_SHAPES:
@@ -245,13 +247,14 @@ def foreign_answer(
 
 def _foreign(exc: ClientError, action: str) -> bool:
     """Whether a ClientError is not the service's own answer: botocore puts the bare HTTP status where the
-    error code goes when the body names none. Athena and CloudWatch Logs always name one (their JSON
+    error code goes when the body names none (or no code at all). Athena and CloudWatch Logs always name one (their JSON
     protocols carry an error type); S3 answers HEAD without a body, so there only an HTML page counts.
     A 5xx stays a server error: AWS's own front ends answer those without a code too."""
     code, _ = _service_error(exc)
     metadata = exc.response.get("ResponseMetadata", {})
     status = int(metadata.get("HTTPStatusCode", 0) or 0)
-    if not code.isdigit() or status >= 500:
+    # No code at all: an XML parser (S3, STS) found no error element in an HTML page.
+    if (code and not code.isdigit()) or status >= 500:
         return False
     if _service(action)[0] in _JSON_SERVICES:
         return True
@@ -276,6 +279,7 @@ def call_error(
     endpoint URL and wire protocol) name who answered when the answer was not the service's."""
     import botocore
     from botocore import exceptions as bx  # botocore is imported already by the time a call fails
+    from botocore.parsers import ResponseParserError
 
     service, endpoint_setting = _service(action)
     if isinstance(exc, bx.ClientError) and _foreign(exc, action):
@@ -285,6 +289,16 @@ def call_error(
             status=int(metadata.get("HTTPStatusCode", 0) or 0),
             content_type=str(metadata.get("HTTPHeaders", {}).get("content-type", "")),
             body=str(exc.response.get("Error", {}).get("Message") or ""),
+            endpoint=endpoint,
+            protocol=protocol,
+            botocore_version=botocore.__version__,
+        )
+    if isinstance(exc, ResponseParserError):
+        return foreign_answer(
+            action=action,
+            status=0,
+            content_type="",
+            body="",
             endpoint=endpoint,
             protocol=protocol,
             botocore_version=botocore.__version__,

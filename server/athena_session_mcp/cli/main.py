@@ -8,12 +8,16 @@ import sys
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import anyio
 
 from athena_session_mcp import __version__
 from athena_session_mcp.cli.logging_setup import LEVELS, configure_logging
 from athena_session_mcp.settings import EMULATOR_ENV, EMULATOR_REGION, ENV_LOG_LEVEL, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from athena_session_mcp.transport.http import HttpOptions
 
 PROG = "athena-session-mcp"
 
@@ -25,6 +29,7 @@ examples:
   {PROG} tools                              list the tools and their arguments
   {PROG} call get_athena_session --SessionId ID
   {PROG} demo                               offline demo, no AWS account needed
+  {PROG} doctor                             check credentials, region, endpoint and permissions
 """
 
 
@@ -264,6 +269,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-seed", action="store_true", help="Start empty instead of with the demo sessions."
     )
 
+    doctor = sub.add_parser(
+        "doctor",
+        help="Check this set-up: versions, credentials, region, endpoint, permissions, HTTP settings.",
+        description="Check, in order, what the server needs: versions (and the Athena protocol this botocore "
+        "speaks), whose credentials, the region, the Athena endpoint, one harmless read per permission, S3 "
+        "and CloudWatch Logs for diagnoses, and the HTTP serving settings. Takes serve's options. "
+        "Exit status: 0 all passed, 1 a check failed.",
+        allow_abbrev=False,
+    )
+    doctor.add_argument(
+        "--workgroup", help="Also check GetWorkGroup, ListSessions and S3 for this workgroup."
+    )
+    doctor.add_argument("--json", action="store_true", help="Print the checks as JSON.")
+    _add_server_options(doctor, suppress=True)
+    _add_transport_options(doctor, suppress=True)
+    _add_oauth_options(doctor, suppress=True)
+    doctor.set_defaults(subparser=doctor)
+
     sub.add_parser(
         "demo",
         help="Offline demo: the real server over stdio against the seeded emulator.",
@@ -328,18 +351,65 @@ def _maybe_emulator(settings: Settings, enabled: bool, *, restore_env: bool) -> 
                     os.environ[name] = value
 
 
+def _http_options(args: argparse.Namespace) -> HttpOptions:
+    """The HTTP transport's options as the flags and environment give them, checked (raises the
+    transport's config errors)."""
+    from athena_session_mcp.settings import DEFAULT_HOST, DEFAULT_PORT
+    from athena_session_mcp.transport.auth import load_token
+    from athena_session_mcp.transport.http import HttpOptions
+    from athena_session_mcp.transport.oauth import OAuthOptions
+
+    options = HttpOptions(
+        host=DEFAULT_HOST if args.host is None else args.host,
+        port=DEFAULT_PORT if args.port is None else args.port,
+        stateless=bool(args.stateless),
+        token=load_token(args.auth_token_file),
+        allowed_hosts=tuple(args.allow_host or ()),
+        allowed_origins=tuple(args.allow_origin or ()),
+        oauth=OAuthOptions.resolve(
+            issuer=args.oauth_issuer,
+            public_url=args.public_url,
+            required_scope=args.oauth_required_scope,
+            write_scope=args.oauth_write_scope,
+            web_identity_role_arn=args.aws_web_identity_role_arn,
+            audience=args.oauth_audience,
+        ),
+    )
+    options.check()
+    return options
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from athena_session_mcp.cli.doctor import Check, Doctor, http_check, report
+    from athena_session_mcp.transport.auth import AuthConfigError
+    from athena_session_mcp.transport.http import TransportConfigError
+    from athena_session_mcp.transport.oauth import OAuthConfigError
+
+    def http() -> Check:
+        try:
+            options = _http_options(args)
+        except (AuthConfigError, TransportConfigError, OAuthConfigError) as exc:
+            return http_check(str(exc), token=False, oauth=None)
+        oauth = options.oauth
+        described = {"issuer": oauth.issuer, "public_url": oauth.public_url} if oauth is not None else None
+        return http_check(None, token=options.token is not None, oauth=described)
+
+    settings = _settings(args)
+    with _maybe_emulator(settings, args.emulator, restore_env=True) as settings:
+        checks = Doctor(settings, workgroup=args.workgroup, http=http).run()
+    return report(checks, sys.stdout, as_json=args.json)
+
+
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from athena_session_mcp.app import build_server
     from athena_session_mcp.athena.client import AthenaGateway
-    from athena_session_mcp.settings import DEFAULT_HOST, DEFAULT_PORT
-    from athena_session_mcp.transport.auth import AuthConfigError, load_token
+    from athena_session_mcp.transport.auth import AuthConfigError
     from athena_session_mcp.transport.http import (
-        HttpOptions,
         TransportConfigError,
         serve_http,
         serve_stdio,
     )
-    from athena_session_mcp.transport.oauth import OAuthConfigError, OAuthOptions
+    from athena_session_mcp.transport.oauth import OAuthConfigError
 
     transport = args.transport or "stdio"
     http_only = {
@@ -364,26 +434,10 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         with _maybe_emulator(settings, args.emulator, restore_env=False) as settings:
             return serve_stdio(build_server(settings))
     try:
-        oauth = OAuthOptions.resolve(
-            issuer=args.oauth_issuer,
-            public_url=args.public_url,
-            required_scope=args.oauth_required_scope,
-            write_scope=args.oauth_write_scope,
-            web_identity_role_arn=args.aws_web_identity_role_arn,
-            audience=args.oauth_audience,
-        )
-        options = HttpOptions(
-            host=DEFAULT_HOST if args.host is None else args.host,
-            port=DEFAULT_PORT if args.port is None else args.port,
-            stateless=bool(args.stateless),
-            token=load_token(args.auth_token_file),
-            allowed_hosts=tuple(args.allow_host or ()),
-            allowed_origins=tuple(args.allow_origin or ()),
-            oauth=oauth,
-        )
-        options.check()
+        options = _http_options(args)
     except (AuthConfigError, TransportConfigError, OAuthConfigError) as exc:
         parser.error(str(exc))
+    oauth = options.oauth
     settings = replace(_settings(args), served_over_http=True)
     with _maybe_emulator(settings, args.emulator, restore_env=False) as settings:
         gateway = AthenaGateway(settings)
@@ -445,6 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args, parser)
         if command in ("tools", "call"):
             return _oneshot(args, extras, parser)
+        if command == "doctor":
+            return _doctor(args)
         if command == "emulator":
             from athena_session_mcp.emulator import run_emulator
 
