@@ -42,7 +42,7 @@ def build(name: str, strategy: list[str]) -> Path:
     """A fresh environment with the project (editable) and its emulator extra, resolved by `strategy`."""
     home = HOME / name
     python = home / "bin" / "python"
-    made = run([str(UV), "venv", "--quiet", "--python", sys.executable, str(home)])
+    made = run([str(UV), "venv", "--quiet", "--clear", "--python", sys.executable, str(home)])
     if made.returncode != 0:
         raise SystemExit(f"ranges: could not create the {name} environment:\n{made.stderr}")
     installed = run(

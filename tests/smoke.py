@@ -120,6 +120,21 @@ def wire_protocols(endpoint: str, directory: Path) -> None:
         check(f"{protocol}: TerminateSession", state == "TERMINATING", state)
 
 
+def doctor(endpoint: str) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), **CREDENTIALS, "AWS_ENDPOINT_URL": endpoint}
+    command = [
+        str(CONSOLE_SCRIPT),
+        "doctor",
+        "--endpoint-url",
+        endpoint,
+        "--workgroup",
+        emulator.DEMO_SPARK_WORKGROUP,
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    failed = [line for line in done.stdout.splitlines() if line.startswith("FAIL")]
+    check("doctor against the emulator", done.returncode == 0, "; ".join(failed) or "every check ok")
+
+
 async def every_tool(endpoint: str) -> None:
     params = StdioServerParameters(
         command=str(CONSOLE_SCRIPT),
@@ -150,6 +165,7 @@ def main() -> None:
     try:
         with emulator_process() as endpoint, tempfile.TemporaryDirectory() as directory:
             wire_protocols(endpoint, Path(directory))
+            doctor(endpoint)
             anyio.run(every_tool, endpoint)
     except* SmokeCheckError:
         raise SystemExit(1) from None
