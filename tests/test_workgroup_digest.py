@@ -25,7 +25,7 @@ from athena_session_mcp.app import build_server
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.settings import ENV_DIGEST_DEADLINE, Settings, SettingsError
 from athena_session_mcp.tools import budget
-from athena_session_mcp.tools.digest import CONCURRENCY, _Backoff  # pyright: ignore[reportPrivateUsage]
+from athena_session_mcp.tools.digest import CONCURRENCY
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls, text_of
 from tests.reliability import FakeAthena, serve_fake
@@ -354,27 +354,6 @@ async def test_invalid_arguments_are_rejected_before_any_aws_call(
         athena_client, stubbed_server, "summarize_athena_workgroup_sessions", arguments
     )
     assert expected in text
-
-
-def test_backoff_halves_concurrency_on_throttling_and_grows_it_back_after_clean_rounds() -> None:
-    limiter = anyio.CapacityLimiter(16)
-    backoff = _Backoff(limiter)
-    backoff.observe(retries=2)
-    backoff.observe(retries=0, throttled=True)
-    assert limiter.total_tokens == 4 and backoff.retries == 2
-    for _ in range(4):  # one clean round at 4 in flight: one more
-        backoff.observe(retries=0)
-    assert limiter.total_tokens == 5
-    for _ in range(200):
-        backoff.observe(retries=0)
-    assert limiter.total_tokens == 16, "never above the ceiling"
-    started = backoff.wave
-    for _ in range(10):  # ten throttled calls of one wave: one decrease
-        backoff.observe(retries=1, wave=started)
-    assert limiter.total_tokens == 8
-    for _ in range(10):
-        backoff.observe(retries=1)
-    assert limiter.total_tokens == 1, "never below one"
 
 
 @pytest.mark.slow  # waits on real time (deadlines, timeouts): make test only

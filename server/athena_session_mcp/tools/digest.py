@@ -13,7 +13,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.athena.errors import THROTTLING_CODES, AwsCallError, athena_error
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import (
     as_datetime,
     as_map,
@@ -40,7 +40,8 @@ from athena_session_mcp.tools.reads import ALL_PAGES_MAX_PAGES, read_pages, read
 DEFAULT_MAX_SESSIONS = 100
 MAX_SESSIONS = 500
 # AWS calls in flight at once, at most: fast for hundreds of sessions, gentle on Athena's rate limits.
-# On throttling the digest lowers it (_Backoff), on top of botocore's own retries with backoff.
+# Throttled calls are retried by botocore's standard mode (backoff with jitter); a read still throttled
+# after its retries is reported, and the deadline bounds the whole digest.
 CONCURRENCY = 16
 LIST_CAP = 20  # items per list in the digest before the output budget trims further
 MAX_DETAIL_ERRORS = 10
@@ -94,41 +95,6 @@ def _unhealthy_next_step(engines: set[Engine | None]) -> str:
 def _started(item: Mapping[str, Any]) -> float:
     started = as_datetime(as_map(item.get("Status")).get("StartDateTime"))
     return started.timestamp() if started else float("-inf")
-
-
-class _Backoff:
-    """A client-side limiter for the digest's burst of calls: concurrency halves when Athena throttled a
-    call (botocore retried it, or gave up), at most once per wave of calls in flight (TCP-style: the calls
-    already sent when it halved say nothing new), and grows back by one after a wave of clean reads.
-    botocore's adaptive retry mode would do this too, but it blocks every later call of the shared client
-    (minutes, under sustained throttling), where the digest has a deadline to keep."""
-
-    def __init__(self, limiter: anyio.CapacityLimiter) -> None:
-        self.limiter = limiter
-        self.ceiling = int(limiter.total_tokens)
-        self.clean = 0
-        self.retries = 0
-        self.wave = 0  # bumped at each decrease
-
-    def observe(self, retries: int, throttled: bool = False, wave: int | None = None) -> None:
-        """Record one finished call; `wave` is the value of `self.wave` when it started."""
-        self.retries += retries
-        if retries or throttled:
-            if wave is None or wave == self.wave:
-                self.limiter.total_tokens = max(1, int(self.limiter.total_tokens) // 2)
-                self.wave += 1
-            self.clean = 0
-            return
-        self.clean += 1
-        if self.clean >= self.limiter.total_tokens and self.limiter.total_tokens < self.ceiling:
-            self.limiter.total_tokens = int(self.limiter.total_tokens) + 1
-            self.clean = 0
-
-
-def _retries(response: Mapping[str, Any]) -> int:
-    """How many times botocore retried the call (ResponseMetadata.RetryAttempts)."""
-    attempts = as_map(response.get("ResponseMetadata")).get("RetryAttempts")
-    return attempts if isinstance(attempts, int) else 0
 
 
 @dataclass
@@ -213,7 +179,6 @@ def build(deps: Deps) -> list[Tool]:
         get_athena_session gives one session's full picture. Read-only.
         """
         limiter = anyio.CapacityLimiter(CONCURRENCY)
-        backoff = _Backoff(limiter)
         deadline = deps.settings.digest_deadline_seconds
         summaries: dict[int, SessionSummary] = {}
         errors: list[str] = []
@@ -235,16 +200,13 @@ def build(deps: Deps) -> list[Tool]:
             async def examine(index: int, session_id: str) -> None:
                 nonlocal done
                 async with limiter:
-                    wave = backoff.wave
                     try:
                         response = await read_session(deps, session_id)
                     except AwsCallError as exc:
                         # One unreadable session should not sink the digest; it is reported instead.
                         errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
                         unreadable.add(index)
-                        backoff.observe(0, athena_error(exc)[0] in THROTTLING_CODES, wave)
                     else:
-                        backoff.observe(_retries(response), wave=wave)
                         # Countdowns are as of this read, not of the digest's start.
                         now = deps.clock()
                         read_times.append(now)
