@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from athena_session_mcp.athena.vocabulary import ExecutorState
+from athena_session_mcp.athena.vocabulary import Engine, ExecutorState
 from athena_session_mcp.health.models import Cause, OutModel, SessionSummary
 from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
 from athena_session_mcp.tools.fleet_models import GetCalculationResult, ResumeMaxResults, ResumeToken
@@ -165,7 +165,9 @@ class DiagnosisResult(OutModel):
 
     session_id: str = Field(description="The session diagnosed.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    engine: str | None = Field(None, description="pyspark-v3, spark-3.5, unknown-spark or sql.")
+    engine: Engine | None = Field(
+        None, description="The Spark engine: pyspark-v3 or spark-3.5 (unknown-spark, sql)."
+    )
     verdict: str = Field(description="One line: the state and the most likely cause.")
     causes: list[Cause] = Field(description="Likely causes, most likely first.")
     session: SessionSummary = Field(description="The health summary, as get_athena_session gives it.")
