@@ -58,7 +58,7 @@ THROTTLING_CODES = frozenset(
 # The service an IAM action belongs to, by its prefix (athena:GetSession), as the messages name it,
 # and where a custom endpoint for it is set (--endpoint-url is Athena's only; see athena/client.py).
 _SERVICES = {
-    "athena": ("Athena", "--endpoint-url/AWS_ENDPOINT_URL"),
+    "athena": ("Athena", "--endpoint-url/AWS_ENDPOINT_URL_ATHENA/AWS_ENDPOINT_URL"),
     "s3": ("Amazon S3", "AWS_ENDPOINT_URL_S3/AWS_ENDPOINT_URL"),
     "logs": ("CloudWatch Logs", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS/AWS_ENDPOINT_URL"),
     "sts": ("AWS STS", "AWS_ENDPOINT_URL_STS/AWS_ENDPOINT_URL"),
