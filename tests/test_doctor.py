@@ -62,6 +62,7 @@ def test_without_a_workgroup_the_workgroup_reads_are_skipped_and_say_how_to_run_
     code, out = doctor(capsys, "--emulator")
     assert code == 0
     assert "skip  athena:GetWorkGroup" in out and "run with --workgroup NAME" in out
+    assert "skip  s3 (diagnoses)" in out and "skip  cloudwatch logs (diagnoses)" in out
 
 
 def test_a_web_server_instead_of_athena_fails_the_endpoint_with_the_fix(

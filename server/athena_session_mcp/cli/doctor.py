@@ -221,33 +221,65 @@ class Doctor:
         return str(location) if location else None
 
     def _s3_and_logs(self, session: Session) -> None:
-        location = self._output_location(session)
+        # The permissions diagnoses use: s3:GetObject on job output, logs:DescribeLogStreams and
+        # logs:FilterLogEvents on the workgroup's log group (docs/iam.md); nothing they do not need.
+        if self.workgroup is None:
+            for check in ("s3 (diagnoses)", "cloudwatch logs (diagnoses)"):
+                self.checks.append(Check(check, None, "needs a workgroup", "run with --workgroup NAME"))
+            return
+        self._s3(session, self._output_location(session))
+        self._logs(session, self.workgroup)
+
+    def _s3(self, session: Session, location: str | None) -> None:
+        check = "s3 (diagnoses)"
         if location is None or not location.startswith("s3://"):
-            why = "needs a workgroup with a result location" if self.workgroup else "needs a workgroup"
-            self.checks.append(Check("s3 (diagnoses)", None, why, "run with --workgroup NAME"))
-        else:
-            bucket, _, prefix = location.removeprefix("s3://").partition("/")
-            s3: Any = session.client("s3", config=_quick())  # pyright: ignore[reportUnknownMemberType]
-            try:
-                s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1)
-                self.checks.append(Check("s3 (diagnoses)", True, f"{location} answers"))
-            except Exception as exc:
-                fix = _failure(exc, "s3:ListBucket", f"bucket {bucket}", client=s3)
+            self.checks.append(Check(check, None, "the workgroup names no S3 result location"))
+            return
+        bucket, _, prefix = location.removeprefix("s3://").partition("/")
+        s3: Any = session.client("s3", config=_quick())  # pyright: ignore[reportUnknownMemberType]
+        try:
+            listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1)
+        except Exception as exc:
+            if _code(exc) in ACCESS_DENIED_CODES:
+                # The tools read objects they are told about and never list: s3:ListBucket is not theirs.
+                why = f"listing {location} needs s3:ListBucket, which the tools do not use"
                 self.checks.append(
-                    Check(
-                        "s3 (diagnoses)",
-                        False,
-                        f"{location} could not be listed (diagnoses read job output with s3:GetObject there)",
-                        fix,
-                    )
+                    Check(check, None, why, "s3:GetObject is checked once an object is listed")
                 )
+                return
+            fix = _failure(exc, "s3:ListBucket", f"bucket {bucket}", client=s3)
+            self.checks.append(Check(check, False, f"{location} could not be read", fix))
+            return
+        keys = [str(item.get("Key")) for item in listed.get("Contents", [])]
+        if not keys:
+            self.checks.append(Check(check, True, f"{location} answers; nothing is written there yet"))
+            return
+        try:
+            # One byte of one object: proves s3:GetObject without reading anyone's output.
+            s3.get_object(Bucket=bucket, Key=keys[0], Range="bytes=0-0")["Body"].close()
+        except Exception as exc:
+            fix = _failure(exc, "s3:GetObject", f"objects under {location}", client=s3)
+            self.checks.append(Check(check, False, f"s3:GetObject under {location} failed", fix))
+            return
+        self.checks.append(Check(check, True, f"s3:GetObject allowed under {location}"))
+
+    def _logs(self, session: Session, workgroup: str) -> None:
+        check = "cloudwatch logs (diagnoses)"
+        # Sessions log to /aws-athena/<workgroup> unless their MonitoringConfiguration names another group.
+        group = f"/aws-athena/{workgroup}"
         logs: Any = session.client("logs", config=_quick())  # pyright: ignore[reportUnknownMemberType]
         try:
-            logs.describe_log_groups(logGroupNamePrefix="/aws-athena", limit=1)
-            self.checks.append(Check("cloudwatch logs (diagnoses)", True, "answers"))
+            logs.describe_log_streams(logGroupName=group, limit=1)
         except Exception as exc:
-            fix = _failure(exc, "logs:DescribeLogGroups", "log groups /aws-athena*", client=logs)
-            self.checks.append(Check("cloudwatch logs (diagnoses)", False, "failed", fix))
+            if _code(exc) == "ResourceNotFoundException":
+                self.checks.append(
+                    Check(check, True, f"logs:DescribeLogStreams allowed; no log group {group} yet")
+                )
+                return
+            fix = _failure(exc, "logs:DescribeLogStreams", f"log group {group}", client=logs)
+            self.checks.append(Check(check, False, f"logs:DescribeLogStreams on {group} failed", fix))
+            return
+        self.checks.append(Check(check, True, f"logs:DescribeLogStreams allowed on {group}"))
 
 
 def report(checks: list[Check], out: TextIO, *, as_json: bool) -> int:
