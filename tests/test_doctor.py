@@ -51,9 +51,9 @@ def test_every_check_passes_against_the_emulator(capsys: pytest.CaptureFixture[s
     protocol = "REST-JSON" if installed_protocol() == "rest-json" else "JSON 1.1"
     assert f"speaks {protocol} to Athena" in checks[0]["detail"]
     assert "account 123456789012" in checks[1]["detail"]  # moto's default account
-    assert (
-        checks[7]["detail"] == "s3://athena-session-mcp-demo/spark/ answers"
-    )  # demo-spark's result location
+    # demo-spark's result location (emulator/seed.py), and its default log group
+    assert checks[7]["detail"] == "s3:GetObject allowed under s3://athena-session-mcp-demo/spark/"
+    assert checks[8]["detail"] == "logs:DescribeLogStreams allowed on /aws-athena/demo-spark"
 
 
 def test_without_a_workgroup_the_workgroup_reads_are_skipped_and_say_how_to_run_them(
