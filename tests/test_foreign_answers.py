@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import botocore
 import pytest
+from botocore.exceptions import ClientError
 from mcp import Client
 
 from athena_session_mcp.app import build_server
 from athena_session_mcp.settings import Settings
+from athena_session_mcp.tools.job_content import gap
 from tests.conftest import text_of
 from tests.reliability import FakeAthena, Reply, aws_error, get_session_body
 from tests.wire_clients import installed_protocol
@@ -90,3 +92,30 @@ async def test_a_json_answer_still_reads_as_a_session(fake_athena: FakeAthena, f
     async with Client(build_server(settings)) as client:
         result = await client.call_tool("get_athena_session", {"SessionId": SESSION})
     assert not result.is_error, text_of(result)
+
+
+def s3_error(status: int, headers: dict[str, str], message: str) -> ClientError:
+    """The ClientError botocore raises when S3's XML parser finds no error code: the bare status."""
+    return ClientError(
+        {
+            "Error": {"Code": str(status), "Message": message},
+            "ResponseMetadata": {
+                "HTTPStatusCode": status,
+                "HTTPHeaders": headers,
+                "RequestId": "",
+                "HostId": "",
+                "RetryAttempts": 0,
+            },
+        },
+        "GetObject",
+    )
+
+
+def test_a_proxy_page_on_an_s3_read_is_neither_access_denied_nor_a_missing_object() -> None:
+    page = s3_error(403, {"content-type": "text/html"}, "")
+    found = gap(page, what="stderr", action="s3:GetObject", resource="s3://b/k", region="us-east-1")
+    assert "Access denied" not in found.fix and "not an Amazon S3 answer" in found.fix
+    # S3's own bare 403 (a HEAD answer has no body, and no HTML) stays a denial.
+    denied = s3_error(403, {}, "Forbidden")
+    found = gap(denied, what="stderr", action="s3:GetObject", resource="s3://b/k", region=None)
+    assert found.fix.startswith("Access denied")

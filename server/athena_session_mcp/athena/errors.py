@@ -245,11 +245,15 @@ def foreign_answer(
     return AwsCallError(text + ".", action=action)
 
 
-def _foreign(exc: ClientError, action: str) -> bool:
+def is_foreign(exc: BaseException, action: str) -> bool:
     """Whether a ClientError is not the service's own answer: botocore puts the bare HTTP status where the
     error code goes when the body names none (or no code at all). Athena and CloudWatch Logs always name one (their JSON
     protocols carry an error type); S3 answers HEAD without a body, so there only an HTML page counts.
     A 5xx stays a server error: AWS's own front ends answer those without a code too."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        return False
     code, _ = _service_error(exc)
     metadata = exc.response.get("ResponseMetadata", {})
     status = int(metadata.get("HTTPStatusCode", 0) or 0)
@@ -282,7 +286,7 @@ def call_error(
     from botocore.parsers import ResponseParserError
 
     service, endpoint_setting = _service(action)
-    if isinstance(exc, bx.ClientError) and _foreign(exc, action):
+    if isinstance(exc, bx.ClientError) and is_foreign(exc, action):
         metadata = exc.response.get("ResponseMetadata", {})
         return foreign_answer(
             action=action,

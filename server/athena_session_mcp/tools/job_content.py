@@ -9,7 +9,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, athena_error, call_error
+from athena_session_mcp.athena.errors import (
+    ACCESS_DENIED_CODES,
+    AwsCallError,
+    athena_error,
+    call_error,
+    is_foreign,
+)
 from athena_session_mcp.athena.job_output import read_tail, split_s3_uri
 from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, tail_excerpt
@@ -39,6 +45,10 @@ def _code(exc: BaseException) -> str:
 def gap(exc: BaseException, *, what: str, action: str, resource: str, region: str | None) -> Gap:
     """A gap for a failed read: the IAM action and resource when access was denied, else the error."""
     code = _code(exc)
+    # A proxy's 403 or 404 page is neither a denial nor a missing object: say who answered.
+    if isinstance(exc, Exception) and is_foreign(exc, action):
+        text = str(call_error(exc, action=action, what=what, region=region))
+        return Gap(what=what, fix=clip(text, 400))
     if code in ACCESS_DENIED_CODES:
         return Gap(
             what=what, fix=f"Access denied: grant {action} on {resource} to the identity the server uses."
