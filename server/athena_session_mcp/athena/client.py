@@ -11,6 +11,7 @@ import anyio.to_thread
 from athena_session_mcp import __version__
 from athena_session_mcp.athena.engines import EngineBook
 from athena_session_mcp.athena.errors import call_error
+from athena_session_mcp.athena.text import sanitize_tree
 from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
@@ -159,10 +160,11 @@ class AthenaGateway:
         Any failure (including building the client: no region, unknown profile) becomes a ToolError
         that names the fix. `action` is the IAM action; `what` names the resource for messages and
         `finder` says where valid ids come from (used when Athena says the id is unknown).
+        What it returns passes the door (athena/text.py): every string in it sanitized, once, here.
         """
 
         def run() -> T:
-            return fn(self.client())
+            return sanitize_tree(fn(self.client()))
 
         try:
             return await self.run(run)
