@@ -19,7 +19,7 @@ from athena_session_mcp.athena.job_output import (
     scan_errors,
     split_s3_uri,
 )
-from athena_session_mcp.health.untrusted import tail_excerpt
+from athena_session_mcp.health.untrusted import excerpt
 
 if TYPE_CHECKING:
     from types_boto3_logs import CloudWatchLogsClient
@@ -55,31 +55,31 @@ def test_splits_s3_uris_and_refuses_anything_else(s3: S3Client) -> None:
 def test_an_empty_object_has_an_empty_tail(s3: S3Client) -> None:
     s3.put_object(Bucket="results", Key="empty.txt", Body=b"")
     tail = read_tail(s3, "s3://results/empty.txt")
-    assert (tail.size_bytes, tail.read_bytes, tail.data) == (0, 0, b"")
+    assert (tail.size_bytes, tail.read_bytes, tail.text) == (0, 0, "")
 
 
 def test_a_small_object_is_read_whole_and_a_large_one_from_its_last_complete_line(s3: S3Client) -> None:
     s3.put_object(Bucket="results", Key="small.txt", Body=b"one\ntwo\n")
     small = read_tail(s3, "s3://results/small.txt")
-    assert small.data == b"one\ntwo\n" and not small.starts_mid_object
-    assert tail_excerpt(small.data, starts_mid_object=False).lines == ["one", "two"]
+    assert small.text == "one\ntwo\n" and not small.starts_mid_object
+    assert excerpt(small.text).lines == ["one", "two"]
     s3.put_object(Bucket="results", Key="large.txt", Body=b"".join(b"line %05d\n" % i for i in range(5000)))
     large = read_tail(s3, "s3://results/large.txt", max_bytes=105)
     assert large.starts_mid_object and large.read_bytes == 105 and large.size_bytes == 55_000
     # 105 bytes from the end start inside "line 04990": that cut line is dropped.
-    assert large.data.startswith(b"04990\nline 04991")
-    assert tail_excerpt(large.data, starts_mid_object=True, max_lines=3).lines == [
+    assert large.text.startswith("line 04991\n")
+    assert excerpt(large.text, max_lines=3).lines == [
         "line 04997",
         "line 04998",
         "line 04999",
     ]
-    assert tail_excerpt(large.data, starts_mid_object=True).lines[0] == "line 04991"
+    assert excerpt(large.text).lines[0] == "line 04991"
 
 
 def test_binary_output_is_reported_not_shown(s3: S3Client) -> None:
     s3.put_object(Bucket="results", Key="core", Body=bytes(range(256)) * 64)
-    shown = tail_excerpt(read_tail(s3, "s3://results/core").data, starts_mid_object=True)
-    assert shown.binary and shown.lines == []
+    shown = read_tail(s3, "s3://results/core")
+    assert shown.binary and shown.text == ""
 
 
 def test_lists_only_the_sessions_streams(logs: CloudWatchLogsClient) -> None:

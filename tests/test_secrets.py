@@ -231,3 +231,30 @@ def test_clean_response_redacts_secret_named_settings_and_keeps_the_rest() -> No
         assert set(shown) == set(settings), "every key stays visible"
         assert shown["spark.sql.shuffle.partitions"] == "64"
         assert {shown[k] for k in settings if k != "spark.sql.shuffle.partitions"} == {REDACTED}
+
+
+def test_clean_response_redacts_secret_named_classification_properties() -> None:
+    # EngineConfiguration.Classifications[] is a list of {Name, Properties} (botocore's Athena model).
+    raw = clean_response(
+        {
+            "EngineConfiguration": {
+                "Classifications": [
+                    {
+                        "Name": "spark-defaults",
+                        "Properties": {
+                            "spark.hadoop.fs.s3a.secret.key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                            "spark.connect.authenticate.token": FAKE_AUTH_TOKEN,
+                            "spark.executor.cores": "4",
+                        },
+                    }
+                ]
+            }
+        }
+    )
+    shown = raw["EngineConfiguration"]["Classifications"][0]
+    assert shown["Name"] == "spark-defaults"
+    assert shown["Properties"] == {
+        "spark.hadoop.fs.s3a.secret.key": REDACTED,
+        "spark.connect.authenticate.token": REDACTED,
+        "spark.executor.cores": "4",
+    }

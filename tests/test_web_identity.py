@@ -34,10 +34,13 @@ CREDENTIAL = re.compile(r"Credential=([A-Z0-9]+)/")
     [
         ("alice", "alice"),
         ("alice@example.com", "alice@example.com"),  # @ . - are allowed by STS
-        ("auth0|5f1e2d", "auth0_5f1e2d"),  # | is not
-        ("Zoë van Dijk", "Zo__van_Dijk"),  # ASCII word characters only, spaces replaced
-        ("a", "a_"),  # at least 2 characters
-        ("x" * 65, "x" * 64),  # at most 64
+        # Changed names end in '=' and 8 hex digits of sha256(subject) (computed here by hand).
+        ("auth0|5f1e2d", "auth0_5f1e2d=8ad4f69d"),  # | is not allowed
+        ("auth0_5f1e2d", "auth0_5f1e2d"),  # ... and this different person keeps a different name
+        ("Zoë van Dijk", "Zo__van_Dijk=146fe425"),  # ASCII word characters only
+        ("a", "a=ca978112"),  # at least 2 characters
+        ("a=b", "a=b=42144f39"),  # a name used as it is never holds "="
+        ("x" * 65, "x" * 55 + "=9537c5fd"),  # at most 64
         ("y" * 64, "y" * 64),
     ],
 )

@@ -13,6 +13,7 @@ from athena_session_mcp import __version__
 from athena_session_mcp.athena.engines import EngineBook
 from athena_session_mcp.athena.errors import AwsCallError, call_error, foreign_answer
 from athena_session_mcp.athena.responses import as_int, as_map
+from athena_session_mcp.athena.text import sanitize_tree
 from athena_session_mcp.settings import Settings
 
 if TYPE_CHECKING:
@@ -256,13 +257,14 @@ class AthenaGateway:
         Any failure (including building the client: no region, unknown profile) becomes a ToolError
         that names the fix. `action` is the IAM action; `what` names the resource for messages and
         `finder` says where valid ids come from (used when Athena says the id is unknown).
+        What it returns passes the door (athena/text.py): every string in it sanitized, once, here.
         """
 
         def run() -> T:
             client = self.client()
             result = fn(client)
             check_answer(client, result, action)
-            return result
+            return sanitize_tree(result)
 
         try:
             return await self.run(run)

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from athena_session_mcp.athena.responses import clip
+from athena_session_mcp.athena.text import sanitize
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
@@ -136,8 +137,9 @@ def athena_error(exc: BaseException) -> tuple[str, str]:
 
 
 def _service_error(exc: ClientError) -> tuple[str, str]:
+    # The service's message can echo what the caller sent: it passes the door like any response text.
     details = exc.response.get("Error", {})
-    return str(details.get("Code") or ""), str(details.get("Message") or "")
+    return sanitize(str(details.get("Code") or ""), 64), sanitize(str(details.get("Message") or ""), 4096)
 
 
 def _client_error(

@@ -1,7 +1,8 @@
 """Readers for what a session's jobs wrote: S3 objects read from the end, CloudWatch Logs error lines.
 
 Both are blocking boto3 calls (run them in a worker thread) and never read more than a fixed amount,
-however large the object or the log group. Failures raise botocore's exceptions: the caller decides
+however large the object or the log group. What they return is text through the door (athena/text.py):
+sanitized once, here. Failures raise botocore's exceptions: the caller decides
 how to degrade (tools/job_content says which IAM action or setting is missing).
 """
 
@@ -12,6 +13,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from athena_session_mcp.athena.text import looks_binary, sanitize, sanitize_bytes
 
 if TYPE_CHECKING:
     from types_boto3_logs import CloudWatchLogsClient
@@ -46,13 +49,14 @@ def split_s3_uri(uri: str) -> tuple[str, str] | None:
 
 @dataclass(frozen=True, slots=True)
 class Tail:
-    """The last bytes of an S3 object, as read: job content, to be cleaned before anyone sees it
-    (health/untrusted.py tail_excerpt)."""
+    """The last bytes of an S3 object: job content, sanitized. A read that starts mid-object usually
+    starts mid-line: that first, cut line is dropped. Binary content yields no text."""
 
     uri: str
     size_bytes: int
     read_bytes: int
-    data: bytes
+    text: str
+    binary: bool = False
 
     @property
     def starts_mid_object(self) -> bool:
@@ -72,7 +76,7 @@ def read_tail(client: S3Client, uri: str, *, max_bytes: int = TAIL_BYTES) -> Tai
     except ClientError as exc:
         # S3 answers 416 InvalidRange for a suffix range on an empty object.
         if exc.response.get("Error", {}).get("Code") == "InvalidRange":
-            return Tail(uri=uri, size_bytes=0, read_bytes=0, data=b"")
+            return Tail(uri=uri, size_bytes=0, read_bytes=0, text="")
         raise
     body = response["Body"]
     try:
@@ -82,7 +86,13 @@ def read_tail(client: S3Client, uri: str, *, max_bytes: int = TAIL_BYTES) -> Tai
         body.close()
     match = _CONTENT_RANGE.fullmatch(str(response.get("ContentRange") or ""))
     size = int(match.group(1)) if match else int(response.get("ContentLength") or len(data))
-    return Tail(uri=uri, size_bytes=size, read_bytes=len(data), data=data)
+    if looks_binary(data):
+        return Tail(uri=uri, size_bytes=size, read_bytes=len(data), text="", binary=True)
+    shown = data
+    if len(data) < size:
+        newline = data.find(b"\n")
+        shown = data[newline + 1 :] if newline >= 0 else data
+    return Tail(uri=uri, size_bytes=size, read_bytes=len(data), text=sanitize_bytes(shown))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +129,7 @@ def list_streams(client: CloudWatchLogsClient, group: str, prefix: str, session_
     request: dict[str, Any] = {"logGroupName": group, "logStreamNamePrefix": prefix, "limit": MAX_STREAMS}
     for _ in range(LOG_MAX_PAGES):
         response = client.describe_log_streams(**request)
-        names += [str(s.get("logStreamName") or "") for s in response.get("logStreams", [])]
+        names += [sanitize(str(s.get("logStreamName") or "")) for s in response.get("logStreams", [])]
         token = response.get("nextToken")
         if not token or len(names) >= MAX_STREAMS:
             break
@@ -173,8 +183,8 @@ def scan_errors(
             events: list[Mapping[str, Any]] = list(response.get("events", []))
             scan.events_read += len(events)
             for event in events:
-                stream = str(event.get("logStreamName") or "")
-                message = str(event.get("message") or "")
+                stream = sanitize(str(event.get("logStreamName") or ""))
+                message = sanitize(str(event.get("message") or ""))
                 # A stream prefix shared with other sessions must not bring their errors in.
                 if session_id not in stream:
                     continue

@@ -21,9 +21,10 @@ def iso_utc(value: datetime) -> str:
 
 
 # Free-form key/value settings a user may start a session with (EngineConfiguration.SparkProperties,
-# AdditionalConfigs): Athena returns them as they were set, so a Spark Connect token or an S3A secret
-# key would reach the model. The key names are all there is to go on; the key stays, the value goes.
-_SETTINGS_MAPS = frozenset({"SparkProperties", "AdditionalConfigs"})
+# AdditionalConfigs, Classifications[].Properties): Athena returns them as they were set, so a Spark
+# Connect token or an S3A secret key would reach the model. The key names are all there is to go on; the
+# key stays, the value goes. One rule for every such map.
+_SETTINGS_MAPS = frozenset({"SparkProperties", "AdditionalConfigs", "Properties"})
 _SECRET_KEY = re.compile(r"token|secret|passw|pwd|credential|private|access[._-]?key|api[._-]?key|auth", re.I)
 REDACTED = "<redacted>"
 

@@ -14,6 +14,7 @@ The caller's identity comes from a function given by the transport (this layer i
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -46,11 +47,19 @@ SESSION_NAME_MAX = 64
 STS_METHOD = "assume-role-with-web-identity"
 
 
+# A subject used as it is never holds '=': a name that had to change ends in '=' and a digest of the
+# subject, so `auth0|x` and `auth0_x` stay two people in CloudTrail.
+_SESSION_NAME_AS_IS = re.compile(r"[\w+,.@-]{2,64}", re.ASCII)
+
+
 def role_session_name(subject: str) -> str:
-    """STS RoleSessionName for a person (shows in CloudTrail): their `sub`, other characters replaced
-    by '_', cut to 64 characters, padded to the minimum of 2."""
-    name = _SESSION_NAME_BAD.sub("_", subject)[:SESSION_NAME_MAX]
-    return name.ljust(2, "_")
+    """STS RoleSessionName for a person (shows in CloudTrail): their `sub` when it is 2-64 characters
+    STS allows (no '='); otherwise it with other characters replaced by '_', cut, and '=' plus 8 hex
+    digits of its SHA-256, so that different subjects never share a name."""
+    if _SESSION_NAME_AS_IS.fullmatch(subject):
+        return subject
+    digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{_SESSION_NAME_BAD.sub('_', subject)[: SESSION_NAME_MAX - 9]}={digest}"
 
 
 @dataclass(frozen=True, slots=True)

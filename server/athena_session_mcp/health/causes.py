@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Literal
 
 from athena_session_mcp.athena.responses import iso_or_none
+from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import Cause, Evidence
 from athena_session_mcp.health.session import idle_end
 from athena_session_mcp.health.signatures import Hit, match_line, render
@@ -200,7 +201,11 @@ def _python_exception(texts: list[Text], matched_units: set[str]) -> tuple[int, 
         Cause(
             code="PYTHON_EXCEPTION",
             confidence=confidence,
-            title=(f"A Python exception in the code ({name})" if name else "A Python exception in the code")
+            title=(
+                f"A Python exception in the code ({name})"
+                if trusted("identifier", name)
+                else "A Python exception in the code"
+            )
             + _history_note(tier),
             evidence=[Evidence(source=text.source, text=line)],
             next_step=(
@@ -233,7 +238,7 @@ def _stopped(facts: SessionFacts) -> Cause | None:
             title = "Most likely ended by the idle timeout (it ended when the timeout was due)"
         elif end.consistent is False:
             title = "Most likely stopped by request (it ended before the idle timeout was due)"
-    workgroup = f" in workgroup {facts.workgroup}" if facts.workgroup else ""
+    workgroup = f" in workgroup {facts.workgroup}" if trusted("id", facts.workgroup) else ""
     return Cause(
         code="STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT",
         confidence="high" if title.startswith("Most likely") else "medium",
@@ -280,6 +285,11 @@ def _needs_content(facts: SessionFacts) -> str:
         if facts.content_read
         else f"; the decisive text is in job output (stderr, driver logs), read only when the server runs with {SENSITIVE_FLAG}"
     )
+
+
+def _id(value: str | None) -> str:
+    """An id for a sentence: as Athena gave it when it looks like an id, else a neutral phrase."""
+    return trusted("id", value) or "(id not shown: see the evidence)"
 
 
 def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
@@ -336,7 +346,7 @@ def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
                 _failures(
                     "CALCULATION_FAILED",
                     "low",
-                    f"Calculation {facts.failing_calculation} failed; nothing read names its cause",
+                    f"Calculation {_id(facts.failing_calculation)} failed; nothing read names its cause",
                     "calculations",
                     [f"Calculation {facts.failing_calculation} FAILED"],
                     "Read the calculation's stderr tail and the driver logs"
@@ -395,7 +405,7 @@ def verdict(state_label: str, state: str | None, causes: list[Cause], facts: Ses
     if state in _ACTIVE:
         if facts.failing_calculation is not None:
             return (
-                f"{state_label} · the session is healthy; calculation {facts.failing_calculation} failed and "
+                f"{state_label} · the session is healthy; calculation {_id(facts.failing_calculation)} failed and "
                 f"none completed since: {top.title}"
             )
         when = f" at {top.at}" if top.at else ""

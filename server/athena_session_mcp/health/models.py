@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from athena_session_mcp.athena.vocabulary import Engine, Phase
-from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
+from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL, UNTRUSTED_TEXT
 
 # --- Vocabulary -----------------------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ class SessionHealthBase(OutModel):
     )
     phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
     alive: bool = Field(description="Whether session resources are (still) running and may accrue cost.")
-    state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
+    state_change_reason: str | None = Field(None, description=f"Status.StateChangeReason. {UNTRUSTED_TEXT}")
     headline: str = Field(description="One-line human summary.")
 
 
@@ -146,7 +146,7 @@ class SessionSummary(SessionHealthBase):
     """Condensed health summary of one Athena Spark session."""
 
     workgroup: str | None = Field(None, description="The workgroup the session belongs to.")
-    description: str | None = Field(None, description="The session description.")
+    description: str | None = Field(None, description=f"The session description. {UNTRUSTED_TEXT}")
     engine_version: str | None = Field(
         None,
         description=(

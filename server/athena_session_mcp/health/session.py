@@ -30,6 +30,7 @@ from athena_session_mcp.athena.vocabulary import (
     session_phase,
 )
 from athena_session_mcp.health.cost import dpu_usage
+from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import (
     DpuUsage,
     Finding,
@@ -362,7 +363,7 @@ def state_findings(
         Finding(
             severity="warning",
             code="UNKNOWN_STATE",
-            message=f"Athena reported a state this server does not know: {state[:64]!r}.",
+            message=f"Athena reported a state this server does not know: {trusted('state', state) or 'not a state name'}.",
             suggestion="Treat the session as unknown; check the Athena documentation or console for its meaning.",
         )
     ]
@@ -480,7 +481,7 @@ def headline(
 ) -> str:
     """One line: state (phase) · idle countdown, when it ended, idle time or age · DPU-hours and estimated
     cost when known."""
-    parts = [f"{state or 'UNKNOWN'} ({phase})"]
+    parts = [f"{trusted('state', state) or 'UNKNOWN'} ({phase})"]
     ended = as_datetime(timing.ended_at)
     if timing.idle_timeout_remaining_seconds == 0:
         parts.append("idle timeout passed, termination pending")

@@ -5,8 +5,10 @@ extract the column, table, path, module, IAM action, resource ARN, principal or 
 decisive it is (`priority`: when one text matches several entries the highest wins), and a next step
 written from what was extracted. The source of each message shape is cited next to its entry.
 
-Message texts come from job output, which is untrusted: extracted values are limited to the characters
-names and ARNs are made of, and cut short, before they reach a sentence.
+Message texts come from job output, which is untrusted: a group's pattern takes only the characters
+its kind is made of, and render() puts an extracted value into the next step only when it matches the
+strict grammar of its kind in full (health/grammar.py); otherwise the step says a neutral phrase and the
+value stays in the evidence. A data value (`value`) never enters the step.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from athena_session_mcp.health.grammar import trusted
 
 __all__ = ["CATALOGUE", "Hit", "Signature", "match_line", "render"]
 
@@ -366,9 +370,9 @@ CATALOGUE: tuple[Signature, ...] = (
         title="A column does not exist in the data",
         patterns=_c(
             r"\[UNRESOLVED_COLUMN(?:\.\w+)?\] A column(?:, variable,)? or function parameter with name "
-            r"(?P<column>[\w.`]+) cannot be resolved(?:\. Did you mean one of the following\? \[(?P<suggestions>[^\]]*)\])?",
-            r"cannot resolve '(?P<column>[^' ]+)' given input columns: \[(?P<suggestions>[^\]]*)\]",
-            r"Column '(?P<column>[^' ]+)' does not exist",
+            r"(?P<column>[\w.`]+) cannot be resolved(?:\. Did you mean one of the following\? \[(?P<suggestions>[\w$.`, ]{0,400})\])?",
+            r"cannot resolve '(?P<column>[\w.`$]{1,128})' given input columns: \[(?:(?P<suggestions>[\w$.`, ]{0,400})\])?",
+            r"Column '(?P<column>[\w.`$]{1,128})' does not exist",
             r"UNRESOLVED_COLUMN",
         ),
         priority=86,
@@ -384,9 +388,9 @@ CATALOGUE: tuple[Signature, ...] = (
         category="path",
         title="An S3 path the job reads does not exist",
         patterns=_c(
-            r"Path does not exist: (?P<path>s3[an]?://[^\s;,]+)",
+            r"Path does not exist: (?P<path>s3[an]?://[^\s;,'\"\[\]]{1,300})",
             r"\[PATH_NOT_FOUND\]",
-            r"FileNotFoundException:.{0,40}(?P<path>s3[an]?://[^\s;,]+)",
+            r"FileNotFoundException:.{0,40}(?P<path>s3[an]?://[^\s;,'\"\[\]]{1,300})",
         ),
         priority=86,
         next_step=(
@@ -402,9 +406,9 @@ CATALOGUE: tuple[Signature, ...] = (
         category="syntax",
         title="The SQL statement does not parse",
         patterns=_c(
-            r"\[PARSE_SYNTAX_ERROR\] Syntax error at or near (?P<token>\S+)",
-            r"(?:mismatched|extraneous) input (?P<token>'[^']*') expecting",
-            r"no viable alternative at input (?P<token>'[^']*')",
+            r"\[PARSE_SYNTAX_ERROR\] Syntax error at or near (?P<token>\S{1,40})",
+            r"(?:mismatched|extraneous) input (?P<token>'[^'\s]{0,40}') expecting",
+            r"no viable alternative at input (?P<token>'[^'\s]{0,40}')",
             r"ParseException",
         ),
         priority=86,
@@ -517,10 +521,42 @@ def match_line(line: str) -> Hit | None:
     return best
 
 
+# The grammar (health/grammar.py) each group's value must match to enter a next step; a group not named
+# here must be a short dotted name. `value` is a data value: never in a sentence, only in the evidence.
+_GROUP_KIND = {
+    "path": "s3",
+    "resource": "arn",
+    "principal": "arn",
+    "action": "action",
+    "table": "dotted",
+    "column": "dotted",
+    "module": "dotted",
+    "suggestions": "names",
+    "token": "token",
+    "source_type": "identifier",
+    "target_type": "identifier",
+    "key": "spark_key",
+    "size": "number",
+    "limit": "number",
+    "seconds": "number",
+    "executor": "number",
+}
+_NEVER_IN_A_SENTENCE = frozenset({"value"})
+
+
+def trusted_values(values: Mapping[str, str]) -> dict[str, str]:
+    """The extracted values that may enter the server's sentences: each matches its kind's grammar."""
+    return {
+        k: v
+        for k, v in values.items()
+        if k not in _NEVER_IN_A_SENTENCE and trusted(_GROUP_KIND.get(k, "dotted"), v) is not None
+    }
+
+
 def render(template: str, values: Mapping[str, str], context: Mapping[str, str]) -> str:
-    """The template with extracted values, falling back to neutral phrases where nothing was extracted."""
-    v = dict(values)
-    role = context.get("role") or "the session's execution role"
+    """The template with the trusted extracted values, neutral phrases where nothing trusted was extracted."""
+    v = trusted_values(values)
+    role = trusted("arn", context.get("role")) or "the session's execution role"
     principal = v.get("principal")
     principal_role = _principal_role(principal) if principal else None
     module = v.get("module", "")

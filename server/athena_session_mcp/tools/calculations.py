@@ -28,6 +28,7 @@ from athena_session_mcp.athena.vocabulary import (
     supports_calculations,
 )
 from athena_session_mcp.health.cost import dpu_usage
+from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import Finding
 from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.untrusted import UNTRUSTED_CODE_NOTE, clean_block
@@ -202,7 +203,7 @@ def summarize_calculation(response: Mapping[str, Any], *, now: datetime, price: 
     duration = _duration(status, now)
     findings = _findings(state, results)
     sort_findings(findings)
-    parts = [f"{state or 'UNKNOWN'} ({phase})"]
+    parts = [f"{trusted('state', state) or 'UNKNOWN'} ({phase})"]
     if duration is not None:
         parts.append(
             ("took " if state in FINISHED_CALCULATION_STATES else "running for ") + format_duration(duration)

@@ -27,6 +27,7 @@ from athena_session_mcp.athena.job_output import (
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
 from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
+from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import Cause, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
@@ -422,7 +423,9 @@ def build(deps: Deps) -> list[Tool]:
             session_reason=session_reason if summary.state in ("FAILED", "DEGRADED") else None,
         )
         causes = diagnose(texts, facts)
-        said = verdict(f"{summary.state or 'UNKNOWN'} ({summary.phase})", summary.state, causes, facts)
+        said = verdict(
+            f"{trusted('state', summary.state) or 'UNKNOWN'} ({summary.phase})", summary.state, causes, facts
+        )
         await ctx.report_progress(STEPS, STEPS, "Done")
 
         def answer(max_lines: int) -> DiagnosisResult:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from athena_session_mcp.athena.vocabulary import Engine, ExecutorState
 from athena_session_mcp.health.models import Cause, OutModel, SessionSummary
-from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
+from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL, UNTRUSTED_TEXT
 from athena_session_mcp.tools.fleet_models import GetCalculationResult, ResumeMaxResults, ResumeToken
 
 # --- Arguments (mirror ListExecutorsRequest in botocore's service model; a test keeps them in step) -------
@@ -95,7 +95,9 @@ class DiagnosedCalculation(OutModel):
 
     calculation_execution_id: str = Field(description="The calculation ID.")
     state: str | None = Field(None, description="Status.State.")
-    state_change_reason: str | None = Field(None, description="Status.StateChangeReason (shortened).")
+    state_change_reason: str | None = Field(
+        None, description=f"Status.StateChangeReason (shortened). {UNTRUSTED_TEXT}"
+    )
     submitted_at: str | None = Field(None, description="Status.SubmissionDateTime (ISO-8601 UTC).")
     completed_at: str | None = Field(None, description="Status.CompletionDateTime (ISO-8601 UTC).")
     stdout_s3_uri: str | None = Field(None, description="Result.StdOutS3Uri.")

@@ -29,6 +29,7 @@ from athena_session_mcp.athena.vocabulary import (
     Engine,
     session_phase,
 )
+from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import Finding, SessionSummary
 from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.session import summarize_session as summarize
@@ -66,7 +67,9 @@ def _digest_session(item: Mapping[str, Any], summary: SessionSummary | None) -> 
     return DigestSession(
         session_id=as_str(item.get("SessionId")) or "",
         state=state,
-        headline=summary.headline if summary else f"{state or 'UNKNOWN'} ({session_phase(state)})",
+        headline=summary.headline
+        if summary
+        else f"{trusted('state', state) or 'UNKNOWN'} ({session_phase(state)})",
         state_change_reason=clip(reason, 160),
         idle_for_seconds=summary.timing.idle_for_seconds if summary else None,
         idle_timeout_remaining_seconds=summary.timing.idle_timeout_remaining_seconds if summary else None,

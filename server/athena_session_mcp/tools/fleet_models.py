@@ -28,6 +28,7 @@ from athena_session_mcp.health.models import (
     SessionSummary,
     SessionTiming,
 )
+from athena_session_mcp.health.untrusted import UNTRUSTED_TEXT
 
 # --- Arguments ------------------------------------------------------------------------------------
 
@@ -48,7 +49,9 @@ class GetSessionResult(OutModel):
 
     summary: SessionSummary = Field(description="Health summary with findings and next steps.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    raw: dict[str, Any] = Field(description="The GetSession response (datetimes ISO-8601 UTC).")
+    raw: dict[str, Any] = Field(
+        description=f"The GetSession response (datetimes ISO-8601 UTC; secrets redacted). {UNTRUSTED_TEXT}"
+    )
 
 
 # --- Arguments ------------------------------------------------------------------------------------
@@ -133,7 +136,9 @@ class GetSessionStatusResult(OutModel):
 
     summary: SessionStatusSummary = Field(description="The state, in get_athena_session's vocabulary.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    raw: dict[str, Any] = Field(description="The GetSessionStatus response (datetimes ISO-8601 UTC).")
+    raw: dict[str, Any] = Field(
+        description=f"The GetSessionStatus response (datetimes ISO-8601 UTC). {UNTRUSTED_TEXT}"
+    )
 
 
 # --- list_athena_sessions -------------------------------------------------------------------------
@@ -146,7 +151,7 @@ class SessionRow(OutModel):
     state: str | None = Field(None, description="Status.State.")
     phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
     description: str | None = Field(
-        None, description="The session description (shortened to 120 characters)."
+        None, description=f"The session description (shortened to 120 characters). {UNTRUSTED_TEXT}"
     )
     engine_version: str | None = Field(
         None, description="EngineVersion.EffectiveEngineVersion (or Selected)."
@@ -159,7 +164,7 @@ class SessionRow(OutModel):
     idle_since: str | None = Field(None, description="Status.IdleSinceDateTime (ISO-8601 UTC), if idle.")
     ended_at: str | None = Field(None, description="Status.EndDateTime (ISO-8601 UTC), if ended.")
     state_change_reason: str | None = Field(
-        None, description="Status.StateChangeReason (shortened to 160 characters)."
+        None, description=f"Status.StateChangeReason (shortened to 160 characters). {UNTRUSTED_TEXT}"
     )
 
 
@@ -205,7 +210,9 @@ class WorkgroupRow(OutModel):
 
     name: str = Field(description="Workgroup name (pass it as WorkGroup to list_athena_sessions).")
     state: str | None = Field(None, description="ENABLED or DISABLED; sessions only start in ENABLED ones.")
-    description: str | None = Field(None, description="Workgroup description (shortened to 160 characters).")
+    description: str | None = Field(
+        None, description=f"Workgroup description (shortened to 160 characters). {UNTRUSTED_TEXT}"
+    )
     engine_version: str | None = Field(
         None,
         description=(
@@ -252,7 +259,7 @@ class CalculationRow(OutModel):
     state: str | None = Field(None, description="Status.State.")
     phase: CalculationPhase = Field(description="Coarse phase derived from the state.")
     description: str | None = Field(
-        None, description="The calculation description (shortened to 120 characters)."
+        None, description=f"The calculation description (shortened to 120 characters). {UNTRUSTED_TEXT}"
     )
     submitted_at: str | None = Field(None, description="Status.SubmissionDateTime (ISO-8601 UTC).")
     completed_at: str | None = Field(
@@ -262,7 +269,7 @@ class CalculationRow(OutModel):
         None, description="Completion minus submission; for unfinished ones, seconds since submission."
     )
     state_change_reason: str | None = Field(
-        None, description="Status.StateChangeReason (shortened to 160 characters)."
+        None, description=f"Status.StateChangeReason (shortened to 160 characters). {UNTRUSTED_TEXT}"
     )
 
 
@@ -318,12 +325,12 @@ class CalculationSummary(OutModel):
 
     calculation_execution_id: str | None = Field(None, description="The calculation ID.")
     session_id: str | None = Field(None, description="The session it ran in.")
-    description: str | None = Field(None, description="The calculation description.")
+    description: str | None = Field(None, description=f"The calculation description. {UNTRUSTED_TEXT}")
     working_directory: str | None = Field(None, description="WorkingDirectory (S3 URI).")
     state: str | None = Field(None, description="Status.State as Athena reports it.")
     phase: CalculationPhase = Field(description="Coarse phase derived from the state.")
     finished: bool = Field(description="True for COMPLETED, FAILED and CANCELED.")
-    state_change_reason: str | None = Field(None, description="Status.StateChangeReason.")
+    state_change_reason: str | None = Field(None, description=f"Status.StateChangeReason. {UNTRUSTED_TEXT}")
     headline: str = Field(description="One-line human summary.")
     submitted_at: str | None = Field(None, description="Status.SubmissionDateTime (ISO-8601 UTC).")
     completed_at: str | None = Field(None, description="Status.CompletionDateTime (ISO-8601 UTC).")
@@ -357,7 +364,9 @@ class GetCalculationResult(OutModel):
 
     summary: CalculationSummary = Field(description="The calculation, condensed, with findings.")
     code: CalculationCode | None = Field(None, description="Only with IncludeCode.")
-    raw: dict[str, Any] = Field(description="The GetCalculationExecution response (datetimes ISO-8601 UTC).")
+    raw: dict[str, Any] = Field(
+        description=f"The GetCalculationExecution response (datetimes ISO-8601 UTC). {UNTRUSTED_TEXT}"
+    )
 
 
 # --- summarize_athena_workgroup_sessions ----------------------------------------------------------
@@ -370,7 +379,7 @@ class DigestSession(OutModel):
     state: str | None = Field(None, description="Status.State.")
     headline: str = Field(description="The session's one-line summary, as get_athena_session gives it.")
     state_change_reason: str | None = Field(
-        None, description="Status.StateChangeReason (shortened to 160 chars)."
+        None, description=f"Status.StateChangeReason (shortened to 160 chars). {UNTRUSTED_TEXT}"
     )
     idle_for_seconds: int | None = Field(None, description="Seconds idle (IDLE only).")
     idle_timeout_remaining_seconds: int | None = Field(

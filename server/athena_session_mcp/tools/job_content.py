@@ -18,7 +18,7 @@ from athena_session_mcp.athena.errors import (
 )
 from athena_session_mcp.athena.job_output import read_tail, split_s3_uri
 from athena_session_mcp.athena.responses import clip
-from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, tail_excerpt
+from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, excerpt
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.diagnosis_models import CalculationOutput, Gap, OutputTail
@@ -108,8 +108,10 @@ async def read_object_tail(deps: Deps, gaps: list[Gap], uri: str | None, *, what
 
     async def tail_of() -> Tail:
         raw = await gateway.run(lambda: read_tail(gateway.s3(), uri))
-        cleaned = tail_excerpt(
-            raw.data, starts_mid_object=raw.read_bytes < raw.size_bytes, max_lines=MAX_EXCERPT_LINES
+        cleaned = (
+            Excerpt(lines=[], total_lines=0, binary=True)
+            if raw.binary
+            else excerpt(raw.text, max_lines=MAX_EXCERPT_LINES)
         )
         return Tail(uri=raw.uri, size_bytes=raw.size_bytes, read_bytes=raw.read_bytes, excerpt=cleaned)
 
