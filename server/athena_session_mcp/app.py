@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp import __version__
-from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.client import AthenaGateway, deadline
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import (
     Deps,
@@ -93,6 +94,19 @@ def build_tools(deps: Deps) -> list[Tool]:
     return tools
 
 
+def _within(seconds: float, tool: Tool) -> Tool:
+    """`tool` with every AWS read of a call ending by `seconds` (athena.client.deadline): a tool answers
+    with what it read by then, and names what it did not."""
+    fn = tool.fn
+
+    @functools.wraps(fn)
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        with deadline(seconds):
+            return await fn(*args, **kwargs)
+
+    return tool.model_copy(update={"fn": call})
+
+
 def build_server(
     settings: Settings,
     *,
@@ -103,7 +117,7 @@ def build_server(
     """The MCP server for `settings`. Nothing touches AWS until the first tool call. With `auth` (OAuth
     over streamable HTTP) requests need a valid access token and tool calls are audited."""
     deps = Deps(gateway=gateway or AthenaGateway(settings), settings=settings, clock=clock)
-    tools = build_tools(deps)
+    tools = [_within(settings.tool_deadline_seconds, tool) for tool in build_tools(deps)]
     # MCP Apps views: tools carry _meta.ui links; clients without Apps ignore them (results unchanged).
     link_tools(tools)
     server = AthenaMCPServer(

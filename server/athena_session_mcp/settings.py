@@ -61,6 +61,9 @@ def parse_regions(text: str) -> tuple[str, ...] | None:
 
 ENV_DIGEST_DEADLINE = "ATHENA_SESSION_MCP_DIGEST_DEADLINE_SECONDS"
 DEFAULT_DIGEST_DEADLINE_SECONDS = 45.0
+# Every tool call's AWS reads stop here (many MCP clients give a call 60 s): what is read by then is answered.
+ENV_TOOL_DEADLINE = "ATHENA_SESSION_MCP_TOOL_DEADLINE_SECONDS"
+DEFAULT_TOOL_DEADLINE_SECONDS = 50.0
 
 
 # The emulator accepts any credentials; these keep a user's real ones out of offline runs.
@@ -76,6 +79,19 @@ EMULATOR_ENV = {
 
 class SettingsError(ValueError):
     """A setting has a value the server cannot use; the message says what would be right."""
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A deadline in seconds from the environment: 1 to 3600, else a SettingsError naming the variable."""
+    if not env.get(name):
+        return default
+    try:
+        value = float(env[name])
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds from 1 to 3600, e.g. {default:g}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +111,7 @@ class Settings:
     # within about a second (reads in flight are abandoned): the 45 s default stays inside the 60 s MCP
     # clients commonly give a tool call.
     digest_deadline_seconds: float = DEFAULT_DIGEST_DEADLINE_SECONDS
+    tool_deadline_seconds: float = DEFAULT_TOOL_DEADLINE_SECONDS
     # --regions: the regions the account-wide tools read and where a session id is looked for after the
     # configured one (`region`, always searched first). Empty: the configured region alone; ("all",): every
     # region enabled in the account.
@@ -134,16 +151,8 @@ class Settings:
             if switch is None:
                 raise SettingsError(f"{ENV_SENSITIVE} must be true or false (also 1/0, yes/no, on/off)")
             sensitive = switch
-        deadline = DEFAULT_DIGEST_DEADLINE_SECONDS
-        if env.get(ENV_DIGEST_DEADLINE):
-            try:
-                deadline = float(env[ENV_DIGEST_DEADLINE])
-            except ValueError:
-                deadline = -1.0
-            if not 1 <= deadline <= 3600:
-                raise SettingsError(
-                    f"{ENV_DIGEST_DEADLINE} must be a number of seconds from 1 to 3600, e.g. 45"
-                )
+        deadline = _seconds(env, ENV_DIGEST_DEADLINE, DEFAULT_DIGEST_DEADLINE_SECONDS)
+        tool_deadline = _seconds(env, ENV_TOOL_DEADLINE, DEFAULT_TOOL_DEADLINE_SECONDS)
         region_list = parse_regions(regions if regions is not None else env.get(ENV_REGIONS, ""))
         return cls(
             profile=profile or None,
@@ -153,6 +162,7 @@ class Settings:
             allow_write=allow_write,
             allow_sensitive_data_access=sensitive,
             digest_deadline_seconds=deadline,
+            tool_deadline_seconds=tool_deadline,
             regions=region_list or (),
         )
 

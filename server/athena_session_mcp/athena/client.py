@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -27,6 +30,33 @@ T = TypeVar("T")
 
 # botocore keeps a connection pool per client; size it for bursts of concurrent tool calls.
 MAX_POOL_CONNECTIONS = 64
+
+
+# (monotonic time it ends, its length in seconds) of the tool call this task serves; None outside one.
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("athena_session_mcp_deadline", default=None)
+
+
+class DeadlineReachedError(AwsCallError):
+    """A read not made, or abandoned, because the tool call's deadline passed (callers report it as not
+    read, like any other failed read)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"Not read: the tool call's deadline ({seconds:g} s, ATHENA_SESSION_MCP_TOOL_DEADLINE_SECONDS) "
+            "passed first. Call again for this part, or raise the deadline if the client waits longer.",
+            code="DeadlineReachedError",
+        )
+
+
+@contextmanager
+def deadline(seconds: float) -> Generator[None]:
+    """Every AWS read made through a gateway inside this block (and the tasks it starts) ends by
+    `seconds` from now: a read still running then is abandoned and raises DeadlineReachedError."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
 
 
 class AthenaGateway:
@@ -247,7 +277,13 @@ class AthenaGateway:
         A cancelled caller (a deadline, a cancelled request) returns at once and leaves the thread to
         finish on its own: waiting for it would let one slow read hold the answer for a whole botocore
         read timeout and its retries. The thread ends by then, and its result is dropped."""
-        return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
+        due = _DEADLINE.get()
+        if due is None:
+            return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
+        at, seconds = due
+        with anyio.move_on_after(max(0.0, at - time.monotonic())):
+            return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
+        raise DeadlineReachedError(seconds)
 
     async def call(
         self, fn: Callable[[AthenaClient], T], *, action: str, what: str, finder: str | None = None
