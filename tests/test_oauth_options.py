@@ -7,9 +7,12 @@ import logging
 import re
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -18,6 +21,7 @@ from jwt.algorithms import RSAAlgorithm
 from athena_session_mcp.transport.http import HttpOptions
 from athena_session_mcp.transport.oauth import (
     DEFAULT_WRITE_SCOPE,
+    DISCOVERY_RETRY_SECONDS,
     ENV_OAUTH_ISSUER,
     ENV_PUBLIC_URL,
     ENV_REQUIRED_SCOPE,
@@ -205,3 +209,44 @@ def test_okta_style_scope_lists_and_cid_are_read(signing_key: rsa.RSAPrivateKey)
     assert (access.client_id, access.scopes) == ("0oa1", ["athena-session:read", "athena-session:write"])
     rfc9068 = verifier.check(_token(signing_key, aud=[PUBLIC, "other"], client_id="c", scope="a b"))
     assert rfc9068 is not None and (rfc9068.client_id, rfc9068.scopes) == ("c", ["a", "b"])
+
+
+def test_a_failed_discovery_is_remembered_briefly_then_tried_again() -> None:
+    asked: list[str] = []
+    now = [1000.0]
+
+    def fetch(url: str) -> dict[str, Any]:
+        asked.append(url)
+        raise OSError("the identity provider is down")
+
+    verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch, clock=lambda: now[0])
+    token = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"
+    assert verifier.check(token) is None
+    assert len(asked) == 2  # both discovery URLs, once
+    now[0] += DISCOVERY_RETRY_SECONDS - 1
+    assert verifier.check(token) is None
+    assert len(asked) == 2  # still remembered: refused at once, no fetch
+    now[0] += 2
+    assert verifier.check(token) is None
+    assert len(asked) == 4  # tried again
+
+
+async def test_token_checks_do_not_wait_for_the_threads_aws_calls_use() -> None:
+    def fetch(url: str) -> dict[str, Any]:
+        return {"issuer": ISSUER, "jwks_uri": "https://id.example.com/keys"}
+
+    verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch)
+    default = anyio.to_thread.current_default_thread_limiter()
+    saved = default.total_tokens
+    default.total_tokens = 1
+    release = threading.Event()
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(anyio.to_thread.run_sync, release.wait)  # holds the one default thread
+            await anyio.sleep(0.1)
+            with anyio.fail_after(5):
+                assert await verifier.verify_token("not-a-jwt") is None
+            release.set()
+    finally:
+        release.set()
+        default.total_tokens = saved

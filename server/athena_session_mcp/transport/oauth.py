@@ -24,7 +24,8 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -62,6 +63,12 @@ LEEWAY_SECONDS = 30
 # Discovery and JWKS requests to the issuer; JWKS kept this long before a routine refetch.
 ISSUER_TIMEOUT_SECONDS = 5.0
 JWKS_LIFESPAN_SECONDS = 300.0
+# A failed discovery is remembered this long: tokens arriving meanwhile are refused at once instead of
+# each waiting on a slow or down identity provider (two 5 s fetches), then discovery is tried again.
+DISCOVERY_RETRY_SECONDS = 30.0
+# Token checks run in threads of their own: a slow identity provider never holds the threads that make
+# AWS calls (boto3 runs on anyio's default limiter).
+TOKEN_CHECK_THREADS = 8
 MAX_METADATA_BYTES = 1_000_000
 # A bearer token longer than this is refused before any parsing (real access tokens are 1-4 KB).
 MAX_TOKEN_CHARS = 16_384
@@ -267,38 +274,49 @@ class JwtVerifier:
     _keys: PyJWKClient | None = field(default=None, init=False, repr=False)
     _issuer_claim: str = field(default="", init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _failed: tuple[float, str] | None = field(default=None, init=False, repr=False)
+    _threads: anyio.CapacityLimiter | None = field(default=None, init=False, repr=False)
 
     def _discover(self) -> tuple[PyJWKClient, str]:
         """The JWKS client and the exact `iss` value, from the issuer's metadata (fetched once; a failure
-        is not remembered, so the next token tries again)."""
+        is remembered for DISCOVERY_RETRY_SECONDS, then tried again)."""
         with self._lock:
             if self._keys is not None:
                 return self._keys, self._issuer_claim
-            from jwt import PyJWKClient
+            if self._failed is not None and self.clock() < self._failed[0]:
+                raise IssuerError(self._failed[1] + " (remembered; tried again shortly)")
+            try:
+                return self._fetch_keys()
+            except IssuerError as exc:
+                self._failed = (self.clock() + DISCOVERY_RETRY_SECONDS, str(exc))
+                raise
 
-            problems: list[str] = []
-            for url in discovery_urls(self.issuer):
-                try:
-                    metadata = self.fetch_json(url)
-                except Exception as exc:
-                    problems.append(f"{url}: {type(exc).__name__}")
-                    continue
-                issuer = metadata.get("issuer")
-                jwks_uri = metadata.get("jwks_uri")
-                # RFC 8414 §3.3 / OpenID Discovery §4.3: the metadata must name the issuer it was asked for.
-                if not isinstance(issuer, str) or issuer.rstrip("/") != self.issuer.rstrip("/"):
-                    problems.append(f"{url}: names issuer {str(issuer)[:100]!r}, not {self.issuer!r}")
-                    continue
-                if not isinstance(jwks_uri, str):
-                    problems.append(f"{url}: has no jwks_uri")
-                    continue
-                _check_url(jwks_uri, "the issuer's jwks_uri")
-                self._keys = PyJWKClient(
-                    jwks_uri, timeout=ISSUER_TIMEOUT_SECONDS, lifespan=JWKS_LIFESPAN_SECONDS
-                )
-                self._issuer_claim = issuer
-                return self._keys, issuer
-            raise IssuerError("no usable issuer metadata: " + "; ".join(problems))
+    def _fetch_keys(self) -> tuple[PyJWKClient, str]:
+        # Called with the lock held: one discovery at a time, the others wait for its outcome.
+        from jwt import PyJWKClient
+
+        problems: list[str] = []
+        for url in discovery_urls(self.issuer):
+            try:
+                metadata = self.fetch_json(url)
+            except Exception as exc:
+                problems.append(f"{url}: {type(exc).__name__}")
+                continue
+            issuer = metadata.get("issuer")
+            jwks_uri = metadata.get("jwks_uri")
+            # RFC 8414 §3.3 / OpenID Discovery §4.3: the metadata must name the issuer it was asked for.
+            if not isinstance(issuer, str) or issuer.rstrip("/") != self.issuer.rstrip("/"):
+                problems.append(f"{url}: names issuer {str(issuer)[:100]!r}, not {self.issuer!r}")
+                continue
+            if not isinstance(jwks_uri, str):
+                problems.append(f"{url}: has no jwks_uri")
+                continue
+            _check_url(jwks_uri, "the issuer's jwks_uri")
+            self._keys = PyJWKClient(jwks_uri, timeout=ISSUER_TIMEOUT_SECONDS, lifespan=JWKS_LIFESPAN_SECONDS)
+            self._issuer_claim = issuer
+            return self._keys, issuer
+        raise IssuerError("no usable issuer metadata: " + "; ".join(problems))
 
     def check(self, token: str) -> AccessToken | None:
         """The token's principal and scopes when it is valid for this server, else None (the reason is
@@ -341,7 +359,9 @@ class JwtVerifier:
         )
 
     async def verify_token(self, token: str) -> AccessToken | None:
-        return await anyio.to_thread.run_sync(self.check, token)
+        if self._threads is None:
+            self._threads = anyio.CapacityLimiter(TOKEN_CHECK_THREADS)
+        return await anyio.to_thread.run_sync(self.check, token, limiter=self._threads)
 
 
 def _shown(value: object, limit: int = 64) -> str:
