@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from moto import mock_aws
 
+from athena_session_mcp import emulator
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.web_identity import (
     MAX_PEOPLE,
@@ -48,6 +50,13 @@ def test_role_session_name_is_the_subject_within_the_sts_character_set_and_lengt
     subject: str, expected: str
 ) -> None:
     assert role_session_name(subject) == expected
+
+
+@pytest.fixture(autouse=True)
+def athena_in_moto() -> None:
+    # moto routes Athena by the installed botocore's protocol and mounts only "/": the emulator's patch
+    # lets it answer REST-JSON too (ListWorkGroups here), whatever ran before this module.
+    emulator.install()
 
 
 @pytest.fixture
@@ -194,3 +203,24 @@ def test_an_engine_learnt_with_one_persons_credentials_is_not_told_to_another(
     who.set(None)
     gateway.engines.learn_session("s-2", "PySpark engine version 3")
     assert gateway.engines.session("s-2") is None  # nobody signed in: nothing is kept
+
+
+async def test_an_evicted_person_gives_up_their_clients(who: ContextVar[WebIdentity | None]) -> None:
+    with mock_aws():
+        gateway = WebIdentityGateway(Settings(region="us-east-1"), ROLE, who.get, max_people=1)
+        who.set(WebIdentity(ISSUER, "heidi", "token-of-heidi"))
+        await _athena_key(gateway)
+        heidi = await anyio.to_thread.run_sync(gateway.person)
+        closed: list[bool] = []
+        heidi_client = heidi.client()
+        original_close = heidi_client.close
+
+        def close() -> None:
+            closed.append(True)
+            original_close()
+
+        heidi_client.close = close  # type: ignore[method-assign]
+        who.set(WebIdentity(ISSUER, "ivan", "token-of-ivan"))
+        await _athena_key(gateway)  # ivan's arrival evicts heidi (bound 1)
+        assert closed == [True]
+        assert heidi.client() is not heidi_client  # a later need builds a new one

@@ -165,6 +165,18 @@ class AthenaGateway:
 
     # -- other regions (--regions) -------------------------------------------------------------------
 
+    def close(self) -> None:
+        """Close the clients built so far (their pooled connections), this region's and the others'."""
+        with self._lock:
+            clients: list[Any] = [c for c in (self._client, self._s3, self._logs) if c is not None]
+            regional = list(self._regional.values())
+            self._client = self._s3 = self._logs = None
+            self._regional = {}
+        for client in clients:
+            client.close()
+        for gateway in regional:
+            gateway.close()
+
     def for_region(self, region: str) -> AthenaGateway:
         """The gateway for `region`: this one when it is this gateway's region, else a sibling built on
         first need with the same credentials and settings (its own clients and engine book: workgroup

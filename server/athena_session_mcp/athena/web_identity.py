@@ -169,7 +169,8 @@ class WebIdentityGateway(AthenaGateway):
             if person is None:
                 person = self._people[key] = self._new_person(who)
                 while len(self._people) > self._max_people:
-                    self._people.popitem(last=False)
+                    # Evicted: their clients' pooled connections (up to 64 per service) are released.
+                    self._people.popitem(last=False)[1].gateway.close()
             else:
                 self._people.move_to_end(key)
                 person.token = who.token
