@@ -35,6 +35,7 @@ from mcp.shared.auth import (
 )
 
 from athena_session_mcp.cli.main import main
+from tests.conftest import text_of
 from tests.oidc_provider import KID, Provider, provider_process
 from tests.reliability import free_port
 from tests.test_transports import INITIALIZE, MCP_HEADERS, HttpServer, launch, stop
@@ -416,3 +417,34 @@ async def test_an_audit_line_cannot_be_forged_through_a_hostile_session_id(setup
     [line] = [line for line in setup.server.stderr.splitlines() if "sub=frank" in line]
     assert "session_id=x??FORGED?sub=root access=granted" in line
     assert not any(line.startswith("FORGED") for line in setup.server.stderr.splitlines())
+
+
+async def test_a_refreshed_token_of_the_same_person_is_the_one_every_check_uses(setup: Setup) -> None:
+    # python-sdk #2208: on a stateful session the SDK's auth context keeps the token that opened it. The
+    # write-scope check must read the token of the request at hand: the refreshed one grants the scope.
+    reader = setup.token(sub="erin", scope="athena-session:read")
+    writer = setup.token(sub="erin", scope=f"athena-session:read {WRITE}")
+    async with (
+        httpx2.AsyncClient(headers={"Authorization": f"Bearer {reader}"}, timeout=30) as http,
+        Client(streamable_http_client(setup.public_url, http_client=http), mode="legacy") as client,
+    ):
+        refused = await client.call_tool("terminate_athena_session", {"SessionId": "demo-creating"})
+        assert refused.is_error and "needs the OAuth scope" in text_of(refused)
+        http.headers["Authorization"] = f"Bearer {writer}"  # the same session, a refreshed token
+        granted = await client.call_tool("terminate_athena_session", {"SessionId": "demo-creating"})
+    assert not granted.is_error, granted.content
+    wait_for_line(setup.server, "sub=erin")
+    assert setup.server.stderr.count("sub=erin") >= 2
+
+
+async def test_another_persons_token_on_a_session_is_refused(setup: Setup) -> None:
+    frank = setup.token(sub="frank")
+    mallory = setup.token(sub="mallory")
+    async with (
+        httpx2.AsyncClient(headers={"Authorization": f"Bearer {frank}"}, timeout=30) as http,
+        Client(streamable_http_client(setup.public_url, http_client=http), mode="legacy") as client,
+    ):
+        assert not (await client.call_tool("list_spark_workgroups", {})).is_error
+        http.headers["Authorization"] = f"Bearer {mallory}"
+        with pytest.raises(Exception):  # noqa: B017, PT011  # the SDK refuses: another user's session
+            await client.call_tool("list_spark_workgroups", {})

@@ -26,6 +26,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -372,6 +373,20 @@ def _shown(value: object, limit: int = 64) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# The verified token of the HTTP request a tool call came in (set by ToolCallGuard around the call).
+_REQUEST_TOKEN: ContextVar[AccessToken | None] = ContextVar("athena_session_mcp_request_token", default=None)
+
+
+def request_token(request: object) -> AccessToken | None:
+    """The token the SDK verified for this very HTTP request (its authentication middleware puts the user
+    in the ASGI scope of every request), else the SDK's auth context. On a stateful session the latter is
+    the token of the request that opened the session, however often the person refreshed it since."""
+    scope: object = getattr(request, "scope", None)
+    user = cast(Mapping[str, object], scope).get("user") if isinstance(scope, Mapping) else None
+    token: object = getattr(user, "access_token", None)
+    return token if isinstance(token, AccessToken) else get_access_token()
+
+
 class ToolCallGuard:
     """Server middleware for OAuth: one audit line per tool call, and the write scope for write tools."""
 
@@ -387,7 +402,7 @@ class ToolCallGuard:
         session_id: object = (
             cast(Mapping[str, object], arguments).get("SessionId") if isinstance(arguments, Mapping) else None
         )
-        token = get_access_token()
+        token = request_token(ctx.request)
         scopes = token.scopes if token is not None else []
         refused = name in self._write_tools and self._write_scope not in scopes
         audit_logger.info(
@@ -406,7 +421,13 @@ class ToolCallGuard:
                 f"{self._write_scope!r} if they want sessions terminated from this chat; reading works without it."
             )
             return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
-        return await call_next(ctx)
+        # The tool (and the per-person AWS credentials it uses) read this request's token, not the one that
+        # opened the session (python-sdk #2208: the SDK's auth context keeps the first).
+        reset = _REQUEST_TOKEN.set(token)
+        try:
+            return await call_next(ctx)
+        finally:
+            _REQUEST_TOKEN.reset(reset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,10 +451,11 @@ def enable_audit_log() -> None:
 
 
 def current_web_identity() -> WebIdentity | None:
-    """The person behind the current request (from the SDK's auth context), for per-person AWS credentials."""
+    """The person behind the current request, for per-person AWS credentials: this request's token (a
+    refreshed one included), else the SDK's auth context."""
     from athena_session_mcp.athena.web_identity import WebIdentity
 
-    token = get_access_token()
+    token = _REQUEST_TOKEN.get() or get_access_token()
     if token is None or not token.subject:
         return None
     issuer = (token.claims or {}).get("iss")
