@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from athena_session_mcp.health.untrusted import clean_line, excerpt, looks_binary
+from athena_session_mcp.health.untrusted import MAX_LINE_CHARS, clean_line, excerpt, looks_binary, quote
 
 HOSTILE = (
     b"\x1b[31mERROR\x1b[0m red text\n"
@@ -61,3 +61,15 @@ def test_text_is_not_taken_for_binary() -> None:
 
 def test_clean_line_turns_tabs_into_spaces() -> None:
     assert clean_line("\tat java.base/Thread.run") == "    at java.base/Thread.run"
+
+
+def test_quote_keeps_a_short_line_whole_and_a_long_one_within_the_limit_around_the_match() -> None:
+    assert quote("short line", at=3) == "short line"
+    line = "a" * 500 + "DECISIVE" + "b" * 500
+    shown = quote(line, at=500)
+    assert len(shown) == MAX_LINE_CHARS and "DECISIVE" in shown
+    assert shown.startswith("…") and shown.endswith("…")
+    head = quote(line, at=0)
+    assert len(head) == MAX_LINE_CHARS and head.startswith("aaa") and head.endswith("…")
+    tail = quote(line, at=len(line) - 1)
+    assert len(tail) == MAX_LINE_CHARS and tail.startswith("…") and tail.endswith("b")

@@ -26,6 +26,9 @@ UNTRUSTED_CODE_NOTE = (
 )
 
 MAX_LINE_CHARS = 300
+# Lines are matched against the error catalogue up to this length (a scheduler line names its cause at
+# its end, often past MAX_LINE_CHARS); what is shown of them stays within MAX_LINE_CHARS.
+MATCH_LINE_CHARS = 2000
 MAX_LINES = 40
 
 # ANSI/VT escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte ESC
@@ -62,6 +65,18 @@ def looks_binary(data: bytes) -> bool:
     text = sample.decode("utf-8", errors="replace")
     bad = sum(1 for char in text if char == "\ufffd" or (ord(char) < 0x20 and char not in "\t\n\r\x1b"))
     return bad / len(text) > 0.1
+
+
+def quote(line: str, at: int = 0, limit: int = MAX_LINE_CHARS) -> str:
+    """An already cleaned line within `limit` characters, keeping the part from shortly before `at` (where
+    the matched text starts), with … where it was cut."""
+    if len(line) <= limit:
+        return line
+    start = max(0, at - limit // 3)
+    body = limit - (1 if start else 0)
+    if start + body >= len(line):  # the window reaches the end: only the start is cut
+        return "…" + line[len(line) - limit + 1 :]
+    return ("…" if start else "") + line[start : start + body - 1] + "…"
 
 
 def clean_line(line: str, limit: int = MAX_LINE_CHARS) -> str:
@@ -107,10 +122,12 @@ def clean_block(text: str, max_chars: int) -> tuple[str, bool]:
     return block[: max_chars - 1] + "…", True
 
 
-def tail_excerpt(data: bytes, *, starts_mid_object: bool, max_lines: int = MAX_LINES) -> Excerpt:
+def tail_excerpt(
+    data: bytes, *, starts_mid_object: bool, max_lines: int = MAX_LINES, max_line_chars: int = MAX_LINE_CHARS
+) -> Excerpt:
     """The last `max_lines` cleaned lines of the end of an object. A read that starts mid-object
     usually starts mid-line: that first, cut line is dropped."""
     if starts_mid_object and not looks_binary(data):
         newline = data.find(b"\n")
         data = data[newline + 1 :] if newline >= 0 else data
-    return excerpt(data, max_lines=max_lines)
+    return excerpt(data, max_lines=max_lines, max_line_chars=max_line_chars)
