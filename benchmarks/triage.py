@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/triage.py
 
-Every case of tests/triage/cases.py (tuned) and tests/triage/heldout.py (held out: never tuned against)
+Every case of tests/triage/cases.py (tuned), tests/triage/heldout.py (held out: never tuned against) and
+tests/triage/public.py (error texts pasted in public threads; its held-out third reported on its own)
 becomes an emulated session (reasons in the API, stderr in S3, driver logs in CloudWatch Logs); the
 diagnosis runs through the MCP server with and without --allow-sensitive-data-access. Prints top-1
 accuracy per corpus, flag setting and category, lists the misses, and writes benchmarks/results/triage.json.
@@ -25,6 +26,8 @@ if str(REPO) not in sys.path:  # run as a script: make tests.triage importable
 import anyio  # noqa: E402
 from tests.triage.cases import CASES  # noqa: E402
 from tests.triage.heldout import HELDOUT  # noqa: E402
+from tests.triage.public import HELD_OUT as PUBLIC_HELD_OUT  # noqa: E402
+from tests.triage.public import PUBLIC  # noqa: E402
 from tests.triage.runner import Outcome, accuracy, emulated_corpus, run  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -36,9 +39,11 @@ def _pct(right: int, total: int) -> str:
 
 async def _measure() -> dict[str, list[Outcome]]:
     measured: dict[str, list[Outcome]] = {}
-    for name, cases in (("tuned", CASES), ("held-out", HELDOUT)):
+    for name, cases in (("tuned", CASES), ("held-out", HELDOUT), ("public", PUBLIC)):
         with emulated_corpus(cases) as client:
             measured[name] = await run(client, cases)
+    held_out = {case.name for case in PUBLIC_HELD_OUT}
+    measured["public held-out third"] = [o for o in measured["public"] if o.case.name in held_out]
     return measured
 
 

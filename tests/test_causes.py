@@ -210,6 +210,61 @@ def test_a_failed_session_with_no_evidence_is_unknown_with_a_way_forward() -> No
     assert "CloudWatch logging" in causes[0].next_step
 
 
+def test_a_warn_line_carrying_a_lost_tasks_exception_is_that_failure() -> None:
+    logs = Text(
+        "driver/executor logs",
+        [
+            "25/11/25 11:00:01 WARN TaskSetManager: Lost task 1.1 in stage 8.0 (TID 14, 10.0.0.2, executor 2): "
+            "java.lang.OutOfMemoryError: Java heap space",
+        ],
+        kind="log",
+    )
+    causes = diagnose([logs], facts(state="IDLE"))
+    assert [(c.code, c.confidence) for c in causes] == [("OUT_OF_MEMORY", "medium")]
+
+
+def test_an_unexplained_failing_calculation_quotes_its_own_error_and_where_the_rest_is() -> None:
+    out = Text(
+        "stderr of calculation c-1",
+        [
+            "Traceback (most recent call last):",
+            "py4j.protocol.Py4JJavaError: An error occurred while calling o127.save.",
+            ": java.lang.ClassNotFoundException: Failed to find data source: es.",
+        ],
+        unit="calculation c-1",
+    )
+    causes = diagnose([out], facts(state="IDLE", failing_calculation="c-1"))
+    top = causes[0]
+    assert (top.code, top.confidence) == ("CALCULATION_FAILED", "low")
+    assert top.title == "Calculation c-1 failed with an error no known signature explains"
+    assert top.evidence[0].source == "stderr of calculation c-1"
+    assert top.evidence[0].text == ": java.lang.ClassNotFoundException: Failed to find data source: es."
+    assert "StdErrorS3Uri" in top.next_step and "IncludeOutput" in top.next_step
+    # A JVM exception at the start of a line is not "a Python exception in the code".
+    assert "PYTHON_EXCEPTION" not in [c.code for c in causes]
+
+
+def test_without_output_the_reason_is_the_quoted_error() -> None:
+    reason = Text(
+        "state reason of calculation c-1",
+        ["java.lang.ClassNotFoundException: Failed to find data source: com.microsoft.cdm."],
+        kind="reason",
+        unit="calculation c-1",
+    )
+    causes = diagnose([reason], facts(state="IDLE", failing_calculation="c-1", content_read=False))
+    assert causes[0].code == "CALCULATION_FAILED"
+    assert causes[0].evidence[0].text.startswith("java.lang.ClassNotFoundException")
+    assert "--allow-sensitive-data-access" in causes[0].next_step
+
+
+def test_a_long_line_is_matched_past_the_shown_width_and_quoted_around_the_match() -> None:
+    line = "ERROR TaskSetManager: Job aborted: " + "x" * 400 + " java.io.IOException: No space left on device"
+    causes = diagnose([Text("driver/executor logs", [line], kind="log")], facts(state="IDLE"))
+    shown = causes[0].evidence[0].text
+    assert causes[0].code == "DISK_FULL" and len(shown) <= 300
+    assert shown.startswith("…") and "No space left on device" in shown
+
+
 def test_a_healthy_session_with_nothing_failed_has_no_causes() -> None:
     assert diagnose([], facts(state="IDLE")) == []
 

@@ -53,6 +53,18 @@ SAMPLES: list[tuple[str, str, dict[str, str]]] = [
     ("Session failed: the Spark driver ran out of memory", "driver-oom", {}),
     ("Lost task 1.0 (executor 7): java.lang.OutOfMemoryError: Java heap space", "oom", {"executor": "7"}),
     ("java.io.IOException: No space left on device", "disk-full", {}),
+    (
+        "Lost executor 38 on ip-1: Container from a bad node: c_1. Exit status: 137. Diagnostics: Container "
+        "killed on request. Exit code is 137",
+        "container-killed",
+        {"exit_code": "137", "executor": "38"},
+    ),
+    (
+        "Caused by: org.apache.hadoop.fs.s3a.auth.NoAuthWithAWSException: No AWS Credentials provided by "
+        "IAMInstanceCredentialsProvider : com.amazonaws.SdkClientException: Unable to load AWS credentials",
+        "no-aws-credentials",
+        {},
+    ),
     ("Could not execute broadcast in 300 secs.", "broadcast-timeout", {"seconds": "300"}),
     (
         "ExecutorLostFailure (executor 4 exited caused by one of the running tasks)",
@@ -105,6 +117,26 @@ def test_every_entry_has_a_sample_a_source_and_a_unique_name() -> None:
 def test_lines_without_a_known_shape_match_nothing() -> None:
     assert match_line("INFO builtins: Running calculation c-1") is None
     assert match_line("NameError: name 'x' is not defined") is None
+    # Exit codes other than the kill signals' say nothing about memory.
+    assert match_line("Container exited with a non-zero exit code 1") is None
+    assert match_line("Exit status: 1370. Diagnostics: none") is None
+
+
+def test_web_identity_refusals_are_the_role_not_missing_credentials() -> None:
+    hit = match_line(
+        "NoAuthWithAWSException: No AWS Credentials provided by WebIdentityTokenCredentialsProvider : "
+        "AWSSecurityTokenServiceException: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+    )
+    assert hit is not None and hit.signature.code == "ROLE_CANNOT_BE_ASSUMED"
+
+
+def test_a_kill_signal_outranks_the_lost_executor_it_caused_but_not_a_named_out_of_memory() -> None:
+    lost = match_line("Lost executor 5: Container marked as failed. Exit status: 143.")
+    assert lost is not None and lost.signature.name == "container-killed"
+    named = match_line(
+        "Lost task 1.0 (executor 7): java.lang.OutOfMemoryError: Java heap space. Exit code 137"
+    )
+    assert named is not None and named.signature.name == "oom"
 
 
 def test_extracted_values_are_bounded_and_missing_ones_read_naturally() -> None:

@@ -12,7 +12,7 @@ from athena_session_mcp.athena.text import (
     sanitize_bytes,
     sanitize_tree,
 )
-from athena_session_mcp.health.untrusted import Excerpt, clean_line, excerpt
+from athena_session_mcp.health.untrusted import MAX_LINE_CHARS, Excerpt, clean_line, excerpt, quote
 
 
 def _shown(data: bytes) -> Excerpt:  # the door, then the excerpt, as job_output and job_content do
@@ -123,3 +123,15 @@ def test_the_door_cleans_every_string_of_a_response_keys_included() -> None:
         "Status": {"StateChangeReason": "okgnp.exe", "Other": 3},
         "Tags": [{"Key": "k", "Value": ("v",)}],
     }
+
+
+def test_quote_keeps_a_short_line_whole_and_a_long_one_within_the_limit_around_the_match() -> None:
+    assert quote("short line", at=3) == "short line"
+    line = "a" * 500 + "DECISIVE" + "b" * 500
+    shown = quote(line, at=500)
+    assert len(shown) == MAX_LINE_CHARS and "DECISIVE" in shown
+    assert shown.startswith("…") and shown.endswith("…")
+    head = quote(line, at=0)
+    assert len(head) == MAX_LINE_CHARS and head.startswith("aaa") and head.endswith("…")
+    tail = quote(line, at=len(line) - 1)
+    assert len(tail) == MAX_LINE_CHARS and tail.startswith("…") and tail.endswith("b")

@@ -11,7 +11,10 @@ Two kinds of input, kept apart on purpose:
 Ranking: the failing unit's own error (the failed session's reason; the newest failed calculation's reason
 and output, when no calculation completed after it) comes first; then older failures nothing recovered
 from; then ERROR lines of the logs; failures followed by a completed calculation are history. WARN, INFO
-and DEBUG lines never make a cause. Confidence is "high" only for the failing unit's own error.
+and DEBUG lines never make a cause, unless the line carries a task's or the application's failure
+(Spark logs a failed task at WARN: "Lost task … (executor 3): <Exception>: …"). Confidence is "high"
+only for the failing unit's own error. When nothing in the catalogue explains the failing calculation,
+its own error line (exception class and message) is quoted as the evidence.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import Cause, Evidence
 from athena_session_mcp.health.session import idle_end
 from athena_session_mcp.health.signatures import Hit, match_line, render
+from athena_session_mcp.health.untrusted import quote
 from athena_session_mcp.settings import SENSITIVE_FLAG
 
 MAX_EVIDENCE = 5
@@ -45,6 +49,20 @@ _LEVEL = re.compile(r"(?<![\w.])(ERROR|FATAL|SEVERE|CRITICAL|WARN|WARNING|INFO|D
 _LOW_LEVELS = frozenset({"WARN", "WARNING", "INFO", "DEBUG", "TRACE"})
 # Exceptions that only wrap the real error (its text is further down in the output).
 _WRAPPERS = frozenset({"Py4JJavaError", "Py4JError", "SparkException", "Py4JNetworkError"})
+# A low-level line that still carries a failure: a lost task with its exception, an aborted job, the
+# application master's final status (Spark TaskSetManager, DAGScheduler, YARN ApplicationMaster).
+_CARRIES_FAILURE = re.compile(
+    r"Lost task .{0,200}?: [\w$.]+(?:Exception|Error|Failure)\b|Job aborted due to stage failure"
+    r"|User class threw exception|Final app status: FAILED",
+    re.IGNORECASE,
+)
+# Classes of the JVM (and bare "Error", an R or shell prefix): never "a Python exception in the code".
+_JVM_CLASS = re.compile(r"^(?:java|javax|jdk|sun|scala|org|com|software|io|net)\.|^Error$")
+# An exception class and its message anywhere in a line ("Caused by: x.y.FooException: …", ": java…").
+_ERROR_LINE = re.compile(
+    r"(?:^|[\s:(])(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error|Failure)(?::|$)"
+)
+_WRAPPER_LINE = re.compile(r"Py4J\w*Error|An error occurred while calling")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +118,7 @@ def _context(facts: SessionFacts) -> dict[str, str]:
 
 def _background(line: str) -> bool:
     level = _LEVEL.search(line[:120])
-    return level is not None and level.group(1) in _LOW_LEVELS
+    return level is not None and level.group(1) in _LOW_LEVELS and _CARRIES_FAILURE.search(line) is None
 
 
 @dataclass(slots=True)
@@ -141,7 +159,7 @@ def _signature_causes(texts: list[Text], facts: SessionFacts) -> tuple[list[tupl
                 values.setdefault(key, value)
         evidence: list[Evidence] = []
         for text, hit in hits:
-            item = Evidence(source=text.source, text=hit.line)
+            item = Evidence(source=text.source, text=quote(hit.line, hit.at))
             if item not in evidence:
                 evidence.append(item)
         tier = best_text.rank
@@ -182,8 +200,8 @@ def _python_exception(texts: list[Text], matched_units: set[str]) -> tuple[int, 
         last = exception_lines[-1]
         match = _PY_EXCEPTION.match(last)
         name = match.group(1).rsplit(".", 1)[-1] if match else ""
-        if name in _WRAPPERS:
-            continue  # the real error is elsewhere (stderr, logs): no "fix the code" advice from a wrapper
+        if name in _WRAPPERS or (match and _JVM_CLASS.search(match.group(1))):
+            continue  # the real error is elsewhere, or is the JVM's: no "fix the code" advice from it
         score = _TIER_WEIGHT[text.rank]
         if best is None or score > best[0]:
             best = (score, text, last)
@@ -215,6 +233,28 @@ def _python_exception(texts: list[Text], matched_units: set[str]) -> tuple[int, 
             at=iso_or_none(text.at),
         ),
     )
+
+
+def _own_error(texts: list[Text], unit: str) -> Evidence | None:
+    """The failing unit's own error line: the last exception line of its output that is not only a Py4J
+    wrapper (else the wrapper, else its reason), cleaned and bounded again as the untrusted text it is."""
+    own = [t for t in texts if t.kind in _OWN_ERROR_KINDS and (t.unit or t.source) == unit]
+    best: tuple[int, Text, str] | None = None
+    for text in own:
+        for line in text.lines:
+            if _ERROR_LINE.search(line) is None:
+                continue
+            rank = (0 if _WRAPPER_LINE.search(line) else 2) + (1 if text.kind != "reason" else 0)
+            if best is None or rank >= best[0]:
+                best = (rank, text, line)
+    if best is None:
+        reasons = [t for t in own if t.kind == "reason" and t.lines]
+        if not reasons:
+            return None
+        best = (0, reasons[0], reasons[0].lines[0])
+    _, text, line = best
+    found = [m.start() for m in _ERROR_LINE.finditer(line)]
+    return Evidence(source=text.source, text=quote(line, found[-1] if found else 0))
 
 
 def _stopped(facts: SessionFacts) -> Cause | None:
@@ -340,18 +380,28 @@ def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
         )
     if facts.failing_calculation and not failing_explained:
         ended = facts.state in ("TERMINATED", "TERMINATING")
+        calc = facts.failing_calculation
+        quoted = _own_error(texts, f"calculation {calc}")
+        failed = Evidence(source="calculations", text=f"Calculation {calc} FAILED")
         ranked.append(
             (
                 _CALCULATION_WEIGHT if not ended else 30,
-                _failures(
-                    "CALCULATION_FAILED",
-                    "low",
-                    f"Calculation {_id(facts.failing_calculation)} failed; nothing read names its cause",
-                    "calculations",
-                    [f"Calculation {facts.failing_calculation} FAILED"],
-                    "Read the calculation's stderr tail and the driver logs"
-                    + _needs_content(facts)
-                    + "; rerun after fixing what they report.",
+                Cause(
+                    code="CALCULATION_FAILED",
+                    confidence="low",
+                    title=(
+                        f"Calculation {_id(calc)} failed with an error no known signature explains"
+                        if quoted
+                        else f"Calculation {_id(calc)} failed; nothing read names its cause"
+                    ),
+                    evidence=[quoted, failed] if quoted else [failed],
+                    next_step=(
+                        "The evidence quotes the calculation's own error; the rest of its trace is in the "
+                        f"calculation's stderr (get_athena_calculation {_id(calc)} with IncludeOutput shows its "
+                        "tail; StdErrorS3Uri holds all of it) and in the driver logs"
+                        + _needs_content(facts)
+                        + "; rerun after fixing what they report."
+                    ),
                 ),
             )
         )

@@ -47,6 +47,19 @@ ATHENA_LIBRARIES = (
 ATHENA_EXECUTION_ROLE = (
     "Athena User Guide, Athena for Spark execution role (trust policy for athena.amazonaws.com)"
 )
+CLUSTER_MANAGERS = (
+    "Cluster managers' container messages: YARN 'Container killed by YARN for exceeding memory limits', "
+    "'Container killed on request. Exit code is 137/143'; Spark ExecutorExitCode and SPARK-40781 ('exit code "
+    "137 (SIGKILL, possible container OOM)'); EMR Serverless 'Worker has been killed as memory usage exceeded'"
+)
+AWS_CREDENTIALS = (
+    "AWS SDK for Java default credential provider chain ('Unable to load AWS credentials from any provider in "
+    "the chain'); Hadoop S3A credential providers (NoAuthWithAWSException 'No AWS Credentials provided by'); "
+    "botocore NoCredentialsError ('Unable to locate credentials')"
+)
+BOTO3_ERRORS = (
+    "botocore ClientError ('An error occurred (AccessDenied) when calling the GetObject operation')"
+)
 ASSUMED = "assumed: the service does not document this reason text; shape chosen to match its wording"
 
 _ARN = r"arn:[\w-]+:[\w-]*:[\w-]*:\d*:[\w+=,.@/:*-]+"
@@ -82,6 +95,7 @@ class Hit:
     signature: Signature
     line: str
     values: Mapping[str, str]
+    at: int = 0  # where the matched text starts in the line
 
 
 CATALOGUE: tuple[Signature, ...] = (
@@ -92,7 +106,7 @@ CATALOGUE: tuple[Signature, ...] = (
         category="role",
         title="The execution role cannot be assumed",
         patterns=_c(
-            rf"is not authorized to perform:? sts:AssumeRole(?: on resource:? (?P<resource>{_ROLE_ARN}))?",
+            rf"not authorized to perform:? sts:AssumeRole\w*(?: on resource:? (?P<resource>{_ROLE_ARN}))?",
             rf"(?:unable|failed|cannot|could not) (?:to )?assume (?:the )?(?:execution )?role:? ?(?P<resource>{_ROLE_ARN})?",
             r"Not authorized to assume|AssumeRole.{0,80}(?:AccessDenied|not authorized)",
         ),
@@ -112,6 +126,7 @@ CATALOGUE: tuple[Signature, ...] = (
         patterns=_c(
             r"Insufficient Lake Formation permission\(s\)(?::? (?:on|Required \w+ on) (?P<table>[\w.`-]+))?",
             rf"is not authorized to perform: (?P<action>lakeformation:\w+)(?: on resource: (?P<resource>{_ARN}))?",
+            r"lakeformation\.model\.AccessDeniedException|\(Service: (?:AWS)?LakeFormation[;,]",
         ),
         priority=96,
         next_step=(
@@ -167,6 +182,7 @@ CATALOGUE: tuple[Signature, ...] = (
             rf"(?: on resource: (?P<resource>{_ARN}))?",
             r"(?:AmazonS3Exception|S3Exception|\bS3\b|s3[an]?://).{0,200}(?:Access Denied|AccessDenied|403 Forbidden|Status Code: 403)",
             r"(?:Access Denied|AccessDenied|403 Forbidden).{0,200}(?:\bS3\b|s3[an]?://|Amazon S3)",
+            r"\(AccessDenied\) when calling the (?:Get|Put|Head|List|Delete|Copy)Objects?\w* operation",
         ),
         priority=90,
         next_step=(
@@ -174,8 +190,27 @@ CATALOGUE: tuple[Signature, ...] = (
             "s3:ListBucket to read, s3:PutObject to write; with SSE-KMS objects also kms:Decrypt/"
             "kms:GenerateDataKey on the key. Check that the bucket policy and any SCP do not deny it. Then rerun."
         ),
-        source=f"{S3_ERRORS}; {IAM_ERRORS}",
+        source=f"{S3_ERRORS}; {IAM_ERRORS}; {BOTO3_ERRORS}",
         extract=(_S3_PATH,),
+    ),
+    Signature(
+        name="no-aws-credentials",
+        code="NO_AWS_CREDENTIALS",
+        category="credentials",
+        title="The job found no AWS credentials (a credential provider failed)",
+        patterns=_c(
+            r"Unable to load (?:AWS )?credentials from",
+            r"No AWS Credentials provided by|NoAwsCredentialsException|No AWS credentials in the Hadoop configuration",
+            r"NoCredentialsError|Unable to locate credentials",
+        ),
+        priority=86,
+        next_step=(
+            "The code asked for AWS credentials outside the session's own: on Athena for Spark, Spark's S3 access "
+            "and boto3 both use {role} through the default credential chain. Remove Spark properties or "
+            "hadoopConfiguration settings that choose another provider or keys (fs.s3a.aws.credentials.provider, "
+            "fs.s3a.access.key, fs.s3a.secret.key) and explicit profiles or keys passed to boto3, then rerun."
+        ),
+        source=AWS_CREDENTIALS,
     ),
     Signature(
         name="iam-denied",
@@ -256,7 +291,7 @@ CATALOGUE: tuple[Signature, ...] = (
         patterns=_c(
             r"OutOfMemoryError|Java heap space|GC overhead limit exceeded|exceeding memory limits"
             r"|Container killed.{0,80}memory|Cannot allocate memory|OOMKilled|\bMemoryError\b"
-            r"|ran out of memory|\bout of memory\b",
+            r"|ran out of memory|\bout of memory\b|memory usage exceeded",
         ),
         priority=91,
         next_step=(
@@ -266,7 +301,25 @@ CATALOGUE: tuple[Signature, ...] = (
             "partition (repartition, more spark.sql.shuffle.partitions, filter and select columns early, avoid "
             "skewed keys). Then rerun."
         ),
-        source=f"{JVM}; {PYTHON} (MemoryError); YARN 'Container killed ... exceeding memory limits'",
+        source=f"{JVM}; {PYTHON} (MemoryError); {CLUSTER_MANAGERS}",
+        extract=(_EXECUTOR,),
+    ),
+    Signature(
+        name="container-killed",
+        code="OUT_OF_MEMORY",
+        category="memory",
+        title="An executor's container was killed (exit code 137 or 143: most often its memory limit)",
+        patterns=_c(
+            r"(?:exit (?:code|status)(?: is)?:?|ExitCode:) ?(?P<exit_code>137|143)\b",
+        ),
+        priority=72,
+        next_step=(
+            "The cluster manager killed an executor's container (SIGKILL 137, SIGTERM 143), most often because "
+            "the container used more memory than its limit: start a new session with a larger "
+            "DefaultExecutorDpuSize{executor_now} and put less data in each partition (repartition, filter and "
+            "select columns early, avoid skewed keys). Then rerun."
+        ),
+        source=CLUSTER_MANAGERS,
         extract=(_EXECUTOR,),
     ),
     Signature(
@@ -292,6 +345,7 @@ CATALOGUE: tuple[Signature, ...] = (
         patterns=_c(
             r"Could not execute broadcast in (?P<seconds>\d+) secs",
             r"BroadcastExchangeExec.{0,120}(?:timeout|timed out)",
+            r"TimeoutException: Futures timed out after \[(?P<seconds>300) seconds\]",
         ),
         priority=89,
         next_step=(
@@ -299,7 +353,10 @@ CATALOGUE: tuple[Signature, ...] = (
             "spark.sql.broadcastTimeout (now {seconds_or_default} s): spark.conf.set() in the code, or the "
             "session's Spark properties. Also check that the broadcast side really is small. Then rerun."
         ),
-        source=f"{SPARK_SCHEDULER}; {SPARK_CONFIGURATION} (spark.sql.broadcastTimeout 300 s)",
+        source=(
+            f"{SPARK_SCHEDULER}; {SPARK_CONFIGURATION} (spark.sql.broadcastTimeout 300 s; Spark 2.x reports it as "
+            "'Futures timed out after [300 seconds]', SPARK-24757)"
+        ),
     ),
     Signature(
         name="executor-lost",
@@ -373,6 +430,8 @@ CATALOGUE: tuple[Signature, ...] = (
             r"(?P<column>[\w.`]+) cannot be resolved(?:\. Did you mean one of the following\? \[(?P<suggestions>[\w$.`, ]{0,400})\])?",
             r"cannot resolve '(?P<column>[\w.`$]{1,128})' given input columns: \[(?:(?P<suggestions>[\w$.`, ]{0,400})\])?",
             r"Column '(?P<column>[\w.`$]{1,128})' does not exist",
+            r"Column '?(?P<column>[\w.`$]{1,128})'? does not exist",
+            r"cannot resolve '(?P<column>[\w.`$]{1,128})' given input columns",
             r"UNRESOLVED_COLUMN",
         ),
         priority=86,
@@ -389,6 +448,7 @@ CATALOGUE: tuple[Signature, ...] = (
         title="An S3 path the job reads does not exist",
         patterns=_c(
             r"Path does not exist: (?P<path>s3[an]?://[^\s;,'\"\[\]]{1,300})",
+            r"Path does not exist: ",
             r"\[PATH_NOT_FOUND\]",
             r"FileNotFoundException:.{0,40}(?P<path>s3[an]?://[^\s;,'\"\[\]]{1,300})",
         ),
@@ -426,7 +486,7 @@ CATALOGUE: tuple[Signature, ...] = (
         patterns=_c(
             r"\[DIVIDE_BY_ZERO\]",
             r"ZeroDivisionError",
-            r"ArithmeticException: (?:/ by zero|divide by zero)",
+            r"ArithmeticException: (?:/ by zero|divide by zero|Division by zero)",
         ),
         priority=84,
         next_step=(
@@ -516,7 +576,7 @@ def match_line(line: str) -> Hit | None:
                 more = extra.search(line)
                 if more is not None:
                     values.update({k: _clip(v) for k, v in more.groupdict().items() if v and k not in values})
-            best = Hit(signature, line, values)
+            best = Hit(signature, line, values, found.start())
             break
     return best
 

@@ -30,6 +30,9 @@ UNTRUSTED_CODE_NOTE = (
 )
 
 MAX_LINE_CHARS = 300
+# Lines are matched against the error catalogue up to this length (a scheduler line names its cause at
+# its end, often past MAX_LINE_CHARS); what is shown of them stays within MAX_LINE_CHARS.
+MATCH_LINE_CHARS = 2000
 MAX_LINES = 40
 
 
@@ -40,6 +43,18 @@ class Excerpt:
     lines: list[str]
     total_lines: int  # lines in the text that was read (before keeping the first/last `lines`)
     binary: bool = False
+
+
+def quote(line: str, at: int = 0, limit: int = MAX_LINE_CHARS) -> str:
+    """An already cleaned line within `limit` characters, keeping the part from shortly before `at` (where
+    the matched text starts), with … where it was cut."""
+    if len(line) <= limit:
+        return line
+    start = max(0, at - limit // 3)
+    body = limit - (1 if start else 0)
+    if start + body >= len(line):  # the window reaches the end: only the start is cut
+        return "…" + line[len(line) - limit + 1 :]
+    return ("…" if start else "") + line[start : start + body - 1] + "…"
 
 
 def clean_line(line: str, limit: int = MAX_LINE_CHARS) -> str:

@@ -30,7 +30,7 @@ from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose,
 from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import Cause, SessionSummary
 from athena_session_mcp.health.session import summarize_session
-from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, clean_line
+from athena_session_mcp.health.untrusted import MATCH_LINE_CHARS, UNTRUSTED_NOTE, clean_line
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.budget import fit
 from athena_session_mcp.tools.common import learn_session_engine
@@ -377,7 +377,7 @@ def build(deps: Deps) -> list[Tool]:
                 texts.append(
                     Text(
                         f"state reason of calculation {calc_id}",
-                        [clean_line(reason)],
+                        [clean_line(reason, MATCH_LINE_CHARS)],
                         kind="reason",
                         tier=tiers.get(calc_id, "earlier"),
                         at=when(calc_id),
@@ -388,7 +388,7 @@ def build(deps: Deps) -> list[Tool]:
             texts.append(
                 Text(
                     f"{stream} of calculation {calc_id}",
-                    tail.excerpt.lines,
+                    tail.match_lines or tail.excerpt.lines,
                     kind=stream,
                     tier=tiers.get(calc_id, "earlier"),
                     at=when(calc_id),
@@ -469,7 +469,7 @@ def _log_texts(lines: list[LogLine], resolved_at: datetime | None) -> list[Text]
             texts.append(
                 Text(
                     "driver/executor logs",
-                    [clean_line(line.message) for line in chosen],
+                    [clean_line(line.message, MATCH_LINE_CHARS) for line in chosen],
                     kind="log",
                     tier=tier,
                     at=datetime.fromtimestamp(newest / 1000, UTC),

@@ -6,7 +6,7 @@ get_athena_calculation (IncludeOutput); shown only with --allow-sensitive-data-a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from athena_session_mcp.athena.errors import (
@@ -18,7 +18,7 @@ from athena_session_mcp.athena.errors import (
 )
 from athena_session_mcp.athena.job_output import read_tail, split_s3_uri
 from athena_session_mcp.athena.responses import clip
-from athena_session_mcp.health.untrusted import UNTRUSTED_NOTE, Excerpt, excerpt
+from athena_session_mcp.health.untrusted import MATCH_LINE_CHARS, UNTRUSTED_NOTE, Excerpt, excerpt
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.diagnosis_models import CalculationOutput, Gap, OutputTail
@@ -80,6 +80,8 @@ class Tail:
     size_bytes: int
     read_bytes: int
     excerpt: Excerpt
+    # The same lines, each up to MATCH_LINE_CHARS: what the diagnosis matches (never shown whole).
+    match_lines: list[str] = field(default_factory=list[str])
 
 
 async def quietly(
@@ -113,7 +115,18 @@ async def read_object_tail(deps: Deps, gaps: list[Gap], uri: str | None, *, what
             if raw.binary
             else excerpt(raw.text, max_lines=MAX_EXCERPT_LINES)
         )
-        return Tail(uri=raw.uri, size_bytes=raw.size_bytes, read_bytes=raw.read_bytes, excerpt=cleaned)
+        long = (
+            Excerpt(lines=[], total_lines=0, binary=True)
+            if raw.binary
+            else excerpt(raw.text, max_lines=MAX_EXCERPT_LINES, max_line_chars=MATCH_LINE_CHARS)
+        )
+        return Tail(
+            uri=raw.uri,
+            size_bytes=raw.size_bytes,
+            read_bytes=raw.read_bytes,
+            excerpt=cleaned,
+            match_lines=long.lines,
+        )
 
     return await quietly(
         gaps,
