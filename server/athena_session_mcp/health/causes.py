@@ -264,6 +264,8 @@ def _stopped(facts: SessionFacts) -> Cause | None:
     title = "Stopped by request or by the idle timeout (the API does not say which)"
     # The one idle-end rule (health.session.idle_end), so get_athena_session and this diagnosis agree.
     end = idle_end(facts.idle_since, facts.ended_at, facts.idle_timeout_seconds)
+    # The timestamps decide when they say which: that, not the title's wording, makes it "high".
+    decided = False
     if end is not None and facts.idle_since is not None and facts.ended_at is not None:
         evidence.append(
             Evidence(
@@ -274,6 +276,7 @@ def _stopped(facts: SessionFacts) -> Cause | None:
                 ),
             )
         )
+        decided = end.consistent is not None
         if end.consistent is True:
             title = "Most likely ended by the idle timeout (it ended when the timeout was due)"
         elif end.consistent is False:
@@ -281,7 +284,7 @@ def _stopped(facts: SessionFacts) -> Cause | None:
     workgroup = f" in workgroup {facts.workgroup}" if trusted("id", facts.workgroup) else ""
     return Cause(
         code="STOPPED_BY_REQUEST_OR_IDLE_TIMEOUT",
-        confidence="high" if title.startswith("Most likely") else "medium",
+        confidence="high" if decided else "medium",
         title=title,
         evidence=evidence,
         next_step=(
