@@ -44,18 +44,6 @@ SessionIdArg = Annotated[
 ]
 
 
-class GetSessionResult(OutModel):
-    """Result of get_athena_session: the health summary plus the raw GetSession response."""
-
-    summary: SessionSummary = Field(description="Health summary with findings and next steps.")
-    region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    raw: dict[str, Any] = Field(
-        description=f"The GetSession response (datetimes ISO-8601 UTC; secrets redacted). {UNTRUSTED_TEXT}"
-    )
-
-
-# --- Arguments ------------------------------------------------------------------------------------
-
 # The API's pattern is unanchored in botocore's model but means the whole name; anchor it so pydantic
 # and JSON Schema validators (which search) check the whole value.
 WorkGroupArg = Annotated[
@@ -113,6 +101,19 @@ CalculationExecutionIdArg = Annotated[
 # The continue_with arguments of every paged listing end with these two (continuation in budget.py).
 ResumeMaxResults = Annotated[int, Field(description="Page size for the next call.")]
 ResumeToken = Annotated[str | None, Field(description="Token to pass; null means start from the first page.")]
+
+# --- get_athena_session ---------------------------------------------------------------------------
+
+
+class GetSessionResult(OutModel):
+    """Result of get_athena_session: the health summary plus the raw GetSession response."""
+
+    summary: SessionSummary = Field(description="Health summary with findings and next steps.")
+    region: str | None = Field(default=None, description="The AWS region where the session was found.")
+    raw: dict[str, Any] = Field(
+        description=f"The GetSession response (datetimes ISO-8601 UTC; secrets redacted). {UNTRUSTED_TEXT}"
+    )
+
 
 # --- get_athena_session_status --------------------------------------------------------------------
 
