@@ -5,6 +5,7 @@ never shared; and the identity comes from the verified OAuth token of the reques
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -224,3 +225,18 @@ async def test_an_evicted_person_gives_up_their_clients(who: ContextVar[WebIdent
         await _athena_key(gateway)  # ivan's arrival evicts heidi (bound 1)
         assert closed == [True]
         assert heidi.client() is not heidi_client  # a later need builds a new one
+
+
+async def test_the_engine_book_never_waits_for_a_person_being_built(
+    who: ContextVar[WebIdentity | None],
+) -> None:
+    # A worker thread building a person's session holds the people lock (boto3 import, session set-up);
+    # reading the engine book happens on the event loop and must not block behind it.
+    gateway = WebIdentityGateway(Settings(region="us-east-1"), ROLE, who.get)
+    who.set(WebIdentity(ISSUER, "judy", "token-of-judy"))
+    people_lock = gateway._people_lock  # pyright: ignore[reportPrivateUsage]
+    with people_lock:
+        started = time.monotonic()
+        book = gateway.engines
+        assert time.monotonic() - started < 0.5
+    assert book is gateway.engines  # the same person's book

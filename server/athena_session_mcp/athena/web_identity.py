@@ -102,6 +102,9 @@ class WebIdentityGateway(AthenaGateway):
         # Engines learnt with one person's credentials are theirs: another person, who may not be allowed
         # to read that session, must not be told its engine. Bounded like the people.
         self._books: OrderedDict[tuple[str, str], EngineBook] = OrderedDict()
+        # Its own lock: the engine books are read on the event loop, and must never wait for _people_lock,
+        # which a worker thread holds while it imports boto3 and builds a person's session.
+        self._books_lock = threading.Lock()
 
     # -- per person ---------------------------------------------------------------------------------
 
@@ -184,7 +187,7 @@ class WebIdentityGateway(AthenaGateway):
         if who is None or not who.subject:
             return EngineBook()
         key = (who.issuer, who.subject)
-        with self._people_lock:
+        with self._books_lock:
             book = self._books.get(key)
             if book is None:
                 book = self._books[key] = EngineBook()
