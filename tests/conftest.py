@@ -53,6 +53,8 @@ SLOW_PATHS = (
     "test_release.py",
     "test_stdio.py",
     "test_triage_corpus.py",  # the whole corpus end to end (its accuracy: make triage)
+    "test_hostile_corpus.py",  # 34 payloads through every tool (the sanitiser's own tests stay fast)
+    "test_session_history.py",  # three sources over two weeks of emulated history
 )
 SLOW_FIXTURES = frozenset({"emulator_url", "token_server", "start_server"})
 
