@@ -10,7 +10,7 @@ import pytest
 
 from athena_session_mcp.cli.main import main
 from tests.conftest import FAKE_ENV
-from tests.reliability import FakeAthena, Reply, free_port
+from tests.reliability import FakeAthena, Json, Reply, aws_error, free_port
 from tests.wire_clients import installed_protocol
 
 ORDER = [
@@ -118,3 +118,30 @@ def test_http_settings_are_checked_as_serve_reads_them_and_a_token_is_never_show
     http = checks[-1]
     assert code == 1 and http["check"] == "http serving" and http["ok"] is False
     assert "--public-url" in http["fix"]
+
+
+def test_a_denied_listing_still_checks_the_workgroup_reads(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fake_athena: FakeAthena,
+    fake_athena_url: str,
+) -> None:
+    def behaviour(operation: str, request: Json) -> Reply:
+        if operation == "ListWorkGroups":
+            return aws_error(400, "AccessDeniedException", "not authorized to perform athena:ListWorkGroups")
+        if operation == "GetWorkGroup":
+            return Reply(body={"WorkGroup": {"Name": "wg", "Configuration": {}}})
+        return Reply(body={"Sessions": []} if operation == "ListSessions" else {})
+
+    fake_athena.reset(behaviour)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", fake_athena_url)
+    code, checks = as_json(capsys, "--endpoint-url", fake_athena_url, "--workgroup", "wg")
+    by_name = {c["check"]: c for c in checks}
+    assert code == 1
+    assert by_name["athena endpoint"]["ok"] is True  # Athena answered, with an AWS error
+    assert (
+        by_name["athena:ListWorkGroups"]["ok"] is False
+        and 'Resource "*"' in by_name["athena:ListWorkGroups"]["fix"]
+    )
+    assert by_name["athena:GetWorkGroup"]["ok"] is True and by_name["athena:ListSessions"]["ok"] is True
+    assert by_name["s3 (diagnoses)"]["ok"] is None  # the workgroup names no result location

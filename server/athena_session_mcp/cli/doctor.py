@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from athena_session_mcp import __version__
-from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, call_error
+from athena_session_mcp.athena.errors import ACCESS_DENIED_CODES, AwsCallError, call_error, is_foreign
 
 if TYPE_CHECKING:
     from boto3.session import Session
@@ -93,6 +93,8 @@ class Doctor:
         self.workgroup = workgroup
         self.http = http
         self.checks: list[Check] = []
+        # The workgroup's result location, as the athena:GetWorkGroup check read it (the S3 check's object).
+        self._location: str | None = None
 
     def _session(self) -> Session:
         import boto3
@@ -173,16 +175,20 @@ class Doctor:
 
             check_answer(client, page, "athena:ListWorkGroups")
         except Exception as exc:
-            code = _code(exc)
-            if code and not code.isdigit():  # Athena answered, with an AWS error: the endpoint is fine
-                self.checks.append(Check("athena endpoint", True, f"{endpoint} answers ({protocol})"))
-                self._permission("athena:ListWorkGroups", exc, client, "Workgroups")
-                return True
-            fix = _failure(exc, "athena:ListWorkGroups", "Workgroups", client=client)
-            self.checks.append(Check("athena endpoint", False, f"{endpoint} does not answer as Athena", fix))
-            return False
-        self.checks.append(Check("athena endpoint", True, f"{endpoint} answers ({protocol})"))
-        self.checks.append(Check("athena:ListWorkGroups", True, "allowed"))
+            from botocore.exceptions import ClientError
+
+            if not isinstance(exc, ClientError) or is_foreign(exc, "athena:ListWorkGroups"):
+                fix = _failure(exc, "athena:ListWorkGroups", "Workgroups", client=client)
+                self.checks.append(
+                    Check("athena endpoint", False, f"{endpoint} does not answer as Athena", fix)
+                )
+                return False
+            # Athena answered, with an AWS error: the endpoint is fine, the permission is not.
+            self.checks.append(Check("athena endpoint", True, f"{endpoint} answers ({protocol})"))
+            self._permission("athena:ListWorkGroups", exc, client, "Workgroups")
+        else:
+            self.checks.append(Check("athena endpoint", True, f"{endpoint} answers ({protocol})"))
+            self.checks.append(Check("athena:ListWorkGroups", True, "allowed"))
         self._workgroup_reads(client)
         return True
 
@@ -203,22 +209,15 @@ class Doctor:
         ]
         for action, read in reads:
             try:
-                read()
+                answer = read()
             except Exception as exc:
                 self._permission(action, exc, client, f"Workgroup '{name}'")
                 continue
             self.checks.append(Check(action, True, f"allowed on workgroup {name}"))
-
-    def _output_location(self, session: Session) -> str | None:
-        if self.workgroup is None:
-            return None
-        client: Any = session.client("athena", endpoint_url=self.settings.endpoint_url, config=_quick())  # pyright: ignore[reportUnknownMemberType]
-        try:
-            workgroup = client.get_work_group(WorkGroup=self.workgroup)["WorkGroup"]
-        except Exception:
-            return None  # said by the athena:GetWorkGroup line
-        location = workgroup.get("Configuration", {}).get("ResultConfiguration", {}).get("OutputLocation")
-        return str(location) if location else None
+            if action == "athena:GetWorkGroup":
+                configuration = answer.get("WorkGroup", {}).get("Configuration", {})
+                location = configuration.get("ResultConfiguration", {}).get("OutputLocation")
+                self._location = str(location) if location else None
 
     def _s3_and_logs(self, session: Session) -> None:
         # The permissions diagnoses use: s3:GetObject on job output, logs:DescribeLogStreams and
@@ -227,7 +226,7 @@ class Doctor:
             for check in ("s3 (diagnoses)", "cloudwatch logs (diagnoses)"):
                 self.checks.append(Check(check, None, "needs a workgroup", "run with --workgroup NAME"))
             return
-        self._s3(session, self._output_location(session))
+        self._s3(session, self._location)
         self._logs(session, self.workgroup)
 
     def _s3(self, session: Session, location: str | None) -> None:
