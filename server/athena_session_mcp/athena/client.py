@@ -340,8 +340,6 @@ def check_answer(client: AthenaClient, result: object, action: str) -> None:
     metadata = as_map(cast(dict[str, Any], result).get("ResponseMetadata"))
     content_type = str(as_map(metadata.get("HTTPHeaders")).get("content-type", ""))
     if content_type and "json" not in content_type.lower():
-        import botocore
-
         raise foreign_answer(
             action=action,
             status=as_int(metadata.get("HTTPStatusCode")) or 0,
@@ -349,5 +347,4 @@ def check_answer(client: AthenaClient, result: object, action: str) -> None:
             body="",
             endpoint=client.meta.endpoint_url,
             protocol=client.meta.service_model.protocol,
-            botocore_version=botocore.__version__,
         )

@@ -224,7 +224,6 @@ def foreign_answer(
     body: str,
     endpoint: str | None = None,
     protocol: str | None = None,
-    botocore_version: str | None = None,
 ) -> AwsCallError:
     """An answer that is not the service's: an HTML page, a status without an AWS error code, a proxy's
     login page. Says who answered what, that the service did not see the call, and what to check."""
@@ -239,7 +238,9 @@ def foreign_answer(
         f"did not see the call. Check {endpoint_setting} and any proxy (HTTPS_PROXY)"
     )
     if service == "Athena" and protocol in _PROTOCOL_SHAPES:
-        version = f" {botocore_version}" if botocore_version else ""
+        import botocore  # loaded already: the call that failed went through it
+
+        version = f" {botocore.__version__}"
         text += (
             f"; an emulator must answer the protocol this botocore{version} speaks to Athena: "
             f"{_PROTOCOL_SHAPES[protocol]}"
@@ -283,7 +284,6 @@ def call_error(
     `finder` says how to find valid ids; `hosted` whether the server is served over HTTP (so settings
     belong in its own environment, not in the MCP client's config); `endpoint` and `protocol` (the client's
     endpoint URL and wire protocol) name who answered when the answer was not the service's."""
-    import botocore
     from botocore import exceptions as bx  # botocore is imported already by the time a call fails
     from botocore.parsers import ResponseParserError
 
@@ -297,7 +297,6 @@ def call_error(
             body=str(exc.response.get("Error", {}).get("Message") or ""),
             endpoint=endpoint,
             protocol=protocol,
-            botocore_version=botocore.__version__,
         )
     if isinstance(exc, ResponseParserError):
         return foreign_answer(
@@ -307,7 +306,6 @@ def call_error(
             body="",
             endpoint=endpoint,
             protocol=protocol,
-            botocore_version=botocore.__version__,
         )
     if isinstance(exc, bx.ClientError):
         code, message = _service_error(exc)
