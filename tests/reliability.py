@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
-from athena_session_mcp.emulator.wire import CONTENT_TYPES, Protocol, answer_in, read_request
+from athena_session_mcp.emulator.wire import CONTENT_TYPES, Protocol, answer_in, protocol_of, read_request
 from tests.emulator.shape_check import output_problems, service_model
 from tests.factories import session_response
 from tests.stdio_harness import CONSOLE_SCRIPT, server_env
@@ -138,15 +138,16 @@ class FakeAthena:
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length", "0"))
         raw = handler.rfile.read(length)
+        headers = dict(handler.headers.items())
         target = handler.headers.get("X-Amz-Target")
         path, _, query = handler.path.partition("?")
-        protocol: Protocol = "json" if target is not None else "rest-json"
+        protocol = protocol_of(headers)
         try:
-            if target is not None:
+            if protocol == "json":
                 # By target, not by Athena's table: CloudWatch Logs calls (Logs_20140328.*) come here too.
                 operation, request = str(target).rpartition(".")[2], cast(Json, json.loads(raw or b"{}"))
             else:
-                wire = read_request(handler.command, path, query, dict(handler.headers.items()), raw.decode())
+                wire = read_request(handler.command, path, query, headers, raw.decode())
                 operation, request = wire.operation, cast(Json, wire.params)
         except ValueError:
             operation, request = str(target or "").rpartition(".")[2], {}
