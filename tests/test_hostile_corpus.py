@@ -29,6 +29,7 @@ from mcp import Client
 from athena_session_mcp.app import build_server
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.settings import Settings
+from athena_session_mcp.tools.budget import OUTPUT_BUDGET_CHARS
 from tests.conftest import FAKE_ENV, NOW
 from tests.emulator.shape_check import service_model
 from tests.reliability import (
@@ -89,6 +90,7 @@ PAYLOADS: list[str] = [
     f"Column 'x {CANARY}' does not exist",
     f"{CANARY}\n" * 2000,
 ]
+RAW_ANSWERS = {"get_athena_session", "resource"}
 CREDENTIALS = {k: v for k, v in FAKE_ENV.items() if k.startswith("AWS_")}
 SECRET = "SeCrEtVaLuE-never-shown-0123"
 # Characters that must never reach the model: escapes and controls (tab and newline aside), CR, line and
@@ -437,5 +439,12 @@ def test_the_corpus_over_stdio_through_the_console_script() -> None:
             tools: list[Json] = server.request("tools/list")["result"]["tools"]
             for payload in PAYLOADS:
                 endpoint.plant(_responses(payload))
-                _check(_stdio_answers(server, tools), payload)
+                answers = _stdio_answers(server, tools)
+                _check(answers, payload)
+                for tool, answer in answers.items():
+                    # Every channel as long as Athena allows: the worst case stays within the budget. Not
+                    # for the raw GetSession response (get_athena_session, the resource): Athena bounds no
+                    # Spark property's value, so it is bounded only by the door's 65,536 per string.
+                    size = len("".join(answer["text"]))
+                    assert size <= OUTPUT_BUDGET_CHARS or tool in RAW_ANSWERS, (tool, size)
             assert endpoint.attempts["GetObject"] == 0  # S3 was answered by path, not as an Athena call
