@@ -26,8 +26,9 @@ from athena_session_mcp.athena.job_output import (
 )
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
-from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
+from athena_session_mcp.health.causes import diagnose, verdict
 from athena_session_mcp.health.grammar import trusted
+from athena_session_mcp.health.matching import SessionFacts, Text, Tier
 from athena_session_mcp.health.models import Cause, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import MATCH_LINE_CHARS, UNTRUSTED_NOTE, clean_line
