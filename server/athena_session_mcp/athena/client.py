@@ -98,6 +98,11 @@ class AthenaGateway:
         return self._engines
 
     @property
+    def account_name(self) -> str | None:
+        """The NAME of the declared account this gateway calls; None for the caller's own."""
+        return self.account.name if self.account is not None else None
+
+    @property
     def region(self) -> str | None:
         """The region in use: the resolved one once the client exists, else the configured one."""
         return self._client.meta.region_name if self._client is not None else self.settings.region

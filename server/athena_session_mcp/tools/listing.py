@@ -18,6 +18,7 @@ from athena_session_mcp.tools.common import (
     request_params,
 )
 from athena_session_mcp.tools.fleet_models import (
+    AccountArg,
     ListSessionsArgs,
     ListSessionsResult,
     MaxResultsArg,
@@ -65,13 +66,14 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
     )
 
 
-def build(deps: Deps) -> list[Tool]:
+def build(base: Deps) -> list[Tool]:
     async def list_athena_sessions(
         WorkGroup: WorkGroupArg,
         StateFilter: SessionStateFilterArg = None,
         MaxResults: MaxResultsArg = DEFAULT_PAGE_SIZE,
         NextToken: NextTokenArg = None,
         AllPages: AllPagesArg = False,
+        Account: AccountArg = None,
     ) -> ListSessionsResult:
         """List the Amazon Athena Spark sessions of one workgroup (ListSessions), newest first, one row each.
 
@@ -80,6 +82,7 @@ def build(deps: Deps) -> list[Tool]:
         (bounded); when an answer stops early, `continue_with` holds the exact arguments to go on.
         get_athena_session explains one session; list_spark_workgroups finds workgroup names. Read-only.
         """
+        deps = base.in_account(Account)
         request = request_params(WorkGroup=WorkGroup, StateFilter=StateFilter, NextToken=NextToken)
         max_items = ALL_PAGES_MAX_ITEMS if AllPages else MaxResults
         items, pages, last_token = await read_pages(
@@ -138,7 +141,11 @@ def build(deps: Deps) -> list[Tool]:
                 pages_read=len(pages),
                 continue_with=shown.resume(
                     lambda size, token: ListSessionsArgs(
-                        WorkGroup=WorkGroup, StateFilter=StateFilter, MaxResults=size, NextToken=token
+                        WorkGroup=WorkGroup,
+                        StateFilter=StateFilter,
+                        MaxResults=size,
+                        NextToken=token,
+                        Account=Account,
                     )
                 ),
                 hint=hint,
