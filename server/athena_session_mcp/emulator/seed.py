@@ -27,6 +27,7 @@ from .constants import (
     SECOND_ACCOUNT_ID,
     SECOND_REGION,
     SESSION_ACCOUNT2_IDLE,
+    SESSION_ACCOUNT2_NOTEBOOK,
     SESSION_ACCOUNT2_SPARK35_FAILED,
     SESSION_BUSY,
     SESSION_CREATING,
@@ -396,6 +397,12 @@ SECOND_ACCOUNT_SESSIONS: tuple[DemoSession, ...] = (
         calculations=(
             DemoCalculation(code=_COUNT_CODE, submitted_ago=timedelta(minutes=30), outcome=_QUICK),
         ),
+    ),
+    DemoSession(
+        session_id=SESSION_ACCOUNT2_NOTEBOOK,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=5),
+        description="Demo: idle notebook, in the second account",
     ),
     DemoSession(
         session_id=SESSION_ACCOUNT2_SPARK35_FAILED,

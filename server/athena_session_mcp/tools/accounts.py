@@ -34,6 +34,12 @@ def offer_accounts(tools: Iterable[Tool], names: Sequence[str]) -> None:
             model = create_model(base.__name__, __base__=base, **{ACCOUNT_ARG: field})
             tool.fn_metadata.arg_model = model
             tool.parameters = model.model_json_schema(by_alias=True)
+            # An enum even for one name (pydantic writes a single Literal as `const`).
+            tool.parameters["properties"][ACCOUNT_ARG] = {
+                "anyOf": [{"enum": list(names), "type": "string"}, {"type": "null"}],
+                "default": None,
+                "description": ACCOUNT_DESCRIPTION,
+            }
 
 
 def _drop_from_output(schema: dict[str, Any] | None) -> None:
