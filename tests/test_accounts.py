@@ -22,6 +22,7 @@ from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.app import build_server, build_tools
 from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.cli.main import main
 from athena_session_mcp.emulator import (
     SECOND_ACCOUNT_ID,
     SECOND_ACCOUNT_ROLE_ARN,
@@ -487,3 +488,51 @@ async def test_without_accounts_every_audit_line_says_own(caplog: pytest.LogCapt
         auth.tool_guard(tools), {"name": "get_athena_session", "arguments": {"SessionId": "s"}}, caplog
     )
     assert line.endswith("session_id=s access=granted account=own")
+
+
+# -- the command line, on the emulator's HTTP endpoint (STS answered there too) --------------------
+
+
+@pytest.fixture
+def own_logging() -> Iterator[None]:
+    """main() configures logging for a process: put the test process's root logging back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("own_logging")
+def test_call_reads_the_second_account_of_the_emulator(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "--account",
+        SECOND,
+        "--account-external-id",
+        "second=ext-123",
+        "call",
+        "--json",
+        "diagnose_athena_session",
+        "--SessionId",
+        SESSION_ACCOUNT2_SPARK35_FAILED,
+        "--Account",
+        "second",
+        "--emulator",
+    ]
+    status = main(argv)
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    answer = json.loads(out)
+    assert answer["account"] == "second"
+    assert answer["engine"] == "spark-3.5"
+    assert answer["session"]["session_id"] == SESSION_ACCOUNT2_SPARK35_FAILED
+
+
+@pytest.mark.usefixtures("own_logging")
+def test_a_bad_account_flag_stops_the_command_with_the_right_form(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--account", "prod=arn:aws:iam::123:role/r", "tools"])
+    _, err = capsys.readouterr()
+    assert stopped.value.code == 2
+    assert "--account prod=...: 'arn:aws:iam::123:role/r' is not an IAM role ARN" in err
+    assert "e.g. prod=arn:aws:iam::111122223333:role/athena-session-mcp-reader" in err
