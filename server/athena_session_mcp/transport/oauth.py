@@ -38,6 +38,7 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import CallToolResult, TextContent
 
+from athena_session_mcp.settings import ROLE_ARN
 from athena_session_mcp.transport.auth import is_loopback
 
 if TYPE_CHECKING:
@@ -79,7 +80,6 @@ ASYMMETRIC_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES256K", "ES384", "ES512", "EdDSA"}
 )
 RESOURCE_NAME = "Athena Spark sessions (athena-session-mcp)"
-_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
 class OAuthConfigError(ValueError):
@@ -153,7 +153,7 @@ class OAuthOptions:
         for scope, flag in ((required_scope, "--oauth-required-scope"), (write_scope, "--oauth-write-scope")):
             if scope is not None and (not scope.strip() or any(c.isspace() or c in '"\\' for c in scope)):
                 raise OAuthConfigError(f"{flag} must be one scope name without spaces or quotes")
-        if role is not None and not _ARN.match(role.strip()):
+        if role is not None and not ROLE_ARN.fullmatch(role.strip()):
             raise OAuthConfigError(
                 "--aws-web-identity-role-arn must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/athena-mcp-users"
             )
