@@ -22,6 +22,7 @@ from mcp.server.mcpserver import MCPServer
 
 from athena_session_mcp.app import build_server, build_tools
 from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.cli.main import main
 from athena_session_mcp.emulator import (
     SECOND_ACCOUNT_ID,
@@ -536,3 +537,12 @@ def test_a_bad_account_flag_stops_the_command_with_the_right_form(capsys: pytest
     assert stopped.value.code == 2
     assert "--account prod=...: 'arn:aws:iam::123:role/r' is not an IAM role ARN" in err
     assert "e.g. prod=arn:aws:iam::111122223333:role/athena-session-mcp-reader" in err
+
+
+def test_a_gateway_refuses_an_undeclared_account_without_echoing_it() -> None:
+    gateway = AthenaGateway(WITH_SECOND)
+    with pytest.raises(AwsCallError) as refused:
+        gateway.for_account("Second")  # names are exact
+    assert str(refused.value).startswith("That Account is not one this server declares (declared: second)")
+    assert refused.value.code == "UnknownAccount"
+    assert "Second" not in str(refused.value)

@@ -16,7 +16,7 @@ from athena_session_mcp import __version__
 from athena_session_mcp.athena.accounts import SERVER_SESSION_NAME, ClientCreator, assumed_session
 from athena_session_mcp.athena.engines import EngineBook
 from athena_session_mcp.athena.errors import AwsCallError, call_error, foreign_answer
-from athena_session_mcp.athena.responses import as_int, as_map, clip
+from athena_session_mcp.athena.responses import as_int, as_map
 from athena_session_mcp.athena.text import sanitize_tree
 from athena_session_mcp.settings import AccountRole, Settings
 
@@ -232,9 +232,10 @@ class AthenaGateway:
         account = self.settings.account(name)
         if account is None:
             declared = ", ".join(a.name for a in self.settings.accounts) or "none"
+            # The caller's value is not echoed: only the operator's names are.
             raise AwsCallError(
-                f"Account {clip(name, 40)!r} is not declared on this server (declared: {declared}); leave "
-                "Account out to use the server's own account.",
+                f"That Account is not one this server declares (declared: {declared}); leave Account out to "
+                "use the server's own account.",
                 code="UnknownAccount",
             )
         with self._lock:
