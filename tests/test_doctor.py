@@ -145,3 +145,34 @@ def test_a_denied_listing_still_checks_the_workgroup_reads(
     )
     assert by_name["athena:GetWorkGroup"]["ok"] is True and by_name["athena:ListSessions"]["ok"] is True
     assert by_name["s3 (diagnoses)"]["ok"] is None  # the workgroup names no result location
+
+
+SECOND_ROLE = "arn:aws:iam::111122223333:role/athena-session-mcp-reader"  # emulator/constants.py
+
+
+def test_a_declared_account_is_checked_by_assuming_its_role(capsys: pytest.CaptureFixture[str]) -> None:
+    code, checks = as_json(capsys, "--emulator", "--account", f"second={SECOND_ROLE}")
+    assert code == 0
+    [account] = [c for c in checks if c["check"] == "account second"]
+    assert account["ok"] is True
+    # moto's AssumeRole answers keys of the role's account; GetCallerIdentity with them says so.
+    assert account["detail"] == (
+        "sts:AssumeRole allowed: arn:aws:sts::111122223333:assumed-role/athena-session-mcp-reader/"
+        "athena-session-mcp (account 111122223333)"
+    )
+    assert [c["check"] for c in checks][-2:] == ["account second", "http serving"]
+
+
+def test_an_account_whose_sts_cannot_be_reached_fails_with_the_account_named(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    code, checks = as_json(capsys, "--emulator", "--account", f"second={SECOND_ROLE}")
+    assert code == 1
+    [account] = [c for c in checks if c["check"] == "account second"]
+    assert account["ok"] is False
+    assert account["detail"] == f"sts:AssumeRole on {SECOND_ROLE} failed"
+    assert account["fix"].startswith(
+        f"Could not reach account 'second': sts:AssumeRole on {SECOND_ROLE} failed."
+    )
+    assert "Could not connect to the AWS STS endpoint" in account["fix"]

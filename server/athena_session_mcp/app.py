@@ -30,6 +30,7 @@ from athena_session_mcp.tools import (
     utc_now,
     workgroups,
 )
+from athena_session_mcp.tools.accounts import offer_accounts
 from athena_session_mcp.transport.validation import ArgumentValidator
 from athena_session_mcp.views import build_apps, link_tools
 
@@ -87,6 +88,7 @@ def build_tools(deps: Deps) -> list[Tool]:
         *history.build(deps),
         *terminate.build(deps),  # empty unless settings.allow_write
     ]
+    offer_accounts(tools, [account.name for account in deps.settings.accounts])
     for tool in tools:
         # Unknown arguments are mistakes (often a misspelt SessionId): say so instead of ignoring them.
         tool.parameters["additionalProperties"] = False

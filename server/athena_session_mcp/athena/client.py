@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import anyio.to_thread
 
 from athena_session_mcp import __version__
+from athena_session_mcp.athena.accounts import SERVER_SESSION_NAME, ClientCreator, assumed_session
 from athena_session_mcp.athena.engines import EngineBook
 from athena_session_mcp.athena.errors import AwsCallError, call_error, foreign_answer
 from athena_session_mcp.athena.responses import as_int, as_map
 from athena_session_mcp.athena.text import sanitize_tree
-from athena_session_mcp.settings import Settings
+from athena_session_mcp.settings import AccountRole, Settings
 
 if TYPE_CHECKING:
     from boto3.session import Session
@@ -70,8 +71,16 @@ class AthenaGateway:
         *,
         s3: S3Client | None = None,
         logs: CloudWatchLogsClient | None = None,
+        sts: ClientCreator | None = None,
     ) -> None:
         self.settings = settings
+        # --account: the declared account this gateway calls (None: the caller's own), and its gateways.
+        self.account: AccountRole | None = None
+        self._accounts: dict[str, AthenaGateway] = {}
+        self._sts = sts
+        # Whose credentials call sts:AssumeRole into declared accounts (CloudTrail's RoleSessionName there).
+        self.role_session_name = SERVER_SESSION_NAME
+        self._assume_from: AthenaGateway | None = None
         self._client = client
         self._s3 = s3
         self._logs = logs
@@ -89,6 +98,11 @@ class AthenaGateway:
         return self._engines
 
     @property
+    def account_name(self) -> str | None:
+        """The NAME of the declared account this gateway calls; None for the caller's own."""
+        return self.account.name if self.account is not None else None
+
+    @property
     def region(self) -> str | None:
         """The region in use: the resolved one once the client exists, else the configured one."""
         return self._client.meta.region_name if self._client is not None else self.settings.region
@@ -103,6 +117,17 @@ class AthenaGateway:
 
     def _boto_session(self) -> Session:
         # One boto3 session (profile, region, credential chain) for every client: call with the lock held.
+        if self._session is None and self._assume_from is not None and self.account is not None:
+            source = self._assume_from
+            with source._lock:
+                caller = source._boto_session()
+            self._session = assumed_session(
+                caller,
+                self.account,
+                session_name=source.role_session_name,
+                region=self.settings.region,
+                sts_client=self._sts,
+            )
         if self._session is None:
             import boto3
 
@@ -169,12 +194,12 @@ class AthenaGateway:
         """Close the clients built so far (their pooled connections), this region's and the others'."""
         with self._lock:
             clients: list[Any] = [c for c in (self._client, self._s3, self._logs) if c is not None]
-            regional = list(self._regional.values())
+            others = [*self._regional.values(), *self._accounts.values()]
             self._client = self._s3 = self._logs = None
-            self._regional = {}
+            self._regional, self._accounts = {}, {}
         for client in clients:
             client.close()
-        for gateway in regional:
+        for gateway in others:
             gateway.close()
 
     def for_region(self, region: str) -> AthenaGateway:
@@ -193,7 +218,38 @@ class AthenaGateway:
         # Call with the lock held: same boto3 session (credentials, profile), another region.
         sibling = AthenaGateway(replace(self.settings, region=region, regions=()))
         sibling._session = self._boto_session()
+        sibling.account = self.account
         return sibling
+
+    # -- other accounts (--account) ------------------------------------------------------------------
+
+    def for_account(self, name: str | None) -> AthenaGateway:
+        """The gateway into the declared account `name` (this one for None), built on first need: its
+        credentials come from sts:AssumeRole called with this gateway's, on its first AWS call. Raises
+        AwsCallError for a name that is not declared."""
+        if name is None:
+            return self
+        account = self.settings.account(name)
+        if account is None:
+            declared = ", ".join(a.name for a in self.settings.accounts) or "none"
+            # The caller's value is not echoed: only the operator's names are.
+            raise AwsCallError(
+                f"That Account is not one this server declares (declared: {declared}); leave Account out to "
+                "use the server's own account.",
+                code="UnknownAccount",
+            )
+        with self._lock:
+            gateway = self._accounts.get(name)
+            if gateway is None:
+                gateway = self._accounts[name] = self._in_account(account)
+            return gateway
+
+    def _in_account(self, account: AccountRole) -> AthenaGateway:
+        # Call with the lock held. Its boto3 session is made on its first call (_boto_session), off the loop.
+        gateway = AthenaGateway(self.settings, sts=self._sts)
+        gateway.account = account
+        gateway._assume_from = self
+        return gateway
 
     async def regions(self) -> tuple[str, ...]:
         """The regions to search, this gateway's first: --regions as given, every region enabled in the

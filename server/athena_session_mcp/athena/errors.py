@@ -284,6 +284,8 @@ def call_error(
     `finder` says how to find valid ids; `hosted` whether the server is served over HTTP (so settings
     belong in its own environment, not in the MCP client's config); `endpoint` and `protocol` (the client's
     endpoint URL and wire protocol) name who answered when the answer was not the service's."""
+    if isinstance(exc, AwsCallError):  # already says what failed (a declared account's AssumeRole)
+        return exc
     from botocore import exceptions as bx  # botocore is imported already by the time a call fails
     from botocore.parsers import ResponseParserError
 

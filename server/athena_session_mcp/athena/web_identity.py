@@ -27,7 +27,7 @@ import anyio.to_thread
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.athena.engines import EngineBook
 from athena_session_mcp.athena.errors import AwsCallError
-from athena_session_mcp.settings import Settings
+from athena_session_mcp.settings import AccountRole, Settings
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -130,6 +130,8 @@ class WebIdentityGateway(AthenaGateway):
 
         core = self._core()
         person = _Person(gateway=AthenaGateway(self.settings), token=who.token)
+        # Declared accounts (--account) are assumed with the person's credentials, under their name.
+        person.gateway.role_session_name = role_session_name(who.subject)
         region = self.settings.region
 
         def sts_client(service: str, **kwargs: Any) -> Any:
@@ -178,7 +180,8 @@ class WebIdentityGateway(AthenaGateway):
                 self._people.move_to_end(key)
                 person.token = who.token
         person.gateway.resolve_credentials()
-        return person.gateway
+        # In a declared account: the person's own credentials call sts:AssumeRole (on the first call).
+        return person.gateway if self.account is None else person.gateway.for_account(self.account.name)
 
     @property
     def engines(self) -> EngineBook:
@@ -223,12 +226,22 @@ class WebIdentityGateway(AthenaGateway):
 
     def _sibling(self, region: str) -> AthenaGateway:
         # Each person's credentials in another region: the same role, the same people, other clients.
-        return WebIdentityGateway(
+        sibling = WebIdentityGateway(
             replace(self.settings, region=region, regions=()),
             self.role_arn,
             self._identity,
             max_people=self._max_people,
         )
+        sibling.account = self.account
+        return sibling
+
+    def _in_account(self, account: AccountRole) -> AthenaGateway:
+        # Each person reaches the account with their own credentials (person()), never the server's.
+        gateway = WebIdentityGateway(
+            self.settings, self.role_arn, self._identity, max_people=self._max_people
+        )
+        gateway.account = account
+        return gateway
 
     def credentials_problem(self) -> str | None:
         # The server needs no credentials of its own: AssumeRoleWithWebIdentity is not signed.

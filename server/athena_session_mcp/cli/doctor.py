@@ -3,7 +3,7 @@
 One line per check, `ok`, `FAIL` (with the fix) or `skip` (with how to enable it): versions and the Athena
 wire protocol this botocore speaks; where the credentials come from and whose they are; the region; the
 Athena endpoint (does Athena answer, or something else?); one harmless read per permission the tools
-need; S3 and CloudWatch Logs for diagnoses; the HTTP serving settings. Every AWS call is tried once with
+need; S3 and CloudWatch Logs for diagnoses; each declared account (AssumeRole); the HTTP serving settings. Every AWS call is tried once with
 short timeouts, so a wrong endpoint answers within seconds. Exit status 1 when any check fails.
 """
 
@@ -130,8 +130,29 @@ class Doctor:
             )
         elif self._athena(session):
             self._s3_and_logs(session)
+        if region and credentials:
+            self._accounts(session)
         self.checks.append(self.http())
         return self.checks
+
+    def _accounts(self, session: Session) -> None:
+        """Each declared account (--account): sts:AssumeRole on its role, then whose credentials they are."""
+        from athena_session_mcp.athena.accounts import SERVER_SESSION_NAME, assumed_session
+
+        for account in self.settings.accounts:
+            name = f"account {account.name}"
+            try:
+                theirs = assumed_session(
+                    session, account, session_name=SERVER_SESSION_NAME, region=session.region_name
+                )
+                sts = cast(Any, theirs).client("sts", region_name=session.region_name, config=_quick())
+                identity = cast(Mapping[str, Any], sts.get_caller_identity())
+            except Exception as exc:
+                fix = _failure(exc, "sts:AssumeRole", f"Role {account.role_arn}")
+                self.checks.append(Check(name, False, f"sts:AssumeRole on {account.role_arn} failed", fix))
+                continue
+            arn, number = identity.get("Arn", "?"), identity.get("Account", "?")
+            self.checks.append(Check(name, True, f"sts:AssumeRole allowed: {arn} (account {number})"))
 
     def _credentials(self, session: Session) -> bool:
         """Whether credentials were found (their identity may still be unknown)."""

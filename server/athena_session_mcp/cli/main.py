@@ -55,6 +55,22 @@ def _add_server_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "(default: ATHENA_SESSION_MCP_REGIONS, else the region above alone).",
     )
     aws.add_argument(
+        "--account",
+        action="append",
+        default=default,
+        metavar="NAME=ROLE_ARN",
+        help="Let tools read another account: its Account argument NAME calls AWS through sts:AssumeRole on "
+        "ROLE_ARN. Repeatable (default: ATHENA_SESSION_MCP_ACCOUNTS, entries separated by spaces).",
+    )
+    aws.add_argument(
+        "--account-external-id",
+        action="append",
+        default=default,
+        metavar="NAME=ID",
+        help="The ExternalId sent when assuming account NAME's role, if its trust policy requires one. "
+        "Repeatable (default: ATHENA_SESSION_MCP_ACCOUNT_EXTERNAL_IDS).",
+    )
+    aws.add_argument(
         "--endpoint-url",
         default=default,
         help="Athena endpoint URL (default: AWS_ENDPOINT_URL_ATHENA / AWS_ENDPOINT_URL, else AWS's).",
@@ -300,6 +316,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         profile=args.profile,
         region=args.region,
         regions=args.regions,
+        accounts=args.account,
+        account_external_ids=args.account_external_id,
         endpoint_url=args.endpoint_url,
         dpu_hour_price=args.dpu_hour_price,
         allow_write=args.allow_write,

@@ -20,8 +20,14 @@ __all__ = [
     "DEMO_SPARK_WORKGROUP",
     "DEMO_SQL_WORKGROUP",
     "DEMO_UNENCRYPTED_WORKGROUP",
+    "SECOND_ACCOUNT_ID",
+    "SECOND_ACCOUNT_ROLE_ARN",
+    "SECOND_ACCOUNT_SESSION_STATES",
     "SECOND_REGION",
     "SECOND_REGION_SESSION_STATES",
+    "SESSION_ACCOUNT2_IDLE",
+    "SESSION_ACCOUNT2_NOTEBOOK",
+    "SESSION_ACCOUNT2_SPARK35_FAILED",
     "SESSION_BUSY",
     "SESSION_CREATING",
     "SESSION_DEGRADED",
@@ -96,3 +102,17 @@ SECOND_REGION = "eu-west-1"
 SESSION_EU_IDLE = "demo-eu-idle"
 SESSION_EU_SPARK35_FAILED = "demo-eu-spark35-failed"
 SECOND_REGION_SESSION_STATES: dict[str, str] = {SESSION_EU_IDLE: "IDLE", SESSION_EU_SPARK35_FAILED: "FAILED"}
+
+# A second account (--account): the demo workgroups in DEFAULT_REGION with sessions of both engines whose
+# ids exist nowhere else, so an answer shows which account was read. moto's AssumeRole returns keys that
+# moto maps to the role's account (111122223333: the account id the AWS documentation uses in examples).
+SECOND_ACCOUNT_ID = "111122223333"
+SECOND_ACCOUNT_ROLE_ARN = f"arn:aws:iam::{SECOND_ACCOUNT_ID}:role/athena-session-mcp-reader"
+SESSION_ACCOUNT2_IDLE = "demo-account2-idle"
+SESSION_ACCOUNT2_NOTEBOOK = "demo-account2-notebook"
+SESSION_ACCOUNT2_SPARK35_FAILED = "demo-account2-spark35-failed"
+SECOND_ACCOUNT_SESSION_STATES: dict[str, str] = {
+    SESSION_ACCOUNT2_IDLE: "IDLE",
+    SESSION_ACCOUNT2_NOTEBOOK: "IDLE",
+    SESSION_ACCOUNT2_SPARK35_FAILED: "FAILED",
+}

@@ -24,7 +24,11 @@ from .constants import (
     DEMO_SPARK_WORKGROUP,
     DEMO_SQL_WORKGROUP,
     DEMO_UNENCRYPTED_WORKGROUP,
+    SECOND_ACCOUNT_ID,
     SECOND_REGION,
+    SESSION_ACCOUNT2_IDLE,
+    SESSION_ACCOUNT2_NOTEBOOK,
+    SESSION_ACCOUNT2_SPARK35_FAILED,
     SESSION_BUSY,
     SESSION_CREATING,
     SESSION_DEGRADED,
@@ -50,6 +54,7 @@ __all__ = [
     "DEGRADED_REASON",
     "DEMO_SESSIONS",
     "FAILED_REASON",
+    "SECOND_ACCOUNT_SESSIONS",
     "SECOND_REGION_SESSIONS",
     "SPARK35_FAILED_REASON",
     "DemoCalculation",
@@ -102,6 +107,8 @@ def _create_workgroups(account_id: str, region: str) -> None:
 
     backend = athena_backend(account_id, region)
     role = f"arn:aws:iam::{account_id}:role/AthenaSparkDemoRole"
+    # S3 bucket names are global: each account's results go to a bucket of its own.
+    bucket = DEMO_BUCKET if account_id != SECOND_ACCOUNT_ID else f"{DEMO_BUCKET}-{SECOND_ACCOUNT_ID}"
     kms_key = f"arn:aws:kms:{region}:{account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     definitions: dict[str, tuple[str, dict[str, object]]] = {
         DEMO_SPARK_WORKGROUP: (
@@ -110,7 +117,7 @@ def _create_workgroups(account_id: str, region: str) -> None:
                 "EngineVersion": {"SelectedEngineVersion": SPARK_ENGINE_VERSION},
                 "ExecutionRole": role,
                 "ResultConfiguration": {
-                    "OutputLocation": f"s3://{DEMO_BUCKET}/spark/",
+                    "OutputLocation": f"s3://{bucket}/spark/",
                     "EncryptionConfiguration": {"EncryptionOption": "SSE_KMS", "KmsKey": kms_key},
                 },
             },
@@ -120,7 +127,7 @@ def _create_workgroups(account_id: str, region: str) -> None:
             {
                 "EngineVersion": {"SelectedEngineVersion": SPARK_ENGINE_VERSION},
                 "ExecutionRole": role,
-                "ResultConfiguration": {"OutputLocation": f"s3://{DEMO_BUCKET}/spark-unencrypted/"},
+                "ResultConfiguration": {"OutputLocation": f"s3://{bucket}/spark-unencrypted/"},
             },
         ),
         DEMO_SPARK35_WORKGROUP: (
@@ -128,14 +135,14 @@ def _create_workgroups(account_id: str, region: str) -> None:
             {
                 "EngineVersion": {"SelectedEngineVersion": SPARK35_ENGINE_VERSION},
                 "ExecutionRole": role,
-                "ResultConfiguration": {"OutputLocation": f"s3://{DEMO_BUCKET}/spark35/"},
+                "ResultConfiguration": {"OutputLocation": f"s3://{bucket}/spark35/"},
             },
         ),
         DEMO_SQL_WORKGROUP: (
             "Demo SQL workgroup (no Spark sessions)",
             {
                 "EngineVersion": {"SelectedEngineVersion": "Athena engine version 3"},
-                "ResultConfiguration": {"OutputLocation": f"s3://{DEMO_BUCKET}/sql/"},
+                "ResultConfiguration": {"OutputLocation": f"s3://{bucket}/sql/"},
             },
         ),
     }
@@ -379,6 +386,35 @@ SECOND_REGION_SESSIONS: tuple[DemoSession, ...] = (
 )
 
 
+# The second account's sessions (seed_demo seeds them in DEFAULT_REGION of SECOND_ACCOUNT_ID).
+SECOND_ACCOUNT_SESSIONS: tuple[DemoSession, ...] = (
+    DemoSession(
+        session_id=SESSION_ACCOUNT2_IDLE,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=35),
+        idle_timeout_minutes=60,
+        description="Demo: idle, in the second account",
+        calculations=(
+            DemoCalculation(code=_COUNT_CODE, submitted_ago=timedelta(minutes=30), outcome=_QUICK),
+        ),
+    ),
+    DemoSession(
+        session_id=SESSION_ACCOUNT2_NOTEBOOK,
+        workgroup=DEMO_SPARK_WORKGROUP,
+        started_ago=timedelta(minutes=5),
+        description="Demo: idle notebook, in the second account",
+    ),
+    DemoSession(
+        session_id=SESSION_ACCOUNT2_SPARK35_FAILED,
+        workgroup=DEMO_SPARK35_WORKGROUP,
+        started_ago=timedelta(hours=4),
+        description="Demo: Spark 3.5, failed, in the second account",
+        notebook_version=None,
+        failed=Incident(ago=timedelta(hours=3, minutes=40), reason=SPARK35_FAILED_REASON),
+    ),
+)
+
+
 def _monitoring(demo: DemoSession) -> dict[str, object] | None:
     if not demo.cloudwatch_logging:
         return None
@@ -430,8 +466,8 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
     Workgroups: ``demo-spark`` (PySpark engine version 3, SSE_KMS results), ``demo-spark-unencrypted``
     (PySpark engine version 3, no encryption), ``demo-spark35`` (Apache Spark version 3.5), ``demo-sql``
     (SQL engine) and moto's own ``primary`` (SQL); and in SECOND_REGION (eu-west-1) the same workgroups with
-    SECOND_REGION_SESSIONS. Returns
-    ``{session_id: state}`` as of now; seeding again is a no-op that reports the current states.
+    SECOND_REGION_SESSIONS; and in SECOND_ACCOUNT_ID (DEFAULT_REGION) the same workgroups with
+    SECOND_ACCOUNT_SESSIONS. Returns ``{session_id: state}`` as of now; seeding again is a no-op that reports the current states.
     """
     from .control import service_for  # lazy: plain imports of the package must not load moto
     from .patch import install
@@ -448,6 +484,8 @@ def seed_demo(*, account_id: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REG
             seed_history(account_id, region, now)
     if region != SECOND_REGION:
         _seed_second_region(account_id)
+    if account_id != SECOND_ACCOUNT_ID and region == DEFAULT_REGION:
+        _seed_second_account()
     with service.state.lock:
         return {sid: service.view(service.state.sessions[sid]).state for sid in DEMO_SESSION_IDS}
 
@@ -465,3 +503,17 @@ def _seed_second_region(account_id: str) -> None:
         for demo in SECOND_REGION_SESSIONS:
             _seed_session(service, demo, now)
         seed_history(account_id, SECOND_REGION, now)
+
+
+def _seed_second_account() -> None:
+    """The demo workgroups and SECOND_ACCOUNT_SESSIONS in DEFAULT_REGION of SECOND_ACCOUNT_ID (once)."""
+    from .control import service_for
+
+    service = service_for(SECOND_ACCOUNT_ID, DEFAULT_REGION)
+    with service.state.lock:
+        if SESSION_ACCOUNT2_IDLE in service.state.sessions:
+            return
+        _create_workgroups(SECOND_ACCOUNT_ID, DEFAULT_REGION)
+        now = get_clock().now()
+        for demo in SECOND_ACCOUNT_SESSIONS:
+            _seed_session(service, demo, now)

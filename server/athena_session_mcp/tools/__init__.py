@@ -33,6 +33,11 @@ class Deps:
         """The same deps calling AWS in `region` (--regions)."""
         return replace(self, gateway=self.gateway.for_region(region))
 
+    def in_account(self, name: str | None) -> Deps:
+        """The same deps calling AWS in the declared account `name` (--account); these for None. Raises
+        AwsCallError for a name the server does not declare."""
+        return self if name is None else replace(self, gateway=self.gateway.for_account(name))
+
 
 # Deriving a tool's schemas from its signature (pydantic's JSON schema generation) is most of the cost of
 # building a server. A tool function's signature and docstring are fixed by its code, so each is derived

@@ -51,6 +51,7 @@ class ListExecutorsArgs(OutModel):
     ExecutorStateFilter: ExecutorState | None = Field(None, description="Same state filter.")
     MaxResults: ResumeMaxResults
     NextToken: ResumeToken = None
+    Account: str | None = Field(None, description="Same account.")
 
 
 class ListExecutorsResult(OutModel):
@@ -166,6 +167,7 @@ class DiagnosisResult(OutModel):
 
     session_id: str = Field(description="The session diagnosed.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
+    account: str | None = Field(default=None, description="The declared account (--account) it was found in.")
     engine: Engine | None = Field(
         None, description="The Spark engine: pyspark-v3 or spark-3.5 (unknown-spark, sql)."
     )

@@ -34,7 +34,13 @@ from athena_session_mcp.health.models import Finding, SessionSummary
 from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.session import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.fleet_models import DigestSession, DigestUsage, WorkGroupArg, WorkgroupDigest
+from athena_session_mcp.tools.fleet_models import (
+    AccountArg,
+    DigestSession,
+    DigestUsage,
+    WorkGroupArg,
+    WorkgroupDigest,
+)
 from athena_session_mcp.tools.reads import MAX_LISTING_PAGES, read_pages, read_session
 
 DEFAULT_MAX_SESSIONS = 100
@@ -167,9 +173,12 @@ async def _list_every_state(
         raise listing.failed[SESSION_STATES[0]]
 
 
-def build(deps: Deps) -> list[Tool]:
+def build(base: Deps) -> list[Tool]:
     async def summarize_athena_workgroup_sessions(
-        WorkGroup: WorkGroupArg, ctx: Context, MaxSessions: MaxSessionsArg = DEFAULT_MAX_SESSIONS
+        WorkGroup: WorkGroupArg,
+        ctx: Context,
+        MaxSessions: MaxSessionsArg = DEFAULT_MAX_SESSIONS,
+        Account: AccountArg = None,
     ) -> WorkgroupDigest:
         """Digest the Amazon Athena Spark sessions of one workgroup: what is running, what is about to time
         out, what failed, and what it cost.
@@ -180,6 +189,7 @@ def build(deps: Deps) -> list[Tool]:
         or read (also when its deadline passed); `truncated` and `hint` say when lists were cut.
         get_athena_session gives one session's full picture. Read-only.
         """
+        deps = base.in_account(Account)
         limiter = anyio.CapacityLimiter(CONCURRENCY)
         deadline = deps.settings.digest_deadline_seconds
         summaries: dict[int, SessionSummary] = {}

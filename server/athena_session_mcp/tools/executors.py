@@ -12,16 +12,22 @@ from athena_session_mcp.tools.diagnosis_models import (
     ListExecutorsArgs,
     ListExecutorsResult,
 )
-from athena_session_mcp.tools.fleet_models import ExecutorsMaxResultsArg, NextTokenArg, SessionIdArg
+from athena_session_mcp.tools.fleet_models import (
+    AccountArg,
+    ExecutorsMaxResultsArg,
+    NextTokenArg,
+    SessionIdArg,
+)
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
 
 
-def build(deps: Deps) -> list[Tool]:
+def build(base: Deps) -> list[Tool]:
     async def list_athena_executors(
         SessionId: SessionIdArg,
         ExecutorStateFilter: ExecutorStateFilterArg = None,
         MaxResults: ExecutorsMaxResultsArg = EXECUTORS_PAGE_SIZE,
         NextToken: NextTokenArg = None,
+        Account: AccountArg = None,
     ) -> ListExecutorsResult:
         """List the executors of one Amazon Athena Spark session (ListExecutors), newest first, with counts by
         state and type. Works on both engines (PySpark engine version 3 and Apache Spark version 3.5).
@@ -30,6 +36,7 @@ def build(deps: Deps) -> list[Tool]:
         counts cover this answer's executors. diagnose_athena_session explains a failure in one call.
         Read-only.
         """
+        deps = base.in_account(Account)
         response = await read_executors(
             deps, SessionId, state_filter=ExecutorStateFilter, max_results=MaxResults, next_token=NextToken
         )
@@ -53,6 +60,7 @@ def build(deps: Deps) -> list[Tool]:
                 ExecutorStateFilter=ExecutorStateFilter,
                 MaxResults=MaxResults,
                 NextToken=next_token,
+                Account=Account,
             )
             if next_token is not None
             else None,

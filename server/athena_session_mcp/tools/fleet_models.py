@@ -33,6 +33,11 @@ from athena_session_mcp.health.untrusted import UNTRUSTED_TEXT
 # --- Arguments ------------------------------------------------------------------------------------
 
 # Mirrors botocore's GetSessionRequest.SessionId (string, 1-256); a test keeps them in step.
+# Offered only when the server declares accounts (--account); tools/accounts.py makes it an enum of their names.
+AccountArg = Annotated[
+    str | None,
+    Field(description="One of the accounts this server declares; leave out for the server's own account."),
+]
 SessionIdArg = Annotated[
     str,
     Field(
@@ -120,6 +125,7 @@ class GetSessionResult(OutModel):
 
     summary: SessionSummary = Field(description="Health summary with findings and next steps.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
+    account: str | None = Field(default=None, description="The declared account (--account) it was found in.")
     raw: dict[str, Any] = Field(
         description=f"The GetSession response (datetimes ISO-8601 UTC; secrets redacted). {UNTRUSTED_TEXT}"
     )
@@ -147,6 +153,7 @@ class GetSessionStatusResult(OutModel):
 
     summary: SessionStatusSummary = Field(description="The state, in get_athena_session's vocabulary.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
+    account: str | None = Field(default=None, description="The declared account (--account) it was found in.")
     raw: dict[str, Any] = Field(
         description=f"The GetSessionStatus response (datetimes ISO-8601 UTC). {UNTRUSTED_TEXT}"
     )
@@ -186,6 +193,7 @@ class ListSessionsArgs(OutModel):
     StateFilter: SessionState | None = Field(None, description="Same state filter.")
     MaxResults: ResumeMaxResults
     NextToken: ResumeToken = None
+    Account: str | None = Field(None, description="Same account.")
 
 
 class ListSessionsResult(OutModel):
@@ -283,6 +291,7 @@ class ListCalculationsArgs(OutModel):
     StateFilter: CalculationState | None = Field(None, description="Same state filter.")
     MaxResults: ResumeMaxResults
     NextToken: ResumeToken = None
+    Account: str | None = Field(None, description="Same account.")
 
 
 class ListCalculationsResult(OutModel):

@@ -20,7 +20,7 @@ from athena_session_mcp.health.models import OutModel
 from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import engine_version
-from athena_session_mcp.tools.fleet_models import NextTokenArg
+from athena_session_mcp.tools.fleet_models import AccountArg, NextTokenArg
 from athena_session_mcp.tools.reads import read_pages
 
 # Documented: Athena's DPUCount (User Guide, "Monitor … with CloudWatch"); ListMetrics lists metrics with data
@@ -95,6 +95,7 @@ class HistoryResult(OutModel):
 
     days: int = Field(description="The window, in days back from now.")
     regions: list[str] = Field(description="The regions read.")
+    account: str | None = Field(None, description="The declared account (--account) read.")
     sessions: list[HistoryRow] = Field(description="Newest first.")
     total: int = Field(description="Sessions found in the window (all pages).")
     next_token: str | None = Field(None, description="Pass as NextToken (same arguments) for more.")
@@ -320,7 +321,7 @@ def _started(
     row.start = row.start or as_datetime(event.get("EventTime"))
 
 
-def build(deps: Deps) -> list[Tool]:
+def build(base: Deps) -> list[Tool]:
     async def list_athena_session_history(
         Days: DaysArg = 7,
         WorkGroup: HistoryWorkGroupArg = None,
@@ -328,6 +329,7 @@ def build(deps: Deps) -> list[Tool]:
         StateFilter: HistoryStateArg = None,
         MaxResults: HistoryMaxResultsArg = 25,
         NextToken: NextTokenArg = None,
+        Account: AccountArg = None,
     ) -> HistoryResult:
         """List the Amazon Athena Spark sessions that ran in the last Days, ended ones too, in every configured region.
 
@@ -335,6 +337,7 @@ def build(deps: Deps) -> list[Tool]:
         events (90 days); each row says which sources knew it. A session only metrics or CloudTrail know has
         no state here. `limits` says where a source cut the history short. Read-only.
         """
+        deps = base.in_account(Account)
         configured = await deps.gateway.regions()
         if Region is not None and Region not in configured:
             raise AwsCallError(
@@ -403,6 +406,7 @@ def build(deps: Deps) -> list[Tool]:
         return HistoryResult(
             days=Days,
             regions=regions,
+            account=deps.gateway.account_name,
             sessions=out,
             total=len(rows),
             next_token=str(offset + MaxResults) if more else None,

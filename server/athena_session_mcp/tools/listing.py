@@ -17,6 +17,7 @@ from athena_session_mcp.tools.common import (
     request_params,
 )
 from athena_session_mcp.tools.fleet_models import (
+    AccountArg,
     ListSessionsArgs,
     ListSessionsResult,
     NextTokenArg,
@@ -54,12 +55,13 @@ def session_row(item: Mapping[str, Any]) -> SessionRow:
     )
 
 
-def build(deps: Deps) -> list[Tool]:
+def build(base: Deps) -> list[Tool]:
     async def list_athena_sessions(
         WorkGroup: WorkGroupArg,
         StateFilter: SessionStateFilterArg = None,
         MaxResults: SessionsMaxResultsArg = DEFAULT_PAGE_SIZE,
         NextToken: NextTokenArg = None,
+        Account: AccountArg = None,
     ) -> ListSessionsResult:
         """List the Amazon Athena Spark sessions of one workgroup (ListSessions), newest first, one row each.
 
@@ -68,6 +70,7 @@ def build(deps: Deps) -> list[Tool]:
         exact arguments). summarize_athena_workgroup_sessions digests every state at once;
         get_athena_session explains one session; list_spark_workgroups finds workgroup names. Read-only.
         """
+        deps = base.in_account(Account)
         request = request_params(WorkGroup=WorkGroup, StateFilter=StateFilter, NextToken=NextToken)
         items, _, next_token = await read_pages(
             deps, request, page_size=MaxResults, max_items=MaxResults, max_pages=1
@@ -91,7 +94,11 @@ def build(deps: Deps) -> list[Tool]:
             state_filter=StateFilter,
             sessions=rows,
             continue_with=ListSessionsArgs(
-                WorkGroup=WorkGroup, StateFilter=StateFilter, MaxResults=MaxResults, NextToken=next_token
+                WorkGroup=WorkGroup,
+                StateFilter=StateFilter,
+                MaxResults=MaxResults,
+                NextToken=next_token,
+                Account=Account,
             )
             if next_token is not None
             else None,

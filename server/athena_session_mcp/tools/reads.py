@@ -48,10 +48,64 @@ async def read_session(deps: Deps, session_id: str) -> GetSessionResponseTypeDef
     )
 
 
-async def in_some_region(deps: Deps, session_id: str, read: Callable[[Deps], Awaitable[T]]) -> tuple[T, Deps]:
+async def in_some_region(
+    deps: Deps, session_id: str, read: Callable[[Deps], Awaitable[T]], *, account_hint: bool = True
+) -> tuple[T, Deps]:
     """`read(deps)` in the configured region, and when Athena says the session is not there, in each other
     region of --regions in turn: the answer and the deps of the region that had it. A session found
-    nowhere is an AwsCallError that names every region searched (and those that could not be)."""
+    nowhere is an AwsCallError that names every region searched (and those that could not be), and, read
+    with the server's own credentials while accounts are declared, how to look in one (`account_hint`)."""
+    try:
+        return await _in_some_region(deps, session_id, read)
+    except AwsCallError as exc:
+        if not (exc.not_found and account_hint and deps.gateway.account is None and deps.settings.accounts):
+            raise
+        names = ", ".join(a.name for a in deps.settings.accounts)
+        raise exc.with_hint(
+            f"That was the server's own account: for a session in a declared account, pass Account ({names})."
+        ) from exc
+
+
+async def in_some_account(
+    deps: Deps, session_id: str, read: Callable[[Deps], Awaitable[T]]
+) -> tuple[T, Deps]:
+    """in_some_region with the server's own credentials, and when the session is in none of its regions, in
+    each declared account (--account) in turn: for get_athena_session, whose request (GetSession's) names
+    no account. A session found nowhere names the accounts searched, and those that could not be."""
+    try:
+        return await in_some_region(deps, session_id, read, account_hint=False)
+    except AwsCallError as exc:
+        if not exc.not_found or not deps.settings.accounts:
+            raise
+        first = exc
+    searched: list[str] = []
+    unsearched: list[str] = []
+    for account in deps.settings.accounts:
+        try:
+            return await in_some_region(deps.in_account(account.name), session_id, read, account_hint=False)
+        except AwsCallError as exc:
+            if exc.not_found:
+                searched.append(account.name)
+            else:
+                unsearched.append(f"{account.name} ({exc.action or 'a call'} failed: {exc.code or 'error'})")
+    text = f"{first} Not in the declared accounts either" + (
+        f" (searched: {', '.join(searched)})." if searched else "."
+    )
+    if unsearched:
+        text += f" Could not search {'; '.join(unsearched)}: pass that Account to another tool for the full error."
+    raise AwsCallError(
+        text,
+        code=first.code,
+        action=first.action,
+        resource=first.resource,
+        not_found=True,
+        service_message=first.service_message,
+    )
+
+
+async def _in_some_region(
+    deps: Deps, session_id: str, read: Callable[[Deps], Awaitable[T]]
+) -> tuple[T, Deps]:
     try:
         return await read(deps), deps
     except AwsCallError as exc:
@@ -97,14 +151,20 @@ async def locate_session(deps: Deps, session_id: str) -> tuple[GetSessionRespons
 
 
 async def session_health(deps: Deps, session_id: str) -> GetSessionResult:
-    """What get_athena_session (and the athena://sessions resource) return for one session."""
-    response, deps = await locate_session(deps, session_id)
+    """What get_athena_session (and the athena://sessions resource) return for one session: looked for in
+    the server's own account, then in the declared accounts (its input is GetSession's, without Account)."""
+    response, deps = await in_some_account(deps, session_id, lambda here: read_session(here, session_id))
     # GetSession names the engine (EngineVersion); only when it does not is the workgroup asked, once.
     engine = await learn_session_engine(deps, session_id, response)
     summary = summarize_session(
         response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price, engine_version=engine
     )
-    return GetSessionResult(summary=summary, region=deps.gateway.region, raw=clean_response(response))
+    return GetSessionResult(
+        summary=summary,
+        region=deps.gateway.region,
+        account=deps.gateway.account_name,
+        raw=clean_response(response),
+    )
 
 
 def executor_row(item: Mapping[str, Any]) -> ExecutorRow:

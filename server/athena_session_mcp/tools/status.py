@@ -13,21 +13,29 @@ from athena_session_mcp.health.session import headline, sort_findings, state_fin
 from athena_session_mcp.health.timing import session_timing
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
-from athena_session_mcp.tools.fleet_models import GetSessionStatusResult, SessionIdArg, SessionStatusSummary
+from athena_session_mcp.tools.fleet_models import (
+    AccountArg,
+    GetSessionStatusResult,
+    SessionIdArg,
+    SessionStatusSummary,
+)
 from athena_session_mcp.tools.reads import in_some_region
 
 if TYPE_CHECKING:
     from types_boto3_athena.type_defs import GetSessionStatusResponseTypeDef
 
 
-def build(deps: Deps) -> list[Tool]:
-    async def get_athena_session_status(SessionId: SessionIdArg) -> GetSessionStatusResult:
+def build(base: Deps) -> list[Tool]:
+    async def get_athena_session_status(
+        SessionId: SessionIdArg, Account: AccountArg = None
+    ) -> GetSessionStatusResult:
         """Poll one Amazon Athena Spark session's state (GetSessionStatus): cheaper than get_athena_session,
         for waiting until a session is IDLE or has ended.
 
         GetSessionStatus returns no configuration, DPU usage or idle timeout, so this answer cannot say how
         soon an IDLE session ends: get_athena_session can. Read-only.
         """
+        deps = base.in_account(Account)
 
         def poll(here: Deps) -> Awaitable[GetSessionStatusResponseTypeDef]:
             return here.gateway.call(
@@ -61,7 +69,10 @@ def build(deps: Deps) -> list[Tool]:
             findings=findings,
         )
         return GetSessionStatusResult(
-            summary=summary, region=here.gateway.region, raw=clean_response(response)
+            summary=summary,
+            region=here.gateway.region,
+            account=here.gateway.account_name,
+            raw=clean_response(response),
         )
 
     return [make_tool(get_athena_session_status, read_only("Poll Athena Spark session status"))]

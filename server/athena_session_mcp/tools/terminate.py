@@ -9,14 +9,16 @@ from athena_session_mcp.athena.responses import as_map, as_str
 from athena_session_mcp.athena.vocabulary import INACTIVE_SESSION_STATES, session_phase
 from athena_session_mcp.tools import Deps, make_tool
 from athena_session_mcp.tools.common import FIND_SESSIONS
-from athena_session_mcp.tools.fleet_models import SessionIdArg, TerminateSessionResult
+from athena_session_mcp.tools.fleet_models import AccountArg, SessionIdArg, TerminateSessionResult
 
 
-def build(deps: Deps) -> list[Tool]:
-    if not deps.settings.allow_write:
+def build(base: Deps) -> list[Tool]:
+    if not base.settings.allow_write:
         return []
 
-    async def terminate_athena_session(SessionId: SessionIdArg) -> TerminateSessionResult:
+    async def terminate_athena_session(
+        SessionId: SessionIdArg, Account: AccountArg = None
+    ) -> TerminateSessionResult:
         """Terminate one Amazon Athena Spark session (TerminateSession): its running work is stopped, its
         resources are released and it can never run work again. Destructive and not reversible; offered only
         because the server runs with --allow-write.
@@ -25,6 +27,7 @@ def build(deps: Deps) -> list[Tool]:
         left alone (had_effect false). Confirm with the user first, and check with get_athena_session that
         it is the right session. Poll get_athena_session_status to see it reach TERMINATED.
         """
+        deps = base.in_account(Account)
         what = f"Session {SessionId!r}"
         status = await deps.gateway.call(
             lambda client: client.get_session_status(SessionId=SessionId),

@@ -12,7 +12,7 @@ from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, cli
 from athena_session_mcp.athena.vocabulary import engine_kind, is_spark_engine
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import engine_version, remember_workgroup_engine
-from athena_session_mcp.tools.fleet_models import ListSparkWorkgroupsResult, WorkgroupRow
+from athena_session_mcp.tools.fleet_models import AccountArg, ListSparkWorkgroupsResult, WorkgroupRow
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -50,8 +50,10 @@ def workgroup_row(item: Mapping[str, Any]) -> WorkgroupRow:
     )
 
 
-def build(deps: Deps) -> list[Tool]:
-    async def list_spark_workgroups(NextToken: WorkgroupsNextTokenArg = None) -> ListSparkWorkgroupsResult:
+def build(base: Deps) -> list[Tool]:
+    async def list_spark_workgroups(
+        NextToken: WorkgroupsNextTokenArg = None, Account: AccountArg = None
+    ) -> ListSparkWorkgroupsResult:
         """List the Amazon Athena workgroups whose engine is Apache Spark (ListWorkGroups, SQL ones skipped).
 
         Each comes with its engine: pyspark-v3 (notebooks, calculations) or spark-3.5 (Spark Connect, the
@@ -59,6 +61,7 @@ def build(deps: Deps) -> list[Tool]:
         summarize_athena_workgroup_sessions. Up to 50 Spark workgroups and 1,000 scanned per call; if
         `truncated`, pass next_token as NextToken. Read-only.
         """
+        deps = base.in_account(Account)
         token = NextToken
         pages = 0
         spark: list[WorkgroupRow] = []

@@ -58,28 +58,44 @@ def request_token(request: object) -> AccessToken | None:
 class ToolCallGuard:
     """Server middleware for OAuth: one audit line per tool call, and the write scope for write tools."""
 
-    def __init__(self, write_tools: Iterable[str], write_scope: str) -> None:
+    def __init__(
+        self,
+        write_tools: Iterable[str],
+        write_scope: str,
+        account_tools: Iterable[str] = (),
+        accounts: bool = False,
+    ) -> None:
         self._write_tools = frozenset(write_tools)
         self._write_scope = write_scope
+        # Tools that take Account (--account); with accounts declared, the others' calls that reach AWS
+        # (get_athena_session) look in the server's own account, then in the declared ones.
+        self._account_tools = frozenset(account_tools)
+        self._accounts = accounts
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method != "tools/call" or ctx.params is None:
             return await call_next(ctx)
         name = ctx.params.get("name")
         arguments = ctx.params.get("arguments")
-        session_id: object = (
-            cast(Mapping[str, object], arguments).get("SessionId") if isinstance(arguments, Mapping) else None
+        given: Mapping[str, object] = (
+            cast(Mapping[str, object], arguments) if isinstance(arguments, Mapping) else {}
+        )
+        session_id = given.get("SessionId")
+        # The account asked for (not yet validated: a name not declared is then refused before AWS).
+        account: object = given.get("Account") or (
+            "own" if name in self._account_tools or not self._accounts else "own+declared"
         )
         token = request_token(ctx.request)
         scopes = token.scopes if token is not None else []
         refused = name in self._write_tools and self._write_scope not in scopes
         audit_logger.info(
-            "tool call: sub=%s client_id=%s tool=%s session_id=%s access=%s",
+            "tool call: sub=%s client_id=%s tool=%s session_id=%s access=%s account=%s",
             _shown(token.subject if token else None),
             _shown(token.client_id if token else None),
             _shown(name),
             _shown(session_id),
             f"refused:missing-scope:{_shown(self._write_scope)}" if refused else "granted",
+            _shown(account),
         )
         if refused:
             have = ", ".join(scopes[:10]) or "none"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -34,6 +33,7 @@ import anyio.to_thread
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 
+from athena_session_mcp.settings import ROLE_ARN
 from athena_session_mcp.transport.auth import is_loopback
 
 if TYPE_CHECKING:
@@ -75,7 +75,6 @@ ASYMMETRIC_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES256K", "ES384", "ES512", "EdDSA"}
 )
 RESOURCE_NAME = "Athena Spark sessions (athena-session-mcp)"
-_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
 class OAuthConfigError(ValueError):
@@ -149,7 +148,7 @@ class OAuthOptions:
         for scope, flag in ((required_scope, "--oauth-required-scope"), (write_scope, "--oauth-write-scope")):
             if scope is not None and (not scope.strip() or any(c.isspace() or c in '"\\' for c in scope)):
                 raise OAuthConfigError(f"{flag} must be one scope name without spaces or quotes")
-        if role is not None and not _ARN.match(role.strip()):
+        if role is not None and not ROLE_ARN.fullmatch(role.strip()):
             raise OAuthConfigError(
                 "--aws-web-identity-role-arn must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/athena-mcp-users"
             )
@@ -380,4 +379,5 @@ class ServerAuth:
         writes = [t.name for t in tools if not (t.annotations and t.annotations.read_only_hint)]
         from athena_session_mcp.transport.audit import ToolCallGuard
 
-        return ToolCallGuard(writes, self.write_scope)
+        takes_account = [t.name for t in tools if "Account" in t.parameters.get("properties", {})]
+        return ToolCallGuard(writes, self.write_scope, takes_account, accounts=bool(takes_account))
