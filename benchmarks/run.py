@@ -296,7 +296,9 @@ def code_path_breakdown(rounds: int = 2000) -> dict[str, float]:
     from athena_session_mcp.health.session import summarize_session
     from athena_session_mcp.settings import Settings
     from athena_session_mcp.tools.answers import answer
-    from athena_session_mcp.tools.fleet_models import GetSessionResult
+    from athena_session_mcp.tools.models import (
+        GetSessionResult,
+    )
 
     model = get_session().get_service_model("athena").operation_model("GetSession").output_shape
     assert model is not None

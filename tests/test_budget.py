@@ -14,7 +14,11 @@ from mcp import Client
 from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import budget, workgroups
-from athena_session_mcp.tools.fleet_models import MAX_CALCULATION_ROWS, MAX_EXECUTOR_ROWS, MAX_SESSION_ROWS
+from athena_session_mcp.tools.args import (
+    MAX_CALCULATION_ROWS,
+    MAX_EXECUTOR_ROWS,
+    MAX_SESSION_ROWS,
+)
 from tests.conftest import NOW, server_for, text_of
 from tests.fleet import count_aws_calls
 

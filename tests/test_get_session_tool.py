@@ -15,7 +15,9 @@ from mcp.server.mcpserver import MCPServer
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.settings import Settings
-from athena_session_mcp.tools.fleet_models import GetSessionResult
+from athena_session_mcp.tools.models import (
+    GetSessionResult,
+)
 from tests.conftest import server_for, text_of
 from tests.factories import session_response
 from tests.fleet import call_ok, count_aws_calls

@@ -34,7 +34,24 @@ from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.untrusted import UNTRUSTED_CODE_NOTE, clean_block
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.args import (
+    AccountArg,
+    CalculationExecutionIdArg,
+    CalculationsMaxResultsArg,
+    CalculationStateFilterArg,
+    NextTokenArg,
+    SessionIdArg,
+)
 from athena_session_mcp.tools.budget import page_fields
+from athena_session_mcp.tools.calculation_models import (
+    CalculationCode,
+    CalculationResultLocations,
+    CalculationRow,
+    CalculationSummary,
+    GetCalculationWithOutputResult,
+    ListCalculationsArgs,
+    ListCalculationsResult,
+)
 from athena_session_mcp.tools.common import (
     FIND_CALCULATIONS,
     FIND_SESSIONS,
@@ -43,21 +60,6 @@ from athena_session_mcp.tools.common import (
     no_rows_hint,
     request_params,
     session_engine,
-)
-from athena_session_mcp.tools.diagnosis_models import GetCalculationWithOutputResult
-from athena_session_mcp.tools.fleet_models import (
-    AccountArg,
-    CalculationCode,
-    CalculationExecutionIdArg,
-    CalculationResultLocations,
-    CalculationRow,
-    CalculationsMaxResultsArg,
-    CalculationStateFilterArg,
-    CalculationSummary,
-    ListCalculationsArgs,
-    ListCalculationsResult,
-    NextTokenArg,
-    SessionIdArg,
 )
 from athena_session_mcp.tools.job_content import read_calculation_output
 

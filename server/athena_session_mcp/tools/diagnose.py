@@ -33,18 +33,20 @@ from athena_session_mcp.health.models import Cause, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import MATCH_LINE_CHARS, UNTRUSTED_NOTE, clean_line
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.args import (
+    AccountArg,
+    SessionIdArg,
+)
 from athena_session_mcp.tools.common import learn_session_engine
-from athena_session_mcp.tools.diagnosis_models import (
+from athena_session_mcp.tools.diagnose_models import (
     CalculationOverview,
     DiagnosedCalculation,
     DiagnosisResult,
     ExecutorOverview,
-    Gap,
     LogLineOut,
     LogOverview,
     SparkUi,
 )
-from athena_session_mcp.tools.fleet_models import AccountArg, SessionIdArg
 from athena_session_mcp.tools.job_content import (
     MAX_EXCERPT_LINES,
     SENSITIVE_HINT,
@@ -53,6 +55,9 @@ from athena_session_mcp.tools.job_content import (
     quietly,
     read_object_tail,
     tail_out,
+)
+from athena_session_mcp.tools.models import (
+    Gap,
 )
 from athena_session_mcp.tools.reads import executor_counts, executor_row, locate_session, read_executors
 

@@ -34,11 +34,13 @@ from athena_session_mcp.health.models import Finding, SessionSummary
 from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.session import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.fleet_models import (
+from athena_session_mcp.tools.args import (
     AccountArg,
+    WorkGroupArg,
+)
+from athena_session_mcp.tools.digest_models import (
     DigestSession,
     DigestUsage,
-    WorkGroupArg,
     WorkgroupDigest,
 )
 from athena_session_mcp.tools.reads import MAX_LISTING_PAGES, read_pages, read_session

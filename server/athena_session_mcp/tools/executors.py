@@ -3,22 +3,55 @@
 from __future__ import annotations
 
 from mcp.server.mcpserver.tools import Tool
+from pydantic import Field
 
-from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import page_fields
-from athena_session_mcp.tools.common import no_rows_hint
-from athena_session_mcp.tools.diagnosis_models import (
-    ExecutorStateFilterArg,
-    ListExecutorsArgs,
-    ListExecutorsResult,
+from athena_session_mcp.athena.vocabulary import (
+    ExecutorState,
 )
-from athena_session_mcp.tools.fleet_models import (
+from athena_session_mcp.health.models import (
+    OutModel,
+)
+from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.args import (
     AccountArg,
     ExecutorsMaxResultsArg,
+    ExecutorStateFilterArg,
     NextTokenArg,
+    ResumeMaxResults,
+    ResumeToken,
     SessionIdArg,
 )
+from athena_session_mcp.tools.budget import page_fields
+from athena_session_mcp.tools.common import no_rows_hint
+from athena_session_mcp.tools.models import (
+    ExecutorCounts,
+    ExecutorRow,
+)
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
+
+
+class ListExecutorsArgs(OutModel):
+    """Arguments that continue right after the last executor shown."""
+
+    SessionId: str = Field(description="Same session.")
+    ExecutorStateFilter: ExecutorState | None = Field(None, description="Same state filter.")
+    MaxResults: ResumeMaxResults
+    NextToken: ResumeToken = None
+    Account: str | None = Field(None, description="Same account.")
+
+
+class ListExecutorsResult(OutModel):
+    """Result of list_athena_executors: one ListExecutors page, newest executors first, with counts."""
+
+    session_id: str = Field(description="The session listed.")
+    executor_state_filter: str | None = Field(None, description="The ExecutorStateFilter applied, if any.")
+    executors: list[ExecutorRow] = Field(description="Newest first.")
+    counts: ExecutorCounts = Field(description="Counts over this answer's executors.")
+    returned: int = Field(description="Executors in `executors`.")
+    next_token: str | None = Field(None, description="Pass as NextToken for the next page; null when done.")
+    more_available: bool = Field(description="Whether more executors exist.")
+    continue_with: ListExecutorsArgs | None = Field(None, description="Exact arguments for the next call.")
+    hint: str = Field(description="What to do next.")
 
 
 def build(base: Deps) -> list[Tool]:

@@ -19,8 +19,11 @@ from athena_session_mcp.athena.vocabulary import SESSION_STATES, SessionState, i
 from athena_session_mcp.health.models import OutModel
 from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.args import (
+    AccountArg,
+    NextTokenArg,
+)
 from athena_session_mcp.tools.common import engine_version
-from athena_session_mcp.tools.fleet_models import AccountArg, NextTokenArg
 from athena_session_mcp.tools.reads import read_pages
 
 # Documented: Athena's DPUCount (User Guide, "Monitor … with CloudWatch"); ListMetrics lists metrics with data

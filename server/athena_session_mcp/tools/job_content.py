@@ -23,7 +23,11 @@ from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.answers import to_text
 from athena_session_mcp.tools.budget import OUTPUT_BUDGET_CHARS
-from athena_session_mcp.tools.diagnosis_models import CalculationOutput, Gap, OutputTail
+from athena_session_mcp.tools.models import (
+    CalculationOutput,
+    Gap,
+    OutputTail,
+)
 
 T = TypeVar("T")
 

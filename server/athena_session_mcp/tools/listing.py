@@ -6,27 +6,89 @@ from collections.abc import Mapping
 from typing import Any
 
 from mcp.server.mcpserver.tools import Tool
+from pydantic import Field
 
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
-from athena_session_mcp.athena.vocabulary import engine_kind, session_phase
+from athena_session_mcp.athena.vocabulary import (
+    Engine,
+    Phase,
+    SessionState,
+    engine_kind,
+    session_phase,
+)
+from athena_session_mcp.health.models import (
+    OutModel,
+)
+from athena_session_mcp.health.untrusted import UNTRUSTED_TEXT
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.args import (
+    AccountArg,
+    NextTokenArg,
+    ResumeMaxResults,
+    ResumeToken,
+    SessionsMaxResultsArg,
+    SessionStateFilterArg,
+    WorkGroupArg,
+)
 from athena_session_mcp.tools.budget import page_fields
 from athena_session_mcp.tools.common import (
     engine_version,
     no_rows_hint,
     request_params,
 )
-from athena_session_mcp.tools.fleet_models import (
-    AccountArg,
-    ListSessionsArgs,
-    ListSessionsResult,
-    NextTokenArg,
-    SessionRow,
-    SessionsMaxResultsArg,
-    SessionStateFilterArg,
-    WorkGroupArg,
-)
 from athena_session_mcp.tools.reads import read_pages
+
+
+class SessionRow(OutModel):
+    """One session of a ListSessions page, condensed. Long texts end with '…' when shortened."""
+
+    session_id: str = Field(description="The session ID (pass it to get_athena_session).")
+    state: str | None = Field(None, description="Status.State.")
+    phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
+    description: str | None = Field(
+        None, description=f"The session description (shortened to 120 characters). {UNTRUSTED_TEXT}"
+    )
+    engine_version: str | None = Field(
+        None, description="EngineVersion.EffectiveEngineVersion (or Selected)."
+    )
+    engine_kind: Engine | None = Field(
+        None,
+        description="pyspark-v3 (calculations) or spark-3.5 (Spark Connect, no Calculation APIs), from engine_version.",
+    )
+    started_at: str | None = Field(None, description="Status.StartDateTime (ISO-8601 UTC).")
+    idle_since: str | None = Field(None, description="Status.IdleSinceDateTime (ISO-8601 UTC), if idle.")
+    ended_at: str | None = Field(None, description="Status.EndDateTime (ISO-8601 UTC), if ended.")
+    state_change_reason: str | None = Field(
+        None, description=f"Status.StateChangeReason (shortened to 160 characters). {UNTRUSTED_TEXT}"
+    )
+
+
+class ListSessionsArgs(OutModel):
+    """Arguments that continue right after the last session shown."""
+
+    WorkGroup: str = Field(description="Same workgroup.")
+    StateFilter: SessionState | None = Field(None, description="Same state filter.")
+    MaxResults: ResumeMaxResults
+    NextToken: ResumeToken = None
+    Account: str | None = Field(None, description="Same account.")
+
+
+class ListSessionsResult(OutModel):
+    """Result of list_athena_sessions: condensed sessions of one workgroup, newest first as Athena returns them."""
+
+    workgroup: str = Field(description="The workgroup listed.")
+    state_filter: SessionState | None = Field(
+        None, description="The StateFilter applied; null: Athena listed only active sessions."
+    )
+    sessions: list[SessionRow] = Field(
+        default_factory=list[SessionRow], description="In the order Athena returned them."
+    )
+    returned: int = Field(description="Number of sessions in `sessions`.")
+    next_token: str | None = Field(None, description="Athena's NextToken: pass it as NextToken for more.")
+    more_available: bool = Field(description="Whether Athena has more sessions.")
+    continue_with: ListSessionsArgs | None = Field(None, description="Exact arguments for the next call.")
+    hint: str = Field(description="How to get more, or narrow down.")
+
 
 DEFAULT_PAGE_SIZE = 25
 # ListSessions "Lists the sessions in a workgroup that are in an active state like CREATING, CREATED, IDLE,

@@ -7,7 +7,9 @@ import inspect
 
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.tools.fleet_models import SessionIdArg
+from athena_session_mcp.tools.args import (
+    SessionIdArg,
+)
 
 _STEPS = """\
 Diagnose the Amazon Athena Spark session {session_id!r} and recommend the next step.

@@ -21,8 +21,11 @@ from athena_session_mcp.tools.common import (
     remember_session_engine,
     request_params,
 )
-from athena_session_mcp.tools.diagnosis_models import ExecutorCounts, ExecutorRow
-from athena_session_mcp.tools.fleet_models import GetSessionResult
+from athena_session_mcp.tools.models import (
+    ExecutorCounts,
+    ExecutorRow,
+    GetSessionResult,
+)
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

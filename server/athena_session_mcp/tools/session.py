@@ -5,7 +5,12 @@ from __future__ import annotations
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.fleet_models import GetSessionResult, SessionIdArg
+from athena_session_mcp.tools.args import (
+    SessionIdArg,
+)
+from athena_session_mcp.tools.models import (
+    GetSessionResult,
+)
 from athena_session_mcp.tools.reads import session_health
 
 

@@ -3,23 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.tools import Tool
+from pydantic import Field
 
 from athena_session_mcp.athena.responses import as_map, as_str, clean_response
-from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, engine_kind, session_phase
+from athena_session_mcp.athena.vocabulary import (
+    ALIVE_SESSION_STATES,
+    engine_kind,
+    session_phase,
+)
+from athena_session_mcp.health.models import (
+    Finding,
+    OutModel,
+    SessionHealthBase,
+    SessionTiming,
+)
 from athena_session_mcp.health.session import headline, sort_findings, state_findings
 from athena_session_mcp.health.timing import session_timing
+from athena_session_mcp.health.untrusted import UNTRUSTED_TEXT
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
-from athena_session_mcp.tools.fleet_models import (
+from athena_session_mcp.tools.args import (
     AccountArg,
-    GetSessionStatusResult,
     SessionIdArg,
-    SessionStatusSummary,
 )
+from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
 from athena_session_mcp.tools.reads import in_some_region
+
+
+class SessionStatusSummary(SessionHealthBase):
+    """The cheap poll: a session's state in the same vocabulary as get_athena_session's summary."""
+
+    timing: SessionTiming = Field(
+        description=(
+            "Start, idle and end times. GetSessionStatus does not return the idle timeout, so the "
+            "idle_timeout_* fields are null here: get_athena_session has the countdown."
+        )
+    )
+    findings: list[Finding] = Field(
+        default_factory=list[Finding], description="What matters, most severe first, each with a next step."
+    )
+
+
+class GetSessionStatusResult(OutModel):
+    """Result of get_athena_session_status: the status summary plus the raw GetSessionStatus response."""
+
+    summary: SessionStatusSummary = Field(description="The state, in get_athena_session's vocabulary.")
+    region: str | None = Field(default=None, description="The AWS region where the session was found.")
+    account: str | None = Field(default=None, description="The declared account (--account) it was found in.")
+    raw: dict[str, Any] = Field(
+        description=f"The GetSessionStatus response (datetimes ISO-8601 UTC). {UNTRUSTED_TEXT}"
+    )
+
 
 if TYPE_CHECKING:
     from types_boto3_athena.type_defs import GetSessionStatusResponseTypeDef

@@ -4,12 +4,41 @@ from __future__ import annotations
 
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
+from pydantic import Field
 
 from athena_session_mcp.athena.responses import as_map, as_str
-from athena_session_mcp.athena.vocabulary import INACTIVE_SESSION_STATES, session_phase
+from athena_session_mcp.athena.vocabulary import (
+    INACTIVE_SESSION_STATES,
+    Phase,
+    session_phase,
+)
+from athena_session_mcp.health.models import (
+    OutModel,
+)
 from athena_session_mcp.tools import Deps, make_tool
+from athena_session_mcp.tools.args import (
+    AccountArg,
+    SessionIdArg,
+)
 from athena_session_mcp.tools.common import FIND_SESSIONS
-from athena_session_mcp.tools.fleet_models import AccountArg, SessionIdArg, TerminateSessionResult
+
+
+class TerminateSessionResult(OutModel):
+    """Result of terminate_athena_session."""
+
+    session_id: str = Field(description="The session asked to terminate.")
+    state: str | None = Field(
+        None,
+        description="State after the call (usually TERMINATING), or the one it had when already inactive.",
+    )
+    phase: Phase = Field(description="Coarse lifecycle phase of that state.")
+    state_before: str | None = Field(
+        None, description="The state GetSessionStatus reported before the request."
+    )
+    had_effect: bool = Field(
+        description="False when the session was already inactive, so TerminateSession was not called."
+    )
+    message: str = Field(description="What happened and what to do next.")
 
 
 def build(base: Deps) -> list[Tool]:

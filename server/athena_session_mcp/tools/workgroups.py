@@ -9,10 +9,63 @@ from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
-from athena_session_mcp.athena.vocabulary import engine_kind, is_spark_engine
+from athena_session_mcp.athena.vocabulary import (
+    Engine,
+    engine_kind,
+    is_spark_engine,
+)
+from athena_session_mcp.health.models import (
+    OutModel,
+)
+from athena_session_mcp.health.untrusted import UNTRUSTED_TEXT
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.args import (
+    AccountArg,
+)
 from athena_session_mcp.tools.common import engine_version, remember_workgroup_engine
-from athena_session_mcp.tools.fleet_models import AccountArg, ListSparkWorkgroupsResult, WorkgroupRow
+
+
+class WorkgroupRow(OutModel):
+    """One Apache Spark workgroup."""
+
+    name: str = Field(description="Workgroup name (pass it as WorkGroup to list_athena_sessions).")
+    state: str | None = Field(None, description="ENABLED or DISABLED; sessions only start in ENABLED ones.")
+    description: str | None = Field(
+        None, description=f"Workgroup description (shortened to 160 characters). {UNTRUSTED_TEXT}"
+    )
+    engine_version: str | None = Field(
+        None,
+        description=(
+            "EngineVersion.EffectiveEngineVersion (or Selected): 'PySpark engine version 3' or "
+            "'Apache Spark version 3.5'."
+        ),
+    )
+    engine_kind: Engine | None = Field(
+        None,
+        description=(
+            "pyspark-v3: notebooks, calculations; spark-3.5: Spark Connect, the Spark UI, no Calculation "
+            "APIs; unknown-spark: a Spark engine this server does not know."
+        ),
+    )
+    created_at: str | None = Field(None, description="CreationTime (ISO-8601 UTC).")
+
+
+class ListSparkWorkgroupsResult(OutModel):
+    """Result of list_spark_workgroups: the workgroups whose engine is Apache Spark."""
+
+    workgroups: list[WorkgroupRow] = Field(
+        default_factory=list[WorkgroupRow], description="In the order Athena listed them."
+    )
+    returned: int = Field(description="Number of workgroups in `workgroups`.")
+    workgroups_scanned: int = Field(description="Workgroups of any engine examined.")
+    other_engine_count: int = Field(description="Workgroups skipped: their engine is not Spark.")
+    pages_read: int = Field(description="ListWorkGroups calls made.")
+    next_token: str | None = Field(
+        None, description="Pass as NextToken to continue the scan; null when done."
+    )
+    truncated: bool = Field(description="True when the scan stopped early; see hint.")
+    hint: str = Field(description="What to do next.")
+
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient

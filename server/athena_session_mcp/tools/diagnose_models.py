@@ -1,74 +1,24 @@
-"""Arguments and results of list_athena_executors and diagnose_athena_session (published output schemas)."""
+"""The result of diagnose_athena_session (a published output schema)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import Field
 
-from athena_session_mcp.athena.vocabulary import Engine, ExecutorState
-from athena_session_mcp.health.models import Cause, OutModel, SessionSummary
+from athena_session_mcp.athena.vocabulary import (
+    Engine,
+)
+from athena_session_mcp.health.models import (
+    Cause,
+    OutModel,
+    SessionSummary,
+)
 from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL, UNTRUSTED_TEXT
-from athena_session_mcp.tools.fleet_models import GetCalculationResult, ResumeMaxResults, ResumeToken
-
-# --- Arguments (mirror ListExecutorsRequest in botocore's service model; a test keeps them in step) -------
-
-ExecutorStateFilterArg = Annotated[
-    ExecutorState | None,
-    Field(
-        title="ExecutorStateFilter",
-        description="Only executors in this state; omit for every state.",
-    ),
-]
-
-
-# --- Executors -------------------------------------------------------------------------------------
-
-
-class ExecutorRow(OutModel):
-    """One executor of a ListExecutors page."""
-
-    executor_id: str = Field(description="ExecutorId.")
-    type: str | None = Field(None, description="ExecutorType: COORDINATOR, GATEWAY or WORKER.")
-    state: str | None = Field(None, description="ExecutorState as Athena reports it.")
-    size_dpu: int | None = Field(None, description="ExecutorSize in DPUs.")
-    started_at: str | None = Field(None, description="StartDateTime (ISO-8601 UTC).")
-    terminated_at: str | None = Field(None, description="TerminationDateTime (ISO-8601 UTC), if ended.")
-
-
-class ExecutorCounts(OutModel):
-    """How many executors are in each state and of each type."""
-
-    total: int = Field(description="Executors counted.")
-    by_state: dict[str, int] = Field(description="ExecutorState -> count.")
-    by_type: dict[str, int] = Field(description="ExecutorType -> count.")
-
-
-class ListExecutorsArgs(OutModel):
-    """Arguments that continue right after the last executor shown."""
-
-    SessionId: str = Field(description="Same session.")
-    ExecutorStateFilter: ExecutorState | None = Field(None, description="Same state filter.")
-    MaxResults: ResumeMaxResults
-    NextToken: ResumeToken = None
-    Account: str | None = Field(None, description="Same account.")
-
-
-class ListExecutorsResult(OutModel):
-    """Result of list_athena_executors: one ListExecutors page, newest executors first, with counts."""
-
-    session_id: str = Field(description="The session listed.")
-    executor_state_filter: str | None = Field(None, description="The ExecutorStateFilter applied, if any.")
-    executors: list[ExecutorRow] = Field(description="Newest first.")
-    counts: ExecutorCounts = Field(description="Counts over this answer's executors.")
-    returned: int = Field(description="Executors in `executors`.")
-    next_token: str | None = Field(None, description="Pass as NextToken for the next page; null when done.")
-    more_available: bool = Field(description="Whether more executors exist.")
-    continue_with: ListExecutorsArgs | None = Field(None, description="Exact arguments for the next call.")
-    hint: str = Field(description="What to do next.")
-
-
-# --- diagnose_athena_session -------------------------------------------------------------------------
+from athena_session_mcp.tools.models import (
+    ExecutorCounts,
+    ExecutorRow,
+    Gap,
+    OutputTail,
+)
 
 
 class ExecutorOverview(OutModel):
@@ -78,16 +28,6 @@ class ExecutorOverview(OutModel):
     counts: ExecutorCounts | None = Field(None, description="Counts by state and type.")
     failed: list[ExecutorRow] = Field(description="Executors in state FAILED (at most 10).")
     complete: bool = Field(description="False when the session has more executors than were read.")
-
-
-class OutputTail(OutModel):
-    """The last lines of one S3 object (a ranged read, never the whole object)."""
-
-    s3_uri: str = Field(description="Where the object is.")
-    size_bytes: int | None = Field(None, description="The object's size.")
-    read_bytes: int = Field(description="Bytes read from its end.")
-    lines: list[str] = Field(description=f"{UNTRUSTED_LABEL} Cleaned; long lines cut.")
-    binary: bool = Field(description="True when the content was not text (no lines shown).")
 
 
 class DiagnosedCalculation(OutModel):
@@ -155,13 +95,6 @@ class SparkUi(OutModel):
     )
 
 
-class Gap(OutModel):
-    """Something the diagnosis could not read, and what would let it."""
-
-    what: str = Field(description="What is missing from the diagnosis.")
-    fix: str = Field(description="The IAM action, setting or flag that would provide it.")
-
-
 class DiagnosisResult(OutModel):
     """Result of diagnose_athena_session."""
 
@@ -184,27 +117,3 @@ class DiagnosisResult(OutModel):
     )
     untrusted_content: str = Field(description="How to treat the excerpts in this answer.")
     truncated: bool = Field(description="True when excerpts were shortened to fit.")
-
-
-# --- get_athena_calculation's IncludeOutput ---------------------------------------------------------
-
-
-class CalculationOutput(OutModel):
-    """The tails of a calculation's stdout and stderr (IncludeOutput with sensitive data access)."""
-
-    stderr_tail: OutputTail | None = Field(
-        None, description="Tail of stderr (ranged read of its last few KB)."
-    )
-    stdout_tail: OutputTail | None = Field(
-        None, description="Tail of stdout (ranged read of its last few KB)."
-    )
-    gaps: list[Gap] = Field(
-        description="What could not be read, and the IAM action, setting or flag that would allow it."
-    )
-    untrusted_content: str = Field(description="How to treat the excerpts.")
-
-
-class GetCalculationWithOutputResult(GetCalculationResult):
-    """Result of get_athena_calculation: summary, code and output when asked for, and the raw response."""
-
-    output: CalculationOutput | None = Field(None, description="Present only when IncludeOutput was true.")
