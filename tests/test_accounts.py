@@ -546,3 +546,65 @@ def test_a_gateway_refuses_an_undeclared_account_without_echoing_it() -> None:
     assert str(refused.value).startswith("That Account is not one this server declares (declared: second)")
     assert refused.value.code == "UnknownAccount"
     assert "Second" not in str(refused.value)
+
+
+# -- every other tool reads the declared account it is given ------------------------------------------
+
+
+async def test_calculations_and_executors_are_read_in_the_second_account(two_accounts: MCPServer) -> None:
+    args = {"SessionId": SESSION_ACCOUNT2_IDLE, "Account": "second"}
+    listed = await call_ok(two_accounts, "list_athena_calculations", args)
+    [calculation] = listed["calculations"]  # the seed gives it one calculation (emulator/seed.py)
+    calc_id = calculation["calculation_execution_id"]
+    one = await call_ok(
+        two_accounts, "get_athena_calculation", {"CalculationExecutionId": calc_id, "Account": "second"}
+    )
+    assert one["summary"]["state"] == "COMPLETED"
+    assert "not found" in await call_error(
+        two_accounts, "get_athena_calculation", {"CalculationExecutionId": calc_id}
+    )
+    executors = await call_ok(two_accounts, "list_athena_executors", args)
+    assert executors["session_id"] == SESSION_ACCOUNT2_IDLE
+    assert executors["executors"]
+
+
+async def test_the_workgroup_digest_of_the_second_account_counts_its_sessions(
+    two_accounts: MCPServer,
+) -> None:
+    digest = await call_ok(
+        two_accounts,
+        "summarize_athena_workgroup_sessions",
+        {"WorkGroup": "demo-spark35", "Account": "second"},
+    )
+    assert digest["sessions_listed"] == 1  # only demo-account2-spark35-failed (the first account has three)
+    assert digest["counts_by_state"] == {"FAILED": 1}
+    assert [s["session_id"] for s in digest["unhealthy"]] == [SESSION_ACCOUNT2_SPARK35_FAILED]
+
+
+async def test_history_and_workgroups_of_the_second_account(two_accounts: MCPServer) -> None:
+    history = await call_ok(
+        two_accounts,
+        "list_athena_session_history",
+        {"Days": 1, "WorkGroup": "demo-spark", "Account": "second"},
+    )
+    assert history["account"] == "second"
+    listed = {row["session_id"] for row in history["sessions"] if "ListSessions" in row["sources"]}
+    assert listed == {SESSION_ACCOUNT2_IDLE, SESSION_ACCOUNT2_NOTEBOOK}
+    workgroups = await call_ok(two_accounts, "list_spark_workgroups", {"Account": "second"})
+    assert {w["name"] for w in workgroups["workgroups"]} == {
+        "demo-spark",
+        "demo-spark-unencrypted",
+        "demo-spark35",
+    }
+
+
+async def test_terminate_ends_the_second_accounts_session_only(athena: AthenaClient) -> None:
+    settings = Settings(region="us-east-1", allow_write=True, accounts=WITH_SECOND.accounts)
+    server = server_for(athena, settings=settings)
+    ended = await call_ok(
+        server, "terminate_athena_session", {"SessionId": SESSION_ACCOUNT2_NOTEBOOK, "Account": "second"}
+    )
+    assert ended["had_effect"] is True
+    assert ended["state_before"] == "IDLE"
+    refused = await call_error(server, "terminate_athena_session", {"SessionId": SESSION_ACCOUNT2_IDLE})
+    assert "was not found in region us-east-1" in refused  # own credentials: the first account
