@@ -427,6 +427,11 @@ async def test_with_web_identity_the_persons_credentials_assume_the_accounts_rol
     with emulated_athena():
         gateway = WebIdentityGateway(WITH_SECOND, web_role, who.get)
         who.set(WebIdentity("https://id.example.com", "alice", "token-of-alice"))
+        own = await gateway.call(
+            lambda client: client.get_session(SessionId=SESSION_IDLE),
+            action="athena:GetSession",
+            what="Session",
+        )
         second = gateway.for_account("second")
         answer = await second.call(
             lambda client: client.get_session(SessionId=SESSION_ACCOUNT2_IDLE),
@@ -434,10 +439,13 @@ async def test_with_web_identity_the_persons_credentials_assume_the_accounts_rol
             what="Session",
         )
         assumed = [(role.role_arn, role.session_name) for role in _assumed()]
+    assert own["SessionId"] == SESSION_IDLE
     assert answer["Description"] == "Demo: idle, in the second account"
-    # First alice's own role (AssumeRoleWithWebIdentity), then the second account's, under her name.
+    # Alice's own role once (AssumeRoleWithWebIdentity, shared by her calls in every account), then the
+    # second account's role with those credentials, under her name.
     assert assumed == [(web_role, "alice"), (SECOND_ACCOUNT_ROLE_ARN, "alice")]
     assert second.account_name == "second"
+    assert gateway.people == 1
 
 
 # -- the audit line (OAuth) ---------------------------------------------------------------------------
