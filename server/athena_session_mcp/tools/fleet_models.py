@@ -117,7 +117,7 @@ class GetSessionResult(OutModel):
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
     account: str | None = Field(
         default=None,
-        description="The declared account (--account) it was found in; absent: the server's own.",
+        description="The declared account it was found in; absent: the server's own.",
     )
     raw: dict[str, Any] = Field(
         description=f"The GetSession response (datetimes ISO-8601 UTC; secrets redacted). {UNTRUSTED_TEXT}"
@@ -148,7 +148,7 @@ class GetSessionStatusResult(OutModel):
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
     account: str | None = Field(
         default=None,
-        description="The declared account (--account) it was found in; absent: the server's own.",
+        description="The declared account it was found in; absent: the server's own.",
     )
     raw: dict[str, Any] = Field(
         description=f"The GetSessionStatus response (datetimes ISO-8601 UTC). {UNTRUSTED_TEXT}"
