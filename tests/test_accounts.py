@@ -36,7 +36,8 @@ from athena_session_mcp.emulator import (
 )
 from athena_session_mcp.settings import AccountRole, Settings, SettingsError, parse_accounts, split_accounts
 from athena_session_mcp.tools import Deps
-from athena_session_mcp.transport.oauth import ServerAuth, audit_logger
+from athena_session_mcp.transport.audit import audit_logger
+from athena_session_mcp.transport.oauth import ServerAuth
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, emulated_athena
 

@@ -62,3 +62,30 @@ def test_text_is_compact_utf8_json() -> None:
     assert to_text({"headline": "IDLE · 1 DPU-h ≈ $0.35", "n": [1, 2]}) == (
         '{"headline":"IDLE · 1 DPU-h ≈ $0.35","n":[1,2]}'
     )
+
+
+def _nullable(prop: dict[str, Any]) -> bool:
+    types = prop.get("type")
+    return (
+        types == "null"
+        or (isinstance(types, list) and "null" in types)
+        or any(_nullable(option) for option in prop.get("anyOf", []))
+    )
+
+
+async def test_no_output_field_is_both_required_and_nullable() -> None:
+    # Answers leave null fields out (answers.lean): a required field that could be null would be left out
+    # and the answer would no longer match its own schema.
+    from athena_session_mcp.app import build_server
+    from athena_session_mcp.settings import Settings
+
+    async with Client(build_server(Settings(region="us-east-1", allow_write=True))) as client:
+        tools = (await client.list_tools()).tools
+    checked = 0
+    for tool in tools:
+        schema = tool.output_schema or {}
+        for name, definition in [("", schema), *schema.get("$defs", {}).items()]:
+            for field in definition.get("required", []):
+                checked += 1
+                assert not _nullable(definition["properties"][field]), f"{tool.name} {name}.{field}"
+    assert checked > 50

@@ -1,26 +1,25 @@
-"""The output budget helpers: clipping, fitting a result to the budget, continuing a cut listing."""
+"""Answers of a known size: clipped texts, and pages of the longest rows at the largest page size within
+the output budget, Athena's NextToken passed through unchanged; every tool's answer on the emulator too."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from botocore.stub import Stubber
 from mcp import Client
-from pydantic import BaseModel
 
 from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.settings import Settings
-from athena_session_mcp.tools import budget
-from athena_session_mcp.tools.budget import Page, continuation, fit, rendered_size
-from tests.conftest import server_for
+from athena_session_mcp.tools import budget, workgroups
+from athena_session_mcp.tools.fleet_models import MAX_CALCULATION_ROWS, MAX_EXECUTOR_ROWS, MAX_SESSION_ROWS
+from tests.conftest import NOW, server_for, text_of
 from tests.fleet import count_aws_calls
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
-
-
-class Listing(BaseModel):
-    items: list[str]
 
 
 def test_clip_keeps_short_text_and_marks_cut_text() -> None:
@@ -30,50 +29,135 @@ def test_clip_keeps_short_text_and_marks_cut_text() -> None:
     assert len(clip("y" * 500, 160) or "") == 160
 
 
-def test_fit_keeps_everything_that_fits() -> None:
-    items = ["a" * 10] * 5
-    result, shown = fit(lambda n: Listing(items=items[:n]), len(items), budget=10_000)
-    assert shown == 5 and result.items == items
+# The longest values botocore's Athena model allows, in the character JSON escapes to two.
+def _longest(n: int) -> str:
+    return '"' * n
 
 
-@pytest.mark.parametrize("limit", [100, 257, 1_000, 2_345])
-def test_fit_returns_the_largest_prefix_within_the_budget(limit: int) -> None:
-    items = [f"item-{i:04d}-" + "z" * 40 for i in range(100)]
-    result, shown = fit(lambda n: Listing(items=items[:n]), len(items), budget=limit)
-    assert rendered_size(result) <= limit
-    assert shown == 100 or rendered_size(Listing(items=items[: shown + 1])) > limit
+AT = NOW - timedelta(hours=1)
+LONGEST_STATUS = {
+    "StartDateTime": AT,
+    "LastModifiedDateTime": AT,
+    "EndDateTime": AT,
+    "IdleSinceDateTime": AT,
+    "State": "TERMINATED",
+    "StateChangeReason": _longest(1024),
+}
+ENGINE = {"SelectedEngineVersion": "PySpark engine version 3", "EffectiveEngineVersion": "x" * 128}
 
 
-def test_fit_reads_the_module_budget_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 200)
-    items = ["q" * 50] * 10
-    result, _ = fit(lambda n: Listing(items=items[:n]), len(items))
-    assert rendered_size(result) <= 200
+@pytest.mark.parametrize(
+    ("tool", "arguments", "operation", "response"),
+    [
+        (
+            "list_athena_sessions",
+            {"WorkGroup": "wg", "MaxResults": MAX_SESSION_ROWS},
+            "list_sessions",
+            {
+                "Sessions": [
+                    {
+                        "SessionId": f"{i:03d}" + "s" * 253,
+                        "Description": _longest(1024),
+                        "EngineVersion": ENGINE,
+                        "NotebookVersion": "n" * 128,
+                        "Status": LONGEST_STATUS,
+                    }
+                    for i in range(MAX_SESSION_ROWS)
+                ],
+                "NextToken": "t" * 2048,
+            },
+        ),
+        (
+            "list_athena_calculations",
+            {"SessionId": "s-1", "MaxResults": MAX_CALCULATION_ROWS},
+            "list_calculation_executions",
+            {
+                "Calculations": [
+                    {
+                        "CalculationExecutionId": f"{i:03d}" + "c" * 33,
+                        "Description": _longest(1024),
+                        "Status": {
+                            "SubmissionDateTime": AT,
+                            "CompletionDateTime": AT,
+                            "State": "FAILED",
+                            "StateChangeReason": _longest(1024),
+                        },
+                    }
+                    for i in range(MAX_CALCULATION_ROWS)
+                ],
+                "NextToken": "t" * 2048,
+            },
+        ),
+        (
+            "list_athena_executors",
+            {"SessionId": "s" * 256, "MaxResults": MAX_EXECUTOR_ROWS},
+            "list_executors",
+            {
+                "SessionId": "s" * 256,
+                "ExecutorsSummary": [
+                    {
+                        "ExecutorId": _longest(100_000),
+                        "ExecutorType": "WORKER",
+                        "StartDateTime": 1_764_900_000_000,
+                        "TerminationDateTime": 1_764_900_000_000,
+                        "ExecutorState": "FAILED",
+                        "ExecutorSize": 1,
+                    }
+                    for _ in range(MAX_EXECUTOR_ROWS)
+                ],
+                "NextToken": "t" * 2048,
+            },
+        ),
+    ],
+)
+async def test_a_page_of_the_longest_rows_at_the_largest_page_size_fits_the_budget(
+    athena_client: AthenaClient,
+    stubber: Stubber,
+    tool: str,
+    arguments: dict[str, Any],
+    operation: str,
+    response: dict[str, Any],
+) -> None:
+    stubber.add_response(operation, response)
+    async with Client(server_for(athena_client)) as client:
+        result = await client.call_tool(tool, arguments)
+    text = text_of(result)
+    assert not result.is_error, text[:300]
+    content: dict[str, Any] = json.loads(text)
+    assert content["returned"] == arguments["MaxResults"]  # every row read is shown: nothing cut to fit
+    assert len(text) <= budget.OUTPUT_BUDGET_CHARS, len(text)
+    assert json.loads(text)["next_token"] == "t" * 2048  # Athena's token, passed through unchanged
 
 
-def test_continuation_when_everything_was_shown_is_the_last_token() -> None:
-    pages = [Page(None, 0), Page("t2", 3)]
-    cont = continuation(pages, shown=5, total=5, last_token="t3", page_size=3)
-    assert (cont.next_token, cont.resume_token, cont.resume_max_results, cont.repeats, cont.more) == (
-        "t3",
-        "t3",
-        3,
-        0,
-        True,
-    )
-    done = continuation(pages, shown=5, total=5, last_token=None, page_size=3)
-    assert done.more is False and done.next_token is None
-
-
-def test_continuation_at_a_page_boundary_is_that_pages_token() -> None:
-    cont = continuation([Page(None, 0), Page("t2", 3)], shown=3, total=6, last_token="t3", page_size=3)
-    assert (cont.next_token, cont.resume_token, cont.resume_max_results, cont.repeats) == ("t2", "t2", 3, 0)
-
-
-def test_continuation_inside_a_page_repeats_that_page_short() -> None:
-    cont = continuation([Page("t1", 0), Page("t2", 3)], shown=5, total=6, last_token="t3", page_size=3)
-    assert cont.next_token is None
-    assert (cont.resume_token, cont.resume_max_results, cont.repeats, cont.more) == ("t2", 2, 2, True)
+async def test_the_largest_spark_workgroup_answer_fits_the_budget(
+    athena_client: AthenaClient, stubber: Stubber
+) -> None:
+    page = {
+        "WorkGroups": [
+            {
+                "Name": f"{i:03d}" + "w" * 125,
+                "State": "ENABLED",
+                "Description": _longest(1024),
+                "CreationTime": AT,
+                # Only Spark workgroups are shown: the effective engine decides.
+                "EngineVersion": {
+                    "SelectedEngineVersion": "x" * 128,
+                    "EffectiveEngineVersion": "PySpark engine version 3",
+                },
+            }
+            for i in range(workgroups.PAGE_SIZE)
+        ],
+        "NextToken": "t" * 1024,
+    }
+    for _ in range(workgroups.MAX_WORKGROUP_ROWS // workgroups.PAGE_SIZE):
+        stubber.add_response("list_work_groups", page)
+    async with Client(server_for(athena_client)) as client:
+        result = await client.call_tool("list_spark_workgroups", {})
+    text = text_of(result)
+    assert not result.is_error, text[:400]
+    assert len(json.loads(text)["workgroups"]) == workgroups.MAX_WORKGROUP_ROWS
+    assert len(text) <= budget.OUTPUT_BUDGET_CHARS, len(text)
+    stubber.assert_no_pending_responses()  # it stopped at the page boundary where the next page could overflow
 
 
 # One call of every tool, on the emulator's sessions, with every switch on (sensitive data, write): the
@@ -82,7 +166,7 @@ EVERY_TOOL_CALL: dict[str, dict[str, Any]] = {
     "list_athena_session_history": {"Days": 14},
     "get_athena_session": {"SessionId": "demo-spark35-idle"},
     "get_athena_session_status": {"SessionId": "demo-spark35-idle"},
-    "list_athena_sessions": {"WorkGroup": "demo-spark35", "AllPages": True},
+    "list_athena_sessions": {"WorkGroup": "demo-spark35", "MaxResults": MAX_SESSION_ROWS},
     "list_spark_workgroups": {},
     "list_athena_calculations": {"SessionId": "demo-idle"},
     "get_athena_calculation": {

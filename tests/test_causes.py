@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from athena_session_mcp.health.causes import SessionFacts, Text, diagnose
+from athena_session_mcp.health.causes import diagnose
+from athena_session_mcp.health.matching import SessionFacts, Text
 from athena_session_mcp.health.models import Cause
 from tests.conftest import NOW
 

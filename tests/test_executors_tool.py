@@ -48,6 +48,9 @@ async def test_input_schema_mirrors_the_list_executors_request_shape(stubbed_ser
         prop = props[name].get("anyOf", [props[name]])[0]
         if "enum" in member.metadata:
             assert prop["enum"] == member.metadata["enum"]
+        if name == "MaxResults":  # Athena allows 100; 80 of the longest rows fit the output budget
+            assert (prop["maximum"], member.metadata["max"]) == (80, 100)
+            continue
         assert prop.get("maxLength", prop.get("maximum")) == member.metadata.get("max")
         assert prop.get("minLength", prop.get("minimum", 0)) == member.metadata.get("min", 0)
     assert tool.annotations is not None and tool.annotations.read_only_hint is True

@@ -317,7 +317,7 @@ async def test_workgroup_engines_seen_by_list_spark_workgroups_are_not_asked_aga
             }
         ]
     }
-    stubber.add_response("list_work_groups", listing, {"MaxResults": 50})
+    stubber.add_response("list_work_groups", listing, {"MaxResults": 25})
     stubber.add_response(
         "get_session", session_response("IDLE", EngineVersion=None), {"SessionId": SESSION_ID}
     )

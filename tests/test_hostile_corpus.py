@@ -5,7 +5,8 @@ Held: no payload reaches a field the server writes as its own words (titles, hea
 findings, next steps); no invisible, bidi or control character reaches the model anywhere (text or
 structuredContent); no secret-named setting is shown. Responses come from real boto3 clients whose
 `before-call` event answers with the planted response (how botocore's Stubber answers), so every reader
-and the door (athena/text.py) run as in production.
+and the door (athena/text.py) run as in production. The same corpus also runs over stdio through the
+console script, every response read off the wire from a loopback endpoint.
 """
 
 from __future__ import annotations
@@ -15,19 +16,32 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.response import StreamingBody
 from mcp import Client
 
 from athena_session_mcp.app import build_server
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.settings import Settings
-from tests.conftest import NOW
-from tests.reliability import example_arguments
+from athena_session_mcp.tools.budget import OUTPUT_BUDGET_CHARS
+from tests.conftest import FAKE_ENV, NOW
+from tests.emulator.shape_check import service_model
+from tests.reliability import (
+    ATHENA_OPERATIONS,
+    FakeAthena,
+    Json,
+    Reply,
+    example_arguments,
+    on_the_wire,
+    serve_fake,
+)
+from tests.stdio_harness import StdioServer, server_env
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -76,6 +90,8 @@ PAYLOADS: list[str] = [
     f"Column 'x {CANARY}' does not exist",
     f"{CANARY}\n" * 2000,
 ]
+RAW_ANSWERS = {"get_athena_session", "resource"}
+CREDENTIALS = {k: v for k, v in FAKE_ENV.items() if k.startswith("AWS_")}
 SECRET = "SeCrEtVaLuE-never-shown-0123"
 # Characters that must never reach the model: escapes and controls (tab and newline aside), CR, line and
 # paragraph separators, bidi, zero-width and other format characters, tag characters, variation selectors.
@@ -125,7 +141,7 @@ def _responses(payload: str) -> dict[str, Any]:
         "SessionId": SESSION,
         "Description": p("session description"),
         "WorkGroup": "wg",
-        "EngineVersion": {"SelectedEngineVersion": "PySpark engine version 3"},
+        "EngineVersion": "PySpark engine version 3",  # a string in GetSession, a structure elsewhere
         "EngineConfiguration": {
             "CoordinatorDpuSize": 1,
             "MaxConcurrentDpus": 20,
@@ -179,7 +195,7 @@ def _responses(payload: str) -> dict[str, Any]:
                 {
                     "SessionId": SESSION,
                     "Description": p("session description"),
-                    "EngineVersion": session["EngineVersion"],
+                    "EngineVersion": {"SelectedEngineVersion": "PySpark engine version 3"},
                     "NotebookVersion": "Athena notebook version 1",
                     "Status": status,
                 }
@@ -310,9 +326,8 @@ async def _answers(payload: str) -> dict[str, Any]:
     return answers
 
 
-@pytest.mark.parametrize("payload", PAYLOADS, ids=[f"p{i:02d}" for i in range(len(PAYLOADS))])
-async def test_a_hostile_payload_in_every_channel_through_every_tool(payload: str) -> None:
-    answers = await _answers(payload)
+def _check(answers: dict[str, Any], payload: str) -> None:
+    """The corpus's promises for one payload's answers from every tool and the resource."""
     assert len(answers) >= 11, "every tool and the resource"
     everything = json.dumps(answers, ensure_ascii=False)
     # The payload did reach the answers (as labelled data): otherwise this test could not fail.
@@ -331,3 +346,105 @@ async def test_a_hostile_payload_in_every_channel_through_every_tool(payload: st
                 assert not (_own_words(path) and CANARY in value), f"{tool}{path}: {value[:200]}"
         for path, value in _walk(answer.get("structured")):
             assert not (_own_words(path) and CANARY in value), f"{tool}{path}: {value[:200]}"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=[f"p{i:02d}" for i in range(len(PAYLOADS))])
+async def test_a_hostile_payload_in_every_channel_through_every_tool(payload: str) -> None:
+    _check(await _answers(payload), payload)
+
+
+class HostileEndpoint(FakeAthena):
+    """The planted responses on the wire: Athena and CloudWatch Logs by operation (FakeAthena), S3's
+    GetObject by path, honouring the suffix Range the tail reader sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.objects: dict[str, bytes] = {}
+
+    def plant(self, responses: dict[str, Any]) -> None:
+        """Answer with `responses`, each Athena string cut to the length its shape allows (the service
+        never sends more; the in-memory test plants the uncut payloads)."""
+        self.objects = {
+            name: text.encode("utf-8", "surrogateescape") for name, text in responses["GetObject"].items()
+        }
+
+        def behaviour(operation: str, request: Json) -> Reply:
+            body = responses.get(operation, {})
+            if operation in ATHENA_OPERATIONS:
+                body = _within_shape(service_model().operation_model(operation).output_shape, body)
+            return Reply(body=on_the_wire(body))  # other sources: nothing
+
+        self.reset(behaviour)
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        if handler.command != "GET" or not handler.path.startswith("/bucket/"):
+            return super().handle(handler)
+        body = self.objects[handler.path.rsplit("/", 1)[-1]]
+        suffix = re.fullmatch(r"bytes=-(\d+)", handler.headers.get("Range", ""))
+        part = body[-int(suffix.group(1)) :] if suffix else body
+        handler.send_response(206 if suffix else 200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(part)))
+        if suffix:
+            handler.send_header("Content-Range", f"bytes {len(body) - len(part)}-{len(body) - 1}/{len(body)}")
+        handler.end_headers()
+        handler.wfile.write(part)
+        return None
+
+
+def _within_shape(shape: Shape | None, value: Any) -> Any:
+    """`value` with every string no longer than its shape's `max`."""
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        members = shape.members
+        return {k: _within_shape(members.get(k), v) for k, v in cast(Json, value).items()}
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_within_shape(shape.member, v) for v in cast(list[Any], value)]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {k: _within_shape(shape.value, v) for k, v in cast(Json, value).items()}
+    if shape is not None and isinstance(value, str) and "max" in shape.metadata:
+        return value[: shape.metadata["max"]]
+    return value
+
+
+def _stdio_answers(server: StdioServer, tools: list[Json]) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for tool in tools:
+        args = example_arguments(tool["inputSchema"], SESSION)
+        props = tool["inputSchema"].get("properties", {})
+        for flag in ("IncludeCode", "IncludeOutput"):
+            if flag in props:
+                args[flag] = True
+        if "CalculationExecutionId" in props:
+            args["CalculationExecutionId"] = CALC
+        result: Json = server.call_tool(tool["name"], args, timeout=60)["result"]
+        answers[tool["name"]] = {
+            "text": [block.get("text", "") for block in result["content"]],
+            "structured": result.get("structuredContent"),
+            "error": result.get("isError", False),
+        }
+    resource = server.request("resources/read", {"uri": f"athena://sessions/{SESSION}"})["result"]
+    answers["resource"] = {"text": [c.get("text", "") for c in resource["contents"]]}
+    return answers
+
+
+def test_the_corpus_over_stdio_through_the_console_script() -> None:
+    """The same corpus, as a client sees it: the console script over stdio, every response read from a
+    loopback endpoint on the wire (Athena in the installed botocore's protocol, S3, CloudWatch Logs)."""
+    endpoint = HostileEndpoint()
+    with serve_fake(endpoint) as url:
+        args = ["serve", "--endpoint-url", url, "--region", "us-east-1", "--allow-sensitive-data-access"]
+        env = server_env(CREDENTIALS, {"AWS_ENDPOINT_URL": url})
+        with StdioServer([*args, "--allow-write"], env).start() as server:
+            server.initialize(timeout=60)
+            tools: list[Json] = server.request("tools/list")["result"]["tools"]
+            for payload in PAYLOADS:
+                endpoint.plant(_responses(payload))
+                answers = _stdio_answers(server, tools)
+                _check(answers, payload)
+                for tool, answer in answers.items():
+                    # Every channel as long as Athena allows: the worst case stays within the budget. Not
+                    # for the raw GetSession response (get_athena_session, the resource): Athena bounds no
+                    # Spark property's value, so it is bounded only by the door's 65,536 per string.
+                    size = len("".join(answer["text"]))
+                    assert size <= OUTPUT_BUDGET_CHARS or tool in RAW_ANSWERS, (tool, size)
+            assert endpoint.attempts["GetObject"] == 0  # S3 was answered by path, not as an Athena call

@@ -448,3 +448,61 @@ async def test_another_persons_token_on_a_session_is_refused(setup: Setup) -> No
         http.headers["Authorization"] = f"Bearer {mallory}"
         with pytest.raises(Exception):  # noqa: B017, PT011  # the SDK refuses: another user's session
             await client.call_tool("list_spark_workgroups", {})
+
+
+def _rpc(setup: Setup, token: str, session: str, method: str, params: dict[str, Any]) -> httpx2.Response:
+    """One JSON-RPC request on an open MCP session, as a client sends it after initialize."""
+    body = {"jsonrpc": "2.0", "id": 2, "method": method, "params": params}
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}", "Mcp-Session-Id": session}
+    return httpx2.post(setup.public_url, json=body, headers=headers, timeout=30)
+
+
+def _result(response: httpx2.Response) -> dict[str, Any]:
+    """The JSON-RPC result of a 200 answer, sent as JSON or as one server-sent event."""
+    assert response.status_code == 200, (response.status_code, response.text[:300])
+    text = response.text
+    if response.headers["content-type"].startswith("text/event-stream"):
+        text = next(line[5:] for line in text.splitlines() if line.startswith("data:"))
+    return json.loads(text)["result"]
+
+
+def test_a_token_that_expires_mid_session_is_refused_and_the_refreshed_one_carries_on(setup: Setup) -> None:
+    now = int(time.time())
+    # Accepted for about 3 more seconds: exp is LEEWAY (30 s) minus 3 s in the past.
+    expiring = setup.token(sub="grace", exp=now - 27, iat=now - 600)
+    opened = _post(setup.public_url, expiring)
+    session = opened.headers["mcp-session-id"]
+    status = {"name": "get_athena_session_status", "arguments": {"SessionId": "demo-idle"}}
+    first = _result(_rpc(setup, expiring, session, "tools/call", status))
+    assert not first.get("isError"), first
+    time.sleep(max(0.0, now + 3.5 - time.time()))
+
+    expired = _rpc(setup, expiring, session, "tools/call", status)
+    assert expired.status_code == 401
+    assert 'error="invalid_token"' in expired.headers["www-authenticate"]
+    assert "resource_metadata=" in expired.headers["www-authenticate"]
+
+    refreshed = setup.token(sub="grace")  # the same person (issuer, subject, client id), a new token
+    again = _result(_rpc(setup, refreshed, session, "tools/call", status))
+    assert not again.get("isError"), again
+    assert again["structuredContent"]["summary"]["state"] == "IDLE"  # demo-idle, read on the same session
+    wait_for_line(setup.server, "sub=grace")
+    assert setup.server.stderr.count("sub=grace client_id=test-client tool=get_athena_session_status") == 2
+    assert expiring not in setup.server.stderr and refreshed not in setup.server.stderr
+
+
+def test_another_persons_token_on_a_session_is_refused_and_audited(setup: Setup) -> None:
+    opened = _post(setup.public_url, setup.token(sub="heidi"))
+    session = opened.headers["mcp-session-id"]
+    intruder = setup.token(sub="ivan")
+    refused = _rpc(setup, intruder, session, "tools/list", {})
+    assert refused.status_code == 404  # the SDK answers as if the session did not exist
+    wait_for_line(setup.server, "sub=ivan")
+    [line] = [line for line in setup.server.stderr.splitlines() if "sub=ivan" in line]
+    assert "session refused: sub=ivan client_id=test-client" in line
+    assert f"mcp_session={session[:16]}" in line
+    assert "access=refused:session-unknown-or-opened-by-another-person" in line
+    assert intruder not in setup.server.stderr
+    # The owner is not audited as refused on their own session.
+    assert _rpc(setup, setup.token(sub="heidi"), session, "tools/list", {}).status_code == 200
+    assert "session refused: sub=heidi" not in setup.server.stderr

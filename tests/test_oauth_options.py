@@ -18,6 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from athena_session_mcp.transport import oauth
 from athena_session_mcp.transport.http import HttpOptions
 from athena_session_mcp.transport.oauth import (
     DEFAULT_WRITE_SCOPE,
@@ -250,3 +251,31 @@ async def test_token_checks_do_not_wait_for_the_threads_aws_calls_use() -> None:
     finally:
         release.set()
         default.total_tokens = saved
+
+
+def test_a_slow_discovery_holds_other_checks_only_briefly_and_a_finished_one_takes_no_lock(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    release = threading.Event()
+
+    def fetch(url: str) -> dict[str, Any]:
+        release.wait(10)  # a slow identity provider
+        return {"issuer": ISSUER, "jwks_uri": "https://id.example.com/keys"}
+
+    verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch)
+    monkeypatch.setattr(oauth, "DISCOVERY_WAIT_SECONDS", 0.2)
+    first = threading.Thread(target=verifier._discover)  # pyright: ignore[reportPrivateUsage]
+    first.start()
+    try:
+        time.sleep(0.1)  # the first check is now inside the slow fetch
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING):
+            assert verifier.check("eyJhbGciOiJSUzI1NiJ9.e30.c2ln") is None
+        assert time.monotonic() - started < 2  # refused after the bounded wait, not after the fetch
+        assert "still being fetched for another request" in caplog.text
+    finally:
+        release.set()
+        first.join(5)
+    with verifier._lock:  # pyright: ignore[reportPrivateUsage]  # held by someone else: not needed now
+        keys, issuer = verifier._discover()  # pyright: ignore[reportPrivateUsage]
+    assert (keys.uri, issuer) == ("https://id.example.com/keys", ISSUER)

@@ -1,4 +1,4 @@
-"""list_athena_sessions: compact rows, API-mirrored arguments, paging, AllPages, the output budget."""
+"""list_athena_sessions: compact rows, API-mirrored arguments, one page per call, Athena's NextToken as is."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.tools import budget, listing
 from tests.conftest import server_for
 from tests.fleet import call_error, call_ok, call_rejected, session_item
 
@@ -28,11 +27,12 @@ async def test_input_schema_mirrors_the_list_sessions_request_shape(stubbed_serv
     async with Client(stubbed_server) as client:
         tool = next(t for t in (await client.list_tools()).tools if t.name == "list_athena_sessions")
     props = tool.input_schema["properties"]
-    assert set(shape.members) <= set(props)
-    assert set(props) - set(shape.members) == {"AllPages"}
+    assert set(shape.members) == set(props)
     assert tool.input_schema["required"] == shape.required_members == ["WorkGroup"]
     assert props["StateFilter"]["anyOf"][0]["enum"] == shape.members["StateFilter"].metadata["enum"]
-    assert (props["MaxResults"]["minimum"], props["MaxResults"]["maximum"]) == (1, 100)
+    # Athena allows 1-100; a page of 30 of the longest rows is what fits the output budget (test_budget).
+    assert (props["MaxResults"]["minimum"], props["MaxResults"]["maximum"]) == (1, 30)
+    assert shape.members["MaxResults"].metadata["max"] == 100
     assert props["NextToken"]["maxLength"] == shape.members["NextToken"].metadata["max"]
     assert shape.members["WorkGroup"].metadata["pattern"] in props["WorkGroup"]["pattern"]
     assert all(prop.get("description") for prop in props.values())
@@ -73,7 +73,6 @@ async def test_one_page_of_compact_rows_with_the_next_token_and_exact_continue_a
     assert len(second["description"]) == 120
     assert second["engine_version"] == "PySpark engine version 3"
     assert content["next_token"] == "tok-2" and content["more_available"] is True
-    assert content["truncated"] is False
     assert content["continue_with"] == {
         "WorkGroup": WG,
         "StateFilter": "IDLE",
@@ -86,12 +85,12 @@ async def test_one_page_of_compact_rows_with_the_next_token_and_exact_continue_a
 
 async def test_last_page_says_there_is_nothing_more(stubbed_server: MCPServer, stubber: Stubber) -> None:
     stubber.add_response(
-        "list_sessions", {"Sessions": [session_item("s-1")]}, {"WorkGroup": WG, "MaxResults": 50}
+        "list_sessions", {"Sessions": [session_item("s-1")]}, {"WorkGroup": WG, "MaxResults": 25}
     )
     content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG})
     assert "next_token" not in content and "continue_with" not in content
-    assert content["more_available"] is False and content["truncated"] is False
-    assert content["returned"] == 1 and content["pages_read"] == 1
+    assert content["more_available"] is False
+    assert content["returned"] == 1
 
 
 async def test_empty_filtered_listing_suggests_another_filter_or_none(
@@ -99,7 +98,7 @@ async def test_empty_filtered_listing_suggests_another_filter_or_none(
 ) -> None:
     stubber.add_response("list_sessions", {"Sessions": []})
     content = await call_ok(stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "StateFilter": "BUSY"})
-    assert "sessions" not in content
+    assert content["sessions"] == [] and content["returned"] == 0
     assert (
         content["hint"]
         == "No sessions in state BUSY in workgroup 'spark-wg'. Try another StateFilter, or none."
@@ -155,85 +154,7 @@ async def test_unfiltered_emulated_listing_leaves_out_ended_sessions_and_says_ho
     assert "StateFilter TERMINATED or FAILED" in active["hint"]
 
 
-async def test_all_pages_follows_tokens_to_the_end(stubbed_server: MCPServer, stubber: Stubber) -> None:
-    stubber.add_response(
-        "list_sessions",
-        {"Sessions": [session_item("a"), session_item("b")], "NextToken": "t2"},
-        {"WorkGroup": WG, "MaxResults": 2},
-    )
-    stubber.add_response(
-        "list_sessions",
-        {"Sessions": [session_item("c"), session_item("d")], "NextToken": "t3"},
-        {"WorkGroup": WG, "MaxResults": 2, "NextToken": "t2"},
-    )
-    stubber.add_response(
-        "list_sessions",
-        {"Sessions": [session_item("e")]},
-        {"WorkGroup": WG, "MaxResults": 2, "NextToken": "t3"},
-    )
-    content = await call_ok(
-        stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "MaxResults": 2, "AllPages": True}
-    )
-    assert [row["session_id"] for row in content["sessions"]] == ["a", "b", "c", "d", "e"]
-    assert content["pages_read"] == 3
-    assert content["truncated"] is False and "next_token" not in content
-    stubber.assert_no_pending_responses()
-
-
-async def test_all_pages_stops_at_its_item_cap_on_a_page_boundary(
-    stubbed_server: MCPServer, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(listing, "ALL_PAGES_MAX_ITEMS", 5)
-    stubber.add_response(
-        "list_sessions",
-        {"Sessions": [session_item(f"a{i}") for i in range(3)], "NextToken": "t2"},
-        {"WorkGroup": WG, "MaxResults": 3},
-    )
-    # Only two more fit under the cap, so only two are asked for: the stop lands on a page boundary.
-    stubber.add_response(
-        "list_sessions",
-        {"Sessions": [session_item("b0"), session_item("b1")], "NextToken": "t3"},
-        {"WorkGroup": WG, "MaxResults": 2, "NextToken": "t2"},
-    )
-    content = await call_ok(
-        stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "MaxResults": 3, "AllPages": True}
-    )
-    assert content["returned"] == 5
-    assert content["truncated"] is True and content["more_available"] is True
-    assert content["next_token"] == "t3"
-    assert content["continue_with"]["NextToken"] == "t3" and content["continue_with"]["MaxResults"] == 3
-    assert "cap" in content["hint"]
-    stubber.assert_no_pending_responses()
-
-
-async def test_a_page_over_the_output_budget_is_cut_and_says_how_to_continue_without_gaps(
-    stubbed_server: MCPServer, stubber: Stubber
-) -> None:
-    long_id = "s" * 250
-    items = [
-        session_item(f"{long_id}{i:03d}", "FAILED", description="d" * 1000, reason="r" * 1000)
-        for i in range(100)
-    ]
-    stubber.add_response("list_sessions", {"Sessions": items, "NextToken": "after-100"})
-    content = await call_ok(
-        stubbed_server, "list_athena_sessions", {"WorkGroup": WG, "MaxResults": 100, "NextToken": "page-1"}
-    )
-    shown = content["returned"]
-    assert 0 < shown < 100
-    assert content["truncated"] is True and content["more_available"] is True
-    # The API's token would skip the rows left out, so it is withheld; continue_with repeats the page short.
-    assert "next_token" not in content
-    assert content["continue_with"] == {
-        "WorkGroup": WG,
-        "MaxResults": shown,
-        "NextToken": "page-1",
-    }
-    assert "Output budget" in content["hint"] and f"first {shown}" in content["hint"]
-
-
-async def test_following_continue_with_through_budget_cuts_lists_every_session_once_in_order(
-    emulated: AthenaClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_following_next_token_lists_every_session_once_in_order(emulated: AthenaClient) -> None:
     for i in range(30):
         emulated.start_session(
             WorkGroup="demo-spark",
@@ -245,24 +166,18 @@ async def test_following_continue_with_through_budget_cuts_lists_every_session_o
     ]
     # Without StateFilter, ListSessions lists active sessions only: the 5 active demo sessions and the 30 new.
     assert len(truth) == 35
-    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 6_000)
     server = server_for(emulated)
     seen: list[str] = []
-    arguments: dict[str, Any] = {"WorkGroup": "demo-spark", "MaxResults": 7, "AllPages": True}
-    repeated = 0
-    for _ in range(40):
+    arguments: dict[str, Any] = {"WorkGroup": "demo-spark", "MaxResults": 7}
+    for _ in range(10):
         content = await call_ok(server, "list_athena_sessions", arguments)
-        ids = [row["session_id"] for row in content["sessions"]]
-        # A continuation after a mid-page cut starts with the sessions shown last time.
-        overlap = max(k for k in range(min(len(ids), len(seen)) + 1) if ids[:k] == seen[len(seen) - k :])
-        repeated += overlap
-        seen.extend(ids[overlap:])
+        seen.extend(row["session_id"] for row in content["sessions"])
         if "continue_with" not in content:
             break
-        arguments = {**content["continue_with"], "AllPages": True}
-        arguments = {k: v for k, v in arguments.items() if v is not None}
+        # The same page size every time, Athena's token as it gave it.
+        assert content["continue_with"] == {**arguments, "NextToken": content["next_token"]}
+        arguments = content["continue_with"]
     assert seen == truth
-    assert repeated > 0, "the budget should have cut at least one page mid-way"
 
 
 @pytest.mark.parametrize(
@@ -271,7 +186,7 @@ async def test_following_continue_with_through_budget_cuts_lists_every_session_o
         ({"WorkGroup": WG, "StateFilter": "RUNNING"}, "StateFilter"),
         ({"WorkGroup": WG, "StateFilter": "idle"}, "StateFilter"),
         ({"WorkGroup": WG, "MaxResults": 0}, "MaxResults"),
-        ({"WorkGroup": WG, "MaxResults": 101}, "MaxResults"),
+        ({"WorkGroup": WG, "MaxResults": 31}, "MaxResults"),
         ({"WorkGroup": "bad name!"}, "WorkGroup"),
         ({"WorkGroup": ""}, "WorkGroup"),
         ({"WorkGroup": "w" * 129}, "WorkGroup"),
@@ -312,7 +227,7 @@ async def test_a_lower_case_state_filter_is_refused_once_with_the_values_and_the
         "Invalid arguments for list_athena_sessions: StateFilter: got a string of 10 characters, not one of "
         f"its values; expected exactly one of {states} (values are upper case: use TERMINATED). "
         "list_athena_sessions takes: WorkGroup (required), StateFilter (optional), MaxResults (optional), "
-        "NextToken (optional), AllPages (optional)."
+        "NextToken (optional)."
     )
     assert text.count("DEGRADED") == 1
 

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.tools import budget, workgroups
+from athena_session_mcp.tools import workgroups
 from tests.conftest import NOW, server_for
 from tests.fleet import call_ok, call_rejected
 
@@ -43,7 +43,7 @@ async def test_keeps_only_spark_engines_and_counts_the_rest(
                 workgroup("no-engine", None),
             ]
         },
-        {"MaxResults": 50},
+        {"MaxResults": 25},
     )
     content = await call_ok(stubbed_server, "list_spark_workgroups", {})
     assert [(w["name"], w["state"]) for w in content["workgroups"]] == [
@@ -62,10 +62,10 @@ async def test_keeps_only_spark_engines_and_counts_the_rest(
 
 async def test_follows_list_work_groups_pages(stubbed_server: MCPServer, stubber: Stubber) -> None:
     stubber.add_response(
-        "list_work_groups", {"WorkGroups": [workgroup("a")], "NextToken": "p2"}, {"MaxResults": 50}
+        "list_work_groups", {"WorkGroups": [workgroup("a")], "NextToken": "p2"}, {"MaxResults": 25}
     )
     stubber.add_response(
-        "list_work_groups", {"WorkGroups": [workgroup("b")]}, {"MaxResults": 50, "NextToken": "p2"}
+        "list_work_groups", {"WorkGroups": [workgroup("b")]}, {"MaxResults": 25, "NextToken": "p2"}
     )
     content = await call_ok(stubbed_server, "list_spark_workgroups", {})
     assert [w["name"] for w in content["workgroups"]] == ["a", "b"]
@@ -82,26 +82,38 @@ async def test_stops_at_the_page_cap_with_a_token_to_continue(
     content = await call_ok(stubbed_server, "list_spark_workgroups", {})
     assert content["truncated"] is True and content["next_token"] == "p3"
     stubber.add_response(
-        "list_work_groups", {"WorkGroups": [workgroup("c")]}, {"MaxResults": 50, "NextToken": "p3"}
+        "list_work_groups", {"WorkGroups": [workgroup("c")]}, {"MaxResults": 25, "NextToken": "p3"}
     )
     rest = await call_ok(stubbed_server, "list_spark_workgroups", {"NextToken": "p3"})
     assert [w["name"] for w in rest["workgroups"]] == ["c"]
     stubber.assert_no_pending_responses()
 
 
-async def test_output_budget_cut_resumes_at_the_cut_page(
+async def test_the_scan_stops_at_the_page_boundary_where_another_page_could_pass_the_row_cap(
     stubbed_server: MCPServer, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 1_400)
+    monkeypatch.setattr(workgroups, "PAGE_SIZE", 3)
+    monkeypatch.setattr(workgroups, "MAX_WORKGROUP_ROWS", 5)
+    # 2 Spark workgroups: another page of 3 still fits the cap of 5, so the scan goes on.
     stubber.add_response(
-        "list_work_groups", {"WorkGroups": [workgroup(f"a{i}") for i in range(5)], "NextToken": "p2"}
+        "list_work_groups",
+        {
+            "WorkGroups": [workgroup("a0"), workgroup("a1"), workgroup("sql", "Athena engine version 3")],
+            "NextToken": "p2",
+        },
+        {"MaxResults": 3},
     )
-    stubber.add_response("list_work_groups", {"WorkGroups": [workgroup(f"b{i}") for i in range(5)]})
+    # 4: another page could make 7, so the scan stops here with Athena's token as it is.
+    stubber.add_response(
+        "list_work_groups",
+        {"WorkGroups": [workgroup("b0"), workgroup("b1")], "NextToken": "p3"},
+        {"MaxResults": 3, "NextToken": "p2"},
+    )
     content = await call_ok(stubbed_server, "list_spark_workgroups", {})
-    assert content["truncated"] is True
-    assert 5 < content["returned"] < 10, "the cut should fall inside the second page"
-    assert content["next_token"] == "p2"
-    assert "repeat" in content["hint"]
+    assert [w["name"] for w in content["workgroups"]] == ["a0", "a1", "b0", "b1"]
+    assert (content["next_token"], content["truncated"], content["pages_read"]) == ("p3", True, 2)
+    assert "Pass next_token as NextToken" in content["hint"]
+    stubber.assert_no_pending_responses()
 
 
 async def test_no_spark_workgroups_suggests_checking_the_region(
@@ -111,7 +123,7 @@ async def test_no_spark_workgroups_suggests_checking_the_region(
         "list_work_groups", {"WorkGroups": [workgroup("primary", "Athena engine version 3")]}
     )
     content = await call_ok(stubbed_server, "list_spark_workgroups", {})
-    assert "workgroups" not in content and "region" in content["hint"]
+    assert content["workgroups"] == [] and "region" in content["hint"]
 
 
 @pytest.mark.parametrize("arguments", [{"NextToken": ""}, {"NextToken": "t" * 1025}, {"MaxResults": 5}])

@@ -9,11 +9,8 @@ import pytest
 
 from athena_session_mcp.athena.responses import format_duration
 from athena_session_mcp.athena.vocabulary import PYSPARK_V3_ENGINE, SPARK_35_ENGINE, session_phase
-from athena_session_mcp.health.session import (
-    idle_end,
-    idle_warning_threshold,
-    summarize_session,
-)
+from athena_session_mcp.health.session import summarize_session
+from athena_session_mcp.health.timing import idle_end, idle_warning_threshold
 from tests.conftest import NOW
 from tests.factories import session_response
 

@@ -122,10 +122,9 @@ async def test_a_nullable_enumeration_in_an_output_is_one_enum_that_accepts_null
 def _listing() -> dict[str, Any]:
     return {
         "workgroup": "wg",
+        "sessions": [],
         "returned": 0,
-        "pages_read": 1,
         "more_available": False,
-        "truncated": False,
         "hint": "h",
     }
 

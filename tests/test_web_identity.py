@@ -16,6 +16,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from moto import mock_aws
 
 from athena_session_mcp import emulator
+from athena_session_mcp.athena import web_identity
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.web_identity import (
     MAX_PEOPLE,
@@ -240,3 +241,26 @@ async def test_the_engine_book_never_waits_for_a_person_being_built(
         book = gateway.engines
         assert time.monotonic() - started < 0.5
     assert book is gateway.engines  # the same person's book
+
+
+async def test_credentials_refreshed_after_a_token_refresh_are_asked_for_with_the_new_token(
+    gateway: WebIdentityGateway, who: ContextVar[WebIdentity | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # STS's shortest role session (900 s) is inside botocore's 15-minute advisory refresh window, so
+    # every call refreshes: the token each refresh presents is the one STS sees.
+    monkeypatch.setattr(web_identity, "ROLE_SESSION_SECONDS", 900)
+    presented: list[str] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        presented.append(params["WebIdentityToken"])
+
+    core = gateway._core()  # pyright: ignore[reportPrivateUsage]  # creates every person's STS client
+    core.register("provide-client-params.sts.AssumeRoleWithWebIdentity", record)
+    who.set(WebIdentity(ISSUER, "judy", "token-of-judy-1"))
+    await _athena_key(gateway)
+    before = len(presented)
+    who.set(WebIdentity(ISSUER, "judy", "token-of-judy-2"))  # the same person, a refreshed token
+    await _athena_key(gateway)
+    assert before and set(presented[:before]) == {"token-of-judy-1"}
+    assert presented[before:] and set(presented[before:]) == {"token-of-judy-2"}
+    assert gateway.people == 1

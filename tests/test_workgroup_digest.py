@@ -25,6 +25,7 @@ from athena_session_mcp.app import build_server
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.settings import ENV_DIGEST_DEADLINE, Settings, SettingsError
 from athena_session_mcp.tools import budget
+from athena_session_mcp.tools.answers import to_text
 from athena_session_mcp.tools.digest import CONCURRENCY
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls, text_of
@@ -126,7 +127,7 @@ async def test_finds_sessions_in_every_state_by_listing_each_state() -> None:
     assert content["sessions_examined"] == 4
     assert [s["session_id"] for s in content["unhealthy"]] == ["failed"]
     assert endpoint.attempts["ListSessions"] == 8 and len(content["states_listed"]) == 8
-    assert "states_not_listed" not in content
+    assert content["states_not_listed"] == []
 
 
 async def test_a_state_that_cannot_be_listed_is_named_and_the_rest_is_answered() -> None:
@@ -201,7 +202,7 @@ async def test_the_deadline_holds_when_reads_are_far_slower_and_lists_every_sess
     assert content["deadline_reached"] is True and content["truncated"] is True
     assert content["sessions_listed"] == 12 and content["sessions_examined"] == 0
     assert content["sessions_not_read"] == [f"s-{i:02d}" for i in range(1, 13)], "newest first"
-    assert "states_not_listed" not in content, "every state was listed"
+    assert content["states_not_listed"] == [], "every state was listed"
     deadline = next(f for f in content["findings"] if f["code"] == "DEADLINE_REACHED")
     assert deadline["message"] == (
         "The digest stopped at its 2s deadline: 12 of 12 listed sessions were not read (see sessions_not_read)."
@@ -217,7 +218,7 @@ async def test_a_deadline_passing_while_listing_names_every_state_not_listed() -
         content, elapsed = await timed_digest(server, {"WorkGroup": WG})
     no_read_left_open(endpoint)
     assert elapsed < 1 + DEADLINE_SLACK
-    assert "states_listed" not in content and content["sessions_listed"] == 0
+    assert content["states_listed"] == [] and content["sessions_listed"] == 0
     assert content["states_not_listed"] == [
         f"{s}: not listed before the 1s deadline passed" for s in EVERY_STATE
     ]
@@ -302,9 +303,8 @@ async def test_an_unreadable_session_is_reported_not_fatal() -> None:
     assert "DETAILS_UNAVAILABLE" in [f["code"] for f in content["findings"]]
 
 
-async def test_many_unhealthy_sessions_are_capped_to_fit_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(budget, "OUTPUT_BUDGET_CHARS", 6_000)
-    reason = "Executor heartbeat lost " * 20
+async def test_many_unhealthy_sessions_are_capped_at_twenty_within_the_budget() -> None:
+    reason = '"' * 1024  # the longest StateChangeReason, in the character JSON escapes to two
     sessions = [
         FakeSession(f"s-{i:02d}", "FAILED", started=T0 - 3600 - i, ended=T0 - 60, reason=reason)
         for i in range(40)
@@ -312,9 +312,10 @@ async def test_many_unhealthy_sessions_are_capped_to_fit_the_budget(monkeypatch:
     with fake_workgroup(WorkgroupFake(WG, sessions)) as (server, _):
         content = await call_ok(server, "summarize_athena_workgroup_sessions", {"WorkGroup": WG})
     assert content["counts_by_state"] == {"FAILED": 40}
-    assert 0 < len(content["unhealthy"]) < 20
+    assert len(content["unhealthy"]) == 20
     assert content["truncated"] is True and "StateFilter" in content["hint"]
     assert len(content["unhealthy"][0]["state_change_reason"]) == 160
+    assert len(to_text(content)) <= budget.OUTPUT_BUDGET_CHARS
 
 
 async def test_empty_workgroup_has_a_clear_finding() -> None:

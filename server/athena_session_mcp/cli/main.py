@@ -461,7 +461,7 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         gateway = AthenaGateway(settings)
         if oauth is not None and oauth.web_identity_role_arn is not None:
             from athena_session_mcp.athena.web_identity import WebIdentityGateway
-            from athena_session_mcp.transport.oauth import current_web_identity
+            from athena_session_mcp.transport.audit import current_web_identity
 
             gateway = WebIdentityGateway(settings, oauth.web_identity_role_arn, current_web_identity)
         options = replace(options, readiness=gateway.credentials_problem, allow_write=settings.allow_write)

@@ -2,16 +2,15 @@
 
 No I/O and no clock reads: `now` is passed in, so every branch is testable. Decisions rest on the
 service's codes, states and timestamps, never on the StateChangeReason text. Response readers live in
-`athena/responses`, DPU cost in `cost`; session_timing, state_findings and headline are shared with the fleet
-tools so a session reads the same everywhere.
+`athena/responses`, DPU cost in `cost`, the idle-timeout rules in `timing`; state_findings and headline are
+shared with the fleet tools so a session reads the same everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from athena_session_mcp.athena.responses import (
     as_datetime,
@@ -19,7 +18,6 @@ from athena_session_mcp.athena.responses import (
     as_map,
     as_str,
     format_duration,
-    iso_or_none,
     seconds_between,
 )
 from athena_session_mcp.athena.vocabulary import (
@@ -29,189 +27,25 @@ from athena_session_mcp.athena.vocabulary import (
     engine_kind,
     session_phase,
 )
+from athena_session_mcp.health.config import config_findings, config_summary
 from athena_session_mcp.health.cost import dpu_usage
 from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import (
     DpuUsage,
     Finding,
     SessionCapacity,
-    SessionConfigSummary,
     SessionSummary,
     SessionTiming,
 )
+from athena_session_mcp.health.timing import (
+    idle_warning_threshold,
+    session_timing,
+    timing_idle_end,
+)
 from athena_session_mcp.settings import DEFAULT_DPU_HOUR_PRICE_USD
-
-# When to warn that the idle timeout is near: the last quarter of the timeout, but at least 5 minutes
-# (time for a model to notice, ask and submit work), at most half the timeout (so a 1-10 minute
-# timeout does not warn from its first minute, a warning that is always on is noise) and at most
-# 30 minutes (a session with more left than that is not about to end). SessionIdleTimeoutInMinutes
-# is 1-480: 1 min -> last 30 s, 10 min -> last 5 min, 20 min (default) -> 5 min, 60 min -> 15 min,
-# 120-480 min -> 30 min.
-IDLE_WARNING_FRACTION = 0.25
-IDLE_WARNING_FLOOR_SECONDS = 5 * 60
-IDLE_WARNING_CAP_SECONDS = 30 * 60
-
-# How long after the idle timeout was due (IdleSinceDateTime + timeout) EndDateTime may come and still be
-# "consistent with the idle timeout". The end is stamped after the TERMINATING shutdown has released the
-# resources (tens of seconds to a few minutes) and the service checks idle sessions periodically, so the
-# end comes a little after the timeout; 3 minutes covers that and second-rounded timestamps. The timeout
-# cannot fire before it is due, so an earlier end is never consistent with it.
-IDLE_END_TOLERANCE_SECONDS = 3 * 60
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
-TimeoutSource = Literal["SessionIdleTimeoutInMinutes", "IdleTimeoutSeconds"]
-
-
-def idle_warning_threshold(timeout_seconds: int) -> int:
-    """Seconds before the idle timeout from which an IDLE session gets the IDLE_TIMEOUT_SOON warning."""
-    quarter = int(timeout_seconds * IDLE_WARNING_FRACTION)
-    return min(max(IDLE_WARNING_FLOOR_SECONDS, quarter), timeout_seconds // 2, IDLE_WARNING_CAP_SECONDS)
-
-
-def idle_timeout(session_config: Mapping[str, Any]) -> tuple[int | None, TimeoutSource | None, int | None]:
-    """(timeout in seconds, the field it came from, IdleTimeoutSeconds when it disagrees).
-
-    SessionIdleTimeoutInMinutes wins: it is the only idle timeout StartSession accepts ("The idle
-    timeout in minutes for the session", 1-480), so it is what the user chose. GetSession's model
-    documents both fields with the same words ("The idle timeout in seconds for the session"; the
-    minutes field's name and 1-480 range say minutes), and IdleTimeoutSeconds cannot be set through
-    the API, so when they disagree the summary counts down from the minutes and reports both.
-    """
-    minutes = as_int(session_config.get("SessionIdleTimeoutInMinutes"))
-    seconds = as_int(session_config.get("IdleTimeoutSeconds"))
-    seconds = seconds if seconds is not None and seconds > 0 else None
-    if minutes is not None and minutes > 0:
-        disagreeing = seconds if seconds is not None and seconds != minutes * 60 else None
-        return minutes * 60, "SessionIdleTimeoutInMinutes", disagreeing
-    if seconds is not None:
-        return seconds, "IdleTimeoutSeconds", None
-    return None, None, None
-
-
-@dataclass(frozen=True, slots=True)
-class IdleEnd:
-    """How a session's end relates to its idle timeout, from its timestamps alone (the API never says
-    why a session ended, and its StateChangeReason reads the same for both)."""
-
-    gap_seconds: int  # EndDateTime - IdleSinceDateTime, as measured
-    timeout_seconds: int
-    # True: it ended in [due, due + IDLE_END_TOLERANCE_SECONDS], consistent with the idle timeout;
-    # False: before the timeout was due, so the timeout cannot explain it; None: later than that window.
-    consistent: bool | None
-
-    def text(self) -> str:
-        """E.g. "ended 20m 40s after it went idle; its idle timeout is 20m 00s"."""
-        return (
-            f"ended {format_duration(self.gap_seconds)} after it went idle; its idle timeout is "
-            f"{format_duration(self.timeout_seconds)}"
-        )
-
-
-def idle_end(
-    idle_since: datetime | None, ended: datetime | None, timeout_seconds: int | None
-) -> IdleEnd | None:
-    """The one idle-end rule every tool uses; None when a timestamp or the timeout is missing, or the end
-    comes before the idle start (the timestamps then describe no idle period)."""
-    if idle_since is None or ended is None or not timeout_seconds:
-        return None
-    # Whole seconds, as every answer shows the timestamps, so each caller gets the same verdict.
-    gap = int((ended.replace(microsecond=0) - idle_since.replace(microsecond=0)).total_seconds())
-    if gap < 0:
-        return None
-    if gap < timeout_seconds:
-        consistent: bool | None = False
-    elif gap <= timeout_seconds + IDLE_END_TOLERANCE_SECONDS:
-        consistent = True
-    else:
-        consistent = None
-    return IdleEnd(gap, timeout_seconds, consistent)
-
-
-def session_timing(
-    status: Mapping[str, Any], session_config: Mapping[str, Any], now: datetime
-) -> SessionTiming:
-    state = as_str(status.get("State"))
-    started = as_datetime(status.get("StartDateTime"))
-    modified = as_datetime(status.get("LastModifiedDateTime"))
-    idle_since = as_datetime(status.get("IdleSinceDateTime"))
-    ended = as_datetime(status.get("EndDateTime"))
-    timeout, source, _ = idle_timeout(session_config)
-
-    idle_for = remaining = None
-    timeout_at: datetime | None = None
-    if state == "IDLE":
-        # The service may leave IdleSinceDateTime empty; the last state change is the best proxy.
-        idle_start = idle_since or modified
-        idle_for = seconds_between(now, idle_start)
-        if timeout is not None and idle_start is not None:
-            timeout_at = datetime.fromtimestamp(idle_start.timestamp() + timeout, UTC)
-            remaining = max(0, int((timeout_at - now).total_seconds()))
-    end = idle_end(idle_since, ended, timeout)
-    return SessionTiming(
-        started_at=iso_or_none(started),
-        last_modified_at=iso_or_none(modified),
-        idle_since=iso_or_none(idle_since),
-        ended_at=iso_or_none(ended),
-        age_seconds=seconds_between(ended or now, started),
-        idle_for_seconds=idle_for,
-        idle_timeout_seconds=timeout,
-        idle_timeout_source=source,
-        idle_timeout_remaining_seconds=remaining,
-        idle_timeout_at=iso_or_none(timeout_at),
-        end_consistent_with_idle_timeout=end.consistent
-        if state == "TERMINATED" and end is not None
-        else None,
-    )
-
-
-def timing_idle_end(timing: SessionTiming) -> IdleEnd | None:
-    """idle_end of a summary's timing (the finding's text reports the gap the verdict rests on)."""
-    return idle_end(as_datetime(timing.idle_since), as_datetime(timing.ended_at), timing.idle_timeout_seconds)
-
-
-def _logging(response: Mapping[str, Any]) -> tuple[list[str], Literal["enabled", "disabled", "not_reported"]]:
-    """Enabled destinations, and whether logging is on, said to be off, or not reported at all."""
-    monitoring = as_map(response.get("MonitoringConfiguration"))
-    destinations: list[str] = []
-    said_off = False
-    cloudwatch = as_map(monitoring.get("CloudWatchLoggingConfiguration"))
-    s3 = as_map(monitoring.get("S3LoggingConfiguration"))
-    managed = as_map(monitoring.get("ManagedLoggingConfiguration"))
-    for config, name in ((cloudwatch, "cloudwatch"), (s3, "s3"), (managed, "managed")):
-        enabled = config.get("Enabled")
-        said_off = said_off or enabled is False
-        if enabled is not True:
-            continue
-        if name == "cloudwatch":
-            destinations.append(f"cloudwatch:{as_str(cloudwatch.get('LogGroup')) or '(default log group)'}")
-        elif name == "s3":
-            destinations.append(as_str(s3.get("LogLocation")) or "s3:(default location)")
-        else:
-            destinations.append("managed")
-    if destinations:
-        return destinations, "enabled"
-    return [], "disabled" if said_off else "not_reported"
-
-
-def _config(response: Mapping[str, Any]) -> SessionConfigSummary:
-    session_config = as_map(response.get("SessionConfiguration"))
-    encryption = as_map(session_config.get("EncryptionConfiguration"))
-    engine = as_map(response.get("EngineConfiguration"))
-    destinations, logging = _logging(response)
-    return SessionConfigSummary(
-        execution_role_arn=as_str(session_config.get("ExecutionRole")),
-        encryption_option=as_str(encryption.get("EncryptionOption")),
-        kms_key_configured=as_str(encryption.get("KmsKey")) is not None,
-        working_directory=as_str(session_config.get("WorkingDirectory")),
-        logging_destinations=destinations,
-        logging=logging,
-        spark_properties_count=len(as_map(engine.get("SparkProperties"))),
-        additional_configs_count=len(as_map(engine.get("AdditionalConfigs"))),
-    )
-
-
-# --- What to do next, per engine --------------------------------------------------------------------
 
 _SUBMIT = {
     "pyspark-v3": "Submit a calculation (StartCalculationExecution)",
@@ -425,50 +259,6 @@ def _idle_findings(timing: SessionTiming, engine: Engine | None, poll: bool = Fa
     return [Finding(severity="info", code="SESSION_READY", message=message, suggestion=suggestion)]
 
 
-def _config_findings(
-    config: SessionConfigSummary, session_config: Mapping[str, Any], alive: bool
-) -> list[Finding]:
-    """Configuration findings matter only while the session runs, and only from what the response says."""
-    if not alive:
-        return []
-    findings: list[Finding] = []
-    if config.encryption_option in ("SSE_KMS", "CSE_KMS") and not config.kms_key_configured:
-        findings.append(
-            Finding(
-                severity="warning",
-                code="KMS_KEY_MISSING",
-                message=f"Encryption is {config.encryption_option} but the response names no KMS key.",
-                suggestion="Set the workgroup's KmsKey so results are encrypted with the intended key.",
-            )
-        )
-    if config.logging == "disabled":
-        findings.append(
-            Finding(
-                severity="info",
-                code="NO_LOGGING",
-                message="MonitoringConfiguration says no CloudWatch, S3 or managed logging is enabled.",
-                suggestion="Enable MonitoringConfiguration logging so failures can be diagnosed from driver logs.",
-            )
-        )
-    timeout, _, disagreeing = idle_timeout(session_config)
-    if timeout is not None and disagreeing is not None:
-        findings.append(
-            Finding(
-                severity="info",
-                code="IDLE_TIMEOUT_FIELDS_DISAGREE",
-                message=(
-                    f"SessionIdleTimeoutInMinutes says {format_duration(timeout)} but IdleTimeoutSeconds says "
-                    f"{format_duration(disagreeing)}; the countdown uses SessionIdleTimeoutInMinutes, the "
-                    "value StartSession sets."
-                ),
-                suggestion=(
-                    "Treat the countdown as approximate; the session's real end shows in get_athena_session_status."
-                ),
-            )
-        )
-    return findings
-
-
 def cost_text(dpu_hours: float | None, cost_usd: float | None) -> str | None:
     """DPU-hours and the estimated cost as every headline says them; None when either is unknown."""
     if dpu_hours is None or cost_usd is None:
@@ -529,8 +319,8 @@ def summarize_session(
     alive = state in ALIVE_SESSION_STATES
     timing = session_timing(status, session_config, now)
     usage = dpu_usage(as_map(response.get("Statistics")), price_per_dpu_hour)
-    config = _config(response)
-    findings = state_findings(state, timing, kind) + _config_findings(config, session_config, alive)
+    config = config_summary(response)
+    findings = state_findings(state, timing, kind) + config_findings(config, session_config, alive)
     sort_findings(findings)
 
     return SessionSummary(

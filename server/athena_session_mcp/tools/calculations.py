@@ -34,7 +34,7 @@ from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.untrusted import UNTRUSTED_CODE_NOTE, clean_block
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import Page, Shown, fit_page
+from athena_session_mcp.tools.budget import page_fields
 from athena_session_mcp.tools.common import (
     FIND_CALCULATIONS,
     FIND_SESSIONS,
@@ -51,11 +51,11 @@ from athena_session_mcp.tools.fleet_models import (
     CalculationExecutionIdArg,
     CalculationResultLocations,
     CalculationRow,
+    CalculationsMaxResultsArg,
     CalculationStateFilterArg,
     CalculationSummary,
     ListCalculationsArgs,
     ListCalculationsResult,
-    MaxResultsArg,
     NextTokenArg,
     SessionIdArg,
 )
@@ -243,7 +243,7 @@ def build(base: Deps) -> list[Tool]:
     async def list_athena_calculations(
         SessionId: SessionIdArg,
         StateFilter: CalculationStateFilterArg = None,
-        MaxResults: MaxResultsArg = DEFAULT_PAGE_SIZE,
+        MaxResults: CalculationsMaxResultsArg = DEFAULT_PAGE_SIZE,
         NextToken: NextTokenArg = None,
         Account: AccountArg = None,
     ) -> ListCalculationsResult:
@@ -251,8 +251,8 @@ def build(base: Deps) -> list[Tool]:
         first. Only PySpark engine version 3 sessions have calculations: on an Apache Spark version 3.5
         session it answers that the engine has no Calculation API and what to use instead.
 
-        StateFilter FAILED finds what went wrong. One page per call: pass next_token as NextToken;
-        `continue_with` holds the exact arguments to go on. get_athena_calculation explains one. Read-only.
+        StateFilter FAILED finds what went wrong. One page per call: pass next_token as NextToken
+        (continue_with holds the exact arguments). get_athena_calculation explains one. Read-only.
         """
         deps = base.in_account(Account)
         action = "athena:ListCalculationExecutions"
@@ -274,45 +274,32 @@ def build(base: Deps) -> list[Tool]:
             raise await _engine_refusal(deps, SessionId, exc, action) from exc
         now = deps.clock()
         rows = [calculation_row(item, now) for item in response.get("Calculations", [])]
-        last_token = response.get("NextToken") or None
-        pages = [Page(NextToken or None, 0)]
-
-        def result(shown: Shown) -> ListCalculationsResult:
-            if shown.cut:
-                hint = (
-                    f"Output budget reached: showing {shown.count} of {len(rows)} calculations on this page. "
-                    f"Call again with continue_with's arguments (MaxResults={shown.cont.resume_max_results}, "
-                    "same NextToken): its next_token then continues right after the last calculation shown."
-                )
-            elif shown.cont.more:
-                hint = (
-                    "More calculations exist: pass next_token as NextToken (same SessionId and StateFilter)."
-                )
-            elif not rows:
-                hint = no_rows_hint("calculations", "in this session", "StateFilter", StateFilter)
-            else:
-                hint = (
-                    "That is all. get_athena_calculation shows one calculation's result locations (and its "
-                    "code, with the server's --allow-sensitive-data-access)."
-                )
-            return ListCalculationsResult(
-                session_id=SessionId,
-                state_filter=StateFilter,
-                calculations=rows[: shown.count],
-                continue_with=shown.resume(
-                    lambda size, token: ListCalculationsArgs(
-                        SessionId=SessionId,
-                        StateFilter=StateFilter,
-                        MaxResults=size,
-                        NextToken=token,
-                        Account=Account,
-                    )
-                ),
-                hint=hint,
-                **shown.fields(),
+        next_token = response.get("NextToken") or None
+        if next_token is not None:
+            hint = "More calculations exist: pass next_token as NextToken (same SessionId, StateFilter and MaxResults)."
+        elif not rows:
+            hint = no_rows_hint("calculations", "in this session", "StateFilter", StateFilter)
+        else:
+            hint = (
+                "That is all. get_athena_calculation shows one calculation's result locations (and its "
+                "code, with the server's --allow-sensitive-data-access)."
             )
-
-        return fit_page(result, total=len(rows), pages=pages, last_token=last_token, page_size=MaxResults)
+        return ListCalculationsResult(
+            session_id=SessionId,
+            state_filter=StateFilter,
+            calculations=rows,
+            continue_with=ListCalculationsArgs(
+                SessionId=SessionId,
+                StateFilter=StateFilter,
+                MaxResults=MaxResults,
+                NextToken=next_token,
+                Account=Account,
+            )
+            if next_token is not None
+            else None,
+            hint=hint,
+            **page_fields(len(rows), next_token),
+        )
 
     async def get_athena_calculation(
         CalculationExecutionId: CalculationExecutionIdArg,

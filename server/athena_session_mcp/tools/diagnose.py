@@ -26,13 +26,13 @@ from athena_session_mcp.athena.job_output import (
 )
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, session_arn, supports_calculations
-from athena_session_mcp.health.causes import SessionFacts, Text, Tier, diagnose, verdict
+from athena_session_mcp.health.causes import diagnose, verdict
 from athena_session_mcp.health.grammar import trusted
+from athena_session_mcp.health.matching import SessionFacts, Text, Tier
 from athena_session_mcp.health.models import Cause, SessionSummary
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.health.untrusted import MATCH_LINE_CHARS, UNTRUSTED_NOTE, clean_line
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import fit
 from athena_session_mcp.tools.common import learn_session_engine
 from athena_session_mcp.tools.diagnosis_models import (
     CalculationOverview,
@@ -49,6 +49,7 @@ from athena_session_mcp.tools.job_content import (
     MAX_EXCERPT_LINES,
     SENSITIVE_HINT,
     Tail,
+    last_within,
     quietly,
     read_object_tail,
     tail_out,
@@ -68,6 +69,11 @@ RECENT_CALCULATIONS = 20
 FAILED_WITH_OUTPUT = 3  # failed calculations whose stderr/stdout tails are read
 MAX_CALCULATION_ROWS = 10
 MAX_LOG_LINES = 30
+# Characters of JSON text per excerpt: three stderr and stdout tails and the log lines at these bounds, with
+# everything else at its own bound, stay within the output budget (test_hostile_corpus checks every answer).
+STDERR_CHARS = 6_000
+STDOUT_CHARS = 1_500
+LOG_CHARS = 6_000
 # Logs are searched from a little before the session started to a little after it ended (or now),
 # and never over more than a day.
 LOG_WINDOW_MARGIN = timedelta(minutes=5)
@@ -431,31 +437,24 @@ def build(base: Deps) -> list[Tool]:
         )
         await ctx.report_progress(STEPS, STEPS, "Done")
 
-        def answer(max_lines: int) -> DiagnosisResult:
-            return _answer(
-                session_id=SessionId,
-                region=region,
-                account=here.gateway.account_name,
-                summary=summary,
-                gathered=gathered,
-                causes=causes,
-                said=said,
-                sensitive=sensitive,
-                calculations_apply=calculations_apply,
-                spark_35=spark_35,
-                cloudwatch_on=cloudwatch_on,
-                log_group=log_group,
-                stream_prefix=stream_prefix,
-                window_start=window_start,
-                window_end=window_end,
-                other_destinations=other_destinations,
-                max_lines=max_lines,
-            )
-
-        result, lines = fit(answer, MAX_EXCERPT_LINES)
-        if lines < MAX_EXCERPT_LINES and _has_excerpts(gathered):
-            result = result.model_copy(update={"truncated": True})
-        return result
+        return _answer(
+            session_id=SessionId,
+            region=region,
+            account=here.gateway.account_name,
+            summary=summary,
+            gathered=gathered,
+            causes=causes,
+            said=said,
+            sensitive=sensitive,
+            calculations_apply=calculations_apply,
+            spark_35=spark_35,
+            cloudwatch_on=cloudwatch_on,
+            log_group=log_group,
+            stream_prefix=stream_prefix,
+            window_start=window_start,
+            window_end=window_end,
+            other_destinations=other_destinations,
+        )
 
     return [make_tool(diagnose_athena_session, read_only("Diagnose an Athena Spark session"))]
 
@@ -506,10 +505,6 @@ def _scan_gap(scan: LogScan, group: str, prefix: str, window_start: datetime) ->
     return None
 
 
-def _has_excerpts(gathered: _Gathered) -> bool:
-    return bool(gathered.log_lines) or any(len(tail.excerpt.lines) > 0 for tail in gathered.tails.values())
-
-
 def _iso_ms(millis: int) -> str:
     return iso_or_none(datetime.fromtimestamp(millis / 1000, UTC)) or ""
 
@@ -532,7 +527,6 @@ def _answer(
     window_start: datetime,
     window_end: datetime,
     other_destinations: list[str],
-    max_lines: int,
 ) -> DiagnosisResult:
     rows: list[DiagnosedCalculation] = []
     for item in gathered.calculations[:MAX_CALCULATION_ROWS]:
@@ -550,15 +544,26 @@ def _answer(
                 stdout_s3_uri=as_str(result.get("StdOutS3Uri")),
                 stderr_s3_uri=as_str(result.get("StdErrorS3Uri")),
                 result_s3_uri=as_str(result.get("ResultS3Uri")),
-                stderr_tail=tail_out(gathered.tails.get((calc_id, "stderr")), max_lines),
-                stdout_tail=tail_out(gathered.tails.get((calc_id, "stdout")), max_lines // 4),
+                stderr_tail=tail_out(
+                    gathered.tails.get((calc_id, "stderr")), MAX_EXCERPT_LINES, STDERR_CHARS
+                ),
+                stdout_tail=tail_out(
+                    gathered.tails.get((calc_id, "stdout")), MAX_EXCERPT_LINES // 4, STDOUT_CHARS
+                ),
             )
         )
     failed = sum(1 for i in gathered.calculations if as_str(as_map(i.get("Status")).get("State")) == "FAILED")
-    log_lines = [
-        LogLineOut(at=_iso_ms(line.timestamp_ms), stream=line.stream, message=clean_line(line.message))
-        for line in gathered.log_lines[: min(MAX_LOG_LINES, max_lines)]
+    chosen = gathered.log_lines[:MAX_LOG_LINES]
+    messages = last_within([clean_line(line.message) for line in chosen][::-1], MAX_LOG_LINES, LOG_CHARS)[
+        ::-1
     ]
+    log_lines = [
+        LogLineOut(at=_iso_ms(line.timestamp_ms), stream=line.stream, message=message)
+        for line, message in zip(chosen, messages, strict=False)
+    ]
+    shown = sum(len(r.stderr_tail.lines) if r.stderr_tail else 0 for r in rows)
+    shown += sum(len(r.stdout_tail.lines) if r.stdout_tail else 0 for r in rows) + len(log_lines)
+    available = sum(len(t.excerpt.lines) for t in gathered.tails.values()) + len(gathered.log_lines)
     return DiagnosisResult(
         session_id=session_id,
         region=region,
@@ -589,5 +594,5 @@ def _answer(
         gaps=gathered.gaps,
         sensitive_data_access=sensitive,
         untrusted_content=UNTRUSTED_NOTE,
-        truncated=False,
+        truncated=shown < available,
     )

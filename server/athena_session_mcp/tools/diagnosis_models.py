@@ -64,7 +64,6 @@ class ListExecutorsResult(OutModel):
     returned: int = Field(description="Executors in `executors`.")
     next_token: str | None = Field(None, description="Pass as NextToken for the next page; null when done.")
     more_available: bool = Field(description="Whether more executors exist.")
-    truncated: bool = Field(description="True when the output budget cut this page short.")
     continue_with: ListExecutorsArgs | None = Field(None, description="Exact arguments for the next call.")
     hint: str = Field(description="What to do next.")
 

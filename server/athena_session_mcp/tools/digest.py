@@ -34,7 +34,6 @@ from athena_session_mcp.health.models import Finding, SessionSummary
 from athena_session_mcp.health.session import cost_text, sort_findings
 from athena_session_mcp.health.session import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import fit
 from athena_session_mcp.tools.fleet_models import (
     AccountArg,
     DigestSession,
@@ -42,7 +41,7 @@ from athena_session_mcp.tools.fleet_models import (
     WorkGroupArg,
     WorkgroupDigest,
 )
-from athena_session_mcp.tools.reads import ALL_PAGES_MAX_PAGES, read_pages, read_session
+from athena_session_mcp.tools.reads import MAX_LISTING_PAGES, read_pages, read_session
 
 DEFAULT_MAX_SESSIONS = 100
 MAX_SESSIONS = 500
@@ -50,7 +49,7 @@ MAX_SESSIONS = 500
 # Throttled calls are retried by botocore's standard mode (backoff with jitter); a read still throttled
 # after its retries is reported, and the deadline bounds the whole digest.
 CONCURRENCY = 16
-LIST_CAP = 20  # items per list in the digest before the output budget trims further
+LIST_CAP = 20  # items per list: 20 of the longest items each still fit the output budget (test_budget)
 MAX_DETAIL_ERRORS = 10
 # Progress notifications per digest, at most (a few hundred sessions should not mean hundreds of messages).
 PROGRESS_STEPS = 50
@@ -160,7 +159,7 @@ async def _list_every_state(
                     {"WorkGroup": workgroup, "StateFilter": state},
                     page_size=100,
                     max_items=max_sessions,
-                    max_pages=ALL_PAGES_MAX_PAGES,
+                    max_pages=MAX_LISTING_PAGES,
                 )
                 listing.found[state] = (items, token)
             except AwsCallError as exc:
@@ -442,7 +441,7 @@ def build(base: Deps) -> list[Tool]:
                 )
             if shortened:
                 notes.append(
-                    f"Lists were shortened to {cap} items each (item cap and output budget): use "
+                    f"Lists were shortened to {cap} items each: use "
                     "list_athena_sessions with StateFilter IDLE, FAILED or DEGRADED to see all of them."
                 )
             return WorkgroupDigest(
@@ -469,8 +468,7 @@ def build(base: Deps) -> list[Tool]:
                 or "Complete. Use get_athena_session on a session_id for details of one session.",
             )
 
-        answer, _ = fit(result, LIST_CAP)
-        return answer
+        return result(LIST_CAP)
 
     return [
         make_tool(

@@ -5,14 +5,19 @@ from __future__ import annotations
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import Page, Shown, fit_page
+from athena_session_mcp.tools.budget import page_fields
 from athena_session_mcp.tools.common import no_rows_hint
 from athena_session_mcp.tools.diagnosis_models import (
     ExecutorStateFilterArg,
     ListExecutorsArgs,
     ListExecutorsResult,
 )
-from athena_session_mcp.tools.fleet_models import AccountArg, MaxResultsArg, NextTokenArg, SessionIdArg
+from athena_session_mcp.tools.fleet_models import (
+    AccountArg,
+    ExecutorsMaxResultsArg,
+    NextTokenArg,
+    SessionIdArg,
+)
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
 
 
@@ -20,7 +25,7 @@ def build(base: Deps) -> list[Tool]:
     async def list_athena_executors(
         SessionId: SessionIdArg,
         ExecutorStateFilter: ExecutorStateFilterArg = None,
-        MaxResults: MaxResultsArg = EXECUTORS_PAGE_SIZE,
+        MaxResults: ExecutorsMaxResultsArg = EXECUTORS_PAGE_SIZE,
         NextToken: NextTokenArg = None,
         Account: AccountArg = None,
     ) -> ListExecutorsResult:
@@ -36,41 +41,31 @@ def build(base: Deps) -> list[Tool]:
             deps, SessionId, state_filter=ExecutorStateFilter, max_results=MaxResults, next_token=NextToken
         )
         rows = [executor_row(item) for item in response.get("ExecutorsSummary", [])]
-        last_token = response.get("NextToken") or None
-        pages = [Page(NextToken or None, 0)]
-
-        def result(shown: Shown) -> ListExecutorsResult:
-            if shown.cut:
-                hint = (
-                    f"Output budget reached: showing {shown.count} of {len(rows)} executors. Call again with "
-                    "continue_with's arguments to continue right after the last executor shown."
-                )
-            elif shown.cont.more:
-                hint = "More executors exist: pass next_token as NextToken (same SessionId and filter)."
-            elif not rows:
-                hint = no_rows_hint(
-                    "executors", "in this session", "ExecutorStateFilter", ExecutorStateFilter
-                )
-            else:
-                hint = "That is all."
-            return ListExecutorsResult(
-                session_id=SessionId,
-                executor_state_filter=ExecutorStateFilter,
-                executors=rows[: shown.count],
-                counts=executor_counts(rows[: shown.count]),
-                continue_with=shown.resume(
-                    lambda size, token: ListExecutorsArgs(
-                        SessionId=SessionId,
-                        ExecutorStateFilter=ExecutorStateFilter,
-                        MaxResults=size,
-                        NextToken=token,
-                        Account=Account,
-                    )
-                ),
-                hint=hint,
-                **shown.fields(),
+        next_token = response.get("NextToken") or None
+        if next_token is not None:
+            hint = (
+                "More executors exist: pass next_token as NextToken (same SessionId, filter and MaxResults)."
             )
-
-        return fit_page(result, total=len(rows), pages=pages, last_token=last_token, page_size=MaxResults)
+        elif not rows:
+            hint = no_rows_hint("executors", "in this session", "ExecutorStateFilter", ExecutorStateFilter)
+        else:
+            hint = "That is all."
+        return ListExecutorsResult(
+            session_id=SessionId,
+            executor_state_filter=ExecutorStateFilter,
+            executors=rows,
+            counts=executor_counts(rows),
+            continue_with=ListExecutorsArgs(
+                SessionId=SessionId,
+                ExecutorStateFilter=ExecutorStateFilter,
+                MaxResults=MaxResults,
+                NextToken=next_token,
+                Account=Account,
+            )
+            if next_token is not None
+            else None,
+            hint=hint,
+            **page_fields(len(rows), next_token),
+        )
 
     return [make_tool(list_athena_executors, read_only("List executors of an Athena Spark session"))]

@@ -76,14 +76,24 @@ CalculationStateFilterArg = Annotated[
         description="Only calculations in this state; omit for every state.",
     ),
 ]
-MaxResultsArg = Annotated[
+# Rows per answer: at most a page, and a page at most this many rows, so that a page of the longest rows
+# (every text at its clip length) stays within the output budget (tests/test_budget.py).
+MAX_SESSION_ROWS = 30
+MAX_CALCULATION_ROWS = 40
+MAX_EXECUTOR_ROWS = 80
+SessionsMaxResultsArg = Annotated[
+    int,
+    Field(title="MaxResults", ge=1, le=MAX_SESSION_ROWS, description="Page size; Athena may return fewer."),
+]
+CalculationsMaxResultsArg = Annotated[
     int,
     Field(
-        title="MaxResults",
-        ge=1,
-        le=100,
-        description="Page size; Athena may return fewer.",
+        title="MaxResults", ge=1, le=MAX_CALCULATION_ROWS, description="Page size; Athena may return fewer."
     ),
+]
+ExecutorsMaxResultsArg = Annotated[
+    int,
+    Field(title="MaxResults", ge=1, le=MAX_EXECUTOR_ROWS, description="Page size; Athena may return fewer."),
 ]
 NextTokenArg = Annotated[
     str | None,
@@ -103,9 +113,9 @@ CalculationExecutionIdArg = Annotated[
     ),
 ]
 
-# The continue_with arguments of every paged listing end with these two (continuation in budget.py).
-ResumeMaxResults = Annotated[int, Field(description="Page size for the next call.")]
-ResumeToken = Annotated[str | None, Field(description="Token to pass; null means start from the first page.")]
+# The continue_with arguments of every paged listing end with these two: the same page size, Athena's token.
+ResumeMaxResults = Annotated[int, Field(description="The same page size.")]
+ResumeToken = Annotated[str | None, Field(description="Athena's NextToken.")]
 
 # --- get_athena_session ---------------------------------------------------------------------------
 
@@ -203,16 +213,8 @@ class ListSessionsResult(OutModel):
         default_factory=list[SessionRow], description="In the order Athena returned them."
     )
     returned: int = Field(description="Number of sessions in `sessions`.")
-    pages_read: int = Field(description="ListSessions calls made.")
-    next_token: str | None = Field(
-        None,
-        description=(
-            "Pass as NextToken for the next sessions. Null when there are no more, or when a page was cut "
-            "short (then use continue_with)."
-        ),
-    )
+    next_token: str | None = Field(None, description="Athena's NextToken: pass it as NextToken for more.")
     more_available: bool = Field(description="Whether Athena has more sessions.")
-    truncated: bool = Field(description="True when this answer stopped early; see hint.")
     continue_with: ListSessionsArgs | None = Field(None, description="Exact arguments for the next call.")
     hint: str = Field(description="How to get more, or narrow down.")
 
@@ -307,15 +309,8 @@ class ListCalculationsResult(OutModel):
         default_factory=list[CalculationRow], description="In the order Athena returned them."
     )
     returned: int = Field(description="Number of calculations in `calculations`.")
-    next_token: str | None = Field(
-        None,
-        description=(
-            "Pass as NextToken for the next calculations. Null when there are no more, or when the page was "
-            "cut short (then use continue_with)."
-        ),
-    )
+    next_token: str | None = Field(None, description="Athena's NextToken: pass it as NextToken for more.")
     more_available: bool = Field(description="Whether Athena has more calculations.")
-    truncated: bool = Field(description="True when the output budget cut this page short; see hint.")
     continue_with: ListCalculationsArgs | None = Field(None, description="Exact arguments for the next call.")
     hint: str = Field(description="How to get more, or what to look at next.")
 

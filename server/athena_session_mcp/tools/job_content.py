@@ -21,6 +21,8 @@ from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.health.untrusted import MATCH_LINE_CHARS, UNTRUSTED_NOTE, Excerpt, excerpt
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
 from athena_session_mcp.tools import Deps
+from athena_session_mcp.tools.answers import to_text
+from athena_session_mcp.tools.budget import OUTPUT_BUDGET_CHARS
 from athena_session_mcp.tools.diagnosis_models import CalculationOutput, Gap, OutputTail
 
 T = TypeVar("T")
@@ -160,10 +162,23 @@ async def read_calculation_output(
     )
 
 
-def tail_out(tail: Tail | None, max_lines: int) -> OutputTail | None:
+def last_within(lines: list[str], max_lines: int, max_chars: int) -> list[str]:
+    """The newest of `lines`, at most `max_lines` of them whose JSON text adds up to at most `max_chars`
+    (one pass: an answer holding them has a known worst size)."""
+    kept: list[str] = []
+    used = 0
+    for line in reversed(lines[-max_lines:] if max_lines > 0 else []):
+        used += len(to_text(line))
+        if used > max_chars:
+            break
+        kept.append(line)
+    return kept[::-1]
+
+
+def tail_out(tail: Tail | None, max_lines: int, max_chars: int = OUTPUT_BUDGET_CHARS) -> OutputTail | None:
     if tail is None:
         return None
-    lines = tail.excerpt.lines[-max_lines:] if max_lines > 0 else []
+    lines = last_within(tail.excerpt.lines, max_lines, max_chars)
     return OutputTail(
         s3_uri=tail.uri,
         size_bytes=tail.size_bytes,

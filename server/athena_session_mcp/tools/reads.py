@@ -13,7 +13,6 @@ from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, cle
 from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.tools import Deps
-from athena_session_mcp.tools.budget import Page
 from athena_session_mcp.tools.common import (
     FIND_SESSIONS,
     FIND_WORKGROUPS,
@@ -171,7 +170,7 @@ async def session_health(deps: Deps, session_id: str) -> GetSessionResult:
 def executor_row(item: Mapping[str, Any]) -> ExecutorRow:
     """One ExecutorsSummary item, condensed (StartDateTime/TerminationDateTime are epoch milliseconds)."""
     return ExecutorRow(
-        executor_id=as_str(item.get("ExecutorId")) or "",
+        executor_id=clip(as_str(item.get("ExecutorId")), 128) or "",  # the model allows 100,000 characters
         type=as_str(item.get("ExecutorType")),
         state=as_str(item.get("ExecutorState")),
         size_dpu=as_int(item.get("ExecutorSize")),
@@ -226,7 +225,8 @@ async def read_executors(
     )
 
 
-ALL_PAGES_MAX_PAGES = 20
+# ListSessions calls a digest makes per state at most.
+MAX_LISTING_PAGES = 20
 
 
 def workgroup_error(exc: AwsCallError) -> AwsCallError:
@@ -247,10 +247,11 @@ async def read_pages(
     page_size: int,
     max_items: int,
     max_pages: int,
-) -> tuple[list[Mapping[str, Any]], list[Page], str | None]:
-    """ListSessions pages from request['NextToken'] until `max_items`, `max_pages` or the end."""
+) -> tuple[list[Mapping[str, Any]], int, str | None]:
+    """ListSessions pages from request['NextToken'] until `max_items`, `max_pages` or the end: the
+    sessions, the pages read, and Athena's NextToken after the last one."""
     items: list[Mapping[str, Any]] = []
-    pages: list[Page] = []
+    pages = 0
     token: str | None = request.get("NextToken")
     workgroup = str(request["WorkGroup"])
     while True:
@@ -272,7 +273,7 @@ async def read_pages(
             )
         except AwsCallError as exc:
             raise workgroup_error(exc) from exc.__cause__
-        pages.append(Page(token, len(items)))
+        pages += 1
         sessions = response.get("Sessions", [])
         for item in sessions:
             session_id, version = as_str(item.get("SessionId")), engine_version(item)
@@ -281,5 +282,5 @@ async def read_pages(
                 remember_session_engine(deps, session_id, version)
         items.extend(sessions)
         token = response.get("NextToken") or None
-        if token is None or len(items) >= max_items or len(pages) >= max_pages:
+        if token is None or len(items) >= max_items or pages >= max_pages:
             return items, pages, token

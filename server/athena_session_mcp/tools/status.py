@@ -9,12 +9,8 @@ from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp.athena.responses import as_map, as_str, clean_response
 from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, engine_kind, session_phase
-from athena_session_mcp.health.session import (
-    headline,
-    session_timing,
-    sort_findings,
-    state_findings,
-)
+from athena_session_mcp.health.session import headline, sort_findings, state_findings
+from athena_session_mcp.health.timing import session_timing
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.common import FIND_SESSIONS, known_session_engine
 from athena_session_mcp.tools.fleet_models import (

@@ -11,7 +11,6 @@ from pydantic import Field
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import engine_kind, is_spark_engine
 from athena_session_mcp.tools import Deps, make_tool, read_only
-from athena_session_mcp.tools.budget import Page, Shown, fit_page
 from athena_session_mcp.tools.common import engine_version, remember_workgroup_engine
 from athena_session_mcp.tools.fleet_models import AccountArg, ListSparkWorkgroupsResult, WorkgroupRow
 
@@ -19,8 +18,13 @@ if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
     from types_boto3_athena.type_defs import ListWorkGroupsOutputTypeDef
 
-PAGE_SIZE = 50  # ListWorkGroups' maximum
-MAX_PAGES = 20  # at most 1,000 workgroups scanned per call
+PAGE_SIZE = (
+    25  # the same for every call, so Athena's NextToken is always used with the page size it came from
+)
+MAX_PAGES = 40  # at most 1,000 workgroups scanned per call
+# Spark workgroups per answer: the scan reads another page only while a whole page of Spark ones would still
+# fit, so it stops at a page boundary and Athena's NextToken continues it exactly.
+MAX_WORKGROUP_ROWS = 50
 
 # ListWorkGroups' NextToken is 1-1024 characters (ListSessions' is up to 2048).
 WorkgroupsNextTokenArg = Annotated[
@@ -54,12 +58,12 @@ def build(base: Deps) -> list[Tool]:
 
         Each comes with its engine: pyspark-v3 (notebooks, calculations) or spark-3.5 (Spark Connect, the
         Spark UI, no Calculation APIs). Pass a name as WorkGroup to list_athena_sessions or
-        summarize_athena_workgroup_sessions. Scans up to 1,000 workgroups per call; if `truncated`, pass
-        next_token as NextToken. Read-only.
+        summarize_athena_workgroup_sessions. Up to 50 Spark workgroups and 1,000 scanned per call; if
+        `truncated`, pass next_token as NextToken. Read-only.
         """
         deps = base.in_account(Account)
         token = NextToken
-        pages: list[Page] = []
+        pages = 0
         spark: list[WorkgroupRow] = []
         scanned = 0
         while True:
@@ -70,7 +74,7 @@ def build(base: Deps) -> list[Tool]:
                 return client.list_work_groups(MaxResults=PAGE_SIZE)
 
             response = await deps.gateway.call(list_page, action="athena:ListWorkGroups", what="Workgroups")
-            pages.append(Page(token, len(spark)))
+            pages += 1
             for item in response.get("WorkGroups", []):
                 scanned += 1
                 row = workgroup_row(as_map(item))
@@ -80,42 +84,29 @@ def build(base: Deps) -> list[Tool]:
                         # A workgroup's engine cannot change: session summaries need not ask again.
                         remember_workgroup_engine(deps, row.name, row.engine_version)
             token = response.get("NextToken") or None
-            if token is None or len(pages) >= MAX_PAGES:
+            if token is None or pages >= MAX_PAGES or len(spark) + PAGE_SIZE > MAX_WORKGROUP_ROWS:
                 break
-        page_capped = token is not None
-
-        def result(shown: Shown) -> ListSparkWorkgroupsResult:
-            cont = shown.cont
-            if shown.cut:
-                hint = (
-                    f"Output budget reached: showing {shown.count} of {len(spark)} Spark workgroups found. Pass "
-                    "next_token as NextToken to continue"
-                    + (f" (the first {cont.repeats} will repeat)." if cont.repeats else ".")
-                )
-            elif page_capped:
-                hint = (
-                    f"Stopped after scanning {scanned} workgroups ({MAX_PAGES} pages). Pass next_token as "
-                    "NextToken to continue the scan."
-                )
-            elif spark:
-                hint = "Pass a workgroup name as WorkGroup to list_athena_sessions or summarize_athena_workgroup_sessions."
-            else:
-                hint = (
-                    "No Apache Spark workgroups in this region. Check --region/AWS_REGION, or create one with "
-                    "an Apache Spark engine version ('Apache Spark version 3.5' or 'PySpark engine version 3')."
-                )
-            return ListSparkWorkgroupsResult(
-                workgroups=spark[: shown.count],
-                returned=shown.count,
-                workgroups_scanned=scanned,
-                other_engine_count=scanned - len(spark),
-                pages_read=len(pages),
-                # Mid-page cuts resume at that page: the scan re-reads it, which repeats a few rows.
-                next_token=cont.resume_token if cont.more else None,
-                truncated=shown.cut or page_capped,
-                hint=hint,
+        if token is not None:
+            hint = (
+                f"Stopped after scanning {scanned} workgroups ({len(spark)} Spark). Pass next_token as NextToken "
+                "to continue the scan."
             )
-
-        return fit_page(result, total=len(spark), pages=pages, last_token=token, page_size=PAGE_SIZE)
+        elif spark:
+            hint = "Pass a workgroup name as WorkGroup to list_athena_sessions or summarize_athena_workgroup_sessions."
+        else:
+            hint = (
+                "No Apache Spark workgroups in this region. Check --region/AWS_REGION, or create one with "
+                "an Apache Spark engine version ('Apache Spark version 3.5' or 'PySpark engine version 3')."
+            )
+        return ListSparkWorkgroupsResult(
+            workgroups=spark,
+            returned=len(spark),
+            workgroups_scanned=scanned,
+            other_engine_count=scanned - len(spark),
+            pages_read=pages,
+            next_token=token,
+            truncated=token is not None,
+            hint=hint,
+        )
 
     return [make_tool(list_spark_workgroups, read_only("List Athena Spark workgroups"))]

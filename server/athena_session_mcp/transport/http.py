@@ -110,7 +110,9 @@ def build_http_app(server: MCPServer, options: HttpOptions) -> ASGIApp:
         host=options.host,
     )
     if options.oauth is not None:
-        app = PathRoutes(app, options.oauth.metadata_routes(allow_write=options.allow_write))
+        from athena_session_mcp.transport.audit import SessionAudit
+
+        app = PathRoutes(SessionAudit(app), options.oauth.metadata_routes(allow_write=options.allow_write))
     guarded = HttpGuard(
         app,
         allowed_hosts=options.host_names(),
@@ -187,7 +189,7 @@ def serve_http(server: MCPServer, options: HttpOptions, *, out: TextIO | None = 
     url = f"http://{_bracket(options.host)}:{port}{options.path}"
     auth = "bearer token required" if options.token is not None else "no authentication: loopback only"
     if options.oauth is not None:
-        from athena_session_mcp.transport.oauth import enable_audit_log
+        from athena_session_mcp.transport.audit import enable_audit_log
 
         enable_audit_log()
         auth = f"OAuth: tokens from {options.oauth.issuer} for {options.oauth.public_url}"

@@ -11,8 +11,8 @@ SDK (mcp.server.auth) what it needs to be the resource server:
   `exp`/`nbf` within LEEWAY_SECONDS. PyJWT does the parsing and checking.
 - `AuthSettings` with `validate_token_resource`, so the SDK answers 401 with
   `WWW-Authenticate: Bearer … resource_metadata="…"` and serves RFC 9728 Protected Resource Metadata.
-- `ToolCallGuard`, a server middleware: the audit line of every tool call (who, which tool, which
-  session id; never a token) and the write scope that destructive tools need on top of --allow-write.
+- transport/audit.py: the audit lines and the write scope that destructive tools need on top of
+  --allow-write.
 
 jwt is imported on first use only: serving over stdio never loads it.
 """
@@ -22,21 +22,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import anyio.to_thread
-from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
-from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
-from mcp.types import CallToolResult, TextContent
 
 from athena_session_mcp.settings import ROLE_ARN
 from athena_session_mcp.transport.auth import is_loopback
@@ -46,11 +41,9 @@ if TYPE_CHECKING:
     from mcp.server.mcpserver.tools import Tool
     from starlette.routing import Route
 
-    from athena_session_mcp.athena.web_identity import WebIdentity
+    from athena_session_mcp.transport.audit import ToolCallGuard
 
 logger = logging.getLogger(__name__)
-# Its own logger so that audit lines appear at INFO while the rest of the server stays at WARNING.
-audit_logger = logging.getLogger("athena_session_mcp.audit")
 
 ENV_OAUTH_ISSUER = "ATHENA_SESSION_MCP_OAUTH_ISSUER"
 ENV_PUBLIC_URL = "ATHENA_SESSION_MCP_PUBLIC_URL"
@@ -68,6 +61,8 @@ JWKS_LIFESPAN_SECONDS = 300.0
 # A failed discovery is remembered this long: tokens arriving meanwhile are refused at once instead of
 # each waiting on a slow or down identity provider (two 5 s fetches), then discovery is tried again.
 DISCOVERY_RETRY_SECONDS = 30.0
+# A check waits at most this long for another's discovery (two fetches of ISSUER_TIMEOUT_SECONDS).
+DISCOVERY_WAIT_SECONDS = 2 * ISSUER_TIMEOUT_SECONDS + 1
 # Token checks run in threads of their own: a slow identity provider never holds the threads that make
 # AWS calls (boto3 runs on anyio's default limiter).
 TOKEN_CHECK_THREADS = 8
@@ -272,8 +267,7 @@ class JwtVerifier:
     audience: str
     resource: str = ""
     fetch_json: Any = field(default=_fetch_json, repr=False)
-    _keys: PyJWKClient | None = field(default=None, init=False, repr=False)
-    _issuer_claim: str = field(default="", init=False)
+    _found: tuple[PyJWKClient, str] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _failed: tuple[float, str] | None = field(default=None, init=False, repr=False)
@@ -282,19 +276,27 @@ class JwtVerifier:
     def _discover(self) -> tuple[PyJWKClient, str]:
         """The JWKS client and the exact `iss` value, from the issuer's metadata (fetched once; a failure
         is remembered for DISCOVERY_RETRY_SECONDS, then tried again)."""
-        with self._lock:
-            if self._keys is not None:
-                return self._keys, self._issuer_claim
+        found = self._found
+        if found is not None:  # the common case takes no lock
+            return found
+        # One discovery at a time; the others wait for its outcome, never longer than it can take.
+        if not self._lock.acquire(timeout=DISCOVERY_WAIT_SECONDS):
+            raise IssuerError("the issuer's metadata is still being fetched for another request")
+        try:
+            if self._found is not None:
+                return self._found
             if self._failed is not None and self.clock() < self._failed[0]:
                 raise IssuerError(self._failed[1] + " (remembered; tried again shortly)")
             try:
-                return self._fetch_keys()
+                self._found = self._fetch_keys()
             except IssuerError as exc:
                 self._failed = (self.clock() + DISCOVERY_RETRY_SECONDS, str(exc))
                 raise
+            return self._found
+        finally:
+            self._lock.release()
 
     def _fetch_keys(self) -> tuple[PyJWKClient, str]:
-        # Called with the lock held: one discovery at a time, the others wait for its outcome.
         from jwt import PyJWKClient
 
         problems: list[str] = []
@@ -314,9 +316,8 @@ class JwtVerifier:
                 problems.append(f"{url}: has no jwks_uri")
                 continue
             _check_url(jwks_uri, "the issuer's jwks_uri")
-            self._keys = PyJWKClient(jwks_uri, timeout=ISSUER_TIMEOUT_SECONDS, lifespan=JWKS_LIFESPAN_SECONDS)
-            self._issuer_claim = issuer
-            return self._keys, issuer
+            keys = PyJWKClient(jwks_uri, timeout=ISSUER_TIMEOUT_SECONDS, lifespan=JWKS_LIFESPAN_SECONDS)
+            return keys, issuer
         raise IssuerError("no usable issuer metadata: " + "; ".join(problems))
 
     def check(self, token: str) -> AccessToken | None:
@@ -365,87 +366,6 @@ class JwtVerifier:
         return await anyio.to_thread.run_sync(self.check, token, limiter=self._threads)
 
 
-def _shown(value: object, limit: int = 64) -> str:
-    """A value for a log line: printable, no spaces or quotes (no forged fields), bounded."""
-    if value is None:
-        return "-"
-    text = re.sub(r"[^\w.@:+=,/-]", "?", str(value))
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-# The verified token of the HTTP request a tool call came in (set by ToolCallGuard around the call).
-_REQUEST_TOKEN: ContextVar[AccessToken | None] = ContextVar("athena_session_mcp_request_token", default=None)
-
-
-def request_token(request: object) -> AccessToken | None:
-    """The token the SDK verified for this very HTTP request (its authentication middleware puts the user
-    in the ASGI scope of every request), else the SDK's auth context. On a stateful session the latter is
-    the token of the request that opened the session, however often the person refreshed it since."""
-    scope: object = getattr(request, "scope", None)
-    user = cast(Mapping[str, object], scope).get("user") if isinstance(scope, Mapping) else None
-    token: object = getattr(user, "access_token", None)
-    return token if isinstance(token, AccessToken) else get_access_token()
-
-
-class ToolCallGuard:
-    """Server middleware for OAuth: one audit line per tool call, and the write scope for write tools."""
-
-    def __init__(
-        self,
-        write_tools: Iterable[str],
-        write_scope: str,
-        account_tools: Iterable[str] = (),
-        accounts: bool = False,
-    ) -> None:
-        self._write_tools = frozenset(write_tools)
-        self._write_scope = write_scope
-        # Tools that take Account (--account); with accounts declared, the others' calls that reach AWS
-        # (get_athena_session) look in the server's own account, then in the declared ones.
-        self._account_tools = frozenset(account_tools)
-        self._accounts = accounts
-
-    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
-        if ctx.method != "tools/call" or ctx.params is None:
-            return await call_next(ctx)
-        name = ctx.params.get("name")
-        arguments = ctx.params.get("arguments")
-        given: Mapping[str, object] = (
-            cast(Mapping[str, object], arguments) if isinstance(arguments, Mapping) else {}
-        )
-        session_id = given.get("SessionId")
-        # The account asked for (not yet validated: a name not declared is then refused before AWS).
-        account: object = given.get("Account") or (
-            "own" if name in self._account_tools or not self._accounts else "own+declared"
-        )
-        token = request_token(ctx.request)
-        scopes = token.scopes if token is not None else []
-        refused = name in self._write_tools and self._write_scope not in scopes
-        audit_logger.info(
-            "tool call: sub=%s client_id=%s tool=%s session_id=%s access=%s account=%s",
-            _shown(token.subject if token else None),
-            _shown(token.client_id if token else None),
-            _shown(name),
-            _shown(session_id),
-            f"refused:missing-scope:{_shown(self._write_scope)}" if refused else "granted",
-            _shown(account),
-        )
-        if refused:
-            have = ", ".join(scopes[:10]) or "none"
-            text = (
-                f"{name} needs the OAuth scope {self._write_scope!r}, which this access token does not have "
-                f"(it has: {have}). Nothing was changed. Ask the user to reconnect this server and grant "
-                f"{self._write_scope!r} if they want sessions terminated from this chat; reading works without it."
-            )
-            return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
-        # The tool (and the per-person AWS credentials it uses) read this request's token, not the one that
-        # opened the session (python-sdk #2208: the SDK's auth context keeps the first).
-        reset = _REQUEST_TOKEN.set(token)
-        try:
-            return await call_next(ctx)
-        finally:
-            _REQUEST_TOKEN.reset(reset)
-
-
 @dataclass(frozen=True, slots=True)
 class ServerAuth:
     """What the MCP server is built with when OAuth is on."""
@@ -457,23 +377,7 @@ class ServerAuth:
     def tool_guard(self, tools: Sequence[Tool]) -> ToolCallGuard:
         """Write tools are those not annotated read-only (terminate_athena_session)."""
         writes = [t.name for t in tools if not (t.annotations and t.annotations.read_only_hint)]
+        from athena_session_mcp.transport.audit import ToolCallGuard
+
         takes_account = [t.name for t in tools if "Account" in t.parameters.get("properties", {})]
         return ToolCallGuard(writes, self.write_scope, takes_account, accounts=bool(takes_account))
-
-
-def enable_audit_log() -> None:
-    """Audit lines at INFO on stderr whatever --log-level says (it can still make them more verbose)."""
-    if audit_logger.getEffectiveLevel() > logging.INFO:
-        audit_logger.setLevel(logging.INFO)
-
-
-def current_web_identity() -> WebIdentity | None:
-    """The person behind the current request, for per-person AWS credentials: this request's token (a
-    refreshed one included), else the SDK's auth context."""
-    from athena_session_mcp.athena.web_identity import WebIdentity
-
-    token = _REQUEST_TOKEN.get() or get_access_token()
-    if token is None or not token.subject:
-        return None
-    issuer = (token.claims or {}).get("iss")
-    return WebIdentity(issuer=str(issuer or ""), subject=token.subject, token=token.token)

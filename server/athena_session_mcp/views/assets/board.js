@@ -3,6 +3,8 @@
 // (list_athena_sessions) and their DPU-hours (get_athena_session) through the host's tools/call.
 const MAX_ROWS = 500;
 const MAX_DETAIL_READS = 40;  // get_athena_session calls for DPU-hours the digest does not carry
+const PAGE_ROWS = 30;  // list_athena_sessions' MaxResults maximum
+const LIST_PAGES = 17;  // pages per state at most (about MAX_ROWS sessions)
 const DETAIL_CONCURRENCY = 3;
 // Finding codes that mean "about to be ended by the idle timeout" (or already past it, termination pending).
 const NEAR_TIMEOUT_CODES = ["IDLE_TIMEOUT_SOON", "IDLE_TIMEOUT_PASSED"];
@@ -143,7 +145,19 @@ const Board = (() => {
 
   async function listSessions() {
     if (Array.isArray(digest.sessions)) { addRows(digest.sessions); return; }  // a digest that lists them all
-    const read = async (args) => structuredOf(await Bridge.callTool("list_athena_sessions", Object.assign({ WorkGroup: workgroup, AllPages: true, MaxResults: 100 }, args)));
+    // Pages of the listing's largest size, Athena's next_token passed back unchanged, a few pages at most.
+    const read = async (args) => {
+      const sessions = [];
+      let token = "";
+      for (let page = 0; page < LIST_PAGES && rows.size + sessions.length < MAX_ROWS; page++) {
+        const call = Object.assign({ WorkGroup: workgroup, MaxResults: PAGE_ROWS }, args, token ? { NextToken: token } : {});
+        const content = obj(structuredOf(await Bridge.callTool("list_athena_sessions", call)));
+        sessions.push(...list(content.sessions));
+        token = str(content.next_token);
+        if (!token) break;
+      }
+      return { sessions };
+    };
     addRows(obj(await read({})).sessions);
     // ListSessions without a filter lists only active sessions (API reference): ask per state for the
     // states it did not return, and for any the digest counts more of than were listed.
