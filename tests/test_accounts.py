@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -362,6 +362,23 @@ def test_assume_role_sends_the_role_external_id_and_session_name_once_then_cache
     assert gateway.for_account(None) is gateway
     frozen = prod._boto_session().get_credentials()  # pyright: ignore[reportPrivateUsage]
     assert frozen is not None and frozen.get_frozen_credentials().access_key == "ASIATESTASSUMED00001"
+
+
+def test_credentials_about_to_expire_are_renewed_with_a_new_assume_role() -> None:
+    sts, stub = _sts_stub()
+    soon = _granted("ASIATESTEXPIRING0001")
+    # Within botocore's mandatory refresh window (10 minutes before expiry): the next use renews them.
+    soon["Credentials"]["Expiration"] = datetime.now(UTC) + timedelta(minutes=5)
+    stub.add_response("assume_role", soon)
+    stub.add_response("assume_role", _granted("ASIATESTRENEWED00001"))
+    settings = Settings(region="us-east-1", accounts=parse_accounts([f"prod={ROLE}"]))
+    prod = AthenaGateway(settings, sts=lambda *_, **__: sts).for_account("prod")
+    with stub:
+        prod.resolve_credentials()
+        first = prod._boto_session().get_credentials()  # pyright: ignore[reportPrivateUsage]
+        assert first is not None
+        assert first.get_frozen_credentials().access_key == "ASIATESTRENEWED00001"
+        stub.assert_no_pending_responses()
 
 
 def test_without_an_external_id_none_is_sent() -> None:
