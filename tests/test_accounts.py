@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -20,7 +20,7 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.app import build_server, build_tools
+from athena_session_mcp.app import build_server
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.cli.main import main
@@ -35,9 +35,8 @@ from athena_session_mcp.emulator import (
     SESSION_SPARK35_FAILED,
 )
 from athena_session_mcp.settings import AccountRole, Settings, SettingsError, parse_accounts, split_accounts
-from athena_session_mcp.tools import Deps
-from athena_session_mcp.transport.audit import audit_logger
-from athena_session_mcp.transport.oauth import ServerAuth
+from athena_session_mcp.transport.audit import ToolCallGuard, audit_logger
+from athena_session_mcp.transport.oauth import OAuthOptions
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, emulated_athena
 
@@ -489,10 +488,16 @@ async def _audited(guard: Any, params: dict[str, Any], caplog: pytest.LogCapture
     return line
 
 
+def _guard(settings: Settings) -> Any:
+    """The audit middleware of the server these settings build with OAuth on (the first middleware)."""
+    oauth = OAuthOptions("https://id.example.com", "https://mcp.example.com/mcp")
+    server = build_server(settings, auth=oauth.server_auth())
+    [guard] = [m for m in server.middleware if isinstance(m, ToolCallGuard)]
+    return guard
+
+
 async def test_the_audit_line_names_the_account(caplog: pytest.LogCaptureFixture) -> None:
-    tools = build_tools(Deps(gateway=AthenaGateway(WITH_SECOND), settings=WITH_SECOND))
-    auth: Any = ServerAuth(settings=cast(Any, None), verifier=cast(Any, None), write_scope="w")
-    guard = auth.tool_guard(tools)
+    guard = _guard(WITH_SECOND)
     given = await _audited(
         guard, {"name": "list_athena_sessions", "arguments": {"WorkGroup": "w", "Account": "second"}}, caplog
     )
@@ -508,12 +513,8 @@ async def test_the_audit_line_names_the_account(caplog: pytest.LogCaptureFixture
 
 
 async def test_without_accounts_every_audit_line_says_own(caplog: pytest.LogCaptureFixture) -> None:
-    plain = Settings(region="us-east-1")
-    tools = build_tools(Deps(gateway=AthenaGateway(plain), settings=plain))
-    auth: Any = ServerAuth(settings=cast(Any, None), verifier=cast(Any, None), write_scope="w")
-    line = await _audited(
-        auth.tool_guard(tools), {"name": "get_athena_session", "arguments": {"SessionId": "s"}}, caplog
-    )
+    guard = _guard(Settings(region="us-east-1"))
+    line = await _audited(guard, {"name": "get_athena_session", "arguments": {"SessionId": "s"}}, caplog)
     assert line.endswith("session_id=s access=granted account=own")
 
 
