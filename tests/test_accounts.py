@@ -10,9 +10,9 @@ import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -20,7 +20,7 @@ from botocore.stub import Stubber
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from athena_session_mcp.app import build_server, build_tools
+from athena_session_mcp.app import build_server
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.cli.main import main
@@ -35,9 +35,8 @@ from athena_session_mcp.emulator import (
     SESSION_SPARK35_FAILED,
 )
 from athena_session_mcp.settings import AccountRole, Settings, SettingsError, parse_accounts, split_accounts
-from athena_session_mcp.tools import Deps
-from athena_session_mcp.transport.audit import audit_logger
-from athena_session_mcp.transport.oauth import ServerAuth
+from athena_session_mcp.transport.audit import ToolCallGuard, audit_logger
+from athena_session_mcp.transport.oauth import OAuthOptions
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, emulated_athena
 
@@ -364,6 +363,23 @@ def test_assume_role_sends_the_role_external_id_and_session_name_once_then_cache
     assert frozen is not None and frozen.get_frozen_credentials().access_key == "ASIATESTASSUMED00001"
 
 
+def test_credentials_about_to_expire_are_renewed_with_a_new_assume_role() -> None:
+    sts, stub = _sts_stub()
+    soon = _granted("ASIATESTEXPIRING0001")
+    # Within botocore's mandatory refresh window (10 minutes before expiry): the next use renews them.
+    soon["Credentials"]["Expiration"] = datetime.now(UTC) + timedelta(minutes=5)
+    stub.add_response("assume_role", soon)
+    stub.add_response("assume_role", _granted("ASIATESTRENEWED00001"))
+    settings = Settings(region="us-east-1", accounts=parse_accounts([f"prod={ROLE}"]))
+    prod = AthenaGateway(settings, sts=lambda *_, **__: sts).for_account("prod")
+    with stub:
+        prod.resolve_credentials()
+        first = prod._boto_session().get_credentials()  # pyright: ignore[reportPrivateUsage]
+        assert first is not None
+        assert first.get_frozen_credentials().access_key == "ASIATESTRENEWED00001"
+        stub.assert_no_pending_responses()
+
+
 def test_without_an_external_id_none_is_sent() -> None:
     sts, stub = _sts_stub()
     stub.add_response(
@@ -428,6 +444,11 @@ async def test_with_web_identity_the_persons_credentials_assume_the_accounts_rol
     with emulated_athena():
         gateway = WebIdentityGateway(WITH_SECOND, web_role, who.get)
         who.set(WebIdentity("https://id.example.com", "alice", "token-of-alice"))
+        own = await gateway.call(
+            lambda client: client.get_session(SessionId=SESSION_IDLE),
+            action="athena:GetSession",
+            what="Session",
+        )
         second = gateway.for_account("second")
         answer = await second.call(
             lambda client: client.get_session(SessionId=SESSION_ACCOUNT2_IDLE),
@@ -435,10 +456,13 @@ async def test_with_web_identity_the_persons_credentials_assume_the_accounts_rol
             what="Session",
         )
         assumed = [(role.role_arn, role.session_name) for role in _assumed()]
+    assert own["SessionId"] == SESSION_IDLE
     assert answer["Description"] == "Demo: idle, in the second account"
-    # First alice's own role (AssumeRoleWithWebIdentity), then the second account's, under her name.
+    # Alice's own role once (AssumeRoleWithWebIdentity, shared by her calls in every account), then the
+    # second account's role with those credentials, under her name.
     assert assumed == [(web_role, "alice"), (SECOND_ACCOUNT_ROLE_ARN, "alice")]
     assert second.account_name == "second"
+    assert gateway.people == 1
 
 
 # -- the audit line (OAuth) ---------------------------------------------------------------------------
@@ -464,10 +488,16 @@ async def _audited(guard: Any, params: dict[str, Any], caplog: pytest.LogCapture
     return line
 
 
+def _guard(settings: Settings) -> Any:
+    """The audit middleware of the server these settings build with OAuth on (the first middleware)."""
+    oauth = OAuthOptions("https://id.example.com", "https://mcp.example.com/mcp")
+    server = build_server(settings, auth=oauth.server_auth())
+    [guard] = [m for m in server.middleware if isinstance(m, ToolCallGuard)]
+    return guard
+
+
 async def test_the_audit_line_names_the_account(caplog: pytest.LogCaptureFixture) -> None:
-    tools = build_tools(Deps(gateway=AthenaGateway(WITH_SECOND), settings=WITH_SECOND))
-    auth: Any = ServerAuth(settings=cast(Any, None), verifier=cast(Any, None), write_scope="w")
-    guard = auth.tool_guard(tools)
+    guard = _guard(WITH_SECOND)
     given = await _audited(
         guard, {"name": "list_athena_sessions", "arguments": {"WorkGroup": "w", "Account": "second"}}, caplog
     )
@@ -483,12 +513,8 @@ async def test_the_audit_line_names_the_account(caplog: pytest.LogCaptureFixture
 
 
 async def test_without_accounts_every_audit_line_says_own(caplog: pytest.LogCaptureFixture) -> None:
-    plain = Settings(region="us-east-1")
-    tools = build_tools(Deps(gateway=AthenaGateway(plain), settings=plain))
-    auth: Any = ServerAuth(settings=cast(Any, None), verifier=cast(Any, None), write_scope="w")
-    line = await _audited(
-        auth.tool_guard(tools), {"name": "get_athena_session", "arguments": {"SessionId": "s"}}, caplog
-    )
+    guard = _guard(Settings(region="us-east-1"))
+    line = await _audited(guard, {"name": "get_athena_session", "arguments": {"SessionId": "s"}}, caplog)
     assert line.endswith("session_id=s access=granted account=own")
 
 
@@ -547,3 +573,65 @@ def test_a_gateway_refuses_an_undeclared_account_without_echoing_it() -> None:
     assert str(refused.value).startswith("That Account is not one this server declares (declared: second)")
     assert refused.value.code == "UnknownAccount"
     assert "Second" not in str(refused.value)
+
+
+# -- every other tool reads the declared account it is given ------------------------------------------
+
+
+async def test_calculations_and_executors_are_read_in_the_second_account(two_accounts: MCPServer) -> None:
+    args = {"SessionId": SESSION_ACCOUNT2_IDLE, "Account": "second"}
+    listed = await call_ok(two_accounts, "list_athena_calculations", args)
+    [calculation] = listed["calculations"]  # the seed gives it one calculation (emulator/seed.py)
+    calc_id = calculation["calculation_execution_id"]
+    one = await call_ok(
+        two_accounts, "get_athena_calculation", {"CalculationExecutionId": calc_id, "Account": "second"}
+    )
+    assert one["summary"]["state"] == "COMPLETED"
+    assert "not found" in await call_error(
+        two_accounts, "get_athena_calculation", {"CalculationExecutionId": calc_id}
+    )
+    executors = await call_ok(two_accounts, "list_athena_executors", args)
+    assert executors["session_id"] == SESSION_ACCOUNT2_IDLE
+    assert executors["executors"]
+
+
+async def test_the_workgroup_digest_of_the_second_account_counts_its_sessions(
+    two_accounts: MCPServer,
+) -> None:
+    digest = await call_ok(
+        two_accounts,
+        "summarize_athena_workgroup_sessions",
+        {"WorkGroup": "demo-spark35", "Account": "second"},
+    )
+    assert digest["sessions_listed"] == 1  # only demo-account2-spark35-failed (the first account has three)
+    assert digest["counts_by_state"] == {"FAILED": 1}
+    assert [s["session_id"] for s in digest["unhealthy"]] == [SESSION_ACCOUNT2_SPARK35_FAILED]
+
+
+async def test_history_and_workgroups_of_the_second_account(two_accounts: MCPServer) -> None:
+    history = await call_ok(
+        two_accounts,
+        "list_athena_session_history",
+        {"Days": 1, "WorkGroup": "demo-spark", "Account": "second"},
+    )
+    assert history["account"] == "second"
+    listed = {row["session_id"] for row in history["sessions"] if "ListSessions" in row["sources"]}
+    assert listed == {SESSION_ACCOUNT2_IDLE, SESSION_ACCOUNT2_NOTEBOOK}
+    workgroups = await call_ok(two_accounts, "list_spark_workgroups", {"Account": "second"})
+    assert {w["name"] for w in workgroups["workgroups"]} == {
+        "demo-spark",
+        "demo-spark-unencrypted",
+        "demo-spark35",
+    }
+
+
+async def test_terminate_ends_the_second_accounts_session_only(athena: AthenaClient) -> None:
+    settings = Settings(region="us-east-1", allow_write=True, accounts=WITH_SECOND.accounts)
+    server = server_for(athena, settings=settings)
+    ended = await call_ok(
+        server, "terminate_athena_session", {"SessionId": SESSION_ACCOUNT2_NOTEBOOK, "Account": "second"}
+    )
+    assert ended["had_effect"] is True
+    assert ended["state_before"] == "IDLE"
+    refused = await call_error(server, "terminate_athena_session", {"SessionId": SESSION_ACCOUNT2_IDLE})
+    assert "was not found in region us-east-1" in refused  # own credentials: the first account

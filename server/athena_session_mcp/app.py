@@ -30,7 +30,7 @@ from athena_session_mcp.tools import (
     utc_now,
     workgroups,
 )
-from athena_session_mcp.tools.accounts import offer_accounts
+from athena_session_mcp.tools.accounts import EVERY_ACCOUNT_TOOLS, offer_accounts
 from athena_session_mcp.transport.validation import ArgumentValidator
 from athena_session_mcp.views import build_apps, link_tools
 
@@ -134,7 +134,7 @@ def build_server(
         token_verifier=auth.verifier if auth is not None else None,
     )
     if auth is not None:  # first, so that every call is audited, even one with bad arguments
-        server.middleware.append(auth.tool_guard(tools))
+        server.middleware.append(auth.tool_guard(tools, EVERY_ACCOUNT_TOOLS if settings.accounts else ()))
     server.middleware.append(ArgumentValidator({tool.name: tool for tool in tools}))
     resources.register(server, deps)
     prompts.register(server)

@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio.to_thread
 
@@ -96,6 +96,8 @@ class WebIdentityGateway(AthenaGateway):
         self.role_arn = role_arn
         self._identity = identity
         self._max_people = max_people
+        # Set in a declared account's gateway: the gateway whose people (web-identity credentials) it uses.
+        self._home: WebIdentityGateway | None = None
         self._people: OrderedDict[tuple[str, str], _Person] = OrderedDict()
         self._people_lock = threading.Lock()
         self._shared: dict[str, Any] = {}
@@ -165,6 +167,10 @@ class WebIdentityGateway(AthenaGateway):
     def person(self) -> AthenaGateway:
         """The current caller's gateway (created on their first call), with credentials resolved (the STS
         call happens here when they are missing or about to expire). Blocking: call off the event loop."""
+        if self._home is not None:
+            # In a declared account: the person's own gateway (one cache of people, in the home gateway of
+            # this region) assumes the account's role with their credentials, on its first call.
+            return self._home.person().for_account(self.account.name if self.account else None)
         who = self._identity()
         if who is None or not who.subject:
             raise NoIdentityError("no signed-in person is making this call")
@@ -180,8 +186,7 @@ class WebIdentityGateway(AthenaGateway):
                 self._people.move_to_end(key)
                 person.token = who.token
         person.gateway.resolve_credentials()
-        # In a declared account: the person's own credentials call sts:AssumeRole (on the first call).
-        return person.gateway if self.account is None else person.gateway.for_account(self.account.name)
+        return person.gateway
 
     @property
     def engines(self) -> EngineBook:
@@ -232,7 +237,11 @@ class WebIdentityGateway(AthenaGateway):
             self._identity,
             max_people=self._max_people,
         )
-        sibling.account = self.account
+        if self._home is not None:
+            # A declared account in another region: its people are the home gateway's of that region
+            # (a home gateway's siblings are web-identity gateways too).
+            sibling.account = self.account
+            sibling._home = cast(WebIdentityGateway, self._home.for_region(region))
         return sibling
 
     def _in_account(self, account: AccountRole) -> AthenaGateway:
@@ -241,6 +250,7 @@ class WebIdentityGateway(AthenaGateway):
             self.settings, self.role_arn, self._identity, max_people=self._max_people
         )
         gateway.account = account
+        gateway._home = self
         return gateway
 
     def credentials_problem(self) -> str | None:

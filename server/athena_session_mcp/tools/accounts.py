@@ -13,10 +13,11 @@ from pydantic import Field, create_model
 
 ACCOUNT_ARG = "Account"  # the argument, and continue_with's copy of it
 ACCOUNT_FIELD = "account"  # where an answer names the account it read
-ACCOUNT_DESCRIPTION = (
-    "Call AWS in this account the server declares (sts:AssumeRole into its role); leave out for the "
-    "server's own account."
-)
+# The tools whose input names no account (GetSession's request): they look in the server's own account,
+# then in each declared one (reads.session_health).
+EVERY_ACCOUNT_TOOLS = ("get_athena_session",)
+# Every tool that takes Account repeats this: short.
+ACCOUNT_DESCRIPTION = "A declared account to call (sts:AssumeRole); omit for the server's own."
 
 
 def offer_accounts(tools: Iterable[Tool], names: Sequence[str]) -> None:

@@ -100,7 +100,10 @@ class DiagnosisResult(OutModel):
 
     session_id: str = Field(description="The session diagnosed.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    account: str | None = Field(default=None, description="The declared account (--account) it was found in.")
+    account: str | None = Field(
+        default=None,
+        description="The declared account it was found in; absent: the server's own.",
+    )
     engine: Engine | None = Field(
         None, description="The Spark engine: pyspark-v3 or spark-3.5 (unknown-spark, sql)."
     )

@@ -98,7 +98,7 @@ class HistoryResult(OutModel):
 
     days: int = Field(description="The window, in days back from now.")
     regions: list[str] = Field(description="The regions read.")
-    account: str | None = Field(None, description="The declared account (--account) read.")
+    account: str | None = Field(None, description="The declared account read; absent: the server's own.")
     sessions: list[HistoryRow] = Field(description="Newest first.")
     total: int = Field(description="Sessions found in the window (all pages).")
     next_token: str | None = Field(None, description="Pass as NextToken (same arguments) for more.")

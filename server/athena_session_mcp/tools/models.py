@@ -20,7 +20,9 @@ class GetSessionResult(OutModel):
 
     summary: SessionSummary = Field(description="Health summary with findings and next steps.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    account: str | None = Field(default=None, description="The declared account (--account) it was found in.")
+    account: str | None = Field(
+        default=None, description="The declared account it was found in; absent: the server's own."
+    )
     raw: dict[str, Any] = Field(
         description=f"The GetSession response (datetimes ISO-8601 UTC; secrets redacted). {UNTRUSTED_TEXT}"
     )

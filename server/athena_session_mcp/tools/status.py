@@ -51,7 +51,9 @@ class GetSessionStatusResult(OutModel):
 
     summary: SessionStatusSummary = Field(description="The state, in get_athena_session's vocabulary.")
     region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    account: str | None = Field(default=None, description="The declared account (--account) it was found in.")
+    account: str | None = Field(
+        default=None, description="The declared account it was found in; absent: the server's own."
+    )
     raw: dict[str, Any] = Field(
         description=f"The GetSessionStatus response (datetimes ISO-8601 UTC). {UNTRUSTED_TEXT}"
     )

@@ -62,15 +62,13 @@ class ToolCallGuard:
         self,
         write_tools: Iterable[str],
         write_scope: str,
-        account_tools: Iterable[str] = (),
-        accounts: bool = False,
+        every_account: Iterable[str] = (),
     ) -> None:
         self._write_tools = frozenset(write_tools)
         self._write_scope = write_scope
-        # Tools that take Account (--account); with accounts declared, the others' calls that reach AWS
-        # (get_athena_session) look in the server's own account, then in the declared ones.
-        self._account_tools = frozenset(account_tools)
-        self._accounts = accounts
+        # Tools that look in the server's own account and then in every declared one (--account): their
+        # input names no account (get_athena_session). Other calls use the Account given, else the own.
+        self._every_account = frozenset(every_account)
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method != "tools/call" or ctx.params is None:
@@ -82,9 +80,7 @@ class ToolCallGuard:
         )
         session_id = given.get("SessionId")
         # The account asked for (not yet validated: a name not declared is then refused before AWS).
-        account: object = given.get("Account") or (
-            "own" if name in self._account_tools or not self._accounts else "own+declared"
-        )
+        account: object = given.get("Account") or ("own+declared" if name in self._every_account else "own")
         token = request_token(ctx.request)
         scopes = token.scopes if token is not None else []
         refused = name in self._write_tools and self._write_scope not in scopes

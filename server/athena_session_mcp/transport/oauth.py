@@ -24,7 +24,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -374,10 +374,10 @@ class ServerAuth:
     verifier: JwtVerifier
     write_scope: str
 
-    def tool_guard(self, tools: Sequence[Tool]) -> ToolCallGuard:
-        """Write tools are those not annotated read-only (terminate_athena_session)."""
+    def tool_guard(self, tools: Sequence[Tool], every_account: Iterable[str] = ()) -> ToolCallGuard:
+        """Write tools are those not annotated read-only (terminate_athena_session); `every_account` the
+        tools that look in every declared account (their audit lines say own+declared)."""
         writes = [t.name for t in tools if not (t.annotations and t.annotations.read_only_hint)]
         from athena_session_mcp.transport.audit import ToolCallGuard
 
-        takes_account = [t.name for t in tools if "Account" in t.parameters.get("properties", {})]
-        return ToolCallGuard(writes, self.write_scope, takes_account, accounts=bool(takes_account))
+        return ToolCallGuard(writes, self.write_scope, every_account)
