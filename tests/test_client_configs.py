@@ -19,7 +19,7 @@ from typing import Any, cast
 import pytest
 from mcp import Client, StdioServerParameters
 
-from athena_session_mcp.cli.main import build_parser
+from athena_session_mcp.cli.options import build_parser
 from tests.conftest import FAKE_ENV
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import yaml
 
-from athena_session_mcp.cli.main import build_parser
+from athena_session_mcp.cli.options import build_parser
 from athena_session_mcp.settings import MCP_PATH
 
 REPO = Path(__file__).resolve().parent.parent

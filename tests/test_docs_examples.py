@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from devtools import docs_examples
 
 from athena_session_mcp.athena.errors import call_error
-from athena_session_mcp.cli.main import build_parser
+from athena_session_mcp.cli.options import build_parser
 from athena_session_mcp.transport.auth import load_token
 
 REPO = Path(__file__).resolve().parent.parent

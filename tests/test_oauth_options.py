@@ -152,7 +152,8 @@ def test_readiness_is_checked_at_most_once_per_ttl() -> None:
 def test_building_the_stdio_server_does_not_import_jwt() -> None:
     probe = (
         "import sys\n"
-        "from athena_session_mcp.cli.main import build_parser\n"
+        "import athena_session_mcp.cli.main\n"
+        "from athena_session_mcp.cli.options import build_parser\n"
         "from athena_session_mcp.settings import Settings\n"
         "from athena_session_mcp.app import build_server\n"
         "build_parser().parse_args([])\n"

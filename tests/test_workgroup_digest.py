@@ -26,7 +26,7 @@ from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.settings import ENV_DIGEST_DEADLINE, Settings, SettingsError
 from athena_session_mcp.tools import budget
 from athena_session_mcp.tools.answers import to_text
-from athena_session_mcp.tools.digest import CONCURRENCY
+from athena_session_mcp.tools.digest_reads import CONCURRENCY
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls, text_of
 from tests.reliability import FakeAthena, serve_fake

@@ -11,7 +11,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
 from athena_session_mcp import __version__
-from athena_session_mcp.athena.client import AthenaGateway, deadline
+from athena_session_mcp.athena.client import AthenaGateway
+from athena_session_mcp.athena.deadline import deadline
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import (
     Deps,
@@ -97,7 +98,7 @@ def build_tools(deps: Deps) -> list[Tool]:
 
 
 def _within(seconds: float, tool: Tool) -> Tool:
-    """`tool` with every AWS read of a call ending by `seconds` (athena.client.deadline): a tool answers
+    """`tool` with every AWS read of a call ending by `seconds` (athena.deadline): a tool answers
     with what it read by then, and names what it did not."""
     fn = tool.fn
 

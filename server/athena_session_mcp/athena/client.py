@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Generator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -14,6 +11,7 @@ import anyio.to_thread
 
 from athena_session_mcp import __version__
 from athena_session_mcp.athena.accounts import SERVER_SESSION_NAME, ClientCreator, assumed_session
+from athena_session_mcp.athena.deadline import DeadlineReachedError, remaining
 from athena_session_mcp.athena.engines import EngineBook
 from athena_session_mcp.athena.errors import AwsCallError, call_error, foreign_answer
 from athena_session_mcp.athena.responses import as_int, as_map
@@ -31,33 +29,6 @@ T = TypeVar("T")
 
 # botocore keeps a connection pool per client; size it for bursts of concurrent tool calls.
 MAX_POOL_CONNECTIONS = 64
-
-
-# (monotonic time it ends, its length in seconds) of the tool call this task serves; None outside one.
-_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("athena_session_mcp_deadline", default=None)
-
-
-class DeadlineReachedError(AwsCallError):
-    """A read not made, or abandoned, because the tool call's deadline passed (callers report it as not
-    read, like any other failed read)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"Not read: the tool call's deadline ({seconds:g} s, ATHENA_SESSION_MCP_TOOL_DEADLINE_SECONDS) "
-            "passed first. Call again for this part, or raise the deadline if the client waits longer.",
-            code="DeadlineReachedError",
-        )
-
-
-@contextmanager
-def deadline(seconds: float) -> Generator[None]:
-    """Every AWS read made through a gateway inside this block (and the tasks it starts) ends by
-    `seconds` from now: a read still running then is abandoned and raises DeadlineReachedError."""
-    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
 
 
 class AthenaGateway:
@@ -345,11 +316,11 @@ class AthenaGateway:
         A cancelled caller (a deadline, a cancelled request) returns at once and leaves the thread to
         finish on its own: waiting for it would let one slow read hold the answer for a whole botocore
         read timeout and its retries. The thread ends by then, and its result is dropped."""
-        due = _DEADLINE.get()
+        due = remaining()
         if due is None:
             return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
-        at, seconds = due
-        with anyio.move_on_after(max(0.0, at - time.monotonic())):
+        left, seconds = due
+        with anyio.move_on_after(max(0.0, left)):
             return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
         raise DeadlineReachedError(seconds)
 

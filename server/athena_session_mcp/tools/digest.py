@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Annotated, Any
 
-import anyio
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import (
     as_datetime,
     as_map,
@@ -24,7 +20,6 @@ from athena_session_mcp.athena.responses import (
 )
 from athena_session_mcp.athena.vocabulary import (
     ALIVE_SESSION_STATES,
-    SESSION_STATES,
     UNHEALTHY_SESSION_STATES,
     Engine,
     session_phase,
@@ -32,7 +27,6 @@ from athena_session_mcp.athena.vocabulary import (
 from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.models import Finding, SessionSummary
 from athena_session_mcp.health.session import cost_text, sort_findings
-from athena_session_mcp.health.session import summarize_session as summarize
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.args import (
     AccountArg,
@@ -43,7 +37,7 @@ from athena_session_mcp.tools.digest_models import (
     DigestUsage,
     WorkgroupDigest,
 )
-from athena_session_mcp.tools.reads import MAX_LISTING_PAGES, read_pages, read_session
+from athena_session_mcp.tools.digest_reads import read_workgroup
 
 DEFAULT_MAX_SESSIONS = 100
 MAX_SESSIONS = 500
@@ -102,79 +96,6 @@ def _unhealthy_next_step(engines: set[Engine | None]) -> str:
     )
 
 
-def _started(item: Mapping[str, Any]) -> float:
-    started = as_datetime(as_map(item.get("Status")).get("StartDateTime"))
-    return started.timestamp() if started else float("-inf")
-
-
-@dataclass
-class _Listing:
-    """Sessions of every state, newest first and capped, and what could not be listed."""
-
-    items: list[Mapping[str, Any]] = field(default_factory=list[Mapping[str, Any]])
-    listed: list[str] = field(default_factory=list[str])
-    failed: dict[str, AwsCallError] = field(default_factory=dict[str, AwsCallError])
-    # States whose listing the deadline cut short: not listed, and not for an error of theirs.
-    unfinished: list[str] = field(default_factory=list[str])
-    more: bool = False
-    found: dict[str, tuple[list[Mapping[str, Any]], str | None]] = field(
-        default_factory=dict[str, tuple[list[Mapping[str, Any]], str | None]]
-    )
-
-    def merge(self, max_sessions: int) -> None:
-        """The newest `max_sessions` of the states listed so far; every other state is unfinished."""
-        self.listed, self.unfinished = [], []
-        seen: set[str] = set()
-        merged: list[Mapping[str, Any]] = []
-        for state in SESSION_STATES:
-            if state not in self.found:
-                if state not in self.failed:
-                    self.unfinished.append(state)
-                continue
-            self.listed.append(state)
-            items, token = self.found[state]
-            self.more = self.more or token is not None
-            for item in items:
-                session_id = as_str(item.get("SessionId"))
-                if session_id in seen:
-                    continue  # it changed state between two listings
-                if session_id:
-                    seen.add(session_id)
-                merged.append(item)
-        merged.sort(key=_started, reverse=True)
-        self.more = self.more or len(merged) > max_sessions
-        self.items = merged[:max_sessions]
-
-
-async def _list_every_state(
-    deps: Deps, workgroup: str, max_sessions: int, limiter: anyio.CapacityLimiter, listing: _Listing
-) -> None:
-    """ListSessions once per StateFilter, concurrently, into `listing` as each state finishes (so a
-    deadline keeps what was listed by then): without a filter Athena lists only active sessions, and a
-    digest must see the failed and ended ones too."""
-
-    async def list_state(state: str) -> None:
-        async with limiter:
-            try:
-                items, _, token = await read_pages(
-                    deps,
-                    {"WorkGroup": workgroup, "StateFilter": state},
-                    page_size=100,
-                    max_items=max_sessions,
-                    max_pages=MAX_LISTING_PAGES,
-                )
-                listing.found[state] = (items, token)
-            except AwsCallError as exc:
-                listing.failed[state] = exc
-
-    async with anyio.create_task_group() as group:
-        for state in SESSION_STATES:
-            group.start_soon(list_state, state)
-    if len(listing.failed) == len(SESSION_STATES):
-        # Nothing could be listed (unknown workgroup, no permission): that is an error, not a digest.
-        raise listing.failed[SESSION_STATES[0]]
-
-
 def build(base: Deps) -> list[Tool]:
     async def summarize_athena_workgroup_sessions(
         WorkGroup: WorkGroupArg,
@@ -192,61 +113,10 @@ def build(base: Deps) -> list[Tool]:
         get_athena_session gives one session's full picture. Read-only.
         """
         deps = base.in_account(Account)
-        limiter = anyio.CapacityLimiter(CONCURRENCY)
-        deadline = deps.settings.digest_deadline_seconds
-        summaries: dict[int, SessionSummary] = {}
-        errors: list[str] = []
-        unreadable: set[int] = set()  # indexes of listed sessions whose read failed
-        items: list[Mapping[str, Any]] = []
-        listing = _Listing()
-        read_times: list[datetime] = []
-        # One deadline for the whole digest; what was gathered by then is answered, and said to be partial.
-        # Reads still in flight then are abandoned, not waited for (AthenaGateway.run), so it holds.
-        with anyio.move_on_after(deadline) as scope:
-            await _list_every_state(deps, WorkGroup, MaxSessions, limiter, listing)
-            listing.merge(MaxSessions)
-            items = listing.items
-            total = len(items)
-            done = 0
-            step = max(1, total // PROGRESS_STEPS)
-            await ctx.report_progress(0, total, f"Listed {total} sessions in {WorkGroup}; reading details")
-
-            async def examine(index: int, session_id: str) -> None:
-                nonlocal done
-                async with limiter:
-                    try:
-                        response = await read_session(deps, session_id)
-                    except AwsCallError as exc:
-                        # One unreadable session should not sink the digest; it is reported instead.
-                        errors.append(f"{session_id[:64]}: {clip(str(exc), 200)}")
-                        unreadable.add(index)
-                    else:
-                        # Countdowns are as of this read, not of the digest's start.
-                        now = deps.clock()
-                        read_times.append(now)
-                        summaries[index] = summarize(
-                            response, now=now, price_per_dpu_hour=deps.settings.dpu_hour_price
-                        )
-                done += 1
-                if done % step == 0 or done == total:
-                    await ctx.report_progress(done, total, f"Read {done} of {total} sessions")
-
-            async with anyio.create_task_group() as group:
-                for index, item in enumerate(items):
-                    session_id = as_str(item.get("SessionId"))
-                    if session_id:
-                        group.start_soon(examine, index, session_id)
-                    else:
-                        errors.append(f"(item {index}): ListSessions returned a session without an id")
-                        unreadable.add(index)
-                        done += 1
-        late = scope.cancelled_caught
-        if late and not items:
-            listing.merge(MaxSessions)  # the deadline may have passed while listing: keep what was listed
-            items = listing.items
+        reads = await read_workgroup(deps, WorkGroup, MaxSessions, ctx)
+        items, summaries, errors, unreadable = reads.items, reads.summaries, reads.errors, reads.unreadable
+        read_times, listing, late, deadline = reads.read_times, reads.listing, reads.late, reads.deadline
         total = len(items)
-
-        errors.sort()  # tasks finish in any order; keep answers reproducible
         states = [
             (summaries[i].state if i in summaries else as_str(as_map(item.get("Status")).get("State")))
             for i, item in enumerate(items)
