@@ -26,6 +26,7 @@ from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.settings import ENV_DIGEST_DEADLINE, Settings, SettingsError
 from athena_session_mcp.tools import budget
 from athena_session_mcp.tools.answers import to_text
+from athena_session_mcp.tools.digest_models import BOARD_ROWS_META
 from athena_session_mcp.tools.digest_reads import CONCURRENCY
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, call_rejected, count_aws_calls, text_of
@@ -379,3 +380,22 @@ def test_digest_deadline_comes_from_the_environment(value: str, expected: float)
 def test_a_digest_deadline_that_is_not_1_to_3600_seconds_is_refused(value: str) -> None:
     with pytest.raises(SettingsError, match=ENV_DIGEST_DEADLINE):
         Settings.resolve({ENV_DIGEST_DEADLINE: value})
+
+
+async def test_the_board_rows_carry_every_listed_session_in_meta_and_never_reach_the_answer() -> None:
+    sessions = [
+        FakeSession("idle", "IDLE", started=T0 - 600, idle_since=T0 - 60),
+        FakeSession("failed", "FAILED", started=T0 - 1200, ended=T0 - 100, reason="OutOfMemoryError"),
+    ]
+    with fake_workgroup(WorkgroupFake(WG, sessions)) as (server, _):
+        async with Client(server) as client:
+            result = await client.call_tool("summarize_athena_workgroup_sessions", {"WorkGroup": WG})
+    rows = (result.meta or {})[BOARD_ROWS_META]
+    assert [(r["session_id"], r["state"], r["phase"]) for r in rows] == [
+        ("idle", "IDLE", "ready"),  # newest first, as listed
+        ("failed", "FAILED", "unhealthy"),
+    ]
+    assert rows[1]["state_change_reason"] == "OutOfMemoryError" and "ended_at" in rows[1]
+    # Hosts give _meta to views; the model reads the structured content and the text, which hold no rows.
+    assert "sessions" not in (result.structured_content or {})
+    assert BOARD_ROWS_META not in text_of(result)

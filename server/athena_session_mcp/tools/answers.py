@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, Protocol, runtime_checkable
 
 import pydantic_core
 from mcp.server.mcpserver.exceptions import ToolError
@@ -34,11 +34,20 @@ def to_text(document: Any) -> str:
     return pydantic_core.to_json(document).decode()
 
 
+@runtime_checkable
+class CarriesViewData(Protocol):
+    """A result that carries data for its MCP Apps view in the result's `_meta` (hosts give `_meta` to
+    views, not to the model)."""
+
+    def result_meta(self) -> dict[str, Any]: ...
+
+
 def answer(result: BaseModel) -> CallToolResult:
     """The tool result for `result`: the lean document as structured content and as the text block."""
     document = lean(result)
+    meta = result.result_meta() if isinstance(result, CarriesViewData) else None
     return CallToolResult(
-        content=[TextContent(type="text", text=to_text(document))], structured_content=document
+        content=[TextContent(type="text", text=to_text(document))], structured_content=document, _meta=meta
     )
 
 

@@ -79,6 +79,27 @@ def _digest_session(item: Mapping[str, Any], summary: SessionSummary | None) -> 
     )
 
 
+def _board_row(item: Mapping[str, Any], summary: SessionSummary | None) -> dict[str, Any]:
+    """One listed session as the workgroup board draws it: what ListSessions said, and what its GetSession
+    added when it was read (DPU-hours, the idle-timeout countdown)."""
+    status = as_map(item.get("Status"))
+    state = summary.state if summary else as_str(status.get("State"))
+    row: dict[str, Any] = {
+        "session_id": as_str(item.get("SessionId")),
+        "state": state,
+        "phase": session_phase(state),
+        "started_at": iso_or_none(as_datetime(status.get("StartDateTime"))),
+        "ended_at": iso_or_none(as_datetime(status.get("EndDateTime"))),
+        "state_change_reason": clip(as_str(status.get("StateChangeReason")), 160),
+        "description": clip(as_str(item.get("Description")), 120),
+    }
+    if summary is not None:
+        row["dpu_hours"] = summary.usage.dpu_hours
+        row["idle_timeout_at"] = summary.timing.idle_timeout_at
+        row["near_idle_timeout"] = any(f.code == "IDLE_TIMEOUT_SOON" for f in summary.findings)
+    return {key: value for key, value in row.items() if value is not None}
+
+
 def _unhealthy_next_step(engines: set[Engine | None]) -> str:
     """What to do about FAILED and DEGRADED sessions, worded for the engines they run: only PySpark engine
     version 3 has calculations to list; Apache Spark version 3.5 has the Spark UI instead."""
@@ -340,7 +361,9 @@ def build(base: Deps) -> list[Tool]:
                 or "Complete. Use get_athena_session on a session_id for details of one session.",
             )
 
-        return result(LIST_CAP)
+        return result(LIST_CAP).with_board_rows(
+            [_board_row(item, summaries.get(i)) for i, item in enumerate(items)]
+        )
 
     return [
         make_tool(

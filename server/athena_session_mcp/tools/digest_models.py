@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, PrivateAttr
 
 from athena_session_mcp.health.models import (
     CostEstimate,
@@ -49,8 +51,23 @@ class DigestUsage(CostEstimate):
     to_time: str | None = Field(None, description="When the last session was read (ISO-8601 UTC).")
 
 
+# The key of the result's `_meta` that carries one row per listed session for the workgroup board (MCP
+# Apps); hosts give `_meta` to views, not to the model, so the rows cost the model nothing.
+BOARD_ROWS_META = "athena-session-mcp/sessions"
+
+
 class WorkgroupDigest(OutModel):
     """Result of summarize_athena_workgroup_sessions: the state of a workgroup's session fleet."""
+
+    _board_rows: list[dict[str, Any]] = PrivateAttr(default_factory=list[dict[str, Any]])
+
+    def with_board_rows(self, rows: list[dict[str, Any]]) -> WorkgroupDigest:
+        """This digest, carrying `rows` for the board (in the result's `_meta`, never in the answer)."""
+        self._board_rows = rows
+        return self
+
+    def result_meta(self) -> dict[str, Any]:
+        return {BOARD_ROWS_META: self._board_rows}
 
     workgroup: str = Field(description="The workgroup summarized.")
     headline: str = Field(description="One-line human summary.")

@@ -1,11 +1,9 @@
 "use strict";
-// The workgroup board: renders summarize_athena_workgroup_sessions' digest; lists the sessions
-// (list_athena_sessions) and their DPU-hours (get_athena_session) through the host's tools/call.
+// The workgroup board: renders summarize_athena_workgroup_sessions' digest, and every session it listed
+// from the rows the digest puts in its result's _meta (it never lists or reads them again); a click opens
+// one session's card (get_athena_session through the host's tools/call).
 const MAX_ROWS = 500;
-const MAX_DETAIL_READS = 40;  // get_athena_session calls for DPU-hours the digest does not carry
-const PAGE_ROWS = 30;  // list_athena_sessions' MaxResults maximum
-const LIST_PAGES = 17;  // pages per state at most (about MAX_ROWS sessions)
-const DETAIL_CONCURRENCY = 3;
+const BOARD_ROWS_META = "athena-session-mcp/sessions";  // tools/digest_models.py
 // Finding codes that mean "about to be ended by the idle timeout" (or already past it, termination pending).
 const NEAR_TIMEOUT_CODES = ["IDLE_TIMEOUT_SOON", "IDLE_TIMEOUT_PASSED"];
 
@@ -37,6 +35,7 @@ const Board = (() => {
     const detail = details.get(id);
     const state = str(row.state);
     if (phaseOf(state, row.phase) === "unhealthy" || state === "FAILED") flags.add("unhealthy");
+    if (row.near_idle_timeout === true) flags.add("near");
     if (detail && list(detail.findings).some((f) => NEAR_TIMEOUT_CODES.includes(obj(f).code))) flags.add("near");
     return flags;
   }
@@ -44,13 +43,13 @@ const Board = (() => {
   function dpuOf(id) {
     const detail = details.get(id);
     if (detail && num(obj(detail.usage).dpu_hours) !== null) return detail.usage.dpu_hours;
-    const named = singledOut().get(id);
-    return named && num(named.dpu_hours) !== null ? named.dpu_hours : null;
+    const row = rows.get(id) || singledOut().get(id);
+    return row && num(row.dpu_hours) !== null ? row.dpu_hours : null;
   }
 
   function remainingOf(id) {
     const detail = details.get(id);
-    const at = detail ? time(obj(detail.timing).idle_timeout_at) : null;
+    const at = detail ? time(obj(detail.timing).idle_timeout_at) : time(obj(rows.get(id)).idle_timeout_at);
     if (at !== null) return Math.floor((at - Date.now()) / 1000);
     const named = singledOut().get(id);
     return named ? num(named.idle_timeout_remaining_seconds) : null;
@@ -125,6 +124,10 @@ const Board = (() => {
   async function open(id) {
     selected = id;
     for (const b of timeline.querySelectorAll(".session-row")) b.setAttribute("aria-pressed", String(b.dataset.sessionId === id));
+    if (!Bridge.canCallTools) {
+      cardPanel.replaceChildren(el("p", { class: "notice", text: "This host cannot call tools from a view: ask for get_athena_session on " + id + "." }));
+      return;
+    }
     cardPanel.replaceChildren(el("p", { class: "muted", text: "Opening session " + id + "…" }));
     try {
       const result = await Bridge.callTool("get_athena_session", { SessionId: id });
@@ -143,74 +146,27 @@ const Board = (() => {
     }
   }
 
-  async function listSessions() {
-    if (Array.isArray(digest.sessions)) { addRows(digest.sessions); return; }  // a digest that lists them all
-    // Pages of the listing's largest size, Athena's next_token passed back unchanged, a few pages at most.
-    const read = async (args) => {
-      const sessions = [];
-      let token = "";
-      for (let page = 0; page < LIST_PAGES && rows.size + sessions.length < MAX_ROWS; page++) {
-        const call = Object.assign({ WorkGroup: workgroup, MaxResults: PAGE_ROWS }, args, token ? { NextToken: token } : {});
-        const content = obj(structuredOf(await Bridge.callTool("list_athena_sessions", call)));
-        sessions.push(...list(content.sessions));
-        token = str(content.next_token);
-        if (!token) break;
-      }
-      return { sessions };
-    };
-    addRows(obj(await read({})).sessions);
-    // ListSessions without a filter lists only active sessions (API reference): ask per state for the
-    // states it did not return, and for any the digest counts more of than were listed.
-    const seen = {};
-    for (const r of rows.values()) seen[r.state] = (seen[r.state] || 0) + 1;
-    const counts = obj(digest.counts_by_state);
-    const missing = VOCABULARY.states.filter((state) => !seen[state] || (num(counts[state]) !== null && seen[state] < counts[state]));
-    const pages = await Promise.all(missing.map((state) => read({ StateFilter: state })));
-    for (const page of pages) addRows(obj(page).sessions);
-  }
-
-  async function readDetails() {
-    const wanted = Array.from(rows.keys()).filter((id) => dpuOf(id) === null).slice(0, MAX_DETAIL_READS);
-    const next = () => wanted.shift();
-    async function worker() {
-      for (let id = next(); id !== undefined; id = next()) {
-        try {
-          const content = structuredOf(await Bridge.callTool("get_athena_session", { SessionId: id }));
-          if (content && isObject(content.summary)) details.set(id, content.summary);
-        } catch (_) { /* the row keeps its "…"; the card will say why */ }
-        renderTimeline();
-      }
-    }
-    await Promise.all(Array.from({ length: DETAIL_CONCURRENCY }, worker));
-  }
-
-  async function render(content, args) {
+  function render(content, args, meta) {
     digest = obj(content);
     workgroup = str(digest.workgroup) || str(obj(args).WorkGroup);
     rows.clear(); details.clear();
-    statusLine = el("p", { class: "muted", "data-testid": "board-status", text: "Listing sessions…" });
+    const listed = obj(meta)[BOARD_ROWS_META];
+    statusLine = el("p", { class: "muted", "data-testid": "board-status" });
     timeline = el("div", { class: "timeline", "data-testid": "timeline" });
     cardPanel = el("div", { "data-testid": "card-panel" }, el("p", { class: "muted", text: "Choose a session above to open its card." }));
     root.replaceChildren(header(), el("h2", { text: "Sessions (start → end or now)" }), statusLine, timeline, el("h2", { text: "Session card" }), cardPanel);
-    if (!Bridge.canCallTools || !workgroup) {
+    if (Array.isArray(listed)) {
+      addRows(listed);
+      statusLine.textContent = rows.size + " sessions" + (Bridge.canCallTools ? " · choose one to open its card." : ".");
+    } else {
       addRows(Array.from(singledOut().values()));
-      statusLine.textContent = "This host cannot call tools: showing only the sessions the digest singled out.";
-      renderTimeline();
-      return;
+      statusLine.textContent = "This host did not pass the digest's session rows: showing only the sessions it singled out.";
     }
-    try {
-      await listSessions();
-      statusLine.textContent = rows.size + " sessions · choose one to open its card.";
-    } catch (error) {
-      addRows(Array.from(singledOut().values()));
-      statusLine.textContent = "Could not list the sessions (" + error.message + "); showing the ones the digest singled out.";
-    }
+    statusLine.dataset.complete = "true";
     renderTimeline();
     // Running sessions' bars and countdown notes move with time.
     if (clock) clearInterval(clock);
     clock = setInterval(renderTimeline, 15000);
-    await readDetails();
-    statusLine.dataset.complete = "true";
   }
 
   return {

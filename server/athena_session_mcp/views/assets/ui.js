@@ -87,13 +87,13 @@ function errorText(result) {
   return list(obj(result).content).map((c) => (c && c.type === "text" ? c.text : "")).join(" ").trim() || "The tool reported an error.";
 }
 
-// Wires a view to the host: `onInput(arguments)` while the tool runs, `onResult(structuredContent)` with its
-// result; errors, cancellation and a failed connection read the same in every view.
+// Wires a view to the host: `onInput(arguments)` while the tool runs, `onResult(structuredContent, _meta)`
+// with its result; errors, cancellation and a failed connection read the same in every view.
 function mountView(app, appName, { onInput, onResult, cancelled }) {
   Bridge.on("ui/notifications/tool-input", (params) => onInput(obj(params.arguments)));
   Bridge.on("ui/notifications/tool-result", (result) => {
     if (obj(result).isError) { app.replaceChildren(el("p", { class: "notice error", "data-testid": "error", text: errorText(result) })); return; }
-    onResult(structuredOf(result));
+    onResult(structuredOf(result), obj(obj(result)._meta));
   });
   Bridge.on("ui/notifications/tool-cancelled", () => {
     app.replaceChildren(el("p", { class: "notice", text: cancelled }));
