@@ -90,7 +90,6 @@ PAYLOADS: list[str] = [
     f"Column 'x {CANARY}' does not exist",
     f"{CANARY}\n" * 2000,
 ]
-RAW_ANSWERS = {"get_athena_session", "resource"}
 CREDENTIALS = {k: v for k, v in FAKE_ENV.items() if k.startswith("AWS_")}
 SECRET = "SeCrEtVaLuE-never-shown-0123"
 # Characters that must never reach the model: escapes and controls (tab and newline aside), CR, line and
@@ -442,9 +441,8 @@ def test_the_corpus_over_stdio_through_the_console_script() -> None:
                 answers = _stdio_answers(server, tools)
                 _check(answers, payload)
                 for tool, answer in answers.items():
-                    # Every channel as long as Athena allows: the worst case stays within the budget. Not
-                    # for the raw GetSession response (get_athena_session, the resource): Athena bounds no
-                    # Spark property's value, so it is bounded only by the door's 65,536 per string.
+                    # Every channel as long as Athena allows (and Spark settings of 1 MB, which Athena does
+                    # not bound): the worst case stays within the budget.
                     size = len("".join(answer["text"]))
-                    assert size <= OUTPUT_BUDGET_CHARS or tool in RAW_ANSWERS, (tool, size)
+                    assert size <= OUTPUT_BUDGET_CHARS, (tool, size)
             assert endpoint.attempts["GetObject"] == 0  # S3 was answered by path, not as an Athena call

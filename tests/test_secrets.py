@@ -258,3 +258,22 @@ def test_clean_response_redacts_secret_named_classification_properties() -> None
         "spark.connect.authenticate.token": REDACTED,
         "spark.executor.cores": "4",
     }
+
+
+def test_a_settings_map_is_shown_up_to_its_bound_and_says_how_many_more() -> None:
+    from athena_session_mcp.athena.responses import MORE_SETTINGS, SETTING_VALUE_CHARS, SETTINGS_MAP_CHARS
+
+    properties = {f"spark.setting.{i:03d}": "v" * 5_000 for i in range(100)}
+    shown = clean_response({"EngineConfiguration": {"SparkProperties": properties}})["EngineConfiguration"][
+        "SparkProperties"
+    ]
+    values = [v for k, v in shown.items() if k != MORE_SETTINGS]
+    assert values and all(len(v) == SETTING_VALUE_CHARS and v.endswith("…") for v in values)
+    assert len(json.dumps(shown)) <= SETTINGS_MAP_CHARS + 200
+    assert shown[MORE_SETTINGS] == f"{100 - len(values)} more settings not shown (100 in all)"
+    small = {"spark.executor.memory": "4g", "spark.hadoop.fs.s3a.secret.key": "x"}
+    engine = clean_response({"EngineConfiguration": {"AdditionalConfigs": small}})["EngineConfiguration"]
+    assert engine["AdditionalConfigs"] == {
+        "spark.executor.memory": "4g",
+        "spark.hadoop.fs.s3a.secret.key": REDACTED,
+    }

@@ -29,8 +29,27 @@ _SECRET_KEY = re.compile(r"token|secret|passw|pwd|credential|private|access[._-]
 REDACTED = "<redacted>"
 
 
+# Athena bounds no setting's value and no map's length, so each map is shown up to a size: its values cut at
+# SETTING_VALUE_CHARS, and entries in order until SETTINGS_MAP_CHARS, then one entry saying how many more.
+SETTING_VALUE_CHARS = 1_024
+SETTINGS_MAP_CHARS = 4_000
+MORE_SETTINGS = "…"
+
+
 def _settings(value: Mapping[Any, Any]) -> dict[str, Any]:
-    return {str(k): REDACTED if _SECRET_KEY.search(str(k)) else _jsonable(v) for k, v in value.items()}
+    shown: dict[str, Any] = {}
+    used = 0
+    for k, v in value.items():
+        key = str(k)[:SETTING_VALUE_CHARS]
+        item = REDACTED if _SECRET_KEY.search(str(k)) else _jsonable(v)
+        if isinstance(item, str) and len(item) > SETTING_VALUE_CHARS:
+            item = item[: SETTING_VALUE_CHARS - 1] + "…"
+        used += len(key) + (len(item) if isinstance(item, str) else 16) + 6
+        if used > SETTINGS_MAP_CHARS:
+            shown[MORE_SETTINGS] = f"{len(value) - len(shown)} more settings not shown ({len(value)} in all)"
+            break
+        shown[key] = item
+    return shown
 
 
 def _jsonable(value: Any) -> Any:
