@@ -46,6 +46,7 @@ TOOL_ARGUMENTS: dict[str, dict[str, Any]] = {
     "get_athena_calculation": {"CalculationExecutionId": emulator.DEMO_CALC_FAILED},
     "list_athena_executors": {"SessionId": emulator.SESSION_BUSY},
     "list_athena_session_history": {"Days": 14},
+    "summarize_athena_account": {"Days": 14},
     "terminate_athena_session": {"SessionId": emulator.SESSION_IDLE},
 }
 

@@ -193,7 +193,7 @@ async def test_declared_accounts_are_an_enum_on_every_tool_but_get_athena_sessio
     assert tools["get_athena_session"]["inputSchema"] == plain["get_athena_session"]["inputSchema"]
     assert set(tools["get_athena_session"]["inputSchema"]["properties"]) == {"SessionId"}
     others = [name for name in tools if name != "get_athena_session"]
-    assert len(others) == 10
+    assert len(others) == 11
     for name in others:
         schema = tools[name]["inputSchema"]
         account = schema["properties"].pop("Account")

@@ -168,6 +168,7 @@ async def test_the_largest_spark_workgroup_answer_fits_the_budget(
 # sessions of both engines, the Spark 3.5 ones being those GetSessionEndpoint would answer for.
 EVERY_TOOL_CALL: dict[str, dict[str, Any]] = {
     "list_athena_session_history": {"Days": 14},
+    "summarize_athena_account": {"Days": 14},
     "get_athena_session": {"SessionId": "demo-spark35-idle"},
     "get_athena_session_status": {"SessionId": "demo-spark35-idle"},
     "list_athena_sessions": {"WorkGroup": "demo-spark35", "MaxResults": MAX_SESSION_ROWS},

@@ -99,6 +99,8 @@ TOOL_FAMILIES = (
     "diagnose",
     "digest",
     "terminate",
+    "history",
+    "account_summary",
 )
 
 

@@ -14,10 +14,12 @@ from athena_session_mcp.app import build_server
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools.schema_size import first_sentence, restates
 
-# Issue M's budget: the whole tools/list, and what a model needs to choose and call a tool. Issue R's
-# list_athena_session_history (3.3k compact, descriptions already short) raised the whole from 45,000.
-MAX_TOOLS_LIST_CHARS = 48_000
-MAX_CALLING_CHARS = 12_000
+# Issue M's budget: the whole tools/list, and what a model needs to choose and call a tool. Issue R's two
+# account-wide tools (list_athena_session_history, summarize_athena_account: 3.3k and 3.9k compact) raised
+# the whole from 45,000; shorter tool descriptions written at their source (issue Q) lowered the calling part
+# from 12,000.
+MAX_TOOLS_LIST_CHARS = 50_000
+MAX_CALLING_CHARS = 11_000
 
 
 async def _tools() -> list[dict[str, Any]]:
@@ -33,7 +35,7 @@ def _compact(value: object) -> int:
 
 async def test_the_whole_tool_list_stays_within_its_budget() -> None:
     tools = await _tools()
-    assert len(tools) == 11  # every tool, terminate included
+    assert len(tools) == 12  # every tool, terminate included
     assert _compact({"tools": tools}) <= MAX_TOOLS_LIST_CHARS
 
 

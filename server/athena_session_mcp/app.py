@@ -16,6 +16,7 @@ from athena_session_mcp.athena.deadline import deadline
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import (
     Deps,
+    account_summary,
     calculations,
     diagnose,
     digest,
@@ -87,6 +88,7 @@ def build_tools(deps: Deps) -> list[Tool]:
         *diagnose.build(deps),
         *digest.build(deps),
         *history.build(deps),
+        *account_summary.build(deps),
         *terminate.build(deps),  # empty unless settings.allow_write
     ]
     offer_accounts(tools, [account.name for account in deps.settings.accounts])

@@ -127,11 +127,9 @@ def build(base: Deps) -> list[Tool]:
         """Digest the Amazon Athena Spark sessions of one workgroup: what is running, what is about to time
         out, what failed, and what it cost.
 
-        Lists the newest MaxSessions sessions in every state (ListSessions per state) and reads each one
-        (GetSession): counts by state, IDLE sessions near their idle timeout, FAILED and DEGRADED sessions
-        with reasons, DPU-hours with an ESTIMATED cost, findings with next steps. Says what it could not list
-        or read (also when its deadline passed); `truncated` and `hint` say when lists were cut.
-        get_athena_session gives one session's full picture. Read-only.
+        Lists the newest MaxSessions in every state and reads each (GetSession): counts by state, IDLE sessions
+        near their idle timeout, FAILED/DEGRADED ones with reasons, DPU-hours with an ESTIMATED cost, findings.
+        Says what it could not list or read. Read-only.
         """
         deps = base.in_account(Account)
         reads = await read_workgroup(deps, WorkGroup, MaxSessions, ctx)

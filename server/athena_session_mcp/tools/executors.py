@@ -63,10 +63,9 @@ def build(base: Deps) -> list[Tool]:
         Account: AccountArg = None,
     ) -> ListExecutorsResult:
         """List the executors of one Amazon Athena Spark session (ListExecutors), newest first, with counts by
-        state and type. Works on both engines (PySpark engine version 3 and Apache Spark version 3.5).
+        state and type (both engines).
 
-        ExecutorStateFilter FAILED finds failed executors. One page per call: pass next_token as NextToken;
-        counts cover this answer's executors. diagnose_athena_session explains a failure in one call.
+        ExecutorStateFilter FAILED finds failed executors. One page per call: pass next_token as NextToken.
         Read-only.
         """
         deps = base.in_account(Account)

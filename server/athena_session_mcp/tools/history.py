@@ -109,9 +109,8 @@ def build(base: Deps) -> list[Tool]:
     ) -> HistoryResult:
         """List the Amazon Athena Spark sessions that ran in the last Days, ended ones too, in every configured region.
 
-        Merges ListSessions (every state), CloudWatch DPUCount metrics (14 days) and CloudTrail StartSession
-        events (90 days); each row says which sources knew it. A session only metrics or CloudTrail know has
-        no state here. `limits` says where a source cut the history short. Read-only.
+        Merges ListSessions, CloudWatch DPUCount metrics (14 days) and CloudTrail StartSession events (90
+        days); each row names its sources, and one only metrics or CloudTrail know has no state. Read-only.
         """
         deps = base.in_account(Account)
         configured = await deps.gateway.regions()

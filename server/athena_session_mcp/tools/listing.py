@@ -128,9 +128,8 @@ def build(base: Deps) -> list[Tool]:
         """List the Amazon Athena Spark sessions of one workgroup (ListSessions), newest first, one row each.
 
         Without StateFilter Athena lists only active sessions; StateFilter TERMINATED or FAILED lists ended
-        ones (one state per call). One page per call: pass next_token as NextToken (continue_with holds the
-        exact arguments). summarize_athena_workgroup_sessions digests every state at once;
-        get_athena_session explains one session; list_spark_workgroups finds workgroup names. Read-only.
+        ones. One page per call: pass next_token as NextToken. summarize_athena_workgroup_sessions digests
+        every state at once. Read-only.
         """
         deps = base.in_account(Account)
         request = request_params(WorkGroup=WorkGroup, StateFilter=StateFilter, NextToken=NextToken)

@@ -18,10 +18,9 @@ def build(deps: Deps) -> list[Tool]:
     async def get_athena_session(SessionId: SessionIdArg) -> GetSessionResult:
         """Look up one Amazon Athena Spark session (GetSession) and explain its health.
 
-        Returns `summary`: state and phase, engine, timing (for an IDLE session, the time left before
-        its idle timeout ends it), DPUs, DPU-hours with an ESTIMATED cost, role, encryption, logging, and
-        `findings`, each with a next step for the session's engine; and `raw`, the GetSession response.
-        Read-only. list_athena_sessions finds session ids.
+        Returns `summary` (state, phase, engine, timing with the idle timeout countdown, DPU-hours with an
+        ESTIMATED cost, configuration, `findings` with next steps) and `raw`, the GetSession response.
+        Read-only.
         """
         return await session_health(deps, SessionId)
 

@@ -67,11 +67,9 @@ def build(base: Deps) -> list[Tool]:
     async def get_athena_session_status(
         SessionId: SessionIdArg, Account: AccountArg = None
     ) -> GetSessionStatusResult:
-        """Poll one Amazon Athena Spark session's state (GetSessionStatus): cheaper than get_athena_session,
-        for waiting until a session is IDLE or has ended.
+        """Poll one Amazon Athena Spark session's state (GetSessionStatus), cheaply.
 
-        GetSessionStatus returns no configuration, DPU usage or idle timeout, so this answer cannot say how
-        soon an IDLE session ends: get_athena_session can. Read-only.
+        For waiting until a session is IDLE or has ended; it cannot see the idle timeout. Read-only.
         """
         deps = base.in_account(Account)
 

@@ -48,13 +48,11 @@ def build(base: Deps) -> list[Tool]:
     async def terminate_athena_session(
         SessionId: SessionIdArg, Account: AccountArg = None
     ) -> TerminateSessionResult:
-        """Terminate one Amazon Athena Spark session (TerminateSession): its running work is stopped, its
-        resources are released and it can never run work again. Destructive and not reversible; offered only
-        because the server runs with --allow-write.
+        """Terminate one Amazon Athena Spark session (TerminateSession): its work stops, its resources are
+        released, it can never run again. Destructive, not reversible; only with --allow-write.
 
-        Calculations it stops may show as FAILED. A session already FAILED, TERMINATED or TERMINATING is
-        left alone (had_effect false). Confirm with the user first, and check with get_athena_session that
-        it is the right session. Poll get_athena_session_status to see it reach TERMINATED.
+        A session already FAILED, TERMINATED or TERMINATING is left alone (had_effect false). Confirm with the
+        user first; get_athena_session_status shows it reach TERMINATED.
         """
         deps = base.in_account(Account)
         what = f"Session {SessionId!r}"

@@ -109,10 +109,8 @@ def build(base: Deps) -> list[Tool]:
     ) -> ListSparkWorkgroupsResult:
         """List the Amazon Athena workgroups whose engine is Apache Spark (ListWorkGroups, SQL ones skipped).
 
-        Each comes with its engine: pyspark-v3 (notebooks, calculations) or spark-3.5 (Spark Connect, the
-        Spark UI, no Calculation APIs). Pass a name as WorkGroup to list_athena_sessions or
-        summarize_athena_workgroup_sessions. Up to 50 Spark workgroups and 1,000 scanned per call; if
-        `truncated`, pass next_token as NextToken. Read-only.
+        Each with its engine: pyspark-v3 (calculations) or spark-3.5 (Spark Connect, no Calculation APIs).
+        Up to 50 per call; if `truncated`, pass next_token as NextToken. Read-only.
         """
         deps = base.in_account(Account)
         token = NextToken
