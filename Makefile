@@ -102,6 +102,7 @@ contract: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/diagnose.py
+	$(BIN)/python benchmarks/account.py
 	$(BIN)/python benchmarks/triage.py
 	$(BIN)/python benchmarks/http_load.py
 
