@@ -206,3 +206,21 @@ async def test_the_second_account_is_summarized_through_its_role() -> None:
         )
     assert answer["account"] == "second"
     assert answer["workgroups_read"] >= 1 and answer["gaps"] == []
+
+
+async def test_progress_is_reported_once_per_workgroup_read() -> None:
+    from mcp import Client
+
+    updates: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        updates.append((progress, total, message))
+
+    with emulated_athena() as client:
+        async with Client(server_for(client, settings=TWO_REGIONS)) as mcp_client:
+            result = await mcp_client.call_tool(
+                "summarize_athena_account", {"Days": DAYS}, progress_callback=on_progress
+            )
+    answer: dict[str, Any] = result.structured_content or {}
+    assert [p for p, _, _ in updates] == list(range(1, answer["workgroups_read"] + 1))
+    assert all(message and " in " in message for _, _, message in updates)

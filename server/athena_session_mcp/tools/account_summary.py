@@ -137,7 +137,13 @@ def _gap(region: str, what: str, exc: AwsCallError) -> str:
 
 
 async def _read_region(
-    deps: Deps, region: str, since_ts: float, reads: list[_Read], gaps: list[str], ctx: Context
+    deps: Deps,
+    region: str,
+    since_ts: float,
+    reads: list[_Read],
+    gaps: list[str],
+    ctx: Context,
+    done: list[int],
 ) -> None:
     try:
         names = await spark_workgroups(deps)
@@ -184,7 +190,9 @@ async def _read_region(
             gaps.append(
                 f"{region}: {unread} session(s) of {name} not read (GetSession failed or the deadline passed)"
             )
-        await ctx.report_progress(len(reads), None, f"Read {name} in {region}")
+        done[0] += 1  # workgroups finished, every region's
+        shown = trusted("id", name) or "a workgroup"
+        await ctx.report_progress(done[0], None, f"Read {shown} in {region} ({done[0]} workgroups so far)")
 
     async with anyio.create_task_group() as group:
         for name in names:
@@ -214,10 +222,11 @@ def build(base: Deps) -> list[Tool]:
         since = now - timedelta(days=Days)
         reads: list[_Read] = []
         gaps: list[str] = []
+        done = [0]
         async with anyio.create_task_group() as group:
             for region in regions:
                 group.start_soon(
-                    _read_region, deps.in_region(region), region, since.timestamp(), reads, gaps, ctx
+                    _read_region, deps.in_region(region), region, since.timestamp(), reads, gaps, ctx, done
                 )
         return _answer(deps, Days, regions, since, reads, gaps)
 
