@@ -21,17 +21,23 @@ from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.athena.vocabulary import SESSION_PHASES, SESSION_STATES
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools import Deps
-from athena_session_mcp.views import SESSION_CARD_URI, TOOL_VIEWS, WORKGROUP_BOARD_URI, view_html
+from athena_session_mcp.views import (
+    ACCOUNT_BOARD_URI,
+    SESSION_CARD_URI,
+    TOOL_VIEWS,
+    WORKGROUP_BOARD_URI,
+    view_html,
+)
 from tests.conftest import NOW, server_for
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
-VIEW_URIS = {SESSION_CARD_URI, WORKGROUP_BOARD_URI}
+VIEW_URIS = {SESSION_CARD_URI, WORKGROUP_BOARD_URI, ACCOUNT_BOARD_URI}
 SESSION_ID = "4ac6b5d6-2a6b-11ee-be56-0242ac120002"
 
 
-async def test_both_views_are_listed_as_mcp_app_resources(stubbed_server: MCPServer) -> None:
+async def test_every_view_is_listed_as_an_mcp_app_resource(stubbed_server: MCPServer) -> None:
     async with Client(stubbed_server) as client:
         resources = {str(r.uri): r for r in (await client.list_resources()).resources}
     assert resources.keys() >= VIEW_URIS

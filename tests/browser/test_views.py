@@ -158,3 +158,24 @@ async def test_session_card_of_an_apache_spark_35_session_names_its_engine(host:
     assert 0 < remaining <= 60 * 60  # seeded IDLE with a 60-minute idle timeout
     assert no_network(host) == []
     assert host.errors == []
+
+
+async def test_account_board_shows_every_workgroup_its_cost_and_the_days(
+    host: Host, screenshots: Path
+) -> None:
+    view = await host.show("account_board.html", "summarize_athena_account", {"Days": 14})
+    await view.get_by_test_id("workgroups").wait_for()
+    summary = (host.shown or {})["structuredContent"]
+    rows = await view.locator("[data-testid=workgroup-row]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.region, r.dataset.workgroup, r.textContent])"
+    )
+    assert [(r, w) for r, w, _ in rows] == [(w["region"], w["workgroup"]) for w in summary["workgroups"]]
+    for (_, _, text), workgroup in zip(rows, summary["workgroups"], strict=True):
+        assert f"${workgroup['estimated_cost_usd']:.2f}" in text
+    assert await view.locator("[data-testid=day]").count() == len(summary["by_day"])
+    assert await view.get_by_test_id("cost").text_content() == f"${summary['estimated_cost_usd']:.2f}"
+    calls = await host.page.evaluate("() => window.host.toolCalls")
+    assert calls == []  # it draws the answer; it calls nothing
+    assert no_network(host) == []
+    assert host.errors == []
+    await host.screenshot("account-board.png", screenshots)

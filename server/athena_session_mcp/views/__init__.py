@@ -1,12 +1,13 @@
 """MCP Apps (`io.modelcontextprotocol/ui`): interactive views linked to the session tools.
 
-Two `ui://` views, each one self-contained HTML document (inline CSS and JavaScript, no network
+Three `ui://` views, each one self-contained HTML document (inline CSS and JavaScript, no network
 loads) served as `text/html;profile=mcp-app`:
 
 - the session card renders get_athena_session's structured content (state, countdown, cost, findings),
   and diagnose_athena_session's (the same card, then likely causes with evidence and what was not read);
 - the workgroup board renders summarize_athena_workgroup_sessions' digest, and opens a session's
-  card by calling get_athena_session through the host (`tools/call`).
+  card by calling get_athena_session through the host (`tools/call`);
+- the account board renders summarize_athena_account (regions × workgroups, cost by day); it calls nothing.
 
 Tools carry `_meta.ui.resourceUri`; hosts without Apps ignore `_meta`, so their results are unchanged.
 The views render only what the tools already return (structured content is the single source).
@@ -27,6 +28,7 @@ from athena_session_mcp.athena.vocabulary import ENDED_SESSION_STATES, SESSION_P
 
 SESSION_CARD_URI = "ui://athena-session-mcp/session-card.html"
 WORKGROUP_BOARD_URI = "ui://athena-session-mcp/workgroup-board.html"
+ACCOUNT_BOARD_URI = "ui://athena-session-mcp/account-board.html"
 
 # tool name -> the view that renders its result. A tool that is not offered is simply not linked.
 TOOL_VIEWS: Mapping[str, str] = {
@@ -34,6 +36,7 @@ TOOL_VIEWS: Mapping[str, str] = {
     # The card renders the diagnosis' `session` summary, then its causes and gaps (never the Spark UI link).
     "diagnose_athena_session": SESSION_CARD_URI,
     "summarize_athena_workgroup_sessions": WORKGROUP_BOARD_URI,
+    "summarize_athena_account": ACCOUNT_BOARD_URI,
 }
 
 # Declared, and empty: the views load nothing from anywhere (no fetch, no scripts, fonts or images).
@@ -53,6 +56,12 @@ _VIEWS = {
         "athena_workgroup_board",
         "Athena Spark workgroup board",
         "A workgroup's Spark sessions: counts by state, timeline, DPU-hours, sessions near timeout or failed.",
+    ),
+    ACCOUNT_BOARD_URI: (
+        "account_board.html",
+        "athena_account_board",
+        "Athena Spark account board",
+        "Every Spark workgroup of the configured regions: cost, idle share, failures, and cost by day.",
     ),
 }
 _INCLUDE = re.compile(r"/\*@include ([a-z_]+\.(?:js|css|html))\*/")
@@ -80,7 +89,7 @@ def view_html(filename: str) -> str:
 
 
 def build_apps() -> Apps:
-    """The Apps extension carrying both views (pass it to MCPServer(extensions=...))."""
+    """The Apps extension carrying the views (pass it to MCPServer(extensions=...))."""
     apps = Apps()
     for uri, (filename, name, title, description) in _VIEWS.items():
         apps.add_html_resource(
