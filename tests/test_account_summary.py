@@ -224,3 +224,15 @@ async def test_progress_is_reported_once_per_workgroup_read() -> None:
     answer: dict[str, Any] = result.structured_content or {}
     assert [p for p, _, _ in updates] == list(range(1, answer["workgroups_read"] + 1))
     assert all(message and " in " in message for _, _, message in updates)
+
+
+async def test_cost_per_workgroup_tag_sums_the_tagged_workgroups() -> None:
+    answer, _ = await _summary(Regions=["us-east-1"])
+    by_workgroup = {w["workgroup"]: w["dpu_hours"] for w in answer["workgroups"]}
+    by_tag = {t["tag"]: t["dpu_hours"] for t in answer["by_tag"]}
+    # The seed tags demo-spark team=analytics and cost-center=cc-42, demo-spark35 team=ml (emulator constants).
+    assert by_tag == {
+        "team=analytics": pytest.approx(by_workgroup["demo-spark"], abs=1e-3),
+        "cost-center=cc-42": pytest.approx(by_workgroup["demo-spark"], abs=1e-3),
+        "team=ml": pytest.approx(by_workgroup["demo-spark35"], abs=1e-3),
+    }

@@ -120,6 +120,21 @@ def supports_calculations(engine_version: str | None) -> bool:
 SESSION_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}/session/{session_id}"
 
 
+# Documented (Service Authorization Reference, Amazon Athena resource types). ASSUMED: a workgroup is in
+# the account of its sessions' execution role, the only account number a session's answer carries.
+WORKGROUP_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}"
+
+
+def workgroup_arn(region: str | None, execution_role: str | None, workgroup: str | None) -> str | None:
+    """The workgroup's ARN, partition and account from the execution role's ARN; None when unknown."""
+    parts = (execution_role or "").split(":")
+    if not (region and workgroup) or len(parts) < 6 or parts[0] != "arn" or not parts[4]:
+        return None
+    return WORKGROUP_ARN_TEMPLATE.format(
+        partition=parts[1], region=region, account=parts[4], workgroup=workgroup
+    )
+
+
 def session_arn(
     region: str | None, execution_role: str | None, workgroup: str | None, session_id: str
 ) -> str | None:

@@ -58,6 +58,11 @@ TERMINATED_PER_REQUEST_REASON = "Session was terminated per request."
 
 DEMO_SPARK_WORKGROUP = "demo-spark"
 DEMO_SPARK35_WORKGROUP = "demo-spark35"
+# Cost-allocation tags on the demo workgroups (workgroup name -> tags).
+DEMO_WORKGROUP_TAGS: dict[str, dict[str, str]] = {
+    DEMO_SPARK_WORKGROUP: {"team": "analytics", "cost-center": "cc-42"},
+    DEMO_SPARK35_WORKGROUP: {"team": "ml"},
+}
 DEMO_UNENCRYPTED_WORKGROUP = "demo-spark-unencrypted"
 DEMO_SQL_WORKGROUP = "demo-sql"
 DEMO_BUCKET = "athena-session-mcp-demo"

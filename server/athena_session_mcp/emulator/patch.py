@@ -235,6 +235,21 @@ def installed() -> bool:
     return bool(getattr(AthenaResponse, _MARKER, False))
 
 
+def _wrap_list_tags_for_resource(original: Callable[[AthenaResponse], Any]) -> Handler:
+    def list_tags_for_resource(self: AthenaResponse) -> str | tuple[str, dict[str, int]]:
+        # moto answers "Does Not Exist" for a workgroup without tags; Athena answers its (empty) tag list
+        # (API Reference, ListTagsForResource). FIDELITY.md, "Workgroups".
+        backend = self.athena_backend
+        arn = _body_param(self, "ResourceARN")
+        if any(workgroup.arn == arn for workgroup in backend.work_groups.values()):
+            tags = backend.list_tags_for_resource(str(arn)) or {"Tags": []}
+            return json.dumps(tags)
+        return cast(str | tuple[str, dict[str, int]], original(self))
+
+    list_tags_for_resource.__name__ = "list_tags_for_resource"
+    return list_tags_for_resource
+
+
 def install() -> None:
     """Teach moto's Athena the Spark operations; safe to call any number of times."""
     with _install_lock:
@@ -248,6 +263,7 @@ def install() -> None:
             "create_work_group": _wrap_create_work_group,
             "get_work_group": _wrap_get_work_group,
             "list_work_groups": _wrap_list_work_groups,
+            "list_tags_for_resource": _wrap_list_tags_for_resource,
         }
         for name, wrap in wrappers.items():
             original = cast(Callable[[AthenaResponse], Any], getattr(AthenaResponse, name))

@@ -24,6 +24,7 @@ from .constants import (
     DEMO_SPARK_WORKGROUP,
     DEMO_SQL_WORKGROUP,
     DEMO_UNENCRYPTED_WORKGROUP,
+    DEMO_WORKGROUP_TAGS,
     SECOND_ACCOUNT_ID,
     SECOND_REGION,
     SESSION_ACCOUNT2_IDLE,
@@ -149,7 +150,8 @@ def _create_workgroups(account_id: str, region: str) -> None:
     created = spark_state(backend).workgroup_created
     now = get_clock().now()
     for name, (description, configuration) in definitions.items():
-        workgroup = backend.create_work_group(name, configuration, description, [])
+        tags = [{"Key": k, "Value": v} for k, v in DEMO_WORKGROUP_TAGS.get(name, {}).items()]
+        workgroup = backend.create_work_group(name, configuration, description, tags)
         if workgroup is not None:
             workgroup.configuration["EngineVersion"] = engine_version_block(workgroup.configuration)
             created[name] = now - timedelta(days=30)

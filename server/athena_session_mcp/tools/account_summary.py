@@ -22,7 +22,7 @@ from pydantic import Field
 
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip
-from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES
+from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, workgroup_arn
 from athena_session_mcp.health.account import (
     IDLE_SHARE_WORTH_A_STEP,
     SessionCost,
@@ -32,9 +32,16 @@ from athena_session_mcp.health.account import (
     shorter_timeout_step,
 )
 from athena_session_mcp.health.grammar import trusted
-from athena_session_mcp.health.models import Finding, OutModel, SessionSummary
+from athena_session_mcp.health.models import Finding, SessionSummary
 from athena_session_mcp.health.session import cost_text, sort_findings, summarize_session
 from athena_session_mcp.tools import Deps, make_tool, read_only
+from athena_session_mcp.tools.account_summary_models import (
+    AccountSummary,
+    CostlySession,
+    DayCost,
+    TagCost,
+    WorkgroupCost,
+)
 from athena_session_mcp.tools.args import AccountArg
 from athena_session_mcp.tools.digest_reads import Listing, list_every_state
 from athena_session_mcp.tools.history_reads import spark_workgroups
@@ -45,6 +52,7 @@ CONCURRENCY = 16  # AWS reads in flight per region
 WORKGROUP_ROWS = 25
 TOP_SESSIONS = 10
 MAX_GAPS = 10
+TAGS = 15
 IDLE_FINDINGS = 3  # workgroups with the largest idle share get a finding each
 COVERS = (
     "DPU-hours are each session's whole life (GetSession Statistics.DpuExecutionInMillis) for the sessions "
@@ -53,7 +61,8 @@ COVERS = (
     "workgroup, sessions that ended before the window or that ListSessions no longer lists "
     "(list_athena_session_history finds those in metrics and CloudTrail), storage, requests and anything "
     "outside Athena Spark. "
-    "Idle DPU-hours ASSUME an idle session holds only its coordinator's DPUs."
+    "Idle DPU-hours ASSUME an idle session holds only its coordinator's DPUs. Tags are the workgroups' "
+    "(ListTagsForResource); an Apache Spark 3.5 session's own tags are not read."
 )
 
 DaysArg = Annotated[int, Field(title="Days", ge=1, le=14, description="The window, in days back (1-14).")]
@@ -61,63 +70,6 @@ RegionsArg = Annotated[
     list[Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", max_length=32)]] | None,
     Field(title="Regions", max_length=40, description="Some of the configured regions; omit for all."),
 ]
-
-
-class WorkgroupCost(OutModel):
-    """One Spark workgroup of one region."""
-
-    region: str
-    workgroup: str
-    active: dict[str, int] = Field(description="Alive sessions by state.")
-    near_idle_timeout: int
-    failed_in_window: int
-    dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE.")
-    idle_dpu_hours: float
-    idle_share: float | None = Field(None, description="idle_dpu_hours / dpu_hours.")
-
-
-class DayCost(OutModel):
-    """Sessions that started on one UTC day."""
-
-    day: str
-    dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE.")
-
-
-class CostlySession(OutModel):
-    """One of the costliest sessions in the window."""
-
-    session_id: str
-    region: str
-    workgroup: str
-    state: str | None = None
-    dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE.")
-    ended_by_idle_timeout: bool
-
-
-class AccountSummary(OutModel):
-    """Result of summarize_athena_account."""
-
-    headline: str
-    days: int
-    regions: list[str]
-    account: str | None = Field(None, description="The declared account read; absent: the server's own.")
-    workgroups_read: int
-    sessions_read: int
-    workgroups: list[WorkgroupCost] = Field(description="Costliest first.")
-    workgroups_not_shown: int
-    by_day: list[DayCost]
-    top_sessions: list[CostlySession]
-    dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE at price_per_dpu_hour_usd; not a bill.")
-    price_per_dpu_hour_usd: float
-    idle_dpu_hours: float
-    idle_share: float | None = None
-    findings: list[Finding]
-    gaps: list[str] = Field(description="What was not read, and why.")
-    covers: str = Field(description="What the cost figures include, and what not.")
 
 
 @dataclass
@@ -128,6 +80,7 @@ class _Read:
     workgroup: str
     items: list[Mapping[str, Any]] = field(default_factory=list[Mapping[str, Any]])
     summaries: list[SessionSummary] = field(default_factory=list[SessionSummary])
+    tags: dict[str, str] = field(default_factory=dict[str, str])  # the workgroup's cost-allocation tags
 
 
 def _gap(region: str, what: str, exc: AwsCallError) -> str:
@@ -186,6 +139,7 @@ async def _read_region(
                 session_id = as_str(item.get("SessionId"))
                 if session_id and (ended is None or ended.timestamp() >= since_ts):
                     group.start_soon(examine, session_id)
+        await _read_tags(deps, region, read, gaps)
         if unread:
             gaps.append(
                 f"{region}: {unread} session(s) of {name} not read (GetSession failed or the deadline passed)"
@@ -197,6 +151,26 @@ async def _read_region(
     async with anyio.create_task_group() as group:
         for name in names:
             group.start_soon(workgroup, name)
+
+
+async def _read_tags(deps: Deps, region: str, read: _Read, gaps: list[str]) -> None:
+    """The workgroup's tags (ListTagsForResource), when a session read names the account (its role)."""
+    role = next((s.config.execution_role_arn for s in read.summaries if s.config.execution_role_arn), None)
+    arn = workgroup_arn(region, role, read.workgroup)
+    if arn is None:
+        return
+    try:
+        answer = await deps.gateway.call(
+            lambda client: client.list_tags_for_resource(ResourceARN=arn),
+            action="athena:ListTagsForResource",
+            what=f"Workgroup {read.workgroup!r}",
+        )
+    except AwsCallError as exc:
+        gaps.append(_gap(region, f"tags of {trusted('id', read.workgroup) or 'a workgroup'}", exc))
+        return
+    read.tags = {
+        str(tag.get("Key")): str(tag.get("Value", "")) for tag in answer.get("Tags", []) if tag.get("Key")
+    }
 
 
 def build(base: Deps) -> list[Tool]:
@@ -239,6 +213,7 @@ def _answer(
     price = deps.settings.dpu_hour_price
     rows: list[WorkgroupCost] = []
     per_day: dict[str, float] = defaultdict(float)
+    per_tag: dict[str, float] = defaultdict(float)
     sessions: list[tuple[SessionCost, CostlySession]] = []
     all_costs: list[SessionCost] = []
     findings: list[Finding] = []
@@ -257,6 +232,8 @@ def _answer(
         failed = sum(1 for s in window if s.state == "FAILED")
         near_total, failed_total = near_total + near, failed_total + failed
         dpu = round(sum(c.dpu_hours for c in costs), 4)
+        for key, value in read.tags.items():
+            per_tag[clip(f"{key}={value}", 120) or key] += dpu
         share = idle_share(costs)
         rows.append(
             WorkgroupCost(
@@ -355,6 +332,10 @@ def _answer(
             DayCost(day=day, dpu_hours=round(dpu, 4), estimated_cost_usd=round(dpu * price, 4))
             for day, dpu in sorted(per_day.items())
         ][-14:],
+        by_tag=[
+            TagCost(tag=tag, dpu_hours=round(dpu, 4), estimated_cost_usd=round(dpu * price, 4))
+            for tag, dpu in sorted(per_tag.items(), key=lambda pair: (-pair[1], pair[0]))[:TAGS]
+        ],
         top_sessions=[row for _, row in sessions[:TOP_SESSIONS]],
         dpu_hours=dpu_total,
         estimated_cost_usd=round(dpu_total * price, 4),
