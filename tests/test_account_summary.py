@@ -15,7 +15,7 @@ import pytest
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, SESSION_STATES
-from athena_session_mcp.emulator import SECOND_REGION
+from athena_session_mcp.emulator import SECOND_REGION, SESSION_SPARK35_IDLE
 from athena_session_mcp.settings import DEFAULT_DPU_HOUR_PRICE_USD, Settings
 from athena_session_mcp.tools import account_summary, history_reads
 from athena_session_mcp.tools.answers import to_text
@@ -226,13 +226,16 @@ async def test_progress_is_reported_once_per_workgroup_read() -> None:
     assert all(message and " in " in message for _, _, message in updates)
 
 
-async def test_cost_per_workgroup_tag_sums_the_tagged_workgroups() -> None:
-    answer, _ = await _summary(Regions=["us-east-1"])
+async def test_cost_per_tag_uses_a_35_sessions_own_tags_and_the_workgroups_for_the_others() -> None:
+    answer, truth = await _summary(Regions=["us-east-1"])
     by_workgroup = {w["workgroup"]: w["dpu_hours"] for w in answer["workgroups"]}
     by_tag = {t["tag"]: t["dpu_hours"] for t in answer["by_tag"]}
-    # The seed tags demo-spark team=analytics and cost-center=cc-42, demo-spark35 team=ml (emulator constants).
+    tagged = next(s for s in truth["us-east-1"]["demo-spark35"] if s["SessionId"] == SESSION_SPARK35_IDLE)
+    # The seed tags demo-spark team=analytics and cost-center=cc-42, demo-spark35 team=ml, and the 3.5 idle
+    # session itself team=ml and project=forecast (emulator/constants.py, emulator/seed.py).
     assert by_tag == {
         "team=analytics": pytest.approx(by_workgroup["demo-spark"], abs=1e-3),
         "cost-center=cc-42": pytest.approx(by_workgroup["demo-spark"], abs=1e-3),
         "team=ml": pytest.approx(by_workgroup["demo-spark35"], abs=1e-3),
+        "project=forecast": pytest.approx(_dpu_hours(tagged), abs=1e-3),
     }

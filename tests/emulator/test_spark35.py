@@ -222,6 +222,9 @@ def test_session_arn_follows_the_assumed_template(region: str, partition: str) -
         def put_object(self, uri: str, body: bytes) -> None:
             return None
 
+        def workgroup_tags(self, name: str) -> dict[str, str]:
+            return {}
+
     service = SparkService(SparkState("111122223333", region), _Platform(), EmulatorClock())
     session = Session("sid", "wg", SPARK_35_ENGINE, {}, {}, 20, FROZEN_AT, calculations=list[Calculation]())
     assert (

@@ -66,6 +66,11 @@ class MotoPlatform:
             return None
         return cast(Mapping[str, object], workgroup.configuration)
 
+    def workgroup_tags(self, name: str) -> Mapping[str, str]:
+        workgroup = self._backend.work_groups.get(name)
+        listed = self._backend.list_tags_for_resource(workgroup.arn) if workgroup is not None else None
+        return {str(t["Key"]): str(t["Value"]) for t in (listed or {}).get("Tags", [])}
+
     def put_object(self, uri: str, body: bytes) -> None:
         bucket, _, key = uri.removeprefix("s3://").partition("/")
         s3 = s3_backends[self.account_id][get_partition(self.region)]

@@ -244,6 +244,10 @@ def _wrap_list_tags_for_resource(original: Callable[[AthenaResponse], Any]) -> H
         if any(workgroup.arn == arn for workgroup in backend.work_groups.values()):
             tags = backend.list_tags_for_resource(str(arn)) or {"Tags": []}
             return json.dumps(tags)
+        service = _service(self)
+        for session in list(service.state.sessions.values()):
+            if service.session_arn(session) == arn:  # a session's own tags (StartSession Tags)
+                return json.dumps({"Tags": [{"Key": k, "Value": v} for k, v in session.tags.items()]})
         return cast(str | tuple[str, dict[str, int]], original(self))
 
     list_tags_for_resource.__name__ = "list_tags_for_resource"

@@ -192,6 +192,7 @@ class DemoSession:
     cloudwatch_logging: bool = False
     log_group: str | None = None  # None with logging on: the default /aws-athena/<workgroup>
     calculations: tuple[DemoCalculation, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()  # StartSession Tags (Apache Spark version 3.5 sessions)
     degraded: Incident | None = None
     failed: Incident | None = None
     terminated_ago: timedelta | None = None
@@ -343,6 +344,7 @@ DEMO_SESSIONS: tuple[DemoSession, ...] = (
         idle_timeout_minutes=60,
         description="Demo: Spark 3.5, idle (Spark Connect)",
         notebook_version=None,
+        tags=(("team", "ml"), ("project", "forecast")),
     ),
     # A 2-hour idle timeout, so the request (an hour in) ends it rather than the default 20-minute timeout.
     DemoSession(
@@ -437,6 +439,7 @@ def _seed_session(service: SparkService, demo: DemoSession, now: datetime) -> No
         monitoring_configuration=_monitoring(demo),
         notebook_version=demo.notebook_version,
         idle_timeout_minutes=demo.idle_timeout_minutes,
+        tags=dict(demo.tags),
     )
     for calculation in demo.calculations:
         service.submit_calculation(

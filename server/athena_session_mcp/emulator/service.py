@@ -61,6 +61,10 @@ class Platform(Protocol):
         """Store an object in S3 at an s3:// URI, creating the bucket if needed."""
         ...
 
+    def workgroup_tags(self, name: str) -> Mapping[str, str]:
+        """The workgroup's tags (none when it has none or does not exist)."""
+        ...
+
 
 def _ts(value: datetime) -> float:
     return round(value.timestamp(), 3)
@@ -224,6 +228,7 @@ class SparkService:
         monitoring_configuration: Mapping[str, object] | None = None,
         notebook_version: str | None = None,
         idle_timeout_minutes: int | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> Session:
         """Start a session in a Spark workgroup, optionally back-dated to ``at``."""
         with self.state.lock:
@@ -274,6 +279,7 @@ class SparkService:
                 description=description,
                 notebook_version=notebook_version,
                 monitoring_configuration=dict(monitoring) if monitoring is not None else None,
+                tags=dict(tags or {}),
             )
             self.state.add_session(session)
             logger.debug("Started Spark session %s in workgroup %s", sid, workgroup)
@@ -383,10 +389,20 @@ class SparkService:
                 monitoring_configuration=_dict(params, "MonitoringConfiguration"),
                 notebook_version=notebook_version,
                 idle_timeout_minutes=minutes if isinstance(minutes, int) else None,
+                tags=self._start_tags(params),
             )
             if token is not None:
                 self.state.session_tokens[token] = session.session_id
             return {"SessionId": session.session_id, "State": self.view(session).state}
+
+    def _start_tags(self, params: Mapping[str, object]) -> dict[str, str]:
+        """StartSession's Tags, after the workgroup's when CopyWorkGroupTags is true (its own win)."""
+        tags: dict[str, str] = {}
+        if params.get("CopyWorkGroupTags") is True:
+            tags.update(self.platform.workgroup_tags(cast(str, params["WorkGroup"])))
+        for tag in cast(list[Mapping[str, object]], params.get("Tags") or []):
+            tags[str(tag.get("Key"))] = str(tag.get("Value", ""))
+        return tags
 
     def op_get_session(self, params: Mapping[str, object]) -> Json:
         with self.state.lock:

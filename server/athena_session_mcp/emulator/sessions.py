@@ -54,6 +54,7 @@ class Session:
     # Start of the idle period the session was in when termination was requested (None if not IDLE).
     idle_since_at_request: datetime | None = None
     calculations: list[Calculation] = field(default_factory=list[Calculation])
+    tags: dict[str, str] = field(default_factory=dict[str, str])  # StartSession Tags (and copied ones)
 
     @property
     def ready_at(self) -> datetime:

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip
-from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, workgroup_arn
+from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, engine_kind, session_arn, workgroup_arn
 from athena_session_mcp.health.account import (
     IDLE_SHARE_WORTH_A_STEP,
     SessionCost,
@@ -62,7 +62,7 @@ COVERS = (
     "(list_athena_session_history finds those in metrics and CloudTrail), storage, requests and anything "
     "outside Athena Spark. "
     "Idle DPU-hours ASSUME an idle session holds only its coordinator's DPUs. Tags are the workgroups' "
-    "(ListTagsForResource); an Apache Spark 3.5 session's own tags are not read."
+    "(ListTagsForResource), or an Apache Spark 3.5 session's own when it has some."
 )
 
 DaysArg = Annotated[int, Field(title="Days", ge=1, le=14, description="The window, in days back (1-14).")]
@@ -81,6 +81,8 @@ class _Read:
     items: list[Mapping[str, Any]] = field(default_factory=list[Mapping[str, Any]])
     summaries: list[SessionSummary] = field(default_factory=list[SessionSummary])
     tags: dict[str, str] = field(default_factory=dict[str, str])  # the workgroup's cost-allocation tags
+    # An Apache Spark version 3.5 session's own tags (StartSession Tags, CopyWorkGroupTags), by session id.
+    session_tags: dict[str, dict[str, str]] = field(default_factory=dict[str, dict[str, str]])
 
 
 def _gap(region: str, what: str, exc: AwsCallError) -> str:
@@ -127,6 +129,10 @@ async def _read_region(
                 except AwsCallError:
                     unread += 1
                     return
+            if summary_engine(response) == "spark-3.5":
+                tags = await _tags_of(deps, session_arn(region, _role(response), name, session_id), name)
+                if tags:
+                    read.session_tags[session_id] = tags
             summary = summarize_session(
                 response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price
             )
@@ -151,6 +157,30 @@ async def _read_region(
     async with anyio.create_task_group() as group:
         for name in names:
             group.start_soon(workgroup, name)
+
+
+def _role(response: Mapping[str, Any]) -> str | None:
+    return as_str(as_map(response.get("SessionConfiguration")).get("ExecutionRole"))
+
+
+def summary_engine(response: Mapping[str, Any]) -> str | None:
+    version = response.get("EngineVersion")
+    return engine_kind(version if isinstance(version, str) else None)
+
+
+async def _tags_of(deps: Deps, arn: str | None, workgroup: str) -> dict[str, str]:
+    """A session's own tags; none when its ARN cannot be formed or the read fails (its workgroup's count)."""
+    if arn is None:
+        return {}
+    try:
+        answer = await deps.gateway.call(
+            lambda client: client.list_tags_for_resource(ResourceARN=arn),
+            action="athena:ListTagsForResource",
+            what=f"A session of workgroup {workgroup!r}",
+        )
+    except AwsCallError:
+        return {}
+    return {str(t.get("Key")): str(t.get("Value", "")) for t in answer.get("Tags", []) if t.get("Key")}
 
 
 async def _read_tags(deps: Deps, region: str, read: _Read, gaps: list[str]) -> None:
@@ -232,8 +262,12 @@ def _answer(
         failed = sum(1 for s in window if s.state == "FAILED")
         near_total, failed_total = near_total + near, failed_total + failed
         dpu = round(sum(c.dpu_hours for c in costs), 4)
-        for key, value in read.tags.items():
-            per_tag[clip(f"{key}={value}", 120) or key] += dpu
+        for summary, cost in zip(window, costs, strict=True):
+            # A session with tags of its own (Apache Spark version 3.5) is billed under them; the others
+            # under their workgroup's.
+            own = read.session_tags.get(summary.session_id or "")
+            for key, value in (own if own else read.tags).items():
+                per_tag[clip(f"{key}={value}", 120) or key] += cost.dpu_hours
         share = idle_share(costs)
         rows.append(
             WorkgroupCost(
