@@ -168,39 +168,34 @@ def summary_engine(response: Mapping[str, Any]) -> str | None:
     return engine_kind(version if isinstance(version, str) else None)
 
 
-async def _tags_of(deps: Deps, arn: str | None, workgroup: str) -> dict[str, str]:
-    """A session's own tags; none when its ARN cannot be formed or the read fails (its workgroup's count)."""
-    if arn is None:
-        return {}
-    try:
-        answer = await deps.gateway.call(
-            lambda client: client.list_tags_for_resource(ResourceARN=arn),
-            action="athena:ListTagsForResource",
-            what=f"A session of workgroup {workgroup!r}",
-        )
-    except AwsCallError:
-        return {}
+async def _list_tags(deps: Deps, arn: str, what: str) -> dict[str, str]:
+    """ListTagsForResource on `arn`, as key -> value."""
+    answer = await deps.gateway.call(
+        lambda client: client.list_tags_for_resource(ResourceARN=arn),
+        action="athena:ListTagsForResource",
+        what=what,
+    )
     return {str(t.get("Key")): str(t.get("Value", "")) for t in answer.get("Tags", []) if t.get("Key")}
 
 
+async def _tags_of(deps: Deps, arn: str | None, workgroup: str) -> dict[str, str]:
+    """A session's own tags; none when its ARN cannot be formed or the read fails (its workgroup's count)."""
+    try:
+        return await _list_tags(deps, arn, f"A session of workgroup {workgroup!r}") if arn else {}
+    except AwsCallError:
+        return {}
+
+
 async def _read_tags(deps: Deps, region: str, read: _Read, gaps: list[str]) -> None:
-    """The workgroup's tags (ListTagsForResource), when a session read names the account (its role)."""
+    """The workgroup's tags, when a session read names the account (its execution role)."""
     role = next((s.config.execution_role_arn for s in read.summaries if s.config.execution_role_arn), None)
     arn = workgroup_arn(region, role, read.workgroup)
     if arn is None:
         return
     try:
-        answer = await deps.gateway.call(
-            lambda client: client.list_tags_for_resource(ResourceARN=arn),
-            action="athena:ListTagsForResource",
-            what=f"Workgroup {read.workgroup!r}",
-        )
+        read.tags = await _list_tags(deps, arn, f"Workgroup {read.workgroup!r}")
     except AwsCallError as exc:
         gaps.append(_gap(region, f"tags of {trusted('id', read.workgroup) or 'a workgroup'}", exc))
-        return
-    read.tags = {
-        str(tag.get("Key")): str(tag.get("Value", "")) for tag in answer.get("Tags", []) if tag.get("Key")
-    }
 
 
 def build(base: Deps) -> list[Tool]:
