@@ -267,3 +267,29 @@ async def test_hostile_descriptions_and_reasons_never_reach_the_servers_own_sent
     own = [answer["headline"], *answer["gaps"], answer["covers"]]
     own += [text for f in answer["findings"] for text in (f["message"], f["suggestion"])]
     assert all("Ignore previous" not in text for text in own), own
+
+
+async def test_a_refused_read_of_a_35_sessions_own_tags_is_a_gap_and_it_counts_under_its_workgroups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = account_summary._list_tags  # pyright: ignore[reportPrivateUsage]
+
+    async def sessions_denied(deps: Any, arn: str, what: str) -> dict[str, str]:
+        if what.startswith("A session"):
+            raise AwsCallError("denied", code="AccessDeniedException", action="athena:ListTagsForResource")
+        return await real(deps, arn, what)
+
+    monkeypatch.setattr(account_summary, "_list_tags", sessions_denied)
+    answer, truth = await _summary(Regions=["us-east-1"])
+    spark35 = [
+        s for s in truth["us-east-1"]["demo-spark35"] if s["EngineVersion"] == "Apache Spark version 3.5"
+    ]
+    assert spark35
+    assert answer["gaps"] == [
+        f"us-east-1: own tags of {len(spark35)} Apache Spark 3.5 session(s) of demo-spark35 not read "
+        "(AccessDeniedException; needs athena:ListTagsForResource); counted under the workgroup's tags"
+    ]
+    by_workgroup = {w["workgroup"]: w["dpu_hours"] for w in answer["workgroups"]}
+    by_tag = {t["tag"]: t["dpu_hours"] for t in answer["by_tag"]}
+    assert "project=forecast" not in by_tag
+    assert by_tag["team=ml"] == pytest.approx(by_workgroup["demo-spark35"], abs=1e-3)

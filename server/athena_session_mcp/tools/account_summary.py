@@ -120,6 +120,8 @@ async def _read_region(
         read.items = listing.items
         reads.append(read)
         unread = 0
+        tag_errors: list[AwsCallError] = []
+        shown = trusted("id", name) or "a workgroup"
 
         async def examine(session_id: str) -> None:
             nonlocal unread
@@ -129,10 +131,15 @@ async def _read_region(
                 except AwsCallError:
                     unread += 1
                     return
-            if summary_engine(response) == "spark-3.5":
-                tags = await _tags_of(deps, session_arn(region, _role(response), name, session_id), name)
-                if tags:
-                    read.session_tags[session_id] = tags
+            arn = session_arn(region, _role(response), name, session_id)
+            if summary_engine(response) == "spark-3.5" and arn:
+                try:
+                    tags = await _list_tags(deps, arn, f"A session of workgroup {name!r}")
+                except AwsCallError as exc:
+                    tag_errors.append(exc)  # counted under its workgroup's tags, and said so
+                else:
+                    if tags:
+                        read.session_tags[session_id] = tags
             summary = summarize_session(
                 response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price
             )
@@ -148,10 +155,12 @@ async def _read_region(
         await _read_tags(deps, region, read, gaps)
         if unread:
             gaps.append(
-                f"{region}: {unread} session(s) of {name} not read (GetSession failed or the deadline passed)"
+                f"{region}: {unread} session(s) of {shown} not read (GetSession failed or the deadline passed)"
             )
+        if tag_errors:
+            what = f"own tags of {len(tag_errors)} Apache Spark 3.5 session(s) of {shown}"
+            gaps.append(_gap(region, what, tag_errors[0]) + "; counted under the workgroup's tags")
         done[0] += 1  # workgroups finished, every region's
-        shown = trusted("id", name) or "a workgroup"
         await ctx.report_progress(done[0], None, f"Read {shown} in {region} ({done[0]} workgroups so far)")
 
     async with anyio.create_task_group() as group:
@@ -176,14 +185,6 @@ async def _list_tags(deps: Deps, arn: str, what: str) -> dict[str, str]:
         what=what,
     )
     return {str(t.get("Key")): str(t.get("Value", "")) for t in answer.get("Tags", []) if t.get("Key")}
-
-
-async def _tags_of(deps: Deps, arn: str | None, workgroup: str) -> dict[str, str]:
-    """A session's own tags; none when its ARN cannot be formed or the read fails (its workgroup's count)."""
-    try:
-        return await _list_tags(deps, arn, f"A session of workgroup {workgroup!r}") if arn else {}
-    except AwsCallError:
-        return {}
 
 
 async def _read_tags(deps: Deps, region: str, read: _Read, gaps: list[str]) -> None:
