@@ -17,7 +17,7 @@ from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, SESSION_STATES
 from athena_session_mcp.emulator import SECOND_REGION, SESSION_SPARK35_IDLE
 from athena_session_mcp.settings import DEFAULT_DPU_HOUR_PRICE_USD, Settings
-from athena_session_mcp.tools import account_summary, history_reads
+from athena_session_mcp.tools import account_summary, digest_reads, history_reads
 from athena_session_mcp.tools.answers import to_text
 from tests.conftest import NOW, server_for
 from tests.fleet import call_error, call_ok, emulated_athena
@@ -293,3 +293,19 @@ async def test_a_refused_read_of_a_35_sessions_own_tags_is_a_gap_and_it_counts_u
     by_tag = {t["tag"]: t["dpu_hours"] for t in answer["by_tag"]}
     assert "project=forecast" not in by_tag
     assert by_tag["team=ml"] == pytest.approx(by_workgroup["demo-spark35"], abs=1e-3)
+
+
+async def test_a_workgroup_whose_sessions_cannot_be_listed_is_a_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = digest_reads.list_every_state
+
+    async def refused_for_spark35(deps: Any, workgroup: str, *args: Any) -> None:
+        if workgroup == "demo-spark35":
+            raise AwsCallError("denied", code="AccessDeniedException", action="athena:ListSessions")
+        await real(deps, workgroup, *args)
+
+    monkeypatch.setattr(account_summary, "list_every_state", refused_for_spark35)
+    answer, _ = await _summary(Regions=["us-east-1"])
+    assert "demo-spark35" not in {w["workgroup"] for w in answer["workgroups"]}
+    assert answer["gaps"] == [
+        "us-east-1: sessions of demo-spark35 not read (AccessDeniedException; needs athena:ListSessions)"
+    ]

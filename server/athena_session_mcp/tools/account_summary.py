@@ -110,18 +110,18 @@ async def _read_region(
     async def workgroup(name: str) -> None:
         read = _Read(region, name)
         listing = Listing()
+        shown = trusted("id", name) or "a workgroup"  # a name in the server's own sentence
         try:
             await list_every_state(deps, name, SESSIONS_PER_WORKGROUP, limiter, listing)
         except AwsCallError as exc:
-            gaps.append(_gap(region, f"sessions of {trusted('workgroup', name) or 'a workgroup'}", exc))
+            gaps.append(_gap(region, f"sessions of {shown}", exc))
             return
         listing.merge(SESSIONS_PER_WORKGROUP)
-        gaps.extend(f"{region}: {name} {state} sessions not listed" for state in listing.failed)
+        gaps.extend(f"{region}: {shown} {state} sessions not listed" for state in listing.failed)
         read.items = listing.items
         reads.append(read)
         unread = 0
         tag_errors: list[AwsCallError] = []
-        shown = trusted("id", name) or "a workgroup"
 
         async def examine(session_id: str) -> None:
             nonlocal unread
