@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from athena_session_mcp.health.account import idle_share, session_cost, shorter_timeout_step
+from athena_session_mcp.health.account import idle_share, ran_since, session_cost, shorter_timeout_step
 from athena_session_mcp.health.session import summarize_session
 from tests.conftest import NOW
 from tests.factories import session_response
@@ -109,3 +109,10 @@ def test_the_next_step_names_the_workgroup_the_share_and_a_shorter_timeout() -> 
     assert step.startswith("40% of workgroup spark-wg's DPU-hours were spent idle")
     assert "(its sessions' idle timeout: up to 20m 00s)" in step  # the longest of the two
     assert "shorter SessionIdleTimeoutInMinutes" in step
+
+
+def test_a_session_ran_in_the_window_when_it_ended_at_or_after_its_start_or_has_not_ended() -> None:
+    since = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert ran_since(None, since) is True  # still running, or its end is unknown
+    assert ran_since(since, since) is True
+    assert ran_since(since - timedelta(seconds=1), since) is False

@@ -71,7 +71,7 @@ def shorter_timeout_step(workgroup: str, timeouts_seconds: Iterable[int], share:
     )
 
 
-def in_window(summary: SessionSummary, since: datetime) -> bool:
-    """Whether a session ran in the window: still running (no end), or ended at or after `since`."""
-    ended = as_datetime(summary.timing.ended_at)
+def ran_since(ended: datetime | None, since: datetime) -> bool:
+    """Whether a session ran in the window that starts at `since`: still running (or its end is unknown),
+    or it ended at or after `since`. The account summary and the session history use this one rule."""
     return ended is None or ended >= since

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import anyio
@@ -22,12 +22,12 @@ from pydantic import Field
 
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip
-from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, engine_kind, session_arn, workgroup_arn
+from athena_session_mcp.athena.vocabulary import ALIVE_SESSION_STATES, session_arn, workgroup_arn
 from athena_session_mcp.health.account import (
     IDLE_SHARE_WORTH_A_STEP,
     SessionCost,
     idle_share,
-    in_window,
+    ran_since,
     session_cost,
     shorter_timeout_step,
 )
@@ -94,7 +94,7 @@ def _gap(region: str, what: str, exc: AwsCallError) -> str:
 async def _read_region(
     deps: Deps,
     region: str,
-    since_ts: float,
+    since: datetime,
     reads: list[_Read],
     gaps: list[str],
     ctx: Context,
@@ -131,8 +131,12 @@ async def _read_region(
                 except AwsCallError:
                     unread += 1
                     return
-            arn = session_arn(region, _role(response), name, session_id)
-            if summary_engine(response) == "spark-3.5" and arn:
+            summary = summarize_session(
+                response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price
+            )
+            read.summaries.append(summary)
+            arn = session_arn(region, summary.config.execution_role_arn, name, session_id)
+            if summary.engine_kind == "spark-3.5" and arn:
                 try:
                     tags = await _list_tags(deps, arn, f"A session of workgroup {name!r}")
                 except AwsCallError as exc:
@@ -140,17 +144,12 @@ async def _read_region(
                 else:
                     if tags:
                         read.session_tags[session_id] = tags
-            summary = summarize_session(
-                response, now=deps.clock(), price_per_dpu_hour=deps.settings.dpu_hour_price
-            )
-            read.summaries.append(summary)
 
         async with anyio.create_task_group() as group:
             for item in listing.items:
-                status = as_map(item.get("Status"))
-                ended = as_datetime(status.get("EndDateTime"))
+                ended = as_datetime(as_map(item.get("Status")).get("EndDateTime"))
                 session_id = as_str(item.get("SessionId"))
-                if session_id and (ended is None or ended.timestamp() >= since_ts):
+                if session_id and ran_since(ended, since):
                     group.start_soon(examine, session_id)
         await _read_tags(deps, region, read, gaps)
         if unread:
@@ -166,15 +165,6 @@ async def _read_region(
     async with anyio.create_task_group() as group:
         for name in names:
             group.start_soon(workgroup, name)
-
-
-def _role(response: Mapping[str, Any]) -> str | None:
-    return as_str(as_map(response.get("SessionConfiguration")).get("ExecutionRole"))
-
-
-def summary_engine(response: Mapping[str, Any]) -> str | None:
-    version = response.get("EngineVersion")
-    return engine_kind(version if isinstance(version, str) else None)
 
 
 async def _list_tags(deps: Deps, arn: str, what: str) -> dict[str, str]:
@@ -225,16 +215,14 @@ def build(base: Deps) -> list[Tool]:
         done = [0]
         async with anyio.create_task_group() as group:
             for region in regions:
-                group.start_soon(
-                    _read_region, deps.in_region(region), region, since.timestamp(), reads, gaps, ctx, done
-                )
+                group.start_soon(_read_region, deps.in_region(region), region, since, reads, gaps, ctx, done)
         return _answer(deps, Days, regions, since, reads, gaps)
 
     return [make_tool(summarize_athena_account, read_only("Summarize an account's Athena Spark sessions"))]
 
 
 def _answer(
-    deps: Deps, days: int, regions: list[str], since: Any, reads: list[_Read], gaps: list[str]
+    deps: Deps, days: int, regions: list[str], since: datetime, reads: list[_Read], gaps: list[str]
 ) -> AccountSummary:
     price = deps.settings.dpu_hour_price
     rows: list[WorkgroupCost] = []
@@ -251,7 +239,7 @@ def _answer(
             for item in read.items
             if (state := as_str(as_map(item.get("Status")).get("State"))) in ALIVE_SESSION_STATES
         )
-        window = [s for s in read.summaries if in_window(s, since)]
+        window = [s for s in read.summaries if ran_since(as_datetime(s.timing.ended_at), since)]
         costs = [session_cost(s) for s in window]
         all_costs += costs
         near = sum(1 for s in window if any(f.code == "IDLE_TIMEOUT_SOON" for f in s.findings))
@@ -343,10 +331,11 @@ def _answer(
     dpu_total = round(sum(c.dpu_hours for c in all_costs), 4)
     idle_total = round(sum(c.idle_dpu_hours for c in all_costs), 4)
     read_sessions = sum(len(r.summaries) for r in reads)
+    account_idle = idle_share(all_costs)
     headline = (
         f"{len(reads)} Spark workgroup(s) in {len(regions)} region(s), last {days} day(s): "
         f"{cost_text(dpu_total, round(dpu_total * price, 4))}"
-        + (f", {round((idle_share(all_costs) or 0) * 100)}% idle" if dpu_total else "")
+        + (f", {round((account_idle or 0) * 100)}% idle" if dpu_total else "")
         + (f" · {len(gaps)} gap(s)" if gaps else "")
     )
     return AccountSummary(
@@ -371,7 +360,7 @@ def _answer(
         estimated_cost_usd=round(dpu_total * price, 4),
         price_per_dpu_hour_usd=price,
         idle_dpu_hours=idle_total,
-        idle_share=idle_share(all_costs),
+        idle_share=account_idle,
         findings=findings,
         gaps=sorted(clip(g, 200) or "" for g in gaps)[:MAX_GAPS]
         + ([f"… and {len(gaps) - MAX_GAPS} more"] if len(gaps) > MAX_GAPS else []),

@@ -13,6 +13,7 @@ from pydantic import Field
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import SessionState
+from athena_session_mcp.health.account import ran_since
 from athena_session_mcp.health.models import OutModel
 from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
 from athena_session_mcp.tools import Deps, make_tool, read_only
@@ -142,8 +143,7 @@ def build(base: Deps) -> list[Tool]:
         rows = [
             r
             for r in seen.values()
-            # Ran in the window: still running (or its end is unknown), or ended after its start.
-            if (r.end is None or r.end >= since)
+            if ran_since(r.end, since)
             and (StateFilter is None or r.state == StateFilter)
             and (WorkGroup is None or r.workgroup == WorkGroup)
         ]
