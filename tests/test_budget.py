@@ -204,3 +204,13 @@ async def test_no_tool_calls_get_session_endpoint_or_returns_its_token_and_every
             assert "AuthToken" not in text and "EndpointUrl" not in text, name
             assert len(text) <= budget.OUTPUT_BUDGET_CHARS, (name, len(text))
     assert calls and "GetSessionEndpoint" not in calls
+
+
+def test_excerpts_take_lines_from_their_end_while_the_json_text_fits() -> None:
+    from athena_session_mcp.tools.job_content import first_within, last_within
+
+    lines = ["aa", "bb", "cc"]  # 4 characters each as JSON text ("aa")
+    assert first_within(lines, 3, 8) == ["aa", "bb"] and last_within(lines, 3, 8) == ["bb", "cc"]
+    assert first_within(lines, 3, 7) == ["aa"] and last_within(lines, 3, 7) == ["cc"]
+    assert first_within(lines, 1, 100) == ["aa"] and last_within(lines, 1, 100) == ["cc"]
+    assert first_within(lines, 0, 100) == [] and last_within(lines, 0, 100) == []

@@ -31,7 +31,7 @@ from athena_session_mcp.tools.diagnose_models import (
     SparkUi,
 )
 from athena_session_mcp.tools.diagnose_reads import STEPS, DiagnosisReads, iso_ms, read_for_diagnosis
-from athena_session_mcp.tools.job_content import MAX_EXCERPT_LINES, last_within, tail_out
+from athena_session_mcp.tools.job_content import MAX_EXCERPT_LINES, first_within, tail_out
 
 MAX_CALCULATION_ROWS = 10
 MAX_LOG_LINES = 30
@@ -111,9 +111,7 @@ def _answer(gathered: DiagnosisReads, causes: list[Cause], said: str) -> Diagnos
         )
     failed = sum(1 for i in gathered.calculations if as_str(as_map(i.get("Status")).get("State")) == "FAILED")
     chosen = gathered.log_lines[:MAX_LOG_LINES]
-    messages = last_within([clean_line(line.message) for line in chosen][::-1], MAX_LOG_LINES, LOG_CHARS)[
-        ::-1
-    ]
+    messages = first_within([clean_line(line.message) for line in chosen], MAX_LOG_LINES, LOG_CHARS)
     log_lines = [
         LogLineOut(at=iso_ms(line.timestamp_ms), stream=line.stream, message=message)
         for line, message in zip(chosen, messages, strict=False)

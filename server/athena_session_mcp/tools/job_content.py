@@ -5,7 +5,7 @@ get_athena_calculation (IncludeOutput); shown only with --allow-sensitive-data-a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -166,17 +166,27 @@ async def read_calculation_output(
     )
 
 
-def last_within(lines: list[str], max_lines: int, max_chars: int) -> list[str]:
-    """The newest of `lines`, at most `max_lines` of them whose JSON text adds up to at most `max_chars`
-    (one pass: an answer holding them has a known worst size)."""
+def _within(lines: Iterable[str], max_chars: int) -> list[str]:
+    """`lines` in order while their JSON text adds up to at most `max_chars` (one pass: an answer holding
+    them has a known worst size)."""
     kept: list[str] = []
     used = 0
-    for line in reversed(lines[-max_lines:] if max_lines > 0 else []):
+    for line in lines:
         used += len(to_text(line))
         if used > max_chars:
             break
         kept.append(line)
-    return kept[::-1]
+    return kept
+
+
+def last_within(lines: list[str], max_lines: int, max_chars: int) -> list[str]:
+    """The newest (last) of `lines`: at most `max_lines`, at most `max_chars` of JSON text."""
+    return _within(reversed(lines[-max_lines:] if max_lines > 0 else []), max_chars)[::-1]
+
+
+def first_within(lines: list[str], max_lines: int, max_chars: int) -> list[str]:
+    """The first of `lines`: at most `max_lines`, at most `max_chars` of JSON text."""
+    return _within(lines[:max_lines] if max_lines > 0 else [], max_chars)
 
 
 def tail_out(tail: Tail | None, max_lines: int, max_chars: int = OUTPUT_BUDGET_CHARS) -> OutputTail | None:
