@@ -116,3 +116,33 @@ def test_a_session_ran_in_the_window_when_it_ended_at_or_after_its_start_or_has_
     assert ran_since(None, since) is True  # still running, or its end is unknown
     assert ran_since(since, since) is True
     assert ran_since(since - timedelta(seconds=1), since) is False
+
+
+@pytest.mark.parametrize(
+    ("region", "role", "workgroup"),
+    [
+        (None, "arn:aws:iam::123456789012:role/R", "wg"),
+        ("us-east-1", None, "wg"),
+        ("us-east-1", "arn:aws:iam::123456789012:role/R", None),
+        ("us-east-1", "arn:aws:iam:::role/R", "wg"),  # no account number
+        ("us-east-1", "not-an-arn:aws:iam::123456789012:role/R", "wg"),
+    ],
+)
+def test_no_arn_is_formed_without_a_region_a_workgroup_and_a_well_formed_role(
+    region: str | None, role: str | None, workgroup: str | None
+) -> None:
+    from athena_session_mcp.athena.vocabulary import session_arn, workgroup_arn
+
+    assert workgroup_arn(region, role, workgroup) is None
+    assert session_arn(region, role, workgroup, "s-1") is None
+
+
+def test_the_arns_take_partition_and_account_from_the_role() -> None:
+    from athena_session_mcp.athena.vocabulary import session_arn, workgroup_arn
+
+    role = "arn:aws-cn:iam::111122223333:role/R"
+    # Service Authorization Reference: arn:${Partition}:athena:${Region}:${Account}:workgroup/${WorkGroupName}
+    assert workgroup_arn("cn-north-1", role, "wg") == "arn:aws-cn:athena:cn-north-1:111122223333:workgroup/wg"
+    assert session_arn("cn-north-1", role, "wg", "s-1") == (
+        "arn:aws-cn:athena:cn-north-1:111122223333:workgroup/wg/session/s-1"
+    )

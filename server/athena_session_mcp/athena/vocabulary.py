@@ -114,37 +114,33 @@ def supports_calculations(engine_version: str | None) -> bool:
 
 # --- ARNs ------------------------------------------------------------------------------------------------
 
-# GetResourceDashboard takes "The Amazon Resource Name (ARN) for a session"; no page shows a session ARN.
-# ASSUMED: nested under its workgroup's documented ARN (arn:aws:athena:region:account:workgroup/name).
-# The emulator imports this template; correct it here only.
-SESSION_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}/session/{session_id}"
-
-
-# Documented (Service Authorization Reference, Amazon Athena resource types). ASSUMED: a workgroup is in
-# the account of its sessions' execution role, the only account number a session's answer carries.
+# Documented (Service Authorization Reference, Amazon Athena resource types).
 WORKGROUP_ARN_TEMPLATE = "arn:{partition}:athena:{region}:{account}:workgroup/{workgroup}"
+# GetResourceDashboard takes "The Amazon Resource Name (ARN) for a session"; no page shows a session ARN.
+# ASSUMED: nested under its workgroup's documented ARN. The emulator imports this template; correct it here.
+SESSION_ARN_TEMPLATE = WORKGROUP_ARN_TEMPLATE + "/session/{session_id}"
 
 
-def workgroup_arn(region: str | None, execution_role: str | None, workgroup: str | None) -> str | None:
-    """The workgroup's ARN, partition and account from the execution role's ARN; None when unknown."""
+def _arn_fields(
+    region: str | None, execution_role: str | None, workgroup: str | None
+) -> dict[str, str] | None:
+    """Partition, region, account and workgroup of an Athena ARN. ASSUMED: the workgroup (and its sessions)
+    are in the execution role's account, the only account number a session's answer carries."""
     parts = (execution_role or "").split(":")
     if not (region and workgroup) or len(parts) < 6 or parts[0] != "arn" or not parts[4]:
         return None
-    return WORKGROUP_ARN_TEMPLATE.format(
-        partition=parts[1], region=region, account=parts[4], workgroup=workgroup
-    )
+    return {"partition": parts[1], "region": region, "account": parts[4], "workgroup": workgroup}
+
+
+def workgroup_arn(region: str | None, execution_role: str | None, workgroup: str | None) -> str | None:
+    """The workgroup's ARN; None when the region, the workgroup or a well-formed role ARN is missing."""
+    fields = _arn_fields(region, execution_role, workgroup)
+    return None if fields is None else WORKGROUP_ARN_TEMPLATE.format(**fields)
 
 
 def session_arn(
     region: str | None, execution_role: str | None, workgroup: str | None, session_id: str
 ) -> str | None:
-    """The session's ARN in the assumed format; partition and account come from the execution role's
-    ARN. None when one of them is missing or malformed."""
-    if not (region and execution_role and workgroup):
-        return None
-    parts = execution_role.split(":")
-    if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
-        return None
-    return SESSION_ARN_TEMPLATE.format(
-        partition=parts[1], region=region, account=parts[4], workgroup=workgroup, session_id=session_id
-    )
+    """The session's ARN in the assumed format; None when, as for the workgroup's, something is missing."""
+    fields = _arn_fields(region, execution_role, workgroup)
+    return None if fields is None else SESSION_ARN_TEMPLATE.format(**fields, session_id=session_id)
