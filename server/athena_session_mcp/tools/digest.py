@@ -308,60 +308,56 @@ def build(base: Deps) -> list[Tool]:
             + f" · {alive} alive · {cost_text(dpu_hours, usage.estimated_cost_usd)}"
         )
 
-        def result(cap: int) -> WorkgroupDigest:
-            shortened = (
-                len(near) > cap
-                or len(unhealthy) > cap
-                or len(errors) > min(cap, MAX_DETAIL_ERRORS)
-                or len(not_read) > cap
-            )
-            truncated = more or shortened or late or bool(not_listed)
-            notes: list[str] = []
-            if late:
-                notes.append(
-                    f"Partial: the {deadline:g}s deadline passed with {unread} listed session(s) unread"
-                    + (f" (the first {cap} in sessions_not_read)" if unread > cap else "")
-                    + (f" and {len(listing.unfinished)} state(s) not listed" if listing.unfinished else "")
-                    + "."
-                )
-            if not_listed:
-                notes.append("Some states could not be listed: see states_not_listed.")
-            if more:
-                notes.append(
-                    f"Only the newest {total} sessions were examined: raise MaxSessions (max {MAX_SESSIONS})."
-                )
-            if shortened:
-                notes.append(
-                    f"Lists were shortened to {cap} items each: use "
-                    "list_athena_sessions with StateFilter IDLE, FAILED or DEGRADED to see all of them."
-                )
-            return WorkgroupDigest(
-                workgroup=WorkGroup,
-                headline=headline,
-                sessions_listed=total,
-                sessions_examined=len(summaries),
-                states_listed=listing.listed,
-                states_not_listed=not_listed,
-                deadline_reached=late,
-                more_sessions_exist=more,
-                counts_by_state=dict(by_state),
-                counts_by_phase=dict(by_phase),
-                alive=alive,
-                near_idle_timeout=near[:cap],
-                unhealthy=unhealthy[:cap],
-                oldest_idle=_digest_session(*oldest) if oldest else None,
-                usage=usage,
-                detail_errors=errors[: min(cap, MAX_DETAIL_ERRORS)],
-                sessions_not_read=not_read[:cap],
-                findings=findings,
-                truncated=truncated,
-                hint=" ".join(notes)
-                or "Complete. Use get_athena_session on a session_id for details of one session.",
-            )
-
-        return result(LIST_CAP).with_board_rows(
-            [_board_row(item, summaries.get(i)) for i, item in enumerate(items)]
+        shortened = (
+            len(near) > LIST_CAP
+            or len(unhealthy) > LIST_CAP
+            or len(errors) > min(LIST_CAP, MAX_DETAIL_ERRORS)
+            or len(not_read) > LIST_CAP
         )
+        truncated = more or shortened or late or bool(not_listed)
+        notes: list[str] = []
+        if late:
+            notes.append(
+                f"Partial: the {deadline:g}s deadline passed with {unread} listed session(s) unread"
+                + (f" (the first {LIST_CAP} in sessions_not_read)" if unread > LIST_CAP else "")
+                + (f" and {len(listing.unfinished)} state(s) not listed" if listing.unfinished else "")
+                + "."
+            )
+        if not_listed:
+            notes.append("Some states could not be listed: see states_not_listed.")
+        if more:
+            notes.append(
+                f"Only the newest {total} sessions were examined: raise MaxSessions (max {MAX_SESSIONS})."
+            )
+        if shortened:
+            notes.append(
+                f"Lists were shortened to {LIST_CAP} items each: use "
+                "list_athena_sessions with StateFilter IDLE, FAILED or DEGRADED to see all of them."
+            )
+        digest = WorkgroupDigest(
+            workgroup=WorkGroup,
+            headline=headline,
+            sessions_listed=total,
+            sessions_examined=len(summaries),
+            states_listed=listing.listed,
+            states_not_listed=not_listed,
+            deadline_reached=late,
+            more_sessions_exist=more,
+            counts_by_state=dict(by_state),
+            counts_by_phase=dict(by_phase),
+            alive=alive,
+            near_idle_timeout=near[:LIST_CAP],
+            unhealthy=unhealthy[:LIST_CAP],
+            oldest_idle=_digest_session(*oldest) if oldest else None,
+            usage=usage,
+            detail_errors=errors[: min(LIST_CAP, MAX_DETAIL_ERRORS)],
+            sessions_not_read=not_read[:LIST_CAP],
+            findings=findings,
+            truncated=truncated,
+            hint=" ".join(notes)
+            or "Complete. Use get_athena_session on a session_id for details of one session.",
+        )
+        return digest.with_board_rows([_board_row(item, summaries.get(i)) for i, item in enumerate(items)])
 
     return [
         make_tool(
