@@ -294,6 +294,18 @@ def _own_words(path: str) -> bool:
     return key in OWN_WORDS and (key != "message" or ".findings" in path)
 
 
+def _arguments(schema: dict[str, Any]) -> Json:
+    """A tool's arguments for the corpus: the planted session and calculation, job content asked for."""
+    args = example_arguments(schema, SESSION)
+    props = schema.get("properties", {})
+    for flag in ("IncludeCode", "IncludeOutput"):
+        if flag in props:
+            args[flag] = True
+    if "CalculationExecutionId" in props:
+        args["CalculationExecutionId"] = CALC
+    return args
+
+
 async def _answers(payload: str) -> dict[str, Any]:
     responses = _responses(payload)
     athena: AthenaClient = boto3.client("athena", region_name="us-east-1")  # pyright: ignore[reportUnknownMemberType]
@@ -307,14 +319,7 @@ async def _answers(payload: str) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     async with Client(server) as client:
         for tool in (await client.list_tools()).tools:
-            args = example_arguments(tool.input_schema, SESSION)
-            props = tool.input_schema.get("properties", {})
-            for flag in ("IncludeCode", "IncludeOutput"):
-                if flag in props:
-                    args[flag] = True
-            if "CalculationExecutionId" in props:
-                args["CalculationExecutionId"] = CALC
-            result = await client.call_tool(tool.name, args)
+            result = await client.call_tool(tool.name, _arguments(tool.input_schema))
             answers[tool.name] = {
                 "text": [getattr(block, "text", "") for block in result.content],
                 "structured": result.structured_content,
@@ -408,14 +413,7 @@ def _within_shape(shape: Shape | None, value: Any) -> Any:
 def _stdio_answers(server: StdioServer, tools: list[Json]) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for tool in tools:
-        args = example_arguments(tool["inputSchema"], SESSION)
-        props = tool["inputSchema"].get("properties", {})
-        for flag in ("IncludeCode", "IncludeOutput"):
-            if flag in props:
-                args[flag] = True
-        if "CalculationExecutionId" in props:
-            args["CalculationExecutionId"] = CALC
-        result: Json = server.call_tool(tool["name"], args, timeout=60)["result"]
+        result: Json = server.call_tool(tool["name"], _arguments(tool["inputSchema"]), timeout=60)["result"]
         answers[tool["name"]] = {
             "text": [block.get("text", "") for block in result["content"]],
             "structured": result.get("structuredContent"),
