@@ -13,6 +13,7 @@ from datetime import datetime
 
 from athena_session_mcp.athena.responses import as_datetime, format_duration
 from athena_session_mcp.health.models import SessionSummary
+from athena_session_mcp.health.timing import timing_idle_end
 
 # ASSUMED (no page says what an idle session is billed for): while IDLE a session holds its coordinator's
 # DPUs (CoordinatorDpuSize, 1 unless set) and no executor, so its idle DPU-hours are the idle time times
@@ -38,11 +39,10 @@ def session_cost(summary: SessionSummary) -> SessionCost:
     timing = summary.timing
     ended_idle = timing.end_consistent_with_idle_timeout is True
     idle_dpu_hours = 0.0
-    idle_since, ended = as_datetime(timing.idle_since), as_datetime(timing.ended_at)
-    if ended_idle and idle_since is not None and ended is not None:
+    end = timing_idle_end(timing)  # the idle period the verdict above rests on
+    if ended_idle and end is not None:
         dpus = summary.capacity.coordinator_dpu_size or DEFAULT_COORDINATOR_DPUS
-        idle_hours = max(0.0, (ended - idle_since).total_seconds()) / 3600
-        idle_dpu_hours = min(dpu_hours, idle_hours * dpus)
+        idle_dpu_hours = min(dpu_hours, end.gap_seconds / 3600 * dpus)
     started = as_datetime(timing.started_at)
     return SessionCost(
         dpu_hours=round(dpu_hours, 4),
