@@ -130,9 +130,10 @@ def ask_the_server() -> Answers:
 
 
 def _first_sentence(description: str | None) -> str:
-    from athena_session_mcp.tools.schema_size import first_sentence
-
-    return first_sentence(" ".join((description or "").strip().split("\n\n", 1)[0].split()))
+    paragraph = " ".join((description or "").strip().split("\n\n", 1)[0].split())
+    # A sentence ends at '.' before a capital letter or the end ("e.g. x" goes on).
+    match = re.match(r"(.+?\.)(?=\s+[A-Z]|\s*$)", paragraph)
+    return match.group(1) if match else paragraph
 
 
 def tools_table(tools: Sequence[Tool]) -> str:

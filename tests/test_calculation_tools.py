@@ -263,7 +263,7 @@ async def test_the_schema_and_description_say_code_is_untrusted_and_needs_the_sw
     assert "UNTRUSTED" in include_code and "--allow-sensitive-data-access" in include_code
     assert tool.output_schema is not None
     code_field = tool.output_schema["$defs"]["CalculationCode"]["properties"]["code"]["description"]
-    assert code_field.startswith("UNTRUSTED user code")
+    assert code_field.startswith("UNTRUSTED")
     assert "UNTRUSTED user content" in (tool.description or "")
 
 

@@ -25,7 +25,6 @@ from athena_session_mcp.tools import (
     listing,
     prompts,
     resources,
-    schema_size,
     session,
     status,
     terminate,
@@ -92,10 +91,6 @@ def build_tools(deps: Deps) -> list[Tool]:
         *terminate.build(deps),  # empty unless settings.allow_write
     ]
     offer_accounts(tools, [account.name for account in deps.settings.accounts])
-    for tool in tools:
-        # Unknown arguments are mistakes (often a misspelt SessionId): say so instead of ignoring them.
-        tool.parameters["additionalProperties"] = False
-    schema_size.compact(tools)
     return tools
 
 

@@ -6,7 +6,6 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from types import CodeType
 from typing import Any
 
 from mcp.server.mcpserver.tools import Tool
@@ -15,6 +14,7 @@ from mcp.types import ToolAnnotations
 from athena_session_mcp.athena.client import AthenaGateway
 from athena_session_mcp.settings import Settings
 from athena_session_mcp.tools.answers import answering
+from athena_session_mcp.tools.schema import arguments_schema, result_schema
 
 
 def utc_now() -> datetime:
@@ -39,25 +39,17 @@ class Deps:
         return self if name is None else replace(self, gateway=self.gateway.for_account(name))
 
 
-# Deriving a tool's schemas from its signature (pydantic's JSON schema generation) is most of the cost of
-# building a server. A tool function's signature and docstring are fixed by its code, so each is derived
-# once per process, keyed by the code object: a memo of pure derived data, never handed out or changed
-# (every server gets a deep copy), not state a call depends on.
-_TEMPLATES: dict[CodeType, Tool] = {}
-
-
 def make_tool(fn: Callable[..., Any], annotations: ToolAnnotations) -> Tool:
-    """A Tool whose description is the function's docstring without its indentation. The schemas come
-    from `fn`'s signature; what it returns goes out as one lean, compact document (answers.py)."""
-    template = _TEMPLATES.get(fn.__code__)
-    if template is None:
-        template = _TEMPLATES[fn.__code__] = Tool.from_function(
-            fn,
-            title=annotations.title,
-            description=inspect.cleandoc(fn.__doc__ or ""),
-            annotations=annotations,
-        )
-    return template.model_copy(deep=True, update={"fn": answering(fn), "annotations": annotations})
+    """A Tool whose description is the function's docstring without its indentation, and whose schemas
+    tools/schema.py writes from `fn`'s signature. What it returns goes out as one lean, compact document
+    (answers.py)."""
+    tool = Tool.from_function(
+        fn, title=annotations.title, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations
+    )
+    metadata = tool.fn_metadata
+    metadata.output_schema = result_schema(metadata.output_model)
+    parameters = arguments_schema(metadata.arg_model)
+    return tool.model_copy(update={"fn": answering(fn), "parameters": parameters})
 
 
 def read_only(title: str) -> ToolAnnotations:

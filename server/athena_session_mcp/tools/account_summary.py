@@ -65,10 +65,10 @@ COVERS = (
     "(ListTagsForResource), or an Apache Spark 3.5 session's own when it has some."
 )
 
-DaysArg = Annotated[int, Field(title="Days", ge=1, le=14, description="The window, in days back (1-14).")]
+DaysArg = Annotated[int, Field(ge=1, le=14, description="The window, in days back (1-14).")]
 RegionsArg = Annotated[
     list[Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", max_length=32)]] | None,
-    Field(title="Regions", max_length=40, description="Some of the configured regions; omit for all."),
+    Field(max_length=40, description="Some of the configured regions; omit for all."),
 ]
 
 

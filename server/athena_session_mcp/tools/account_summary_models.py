@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from athena_session_mcp.health.models import Finding, OutModel
+from athena_session_mcp.health.untrusted import UNTRUSTED_TEXT
 
 
 class WorkgroupCost(OutModel):
@@ -12,13 +13,13 @@ class WorkgroupCost(OutModel):
 
     region: str
     workgroup: str
-    active: dict[str, int] = Field(description="Alive sessions by state.")
+    active: dict[str, int]
     near_idle_timeout: int
     failed_in_window: int
     dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE.")
+    estimated_cost_usd: float
     idle_dpu_hours: float
-    idle_share: float | None = Field(None, description="idle_dpu_hours / dpu_hours.")
+    idle_share: float | None = None
 
 
 class DayCost(OutModel):
@@ -26,7 +27,7 @@ class DayCost(OutModel):
 
     day: str
     dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE.")
+    estimated_cost_usd: float
 
 
 class CostlySession(OutModel):
@@ -37,16 +38,16 @@ class CostlySession(OutModel):
     workgroup: str
     state: str | None = None
     dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE.")
+    estimated_cost_usd: float
     ended_by_idle_timeout: bool
 
 
 class TagCost(OutModel):
     """The sessions of the workgroups carrying one cost-allocation tag."""
 
-    tag: str = Field(description="key=value, a workgroup tag. UNTRUSTED.")
+    tag: str = Field(description=UNTRUSTED_TEXT)
     dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE.")
+    estimated_cost_usd: float
 
 
 class AccountSummary(OutModel):
@@ -55,19 +56,19 @@ class AccountSummary(OutModel):
     headline: str
     days: int
     regions: list[str]
-    account: str | None = Field(None, description="The declared account read; absent: the server's own.")
+    account: str | None = None
     workgroups_read: int
     sessions_read: int
     workgroups: list[WorkgroupCost] = Field(description="Costliest first.")
     workgroups_not_shown: int
     by_day: list[DayCost]
-    by_tag: list[TagCost] = Field(description="By workgroup tag, costliest first.")
+    by_tag: list[TagCost]
     top_sessions: list[CostlySession]
     dpu_hours: float
-    estimated_cost_usd: float = Field(description="ESTIMATE at price_per_dpu_hour_usd; not a bill.")
+    estimated_cost_usd: float = Field(description="ESTIMATE, not a bill.")
     price_per_dpu_hour_usd: float
     idle_dpu_hours: float
     idle_share: float | None = None
     findings: list[Finding]
-    gaps: list[str] = Field(description="What was not read, and why.")
-    covers: str = Field(description="What the cost figures include, and what not.")
+    gaps: list[str]
+    covers: str

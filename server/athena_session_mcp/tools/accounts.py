@@ -1,7 +1,6 @@
 """The Account argument of the tools that call AWS: offered only when the server declares accounts
-(--account), as an enum of their names, never a free-form ARN. Without declared accounts it appears in
-no schema (input, or the `account` / continue_with `Account` of answers), so such a server describes its
-tools exactly as before accounts existed."""
+(--account), as an enum of their names, never a free-form ARN. Without declared accounts no tool takes it.
+(Answers keep their optional `account` field, absent unless a declared account was read.)"""
 
 from __future__ import annotations
 
@@ -11,8 +10,9 @@ from typing import Any, Literal, cast
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field, create_model
 
+from athena_session_mcp.tools.schema import arguments_schema
+
 ACCOUNT_ARG = "Account"  # the argument, and continue_with's copy of it
-ACCOUNT_FIELD = "account"  # where an answer names the account it read
 # The tools whose input names no account (GetSession's request): they look in the server's own account,
 # then in each declared one (reads.session_health).
 EVERY_ACCOUNT_TOOLS = ("get_athena_session",)
@@ -27,25 +27,15 @@ def offer_accounts(tools: Iterable[Tool], names: Sequence[str]) -> None:
         properties: dict[str, Any] = tool.parameters.get("properties", {})
         if not names:
             properties.pop(ACCOUNT_ARG, None)
-            _drop_from_output(tool.output_schema)
         elif ACCOUNT_ARG in properties:
             choice: Any = cast(Any, Literal)[tuple(names)] | None
             field: Any = (choice, Field(default=None, description=ACCOUNT_DESCRIPTION))
             base = tool.fn_metadata.arg_model
             model = create_model(base.__name__, __base__=base, **{ACCOUNT_ARG: field})
             tool.fn_metadata.arg_model = model
-            tool.parameters = model.model_json_schema(by_alias=True)
+            tool.parameters = arguments_schema(model)
             # An enum even for one name (pydantic writes a single Literal as `const`).
             tool.parameters["properties"][ACCOUNT_ARG] = {
                 "anyOf": [{"enum": list(names), "type": "string"}, {"type": "null"}],
-                "default": None,
                 "description": ACCOUNT_DESCRIPTION,
             }
-
-
-def _drop_from_output(schema: dict[str, Any] | None) -> None:
-    if schema is None:
-        return
-    cast(dict[str, Any], schema.get("properties", {})).pop(ACCOUNT_FIELD, None)
-    for definition in cast(dict[str, dict[str, Any]], schema.get("$defs", {})).values():
-        cast(dict[str, Any], definition.get("properties", {})).pop(ACCOUNT_ARG, None)

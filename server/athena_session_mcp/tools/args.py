@@ -24,7 +24,6 @@ AccountArg = Annotated[
 SessionIdArg = Annotated[
     str,
     Field(
-        title="SessionId",
         min_length=1,
         max_length=256,
         description="The session ID, as list_athena_sessions or StartSession return it.",
@@ -36,7 +35,6 @@ SessionIdArg = Annotated[
 WorkGroupArg = Annotated[
     str,
     Field(
-        title="WorkGroup",
         pattern=r"^[a-zA-Z0-9._-]{1,128}$",
         description="Spark workgroup name, case-sensitive; list_spark_workgroups lists them.",
     ),
@@ -45,7 +43,6 @@ WorkGroupArg = Annotated[
 SessionStateFilterArg = Annotated[
     SessionState | None,
     Field(
-        title="StateFilter",
         description=(
             "Only sessions in this state. Omitted, Athena lists only active sessions (like CREATING, "
             "CREATED, IDLE, BUSY): ended ones need StateFilter TERMINATED or FAILED."
@@ -56,7 +53,6 @@ SessionStateFilterArg = Annotated[
 CalculationStateFilterArg = Annotated[
     CalculationState | None,
     Field(
-        title="StateFilter",
         description="Only calculations in this state; omit for every state.",
     ),
 ]
@@ -71,25 +67,22 @@ MAX_EXECUTOR_ROWS = 80
 
 SessionsMaxResultsArg = Annotated[
     int,
-    Field(title="MaxResults", ge=1, le=MAX_SESSION_ROWS, description="Page size; Athena may return fewer."),
+    Field(ge=1, le=MAX_SESSION_ROWS, description="Page size; Athena may return fewer."),
 ]
 
 CalculationsMaxResultsArg = Annotated[
     int,
-    Field(
-        title="MaxResults", ge=1, le=MAX_CALCULATION_ROWS, description="Page size; Athena may return fewer."
-    ),
+    Field(ge=1, le=MAX_CALCULATION_ROWS, description="Page size; Athena may return fewer."),
 ]
 
 ExecutorsMaxResultsArg = Annotated[
     int,
-    Field(title="MaxResults", ge=1, le=MAX_EXECUTOR_ROWS, description="Page size; Athena may return fewer."),
+    Field(ge=1, le=MAX_EXECUTOR_ROWS, description="Page size; Athena may return fewer."),
 ]
 
 NextTokenArg = Annotated[
     str | None,
     Field(
-        title="NextToken",
         max_length=2048,
         description="A previous answer's next_token, with the same other arguments; omit for the first page.",
     ),
@@ -98,22 +91,15 @@ NextTokenArg = Annotated[
 CalculationExecutionIdArg = Annotated[
     str,
     Field(
-        title="CalculationExecutionId",
         min_length=1,
         max_length=36,
         description="The calculation ID (not the session ID), as list_athena_calculations returns it.",
     ),
 ]
 
-# The continue_with arguments of every paged listing end with these two: the same page size, Athena's token.
-ResumeMaxResults = Annotated[int, Field(description="The same page size.")]
-
-ResumeToken = Annotated[str | None, Field(description="Athena's NextToken.")]
-
 ExecutorStateFilterArg = Annotated[
     ExecutorState | None,
     Field(
-        title="ExecutorStateFilter",
         description="Only executors in this state; omit for every state.",
     ),
 ]

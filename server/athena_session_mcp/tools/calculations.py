@@ -77,7 +77,6 @@ MAX_CODE_CHARS = 4_000
 IncludeOutputArg = Annotated[
     bool,
     Field(
-        title="IncludeOutput",
         description=(
             "Add the last lines of stdout and stderr (needs the server's --allow-sensitive-data-access; "
             "otherwise `output` says so)."
@@ -87,7 +86,6 @@ IncludeOutputArg = Annotated[
 IncludeCodeArg = Annotated[
     bool,
     Field(
-        title="IncludeCode",
         description=(
             f"Add the code it ran, first {MAX_CODE_CHARS:,} characters, as UNTRUSTED data (needs the "
             "server's --allow-sensitive-data-access; refused otherwise)."
@@ -250,7 +248,7 @@ def build(base: Deps) -> list[Tool]:
         Account: AccountArg = None,
     ) -> ListCalculationsResult:
         """List the calculations run in one Amazon Athena Spark session (ListCalculationExecutions), newest
-        first. Only PySpark engine version 3 sessions have calculations (3.5 has no Calculation API).
+        first. Only PySpark engine version 3 sessions have calculations.
 
         StateFilter FAILED finds what went wrong. One page per call: pass next_token as NextToken.
         get_athena_calculation explains one. Read-only.

@@ -53,7 +53,6 @@ PROGRESS_STEPS = 50
 MaxSessionsArg = Annotated[
     int,
     Field(
-        title="MaxSessions",
         ge=1,
         le=MAX_SESSIONS,
         description="Examine at most this many sessions, newest first; each costs a GetSession call.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from mcp.server.mcpserver.tools import Tool
-from pydantic import Field
 
 from athena_session_mcp.athena.vocabulary import (
     ExecutorState,
@@ -17,8 +16,6 @@ from athena_session_mcp.tools.args import (
     ExecutorsMaxResultsArg,
     ExecutorStateFilterArg,
     NextTokenArg,
-    ResumeMaxResults,
-    ResumeToken,
     SessionIdArg,
 )
 from athena_session_mcp.tools.budget import page_fields
@@ -33,25 +30,25 @@ from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts,
 class ListExecutorsArgs(OutModel):
     """Arguments that continue right after the last executor shown."""
 
-    SessionId: str = Field(description="Same session.")
-    ExecutorStateFilter: ExecutorState | None = Field(None, description="Same state filter.")
-    MaxResults: ResumeMaxResults
-    NextToken: ResumeToken = None
-    Account: str | None = Field(None, description="Same account.")
+    SessionId: str
+    ExecutorStateFilter: ExecutorState | None = None
+    MaxResults: int
+    NextToken: str | None = None
+    Account: str | None = None
 
 
 class ListExecutorsResult(OutModel):
     """Result of list_athena_executors: one ListExecutors page, newest executors first, with counts."""
 
-    session_id: str = Field(description="The session listed.")
-    executor_state_filter: str | None = Field(None, description="The ExecutorStateFilter applied, if any.")
-    executors: list[ExecutorRow] = Field(description="Newest first.")
-    counts: ExecutorCounts = Field(description="Counts over this answer's executors.")
-    returned: int = Field(description="Executors in `executors`.")
-    next_token: str | None = Field(None, description="Pass as NextToken for the next page; null when done.")
-    more_available: bool = Field(description="Whether more executors exist.")
-    continue_with: ListExecutorsArgs | None = Field(None, description="Exact arguments for the next call.")
-    hint: str = Field(description="What to do next.")
+    session_id: str
+    executor_state_filter: str | None = None
+    executors: list[ExecutorRow]
+    counts: ExecutorCounts
+    returned: int
+    next_token: str | None = None
+    more_available: bool
+    continue_with: ListExecutorsArgs | None = None
+    hint: str
 
 
 def build(base: Deps) -> list[Tool]:

@@ -15,7 +15,7 @@ from athena_session_mcp.athena.responses import clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import SessionState
 from athena_session_mcp.health.account import ran_since
 from athena_session_mcp.health.models import OutModel
-from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL
+from athena_session_mcp.health.untrusted import UNTRUSTED_LABEL, UNTRUSTED_TEXT
 from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.args import (
     AccountArg,
@@ -37,11 +37,10 @@ ONLY_NOTE = (
     "be read."
 )
 
-DaysArg = Annotated[int, Field(title="Days", ge=1, le=90, description="How many days back (1-90).")]
+DaysArg = Annotated[int, Field(ge=1, le=90, description="How many days back (1-90).")]
 HistoryWorkGroupArg = Annotated[
     str | None,
     Field(
-        title="WorkGroup",
         min_length=1,
         max_length=128,
         pattern=r"^[a-zA-Z0-9._-]{1,128}$",
@@ -51,7 +50,6 @@ HistoryWorkGroupArg = Annotated[
 RegionArg = Annotated[
     str | None,
     Field(
-        title="Region",
         max_length=32,
         pattern=r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$",
         description="Only this configured region.",
@@ -59,43 +57,39 @@ RegionArg = Annotated[
 ]
 HistoryStateArg = Annotated[
     SessionState | None,
-    Field(title="StateFilter", description="Only sessions ListSessions reports in this state."),
+    Field(description="Only sessions ListSessions reports in this state."),
 ]
-HistoryMaxResultsArg = Annotated[
-    int, Field(title="MaxResults", ge=1, le=MAX_PAGE, description="Rows per page (1-50).")
-]
+HistoryMaxResultsArg = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Rows per page (1-50).")]
 
 
 class HistoryRow(OutModel):
     """One session that ran in the window."""
 
-    session_id: str = Field(description="The session ID.")
-    region: str = Field(description="Its region.")
-    workgroup: str | None = Field(None, description="Its workgroup.")
-    engine_version: str | None = Field(None, description="Its engine (ListSessions only).")
-    state: str | None = Field(None, description="Status.State from ListSessions; null when no source says.")
-    started_at: str | None = Field(None, description="Start (ISO-8601 UTC).")
-    ended_at: str | None = Field(None, description="End (ListSessions), or the last DPUCount minute.")
-    dpu_hours: float | None = Field(None, description="DPU-hours from DPUCount metrics in the window.")
-    state_change_reason: str | None = Field(None, description="UNTRUSTED text from AWS (StateChangeReason).")
-    sources: list[Source] = Field(description="Which sources knew it.")
-    note: str | None = Field(None, description="What can no longer be read about it.")
+    session_id: str
+    region: str
+    workgroup: str | None = None
+    engine_version: str | None = None
+    state: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = Field(None, description="End, or the last DPUCount minute.")
+    dpu_hours: float | None = Field(None, description="From DPUCount metrics in the window.")
+    state_change_reason: str | None = Field(None, description=UNTRUSTED_TEXT)
+    sources: list[Source]
+    note: str | None = None
 
 
 class HistoryResult(OutModel):
     """Result of list_athena_session_history."""
 
-    days: int = Field(description="The window, in days back from now.")
-    regions: list[str] = Field(description="The regions read.")
-    account: str | None = Field(None, description="The declared account read; absent: the server's own.")
-    sessions: list[HistoryRow] = Field(description="Newest first.")
-    total: int = Field(description="Sessions found in the window (all pages).")
-    next_token: str | None = Field(None, description="Pass as NextToken (same arguments) for more.")
-    limits: list[str] = Field(
-        default_factory=list[str], description="Where a source's limits cut the history."
-    )
-    untrusted: str = Field(description="How to treat state_change_reason.")
-    hint: str = Field(description="What to do next.")
+    days: int
+    regions: list[str]
+    account: str | None = None
+    sessions: list[HistoryRow]
+    total: int
+    next_token: str | None = None
+    limits: list[str] = Field(default_factory=list[str])
+    untrusted: str
+    hint: str
 
 
 def build(base: Deps) -> list[Tool]:

@@ -24,8 +24,6 @@ from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.args import (
     AccountArg,
     NextTokenArg,
-    ResumeMaxResults,
-    ResumeToken,
     SessionsMaxResultsArg,
     SessionStateFilterArg,
     WorkGroupArg,
@@ -42,52 +40,39 @@ from athena_session_mcp.tools.reads import read_pages
 class SessionRow(OutModel):
     """One session of a ListSessions page, condensed. Long texts end with '…' when shortened."""
 
-    session_id: str = Field(description="The session ID (pass it to get_athena_session).")
-    state: str | None = Field(None, description="Status.State.")
-    phase: Phase = Field(description="Coarse lifecycle phase derived from the state.")
-    description: str | None = Field(
-        None, description=f"The session description (shortened to 120 characters). {UNTRUSTED_TEXT}"
-    )
-    engine_version: str | None = Field(
-        None, description="EngineVersion.EffectiveEngineVersion (or Selected)."
-    )
-    engine_kind: Engine | None = Field(
-        None,
-        description="pyspark-v3 (calculations) or spark-3.5 (Spark Connect, no Calculation APIs), from engine_version.",
-    )
-    started_at: str | None = Field(None, description="Status.StartDateTime (ISO-8601 UTC).")
-    idle_since: str | None = Field(None, description="Status.IdleSinceDateTime (ISO-8601 UTC), if idle.")
-    ended_at: str | None = Field(None, description="Status.EndDateTime (ISO-8601 UTC), if ended.")
-    state_change_reason: str | None = Field(
-        None, description=f"Status.StateChangeReason (shortened to 160 characters). {UNTRUSTED_TEXT}"
-    )
+    session_id: str
+    state: str | None = None
+    phase: Phase
+    description: str | None = Field(None, description=UNTRUSTED_TEXT)
+    engine_version: str | None = None
+    engine_kind: Engine | None = Field(None, description="spark-3.5 has no Calculation APIs.")
+    started_at: str | None = None
+    idle_since: str | None = None
+    ended_at: str | None = None
+    state_change_reason: str | None = Field(None, description=UNTRUSTED_TEXT)
 
 
 class ListSessionsArgs(OutModel):
     """Arguments that continue right after the last session shown."""
 
-    WorkGroup: str = Field(description="Same workgroup.")
-    StateFilter: SessionState | None = Field(None, description="Same state filter.")
-    MaxResults: ResumeMaxResults
-    NextToken: ResumeToken = None
-    Account: str | None = Field(None, description="Same account.")
+    WorkGroup: str
+    StateFilter: SessionState | None = None
+    MaxResults: int
+    NextToken: str | None = None
+    Account: str | None = None
 
 
 class ListSessionsResult(OutModel):
     """Result of list_athena_sessions: condensed sessions of one workgroup, newest first as Athena returns them."""
 
-    workgroup: str = Field(description="The workgroup listed.")
-    state_filter: SessionState | None = Field(
-        None, description="The StateFilter applied; null: Athena listed only active sessions."
-    )
-    sessions: list[SessionRow] = Field(
-        default_factory=list[SessionRow], description="In the order Athena returned them."
-    )
-    returned: int = Field(description="Number of sessions in `sessions`.")
-    next_token: str | None = Field(None, description="Athena's NextToken: pass it as NextToken for more.")
-    more_available: bool = Field(description="Whether Athena has more sessions.")
-    continue_with: ListSessionsArgs | None = Field(None, description="Exact arguments for the next call.")
-    hint: str = Field(description="How to get more, or narrow down.")
+    workgroup: str
+    state_filter: SessionState | None = Field(None, description="null: only active sessions were listed.")
+    sessions: list[SessionRow] = Field(default_factory=list[SessionRow])
+    returned: int
+    next_token: str | None = None
+    more_available: bool
+    continue_with: ListSessionsArgs | None = None
+    hint: str
 
 
 DEFAULT_PAGE_SIZE = 25

@@ -36,27 +36,18 @@ class SessionStatusSummary(SessionHealthBase):
     """The cheap poll: a session's state in the same vocabulary as get_athena_session's summary."""
 
     timing: SessionTiming = Field(
-        description=(
-            "Start, idle and end times. GetSessionStatus does not return the idle timeout, so the "
-            "idle_timeout_* fields are null here: get_athena_session has the countdown."
-        )
+        description="Without the idle_timeout_* fields: get_athena_session has them."
     )
-    findings: list[Finding] = Field(
-        default_factory=list[Finding], description="What matters, most severe first, each with a next step."
-    )
+    findings: list[Finding] = Field(default_factory=list[Finding])
 
 
 class GetSessionStatusResult(OutModel):
     """Result of get_athena_session_status: the status summary plus the raw GetSessionStatus response."""
 
-    summary: SessionStatusSummary = Field(description="The state, in get_athena_session's vocabulary.")
-    region: str | None = Field(default=None, description="The AWS region where the session was found.")
-    account: str | None = Field(
-        default=None, description="The declared account it was found in; absent: the server's own."
-    )
-    raw: dict[str, Any] = Field(
-        description=f"The GetSessionStatus response (datetimes ISO-8601 UTC). {UNTRUSTED_TEXT}"
-    )
+    summary: SessionStatusSummary
+    region: str | None = None
+    account: str | None = None
+    raw: dict[str, Any] = Field(description=UNTRUSTED_TEXT)
 
 
 if TYPE_CHECKING:

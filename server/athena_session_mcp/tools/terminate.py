@@ -26,19 +26,12 @@ from athena_session_mcp.tools.common import FIND_SESSIONS
 class TerminateSessionResult(OutModel):
     """Result of terminate_athena_session."""
 
-    session_id: str = Field(description="The session asked to terminate.")
-    state: str | None = Field(
-        None,
-        description="State after the call (usually TERMINATING), or the one it had when already inactive.",
-    )
-    phase: Phase = Field(description="Coarse lifecycle phase of that state.")
-    state_before: str | None = Field(
-        None, description="The state GetSessionStatus reported before the request."
-    )
-    had_effect: bool = Field(
-        description="False when the session was already inactive, so TerminateSession was not called."
-    )
-    message: str = Field(description="What happened and what to do next.")
+    session_id: str
+    state: str | None = None
+    phase: Phase
+    state_before: str | None = None
+    had_effect: bool = Field(description="false: it was already inactive; nothing was called.")
+    message: str
 
 
 def build(base: Deps) -> list[Tool]:

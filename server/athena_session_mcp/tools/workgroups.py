@@ -28,43 +28,25 @@ from athena_session_mcp.tools.common import engine_version, remember_workgroup_e
 class WorkgroupRow(OutModel):
     """One Apache Spark workgroup."""
 
-    name: str = Field(description="Workgroup name (pass it as WorkGroup to list_athena_sessions).")
-    state: str | None = Field(None, description="ENABLED or DISABLED; sessions only start in ENABLED ones.")
-    description: str | None = Field(
-        None, description=f"Workgroup description (shortened to 160 characters). {UNTRUSTED_TEXT}"
-    )
-    engine_version: str | None = Field(
-        None,
-        description=(
-            "EngineVersion.EffectiveEngineVersion (or Selected): 'PySpark engine version 3' or "
-            "'Apache Spark version 3.5'."
-        ),
-    )
-    engine_kind: Engine | None = Field(
-        None,
-        description=(
-            "pyspark-v3: notebooks, calculations; spark-3.5: Spark Connect, the Spark UI, no Calculation "
-            "APIs; unknown-spark: a Spark engine this server does not know."
-        ),
-    )
-    created_at: str | None = Field(None, description="CreationTime (ISO-8601 UTC).")
+    name: str
+    state: str | None = None
+    description: str | None = Field(None, description=UNTRUSTED_TEXT)
+    engine_version: str | None = None
+    engine_kind: Engine | None = Field(None, description="spark-3.5 has no Calculation APIs.")
+    created_at: str | None = None
 
 
 class ListSparkWorkgroupsResult(OutModel):
     """Result of list_spark_workgroups: the workgroups whose engine is Apache Spark."""
 
-    workgroups: list[WorkgroupRow] = Field(
-        default_factory=list[WorkgroupRow], description="In the order Athena listed them."
-    )
-    returned: int = Field(description="Number of workgroups in `workgroups`.")
-    workgroups_scanned: int = Field(description="Workgroups of any engine examined.")
-    other_engine_count: int = Field(description="Workgroups skipped: their engine is not Spark.")
-    pages_read: int = Field(description="ListWorkGroups calls made.")
-    next_token: str | None = Field(
-        None, description="Pass as NextToken to continue the scan; null when done."
-    )
-    truncated: bool = Field(description="True when the scan stopped early; see hint.")
-    hint: str = Field(description="What to do next.")
+    workgroups: list[WorkgroupRow] = Field(default_factory=list[WorkgroupRow])
+    returned: int
+    workgroups_scanned: int
+    other_engine_count: int
+    pages_read: int
+    next_token: str | None = None
+    truncated: bool
+    hint: str
 
 
 if TYPE_CHECKING:
@@ -83,7 +65,6 @@ MAX_WORKGROUP_ROWS = 50
 WorkgroupsNextTokenArg = Annotated[
     str | None,
     Field(
-        title="NextToken",
         min_length=1,
         max_length=1024,
         description="A previous truncated answer's next_token; omit to start.",
