@@ -363,3 +363,21 @@ def test_the_verdict_calls_a_healthy_session_healthy_and_never_doubles_most_like
         facts(state=state, failing_calculation=failing),
     )
     assert said == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("CREATING", "healthy; nothing read shows a failure"),
+        ("IDLE", "healthy; nothing read shows a failure"),
+        ("BUSY", "healthy; nothing read shows a failure"),
+        # No healthy coordinator (SessionState): not healthy, even with nothing found.
+        ("DEGRADED", "no cause found in what could be read"),
+        ("FAILED", "no cause found in what could be read"),
+        (None, "no cause found in what could be read"),
+    ],
+)
+def test_with_no_cause_only_a_working_session_is_called_healthy(state: str | None, expected: str) -> None:
+    from athena_session_mcp.health.causes import verdict
+
+    assert verdict(f"{state}", state, [], facts(state=state)) == f"{state} · {expected}"

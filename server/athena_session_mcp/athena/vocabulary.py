@@ -33,6 +33,8 @@ ALIVE_SESSION_STATES = frozenset({"CREATING", "CREATED", "IDLE", "BUSY", "DEGRAD
 ENDED_SESSION_STATES = frozenset({"TERMINATED", "FAILED"})
 # TerminateSession "succeeds but has no effect" on these (API reference).
 INACTIVE_SESSION_STATES = frozenset({"FAILED", "TERMINATED", "TERMINATING"})
+# Alive and well: starting, ready or running (not DEGRADED, not on the way out).
+WORKING_SESSION_STATES = ALIVE_SESSION_STATES - UNHEALTHY_SESSION_STATES - INACTIVE_SESSION_STATES
 
 
 def session_phase(state: str | None) -> Phase:

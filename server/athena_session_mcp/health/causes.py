@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Literal
 
 from athena_session_mcp.athena.responses import iso_or_none
+from athena_session_mcp.athena.vocabulary import WORKING_SESSION_STATES
 from athena_session_mcp.health.grammar import trusted
 from athena_session_mcp.health.matching import (
     MAX_EVIDENCE,
@@ -230,17 +231,15 @@ def diagnose(texts: list[Text], facts: SessionFacts) -> list[Cause]:
     return [cause for _, cause in ranked]
 
 
-_ACTIVE = frozenset({"CREATING", "CREATED", "IDLE", "BUSY"})
-
-
 def verdict(state_label: str, state: str | None, causes: list[Cause], facts: SessionFacts) -> str:
     """One line: the state and what the top cause means for it (a healthy session is said to be healthy)."""
     if not causes:
-        if state in _ACTIVE or state in ("TERMINATED", "TERMINATING"):
+        # An ended session always has a cause (_stopped, or what made it fail).
+        if state in WORKING_SESSION_STATES:
             return f"{state_label} · healthy; nothing read shows a failure"
         return f"{state_label} · no cause found in what could be read"
     top = causes[0]
-    if state in _ACTIVE:
+    if state in WORKING_SESSION_STATES:
         if facts.failing_calculation is not None:
             return (
                 f"{state_label} · the session is healthy; calculation {_id(facts.failing_calculation)} failed and "
