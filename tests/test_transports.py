@@ -458,7 +458,7 @@ async def test_a_refused_host_is_quoted_bounded_and_without_control_characters(
         sent, _ = await _asgi(_http_scope((b"host", hostile)))
     for text in (_description(sent), caplog.records[0].getMessage()):
         assert "\x1b" not in text and "\r" not in text and "\n" not in text
-        assert "Host 'evil?[31m??FAKE LOG LINEaaa" in text and len(text) < 400
+        assert "Host 'evil?[31m??FAKE?LOG?LINEaaa" in text and len(text) < 400
 
 
 async def test_a_refused_origin_names_the_flag_that_allows_it() -> None:

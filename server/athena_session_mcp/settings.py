@@ -96,13 +96,13 @@ def _pairs(entries: Iterable[str], what: str, example: str, *, show: bool) -> li
         if not sep or not ACCOUNT_NAME.fullmatch(name.strip()):
             raise SettingsError(
                 f"{what} takes NAME=VALUE, NAME a name of letters, digits, '_' and '-' starting with a letter "
-                f"(at most 32 characters), e.g. {example}" + (f"; got {_shown(entry)}" if show else "")
+                f"(at most 32 characters), e.g. {example}" + (f"; got {_as_typed(entry)}" if show else "")
             )
         pairs.append((name.strip(), value.strip()))
     return pairs
 
 
-def _shown(text: str) -> str:
+def _as_typed(text: str) -> str:
     # An operator's own value, bounded: they need to see which entry is wrong.
     return repr(text.strip()[:80] + ("…" if len(text.strip()) > 80 else ""))
 
@@ -122,7 +122,7 @@ def parse_accounts(entries: Iterable[str], external_ids: Iterable[str] = ()) -> 
     for name, arn in _pairs(entries, f"--account/{ENV_ACCOUNTS}", _ACCOUNT_EXAMPLE, show=True):
         if not ROLE_ARN.fullmatch(arn):
             raise SettingsError(
-                f"--account {name}=...: {_shown(arn)} is not an IAM role ARN; expected "
+                f"--account {name}=...: {_as_typed(arn)} is not an IAM role ARN; expected "
                 "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME (12-digit account id, optional /path/), "
                 f"e.g. {_ACCOUNT_EXAMPLE}"
             )

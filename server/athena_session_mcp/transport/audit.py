@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, cast
@@ -24,6 +23,8 @@ from mcp.server.auth.provider import AccessToken
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import CallToolResult, TextContent
 
+from athena_session_mcp.transport.auth import shown
+
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,14 +32,6 @@ if TYPE_CHECKING:
 
 # Its own logger so that audit lines appear at INFO while the rest of the server stays at WARNING.
 audit_logger = logging.getLogger("athena_session_mcp.audit")
-
-
-def _shown(value: object, limit: int = 64) -> str:
-    """A value for a log line: printable, no spaces or quotes (no forged fields), bounded."""
-    if value is None:
-        return "-"
-    text = re.sub(r"[^\w.@:+=,/-]", "?", str(value))
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # The verified token of the HTTP request a tool call came in (set by ToolCallGuard around the call).
@@ -86,12 +79,12 @@ class ToolCallGuard:
         refused = name in self._write_tools and self._write_scope not in scopes
         audit_logger.info(
             "tool call: sub=%s client_id=%s tool=%s session_id=%s access=%s account=%s",
-            _shown(token.subject if token else None),
-            _shown(token.client_id if token else None),
-            _shown(name),
-            _shown(session_id),
-            f"refused:missing-scope:{_shown(self._write_scope)}" if refused else "granted",
-            _shown(account),
+            shown(token.subject if token else None),
+            shown(token.client_id if token else None),
+            shown(name),
+            shown(session_id),
+            f"refused:missing-scope:{shown(self._write_scope)}" if refused else "granted",
+            shown(account),
         )
         if refused:
             have = ", ".join(scopes[:10]) or "none"
@@ -153,9 +146,9 @@ class SessionAudit:
             audit_logger.info(
                 "session refused: sub=%s client_id=%s mcp_session=%s method=%s "
                 "access=refused:session-unknown-or-opened-by-another-person",
-                _shown(token.subject),
-                _shown(token.client_id),
-                _shown(session.decode("latin-1"), 16),
-                _shown(scope.get("method")),
+                shown(token.subject),
+                shown(token.client_id),
+                shown(session.decode("latin-1")[:16]),
+                shown(scope.get("method")),
             )
         return None

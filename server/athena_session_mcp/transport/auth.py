@@ -101,10 +101,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _shown(value: str, limit: int = 80) -> str:
-    """Request input fit to quote in a log line or an answer: printable ASCII only (anything else
-    becomes '?', so nothing can forge a log line or a terminal sequence), at most `limit` characters."""
-    text = "".join(c if " " <= c <= "~" else "?" for c in value)
+def shown(value: object, limit: int = 80) -> str:
+    """Request input fit to quote in a log line, an audit field or an answer: printable ASCII without
+    spaces, quotes or backslashes (anything else becomes '?', so nothing can forge a log line, an audit
+    field or a terminal sequence), at most `limit` characters; None is '-'."""
+    if value is None:
+        return "-"
+    text = "".join(c if "!" <= c <= "~" and c not in "\"'\\" else "?" for c in str(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -162,18 +165,18 @@ class HttpGuard:
             # Only HTTP requests are checked, so nothing else may reach the app: a WebSocket handshake
             # is closed (the server answers it with 403), any other kind of connection is dropped.
             logger.warning(
-                "refused a %s connection: this server serves HTTP only", _shown(str(scope["type"]), 20)
+                "refused a %s connection: this server serves HTTP only", shown(str(scope["type"]), 20)
             )
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
             return
         headers = _headers(scope)
         client = scope.get("client")
-        peer = _shown(f"{client[0]}" if client else "?", 64)
+        peer = shown(f"{client[0]}" if client else "?", 64)
         host = _single(headers, "host")
         if not self.host_allowed(host):
             if host:
-                named, name = _shown(host), _shown(host_name(host)) or "NAME"
+                named, name = shown(host), shown(host_name(host)) or "NAME"
                 told = (
                     f"Host '{named}' is not allowed for this server. If clients reach it by that name (e.g. "
                     f"behind a proxy), start the server with --allow-host {name}."
@@ -188,7 +191,7 @@ class HttpGuard:
             if len(origins) > 1:
                 told = "Send one Origin header, not several."
             else:
-                origin = _shown(origins[0].strip().rstrip("/"))
+                origin = shown(origins[0].strip().rstrip("/"))
                 told = (
                     f"Origin '{origin}' is not allowed for this server. If browser pages from it should use "
                     f"the server, start it with --allow-origin {origin}."
