@@ -20,7 +20,7 @@ from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.common import learn_session_engine
 from athena_session_mcp.tools.diagnose_models import ExecutorOverview
-from athena_session_mcp.tools.job_content import SENSITIVE_HINT, Tail, quietly, read_object_tail
+from athena_session_mcp.tools.job_content import SENSITIVE_HINT, ShownTail, quietly, read_object_tail
 from athena_session_mcp.tools.models import Gap
 from athena_session_mcp.tools.reads import executor_counts, executor_row, locate_session, read_executors
 
@@ -55,7 +55,7 @@ class DiagnosisReads:
     calculations_read: bool = False
     calculations: list[Mapping[str, Any]] = field(default_factory=list[Mapping[str, Any]])  # failed first
     details: dict[str, Mapping[str, Any]] = field(default_factory=dict[str, Mapping[str, Any]])
-    tails: dict[tuple[str, str], Tail] = field(default_factory=dict[tuple[str, str], Tail])
+    tails: dict[tuple[str, str], ShownTail] = field(default_factory=dict[tuple[str, str], ShownTail])
     cloudwatch_on: bool = False
     log_group: str | None = None
     stream_prefix: str = ""

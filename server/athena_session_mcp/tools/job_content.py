@@ -16,7 +16,7 @@ from athena_session_mcp.athena.errors import (
     call_error,
     is_foreign,
 )
-from athena_session_mcp.athena.job_output import read_tail, split_s3_uri
+from athena_session_mcp.athena.job_output import Tail, read_tail, split_s3_uri
 from athena_session_mcp.athena.responses import clip
 from athena_session_mcp.health.untrusted import MATCH_LINE_CHARS, UNTRUSTED_NOTE, Excerpt, excerpt
 from athena_session_mcp.settings import ENV_SENSITIVE, SENSITIVE_FLAG
@@ -79,12 +79,10 @@ def gap(exc: BaseException, *, what: str, action: str, resource: str, region: st
 
 
 @dataclass(frozen=True, slots=True)
-class Tail:
-    """The end of an S3 object, cleaned for the model."""
+class ShownTail:
+    """The end of an S3 object as read (athena.job_output.Tail), in the lines a model may see."""
 
-    uri: str
-    size_bytes: int
-    read_bytes: int
+    read: Tail
     excerpt: Excerpt
     # The same lines, each up to MATCH_LINE_CHARS: what the diagnosis matches (never shown whole).
     match_lines: list[str] = field(default_factory=list[str])
@@ -107,14 +105,14 @@ async def quietly(
         return None
 
 
-async def read_object_tail(deps: Deps, gaps: list[Gap], uri: str | None, *, what: str) -> Tail | None:
+async def read_object_tail(deps: Deps, gaps: list[Gap], uri: str | None, *, what: str) -> ShownTail | None:
     """The tail of the S3 object at `uri`; None when there is no such location, or with a gap when unreadable."""
     where = split_s3_uri(uri or "")
     if uri is None or where is None:
         return None
     gateway = deps.gateway
 
-    async def tail_of() -> Tail:
+    async def tail_of() -> ShownTail:
         raw = await gateway.run(lambda: read_tail(gateway.s3(), uri))
         cleaned = (
             Excerpt(lines=[], total_lines=0, binary=True)
@@ -126,13 +124,7 @@ async def read_object_tail(deps: Deps, gaps: list[Gap], uri: str | None, *, what
             if raw.binary
             else excerpt(raw.text, max_lines=MAX_EXCERPT_LINES, max_line_chars=MATCH_LINE_CHARS)
         )
-        return Tail(
-            uri=raw.uri,
-            size_bytes=raw.size_bytes,
-            read_bytes=raw.read_bytes,
-            excerpt=cleaned,
-            match_lines=long.lines,
-        )
+        return ShownTail(read=raw, excerpt=cleaned, match_lines=long.lines)
 
     return await quietly(
         gaps,
@@ -189,14 +181,16 @@ def first_within(lines: list[str], max_lines: int, max_chars: int) -> list[str]:
     return _within(lines[:max_lines] if max_lines > 0 else [], max_chars)
 
 
-def tail_out(tail: Tail | None, max_lines: int, max_chars: int = OUTPUT_BUDGET_CHARS) -> OutputTail | None:
+def tail_out(
+    tail: ShownTail | None, max_lines: int, max_chars: int = OUTPUT_BUDGET_CHARS
+) -> OutputTail | None:
     if tail is None:
         return None
     lines = last_within(tail.excerpt.lines, max_lines, max_chars)
     return OutputTail(
-        s3_uri=tail.uri,
-        size_bytes=tail.size_bytes,
-        read_bytes=tail.read_bytes,
+        s3_uri=tail.read.uri,
+        size_bytes=tail.read.size_bytes,
+        read_bytes=tail.read.read_bytes,
         lines=lines,
         binary=tail.excerpt.binary,
     )
