@@ -4,7 +4,6 @@ tests/test_oauth.py runs the whole thing with real processes."""
 from __future__ import annotations
 
 import logging
-import re
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ import anyio.to_thread
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt import PyJWKClient
 from jwt.algorithms import RSAAlgorithm
 
 from athena_session_mcp.transport import oauth
@@ -27,7 +27,6 @@ from athena_session_mcp.transport.oauth import (
     ENV_PUBLIC_URL,
     ENV_REQUIRED_SCOPE,
     MAX_TOKEN_CHARS,
-    IssuerError,
     JwtVerifier,
     OAuthConfigError,
     OAuthOptions,
@@ -93,7 +92,9 @@ def test_issuer_metadata_is_looked_up_openid_first_then_rfc8414() -> None:
     ]
 
 
-def test_discovery_falls_back_to_rfc8414_and_takes_the_issuer_spelling_from_the_metadata() -> None:
+def test_discovery_falls_back_to_rfc8414_and_takes_the_issuer_spelling_from_the_metadata(
+    signing_key: rsa.RSAPrivateKey,
+) -> None:
     asked: list[str] = []
 
     def fetch(url: str) -> dict[str, Any]:
@@ -102,12 +103,13 @@ def test_discovery_falls_back_to_rfc8414_and_takes_the_issuer_spelling_from_the_
             raise OSError("404")
         return {"issuer": ISSUER + "/", "jwks_uri": "https://id.example.com/keys"}
 
-    verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch)
-    keys, issuer = verifier._discover()  # pyright: ignore[reportPrivateUsage]
-    assert (keys.uri, issuer) == ("https://id.example.com/keys", ISSUER + "/")
-    assert len(asked) == 2
-    verifier._discover()  # pyright: ignore[reportPrivateUsage]
-    assert len(asked) == 2  # cached
+    keys = _MemoryKeys(signing_key)
+    verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch, jwks_client=keys.client)
+    # The token carries the spelling the metadata names (a trailing slash), not the configured one.
+    assert verifier.check(_token(signing_key, aud=PUBLIC, iss=ISSUER + "/")) is not None
+    assert len(asked) == 2 and keys.uris == ["https://id.example.com/keys"]
+    assert verifier.check(_token(signing_key, aud=PUBLIC, iss=ISSUER)) is None
+    assert len(asked) == 2 and len(keys.uris) == 1  # discovered once
 
 
 def test_metadata_naming_another_issuer_is_not_trusted_and_tokens_are_refused(
@@ -117,11 +119,10 @@ def test_metadata_naming_another_issuer_is_not_trusted_and_tokens_are_refused(
         return {"issuer": "https://evil.example.com", "jwks_uri": "https://evil.example.com/k"}
 
     verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch)
-    with pytest.raises(IssuerError, match=re.escape("names issuer 'https://evil.example.com'")):
-        verifier._discover()  # pyright: ignore[reportPrivateUsage]
     with caplog.at_level(logging.WARNING):
         assert verifier.check("eyJhbGciOiJSUzI1NiJ9.e30.c2ln") is None
     assert "cannot check bearer tokens" in caplog.text
+    assert "names issuer 'https://evil.example.com'" in caplog.text
 
 
 def test_an_oversized_token_is_refused_without_asking_the_issuer() -> None:
@@ -171,18 +172,30 @@ def signing_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+class _MemoryKeys:
+    """The issuer's JWKS endpoint, answered from memory: what JwtVerifier.jwks_client builds."""
+
+    def __init__(self, key: rsa.RSAPrivateKey) -> None:
+        public: dict[str, Any] = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+        self.jwks = {"keys": [{**public, "kid": "k1", "use": "sig"}]}
+        self.uris: list[str] = []
+
+    def client(self, uri: str) -> PyJWKClient:
+        self.uris.append(uri)
+        keys = PyJWKClient(uri)
+        keys.fetch_data = lambda: self.jwks
+        return keys
+
+
 def _offline_verifier(key: rsa.RSAPrivateKey, audience: str, resource: str) -> JwtVerifier:
     """A verifier whose issuer metadata and JWKS come from memory (no network)."""
 
     def fetch(url: str) -> dict[str, Any]:
         return {"issuer": ISSUER, "jwks_uri": "https://id.example.com/keys"}
 
-    verifier = JwtVerifier(ISSUER, audience, resource=resource, fetch_json=fetch)
-    keys, _ = verifier._discover()  # pyright: ignore[reportPrivateUsage]
-    public: dict[str, Any] = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    jwks = {"keys": [{**public, "kid": "k1", "use": "sig"}]}
-    keys.fetch_data = lambda: jwks  # the JWKS endpoint, answered from memory
-    return verifier
+    return JwtVerifier(
+        ISSUER, audience, resource=resource, fetch_json=fetch, jwks_client=_MemoryKeys(key).client
+    )
 
 
 def _token(key: rsa.RSAPrivateKey, **claims: Any) -> str:
@@ -254,29 +267,33 @@ async def test_token_checks_do_not_wait_for_the_threads_aws_calls_use() -> None:
         default.total_tokens = saved
 
 
-def test_a_slow_discovery_holds_other_checks_only_briefly_and_a_finished_one_takes_no_lock(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_a_slow_discovery_holds_other_checks_only_briefly_and_its_outcome_serves_every_later_check(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, signing_key: rsa.RSAPrivateKey
 ) -> None:
     release = threading.Event()
+    fetched: list[str] = []
 
     def fetch(url: str) -> dict[str, Any]:
         release.wait(10)  # a slow identity provider
+        fetched.append(url)
         return {"issuer": ISSUER, "jwks_uri": "https://id.example.com/keys"}
 
-    verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch)
+    verifier = JwtVerifier(ISSUER, PUBLIC, fetch_json=fetch, jwks_client=_MemoryKeys(signing_key).client)
     monkeypatch.setattr(oauth, "DISCOVERY_WAIT_SECONDS", 0.2)
-    first = threading.Thread(target=verifier._discover)  # pyright: ignore[reportPrivateUsage]
+    token = _token(signing_key, aud=PUBLIC)
+    first_answer: list[object] = []
+    first = threading.Thread(target=lambda: first_answer.append(verifier.check(token)))
     first.start()
     try:
         time.sleep(0.1)  # the first check is now inside the slow fetch
         started = time.monotonic()
         with caplog.at_level(logging.WARNING):
-            assert verifier.check("eyJhbGciOiJSUzI1NiJ9.e30.c2ln") is None
+            assert verifier.check(token) is None
         assert time.monotonic() - started < 2  # refused after the bounded wait, not after the fetch
         assert "still being fetched for another request" in caplog.text
     finally:
         release.set()
         first.join(5)
-    with verifier._lock:  # pyright: ignore[reportPrivateUsage]  # held by someone else: not needed now
-        keys, issuer = verifier._discover()  # pyright: ignore[reportPrivateUsage]
-    assert (keys.uri, issuer) == ("https://id.example.com/keys", ISSUER)
+    assert first_answer and first_answer[0] is not None  # the slow discovery's own check succeeded
+    assert verifier.check(token) is not None
+    assert len(fetched) == 1  # later checks use what it found

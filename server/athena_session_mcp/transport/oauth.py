@@ -239,6 +239,12 @@ def _fetch_json(url: str) -> dict[str, Any]:
     return cast(dict[str, Any], data)
 
 
+def _jwks_client(uri: str) -> PyJWKClient:
+    from jwt import PyJWKClient
+
+    return PyJWKClient(uri, timeout=ISSUER_TIMEOUT_SECONDS, lifespan=JWKS_LIFESPAN_SECONDS)
+
+
 def _scopes(claims: Mapping[str, Any]) -> list[str]:
     # RFC 9068 `scope` is a space-separated string; Okta puts a list in `scp`, Entra ID a string.
     raw = claims.get("scope", claims.get("scp"))
@@ -267,6 +273,8 @@ class JwtVerifier:
     audience: str
     resource: str = ""
     fetch_json: Any = field(default=_fetch_json, repr=False)
+    # How the issuer's keys are read, given its jwks_uri (replaceable, like fetch_json, to run offline).
+    jwks_client: Callable[[str], PyJWKClient] = field(default=_jwks_client, repr=False)
     _found: tuple[PyJWKClient, str] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -297,8 +305,6 @@ class JwtVerifier:
             self._lock.release()
 
     def _fetch_keys(self) -> tuple[PyJWKClient, str]:
-        from jwt import PyJWKClient
-
         problems: list[str] = []
         for url in discovery_urls(self.issuer):
             try:
@@ -316,8 +322,7 @@ class JwtVerifier:
                 problems.append(f"{url}: has no jwks_uri")
                 continue
             _check_url(jwks_uri, "the issuer's jwks_uri")
-            keys = PyJWKClient(jwks_uri, timeout=ISSUER_TIMEOUT_SECONDS, lifespan=JWKS_LIFESPAN_SECONDS)
-            return keys, issuer
+            return self.jwks_client(jwks_uri), issuer
         raise IssuerError("no usable issuer metadata: " + "; ".join(problems))
 
     def check(self, token: str) -> AccessToken | None:
