@@ -135,10 +135,10 @@ async def test_a_missing_permission_in_one_region_is_a_gap_and_the_other_region_
 ) -> None:
     real = history_reads.spark_workgroups
 
-    async def denied_in_europe(deps: Any) -> list[str]:
+    async def denied_in_europe(deps: Any, region: str, limits: list[str]) -> list[str]:
         if deps.gateway.region == SECOND_REGION:
             raise AwsCallError("denied", code="AccessDeniedException", action="athena:ListWorkGroups")
-        return await real(deps)
+        return await real(deps, region, limits)
 
     monkeypatch.setattr(account_summary, "spark_workgroups", denied_in_europe)
     answer, _ = await _summary()

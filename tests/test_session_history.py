@@ -4,14 +4,18 @@ sessions known only from metrics or CloudTrail have no state; limits named. Expe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from botocore.stub import Stubber
 
 from athena_session_mcp.emulator import SECOND_REGION
 from athena_session_mcp.settings import Settings
 from tests.conftest import server_for
 from tests.fleet import call_error, call_ok, emulated_athena
+
+if TYPE_CHECKING:
+    from types_boto3_athena import AthenaClient
 
 pytestmark = pytest.mark.anyio
 TWO_REGIONS = Settings(region="us-east-1", regions=("us-east-1", SECOND_REGION))
@@ -75,3 +79,45 @@ async def test_a_region_not_configured_is_refused() -> None:
             server_for(client, settings=TWO_REGIONS), "list_athena_session_history", {"Region": "ap-south-1"}
         )
     assert "ap-south-1 is not among the configured regions (us-east-1, eu-west-1)" in text
+
+
+def _workgroup_page(name: str, token: str | None) -> dict[str, Any]:
+    spark = {
+        "SelectedEngineVersion": "PySpark engine version 3",
+        "EffectiveEngineVersion": "PySpark engine version 3",
+    }
+    sql = {"SelectedEngineVersion": "AUTO", "EffectiveEngineVersion": "Athena engine version 3"}
+    page: dict[str, Any] = {
+        "WorkGroups": [
+            {"Name": name, "State": "ENABLED", "EngineVersion": spark},
+            {"Name": f"{name}-sql", "State": "ENABLED", "EngineVersion": sql},
+        ]
+    }
+    return {**page, "NextToken": token} if token else page
+
+
+@pytest.mark.parametrize(("pages", "complete"), [(20, True), (21, False)])
+async def test_the_account_wide_workgroup_scan_names_what_it_did_not_read(
+    athena_client: AthenaClient, stubber: Stubber, pages: int, complete: bool
+) -> None:
+    # 20 pages of 50 are read (1,000 workgroups); a 21st page is a limit the answer names, not a silent cut.
+    from athena_session_mcp.athena.client import AthenaGateway
+    from athena_session_mcp.tools import Deps
+    from athena_session_mcp.tools.history_reads import spark_workgroups
+
+    for page in range(min(pages, 20)):
+        token = f"t{page + 1}" if page + 1 < pages else None
+        expected: dict[str, Any] = {"MaxResults": 50, **({"NextToken": f"t{page}"} if page else {})}
+        stubber.add_response("list_work_groups", _workgroup_page(f"wg{page}", token), expected)
+    settings = Settings(region="us-east-1")
+    deps = Deps(gateway=AthenaGateway(settings, client=athena_client), settings=settings)
+    limits: list[str] = []
+    names = await spark_workgroups(deps, "us-east-1", limits)
+    assert names == [f"wg{page}" for page in range(20)]  # the SQL workgroups are left out
+    if complete:
+        assert limits == []
+    else:
+        assert limits == [
+            "us-east-1: workgroups past the first 1000 not read (ListWorkGroups has more pages)"
+        ]
+    stubber.assert_no_pending_responses()

@@ -44,7 +44,7 @@ from athena_session_mcp.tools.account_summary_models import (
 )
 from athena_session_mcp.tools.args import AccountArg
 from athena_session_mcp.tools.digest_reads import Listing, list_every_state
-from athena_session_mcp.tools.history_reads import spark_workgroups
+from athena_session_mcp.tools.history_reads import gap, spark_workgroups
 from athena_session_mcp.tools.reads import read_session
 
 SESSIONS_PER_WORKGROUP = 100  # newest first, every state
@@ -85,12 +85,6 @@ class _Read:
     session_tags: dict[str, dict[str, str]] = field(default_factory=dict[str, dict[str, str]])
 
 
-def _gap(region: str, what: str, exc: AwsCallError) -> str:
-    return f"{region}: {what} not read ({exc.code or 'error'}" + (
-        f"; needs {exc.action})" if exc.action else ")"
-    )
-
-
 async def _read_region(
     deps: Deps,
     region: str,
@@ -101,9 +95,9 @@ async def _read_region(
     done: list[int],
 ) -> None:
     try:
-        names = await spark_workgroups(deps)
+        names = await spark_workgroups(deps, region, gaps)
     except AwsCallError as exc:
-        gaps.append(_gap(region, "Spark workgroups", exc))
+        gaps.append(gap(region, "Spark workgroups", exc))
         return
     limiter = anyio.CapacityLimiter(CONCURRENCY)
 
@@ -114,7 +108,7 @@ async def _read_region(
         try:
             await list_every_state(deps, name, SESSIONS_PER_WORKGROUP, limiter, listing)
         except AwsCallError as exc:
-            gaps.append(_gap(region, f"sessions of {shown}", exc))
+            gaps.append(gap(region, f"sessions of {shown}", exc))
             return
         listing.merge(SESSIONS_PER_WORKGROUP)
         gaps.extend(f"{region}: {shown} {state} sessions not listed" for state in listing.failed)
@@ -158,7 +152,7 @@ async def _read_region(
             )
         if tag_errors:
             what = f"own tags of {len(tag_errors)} Apache Spark 3.5 session(s) of {shown}"
-            gaps.append(_gap(region, what, tag_errors[0]) + "; counted under the workgroup's tags")
+            gaps.append(gap(region, what, tag_errors[0]) + "; counted under the workgroup's tags")
         done[0] += 1  # workgroups finished, every region's
         await ctx.report_progress(done[0], None, f"Read {shown} in {region} ({done[0]} workgroups so far)")
 
@@ -186,7 +180,7 @@ async def _read_tags(deps: Deps, region: str, read: _Read, gaps: list[str]) -> N
     try:
         read.tags = await _list_tags(deps, arn, f"Workgroup {read.workgroup!r}")
     except AwsCallError as exc:
-        gaps.append(_gap(region, f"tags of {trusted('id', read.workgroup) or 'a workgroup'}", exc))
+        gaps.append(gap(region, f"tags of {trusted('id', read.workgroup) or 'a workgroup'}", exc))
 
 
 def build(base: Deps) -> list[Tool]:

@@ -14,10 +14,10 @@ import anyio
 
 from athena_session_mcp.athena.errors import AwsCallError
 from athena_session_mcp.athena.responses import as_datetime, as_map, as_str
-from athena_session_mcp.athena.vocabulary import SESSION_STATES, is_spark_engine
+from athena_session_mcp.athena.vocabulary import SESSION_STATES
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.common import engine_version
-from athena_session_mcp.tools.reads import read_pages
+from athena_session_mcp.tools.reads import read_pages, spark_workgroup_page
 
 # Documented: Athena's DPUCount (User Guide, "Monitor … with CloudWatch"); ListMetrics lists metrics with data
 # in the past two weeks; CloudTrail LookupEvents keeps 90 days, pages by 50, 2 requests/s per region.
@@ -50,27 +50,32 @@ class Seen:
 
 
 def gap(region: str, what: str, exc: AwsCallError) -> str:
-    return f"{region}: {what} not read ({exc.code or 'error'}; grant {exc.action or what})."
+    """What an account-wide read (history, account summary) could not read in `region`, and the IAM
+    action that would allow it."""
+    return f"{region}: {what} not read ({exc.code or 'error'}" + (
+        f"; needs {exc.action})" if exc.action else ")"
+    )
 
 
-async def spark_workgroups(deps: Deps) -> list[str]:
+# ListWorkGroups' largest page; account-wide reads scan at most this many pages (1,000 workgroups).
+WORKGROUP_PAGE = 50
+MAX_WORKGROUP_PAGES = 20
+
+
+async def spark_workgroups(deps: Deps, region: str, limits: list[str]) -> list[str]:
+    """The names of the Apache Spark workgroups in the gateway's region; past MAX_WORKGROUP_PAGES pages,
+    a line in `limits` says the rest were not read."""
     names: list[str] = []
     token: str | None = None
-    for _ in range(20):
-        kwargs: dict[str, Any] = {"MaxResults": 50, **({"NextToken": token} if token else {})}
-        page = await deps.gateway.call(
-            lambda client, kwargs=kwargs: client.list_work_groups(**kwargs),
-            action="athena:ListWorkGroups",
-            what="Workgroups",
-        )
-        names += [
-            str(item.get("Name"))
-            for item in page.get("WorkGroups", [])
-            if item.get("Name") and is_spark_engine(engine_version(as_map(item)))
-        ]
-        token = page.get("NextToken")
-        if not token:
-            break
+    for _ in range(MAX_WORKGROUP_PAGES):
+        items, _, token = await spark_workgroup_page(deps, token, WORKGROUP_PAGE)
+        names += [name for item in items if (name := as_str(item.get("Name")))]
+        if token is None:
+            return names
+    limits.append(
+        f"{region}: workgroups past the first {WORKGROUP_PAGE * MAX_WORKGROUP_PAGES} not read "
+        "(ListWorkGroups has more pages)"
+    )
     return names
 
 
@@ -78,7 +83,7 @@ async def from_listings(
     deps: Deps, region: str, workgroup: str | None, seen: dict[tuple[str, str], Seen], limits: list[str]
 ) -> None:
     try:
-        workgroups = [workgroup] if workgroup else await spark_workgroups(deps)
+        workgroups = [workgroup] if workgroup else await spark_workgroups(deps, region, limits)
     except AwsCallError as exc:
         limits.append(gap(region, "ListSessions (workgroups)", exc))
         return

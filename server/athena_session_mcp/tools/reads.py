@@ -9,8 +9,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from athena_session_mcp.athena.errors import AwsCallError
-from athena_session_mcp.athena.responses import as_datetime, as_int, as_str, clean_response, clip, iso_or_none
-from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES
+from athena_session_mcp.athena.responses import (
+    as_datetime,
+    as_int,
+    as_map,
+    as_str,
+    clean_response,
+    clip,
+    iso_or_none,
+)
+from athena_session_mcp.athena.vocabulary import EXECUTOR_STATES, EXECUTOR_TYPES, is_spark_engine
 from athena_session_mcp.health.session import summarize_session
 from athena_session_mcp.tools import Deps
 from athena_session_mcp.tools.common import (
@@ -19,6 +27,7 @@ from athena_session_mcp.tools.common import (
     engine_version,
     learn_session_engine,
     remember_session_engine,
+    remember_workgroup_engine,
     request_params,
 )
 from athena_session_mcp.tools.models import (
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
         GetSessionResponseTypeDef,
         ListExecutorsResponseTypeDef,
         ListSessionsResponseTypeDef,
+        ListWorkGroupsOutputTypeDef,
     )
 
 T = TypeVar("T")
@@ -287,3 +297,28 @@ async def read_pages(
         token = response.get("NextToken") or None
         if token is None or len(items) >= max_items or pages >= max_pages:
             return items, pages, token
+
+
+async def spark_workgroup_page(
+    deps: Deps, token: str | None, page_size: int
+) -> tuple[list[Mapping[str, Any]], int, str | None]:
+    """One ListWorkGroups page: its Apache Spark workgroups (each one's engine remembered: a workgroup's
+    engine cannot change, so session summaries need not ask again), how many workgroups of any engine it
+    held, and Athena's NextToken (None on the last page)."""
+
+    def list_page(client: AthenaClient) -> ListWorkGroupsOutputTypeDef:
+        if token:
+            return client.list_work_groups(MaxResults=page_size, NextToken=token)
+        return client.list_work_groups(MaxResults=page_size)
+
+    response = await deps.gateway.call(list_page, action="athena:ListWorkGroups", what="Workgroups")
+    items = [as_map(item) for item in response.get("WorkGroups", [])]
+    spark: list[Mapping[str, Any]] = []
+    for item in items:
+        version = engine_version(item)
+        if is_spark_engine(version):
+            spark.append(item)
+            name = as_str(item.get("Name"))
+            if name and version:
+                remember_workgroup_engine(deps, name, version)
+    return spark, len(items), response.get("NextToken") or None

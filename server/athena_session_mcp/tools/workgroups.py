@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from athena_session_mcp.athena.responses import as_datetime, as_map, as_str, clip, iso_or_none
+from athena_session_mcp.athena.responses import as_datetime, as_str, clip, iso_or_none
 from athena_session_mcp.athena.vocabulary import (
     Engine,
     engine_kind,
-    is_spark_engine,
 )
 from athena_session_mcp.health.models import (
     OutModel,
@@ -22,7 +21,8 @@ from athena_session_mcp.tools import Deps, make_tool, read_only
 from athena_session_mcp.tools.args import (
     AccountArg,
 )
-from athena_session_mcp.tools.common import engine_version, remember_workgroup_engine
+from athena_session_mcp.tools.common import engine_version
+from athena_session_mcp.tools.reads import spark_workgroup_page
 
 
 class WorkgroupRow(OutModel):
@@ -50,8 +50,7 @@ class ListSparkWorkgroupsResult(OutModel):
 
 
 if TYPE_CHECKING:
-    from types_boto3_athena import AthenaClient
-    from types_boto3_athena.type_defs import ListWorkGroupsOutputTypeDef
+    pass
 
 PAGE_SIZE = (
     25  # the same for every call, so Athena's NextToken is always used with the page size it came from
@@ -99,23 +98,10 @@ def build(base: Deps) -> list[Tool]:
         spark: list[WorkgroupRow] = []
         scanned = 0
         while True:
-
-            def list_page(client: AthenaClient, token: str | None = token) -> ListWorkGroupsOutputTypeDef:
-                if token:
-                    return client.list_work_groups(MaxResults=PAGE_SIZE, NextToken=token)
-                return client.list_work_groups(MaxResults=PAGE_SIZE)
-
-            response = await deps.gateway.call(list_page, action="athena:ListWorkGroups", what="Workgroups")
+            items, count, token = await spark_workgroup_page(deps, token, PAGE_SIZE)
             pages += 1
-            for item in response.get("WorkGroups", []):
-                scanned += 1
-                row = workgroup_row(as_map(item))
-                if is_spark_engine(row.engine_version):
-                    spark.append(row)
-                    if row.name and row.engine_version:
-                        # A workgroup's engine cannot change: session summaries need not ask again.
-                        remember_workgroup_engine(deps, row.name, row.engine_version)
-            token = response.get("NextToken") or None
+            scanned += count
+            spark += [workgroup_row(item) for item in items]
             if token is None or pages >= MAX_PAGES or len(spark) + PAGE_SIZE > MAX_WORKGROUP_ROWS:
                 break
         if token is not None:
