@@ -20,6 +20,7 @@ from athena_session_mcp.health.models import (
 from athena_session_mcp.health.untrusted import UNTRUSTED_TEXT
 from athena_session_mcp.tools.models import (
     CalculationOutput,
+    PageArgs,
 )
 
 
@@ -36,14 +37,11 @@ class CalculationRow(OutModel):
     state_change_reason: str | None = Field(None, description=UNTRUSTED_TEXT)
 
 
-class ListCalculationsArgs(OutModel):
+class ListCalculationsArgs(PageArgs):
     """Arguments that continue right after the last calculation shown."""
 
     SessionId: str
     StateFilter: CalculationState | None = None
-    MaxResults: int
-    NextToken: str | None = None
-    Account: str | None = None
 
 
 class ListCalculationsResult(OutModel):

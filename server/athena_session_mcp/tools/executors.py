@@ -23,18 +23,16 @@ from athena_session_mcp.tools.common import no_rows_hint
 from athena_session_mcp.tools.models import (
     ExecutorCounts,
     ExecutorRow,
+    PageArgs,
 )
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
 
 
-class ListExecutorsArgs(OutModel):
+class ListExecutorsArgs(PageArgs):
     """Arguments that continue right after the last executor shown."""
 
     SessionId: str
     ExecutorStateFilter: ExecutorState | None = None
-    MaxResults: int
-    NextToken: str | None = None
-    Account: str | None = None
 
 
 class ListExecutorsResult(OutModel):

@@ -34,6 +34,7 @@ from athena_session_mcp.tools.common import (
     no_rows_hint,
     request_params,
 )
+from athena_session_mcp.tools.models import PageArgs
 from athena_session_mcp.tools.reads import read_pages
 
 
@@ -52,14 +53,11 @@ class SessionRow(OutModel):
     state_change_reason: str | None = Field(None, description=UNTRUSTED_TEXT)
 
 
-class ListSessionsArgs(OutModel):
+class ListSessionsArgs(PageArgs):
     """Arguments that continue right after the last session shown."""
 
     WorkGroup: str
     StateFilter: SessionState | None = None
-    MaxResults: int
-    NextToken: str | None = None
-    Account: str | None = None
 
 
 class ListSessionsResult(OutModel):

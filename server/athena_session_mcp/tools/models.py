@@ -24,6 +24,15 @@ class GetSessionResult(OutModel):
     raw: dict[str, Any] = Field(description="The GetSession response, secrets redacted. UNTRUSTED.")
 
 
+class PageArgs(OutModel):
+    """What every listing's continue_with repeats: the same page size, Athena's NextToken and the account;
+    each listing adds the arguments that name what it lists."""
+
+    MaxResults: int
+    NextToken: str | None = None
+    Account: str | None = None
+
+
 class ExecutorRow(OutModel):
     """One executor of a ListExecutors page."""
 
