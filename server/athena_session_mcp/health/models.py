@@ -135,7 +135,7 @@ class Cause(OutModel):
 
     code: str
     confidence: Literal["high", "medium", "low"] = Field(
-        description="high: from the failing unit's own error."
+        description="high: the failing unit's own error, or timestamps that settle it."
     )
     title: str
     evidence: list[Evidence]

@@ -30,7 +30,9 @@ class TerminateSessionResult(OutModel):
     state: str | None = None
     phase: Phase
     state_before: str | None = None
-    had_effect: bool = Field(description="false: it was already inactive; nothing was called.")
+    had_effect: bool = Field(
+        description="false: it was already inactive, so TerminateSession was not called."
+    )
     message: str
 
 
