@@ -67,10 +67,59 @@ async def test_filters_and_pages() -> None:
     failed = await _history({"Days": 7, "StateFilter": "FAILED", "Region": "eu-west-1"})
     assert [row["session_id"] for row in failed["sessions"]] == ["demo-eu-spark35-failed"]
     first = await _history({"Days": 14, "WorkGroup": "demo-spark35", "MaxResults": 2})
-    assert len(first["sessions"]) == 2 and first["next_token"] == "2"
+    assert len(first["sessions"]) == 2 and first["next_token"]
     assert all(row["workgroup"] == "demo-spark35" for row in first["sessions"])
-    second = await _history({"Days": 14, "WorkGroup": "demo-spark35", "MaxResults": 2, "NextToken": "2"})
+    second = await _history(
+        {"Days": 14, "WorkGroup": "demo-spark35", "MaxResults": 2, "NextToken": first["next_token"]}
+    )
     assert not {r["session_id"] for r in first["sessions"]} & {r["session_id"] for r in second["sessions"]}
+
+
+async def test_following_next_token_gives_every_row_once_in_order() -> None:
+    whole = await _history({"Days": 14, "MaxResults": 50})
+    assert whole["total"] > 6 and "next_token" not in whole  # the fixture fits one page of 50
+    seen: list[str] = []
+    arguments: dict[str, Any] = {"Days": 14, "MaxResults": 3}
+    while True:
+        page = await _history(arguments)
+        assert page["total"] == whole["total"]
+        seen += [row["session_id"] for row in page["sessions"]]
+        if "next_token" not in page:
+            break
+        arguments["NextToken"] = page["next_token"]
+    assert seen == [row["session_id"] for row in whole["sessions"]]
+
+
+async def test_a_session_started_between_two_pages_does_not_repeat_a_row_on_the_next() -> None:
+    # A position would shift by one when a newer session appears; the token names the last row shown.
+    with emulated_athena() as client:
+        server = server_for(client, settings=TWO_REGIONS)
+        first = await call_ok(server, "list_athena_session_history", {"Days": 14, "MaxResults": 3})
+        client.start_session(WorkGroup="demo-spark35", EngineConfiguration={"MaxConcurrentDpus": 2})
+        second = await call_ok(
+            server,
+            "list_athena_session_history",
+            {"Days": 14, "MaxResults": 3, "NextToken": first["next_token"]},
+        )
+        whole = await call_ok(server, "list_athena_session_history", {"Days": 14, "MaxResults": 50})
+    shown = [row["session_id"] for row in first["sessions"]]
+    after = [row["session_id"] for row in second["sessions"]]
+    assert not set(shown) & set(after)
+    order = [row["session_id"] for row in whole["sessions"]]
+    assert order[1:7] == shown + after  # the new session is first; the pages continue where they were
+    assert whole["total"] == first["total"] + 1
+
+
+@pytest.mark.parametrize("token", ["2", "not base64!", "WyJ4Il0=", "eyJhIjogMX0="])
+async def test_a_next_token_this_tool_did_not_give_is_refused_with_what_to_pass(token: str) -> None:
+    with emulated_athena() as client:
+        text = await call_error(
+            server_for(client, settings=TWO_REGIONS),
+            "list_athena_session_history",
+            {"Days": 1, "NextToken": token},
+        )
+    assert "NextToken is not a next_token this tool gave" in text
+    assert "leave NextToken out for the first page" in text
 
 
 async def test_a_region_not_configured_is_refused() -> None:

@@ -3,6 +3,8 @@ sources: ListSessions (every state), CloudWatch `DPUCount` metrics and CloudTrai
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -36,6 +38,33 @@ ONLY_NOTE = (
     "Known only from {sources}: ListSessions no longer returns it, so its state and details can no longer "
     "be read."
 )
+
+# A page ends at a row; the next starts right after it in the answer's order (newest first). The token is
+# that row's sort key, not a position: a session that starts between two calls comes first and shifts every
+# position, but not what lies after a given row.
+Key = tuple[float, str, str]
+
+
+def _key(row: Seen) -> Key:
+    return (row.start.timestamp() if row.start else 0.0, row.region, row.session_id)
+
+
+def _token(key: Key) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
+
+
+def _after(token: str) -> Key:
+    try:
+        start, region, session_id = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if isinstance(start, int | float) and isinstance(region, str) and isinstance(session_id, str):
+            return (float(start), region, session_id)
+    except (ValueError, TypeError):
+        pass
+    raise AwsCallError(
+        "NextToken is not a next_token this tool gave: pass a previous answer's next_token unchanged, "
+        "with the same other arguments, or leave NextToken out for the first page."
+    )
+
 
 DaysArg = Annotated[int, Field(ge=1, le=90, description="How many days back (1-90).")]
 HistoryWorkGroupArg = Annotated[
@@ -107,6 +136,7 @@ def build(base: Deps) -> list[Tool]:
         Merges ListSessions, CloudWatch DPUCount metrics (14 days) and CloudTrail StartSession events (90
         days); each row names its sources, and one only metrics or CloudTrail know has no state. Read-only.
         """
+        after = _after(NextToken) if NextToken is not None else None  # refused before any AWS call
         deps = base.in_account(Account)
         configured = await deps.gateway.regions()
         if Region is not None and Region not in configured:
@@ -141,12 +171,12 @@ def build(base: Deps) -> list[Tool]:
             and (StateFilter is None or r.state == StateFilter)
             and (WorkGroup is None or r.workgroup == WorkGroup)
         ]
-        rows.sort(
-            key=lambda r: (r.start.timestamp() if r.start else 0.0, r.region, r.session_id), reverse=True
-        )
-        offset = int(NextToken) if NextToken and NextToken.isdigit() else 0
-        page = rows[offset : offset + MaxResults]
-        more = offset + MaxResults < len(rows)
+        rows.sort(key=_key, reverse=True)
+        total = len(rows)
+        if after is not None:
+            rows = [r for r in rows if _key(r) < after]
+        page = rows[:MaxResults]
+        more = len(rows) > MaxResults
         out = [
             HistoryRow(
                 session_id=r.session_id,
@@ -177,8 +207,8 @@ def build(base: Deps) -> list[Tool]:
             regions=regions,
             account=deps.gateway.account_name,
             sessions=out,
-            total=len(rows),
-            next_token=str(offset + MaxResults) if more else None,
+            total=total,
+            next_token=_token(_key(page[-1])) if more else None,
             limits=limits,
             untrusted=f"state_change_reason: {UNTRUSTED_LABEL}",
             hint=hint,
