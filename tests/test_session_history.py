@@ -170,3 +170,25 @@ async def test_the_account_wide_workgroup_scan_names_what_it_did_not_read(
             "us-east-1: workgroups past the first 1000 not read (ListWorkGroups has more pages)"
         ]
     stubber.assert_no_pending_responses()
+
+
+async def test_progress_names_each_source_and_region_read_out_of_three_per_region() -> None:
+    from mcp import Client
+
+    updates: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        updates.append((progress, total, message))
+
+    with emulated_athena() as client:
+        async with Client(server_for(client, settings=TWO_REGIONS)) as mcp_client:
+            result = await mcp_client.call_tool(
+                "list_athena_session_history", {"Days": 1}, progress_callback=on_progress
+            )
+    assert not result.is_error
+    # Three sources (ListSessions, CloudWatch metrics, CloudTrail) in each of the two regions.
+    assert [(p, t) for p, t, _ in updates] == [(n, 6) for n in range(1, 7)]
+    messages = {m for _, _, m in updates}
+    for region in ("us-east-1", SECOND_REGION):
+        for source in ("ListSessions", "CloudWatch metrics", "CloudTrail"):
+            assert f"Read {source} in {region}" in messages

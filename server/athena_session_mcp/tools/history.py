@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Literal
 
 import anyio
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
@@ -123,6 +125,7 @@ class HistoryResult(OutModel):
 
 def build(base: Deps) -> list[Tool]:
     async def list_athena_session_history(
+        ctx: Context,
         Days: DaysArg = 7,
         WorkGroup: HistoryWorkGroupArg = None,
         Region: RegionArg = None,
@@ -149,12 +152,30 @@ def build(base: Deps) -> list[Tool]:
         since = now - timedelta(days=Days)
         seen: dict[tuple[str, str], Seen] = {}
         limits: list[str] = []
+
+        def sources(region: str) -> list[tuple[str, str, Callable[[], Awaitable[None]]]]:
+            here = deps.in_region(region)
+            return [
+                (region, "ListSessions", lambda: from_listings(here, region, WorkGroup, seen, limits)),
+                (
+                    region,
+                    "CloudWatch metrics",
+                    lambda: from_metrics(here, region, WorkGroup, since, now, seen, limits),
+                ),
+                (region, "CloudTrail", lambda: from_trail(here, region, WorkGroup, since, now, seen, limits)),
+            ]
+
+        reads = [one for region in regions for one in sources(region)]
+        done = [0]
+
+        async def read(region: str, source: str, run: Callable[[], Awaitable[None]]) -> None:
+            await run()
+            done[0] += 1  # a client that hears progress keeps waiting (account-wide reads take seconds)
+            await ctx.report_progress(done[0], len(reads), f"Read {source} in {region}")
+
         async with anyio.create_task_group() as group:
-            for region in regions:
-                here = deps.in_region(region)
-                group.start_soon(from_listings, here, region, WorkGroup, seen, limits)
-                group.start_soon(from_metrics, here, region, WorkGroup, since, now, seen, limits)
-                group.start_soon(from_trail, here, region, WorkGroup, since, now, seen, limits)
+            for region, source, run in reads:
+                group.start_soon(read, region, source, run)
         if Days > METRICS_DAYS:
             limits.append(
                 f"CloudWatch metrics cover only the last {METRICS_DAYS} days: sessions that started before "
