@@ -21,6 +21,25 @@ if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
 
 
+Progress = tuple[float, float | None, str | None]
+
+
+async def call_with_progress(
+    server: MCPServer, name: str, arguments: dict[str, Any]
+) -> tuple[dict[str, Any], list[Progress]]:
+    """Call `name`, assert success, and return its structured content with every progress notification
+    (progress, total, message) the call sent, in order."""
+    updates: list[Progress] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        updates.append((progress, total, message))
+
+    async with Client(server) as client:
+        result = await client.call_tool(name, arguments, progress_callback=on_progress)
+    assert not result.is_error, text_of(result)
+    return result.structured_content or {}, updates
+
+
 async def call_ok(server: MCPServer, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
     """Call `name`, assert success, that the structured content matches the published outputSchema and
     the text block, and that the text block stays within the output budget. Returns the structured content."""

@@ -20,7 +20,7 @@ from athena_session_mcp.settings import DEFAULT_DPU_HOUR_PRICE_USD, Settings
 from athena_session_mcp.tools import account_summary, digest_reads, history_reads
 from athena_session_mcp.tools.answers import to_text
 from tests.conftest import NOW, server_for
-from tests.fleet import call_error, call_ok, emulated_athena
+from tests.fleet import call_error, call_ok, call_with_progress, emulated_athena
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -209,19 +209,10 @@ async def test_the_second_account_is_summarized_through_its_role() -> None:
 
 
 async def test_progress_is_reported_once_per_workgroup_read() -> None:
-    from mcp import Client
-
-    updates: list[tuple[float, float | None, str | None]] = []
-
-    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-        updates.append((progress, total, message))
-
     with emulated_athena() as client:
-        async with Client(server_for(client, settings=TWO_REGIONS)) as mcp_client:
-            result = await mcp_client.call_tool(
-                "summarize_athena_account", {"Days": DAYS}, progress_callback=on_progress
-            )
-    answer: dict[str, Any] = result.structured_content or {}
+        answer, updates = await call_with_progress(
+            server_for(client, settings=TWO_REGIONS), "summarize_athena_account", {"Days": DAYS}
+        )
     assert [p for p, _, _ in updates] == list(range(1, answer["workgroups_read"] + 1))
     assert all(message and " in " in message for _, _, message in updates)
 

@@ -12,7 +12,7 @@ from botocore.stub import Stubber
 from athena_session_mcp.emulator import SECOND_REGION
 from athena_session_mcp.settings import Settings
 from tests.conftest import server_for
-from tests.fleet import call_error, call_ok, emulated_athena
+from tests.fleet import call_error, call_ok, call_with_progress, emulated_athena
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -173,19 +173,10 @@ async def test_the_account_wide_workgroup_scan_names_what_it_did_not_read(
 
 
 async def test_progress_names_each_source_and_region_read_out_of_three_per_region() -> None:
-    from mcp import Client
-
-    updates: list[tuple[float, float | None, str | None]] = []
-
-    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-        updates.append((progress, total, message))
-
     with emulated_athena() as client:
-        async with Client(server_for(client, settings=TWO_REGIONS)) as mcp_client:
-            result = await mcp_client.call_tool(
-                "list_athena_session_history", {"Days": 1}, progress_callback=on_progress
-            )
-    assert not result.is_error
+        _, updates = await call_with_progress(
+            server_for(client, settings=TWO_REGIONS), "list_athena_session_history", {"Days": 1}
+        )
     # Three sources (ListSessions, CloudWatch metrics, CloudTrail) in each of the two regions.
     assert [(p, t) for p, t, _ in updates] == [(n, 6) for n in range(1, 7)]
     messages = {m for _, _, m in updates}
