@@ -105,8 +105,12 @@ class AwsCallError(Exception):
 
     def with_hint(self, hint: str) -> AwsCallError:
         """The same error with a tool-specific next step appended to the message."""
+        return self.with_message(f"{self} {hint}")
+
+    def with_message(self, message: str) -> AwsCallError:
+        """The same error (code, action, resource, service text) told by `message` instead."""
         return AwsCallError(
-            f"{self} {hint}",
+            message,
             code=self.code,
             action=self.action,
             resource=self.resource,

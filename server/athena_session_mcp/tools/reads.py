@@ -106,14 +106,7 @@ async def in_some_account(
     )
     if unsearched:
         text += f" Could not search {'; '.join(unsearched)}: pass that Account to another tool for the full error."
-    raise AwsCallError(
-        text,
-        code=first.code,
-        action=first.action,
-        resource=first.resource,
-        not_found=True,
-        service_message=first.service_message,
-    )
+    raise first.with_message(text)  # first is a not-found error
 
 
 async def _in_some_region(
@@ -148,14 +141,7 @@ async def _in_some_region(
         + (f" Could not search {'; '.join(unsearched)}." if unsearched else "")
         + f" Check the id for typos; {FIND_SESSIONS}, and --regions/ATHENA_SESSION_MCP_REGIONS sets the regions."
     )
-    raise AwsCallError(
-        message,
-        code=first.code,
-        action=first.action,
-        resource=first.resource,
-        not_found=True,
-        service_message=first.service_message,
-    )
+    raise first.with_message(message)  # first is a not-found error
 
 
 async def locate_session(deps: Deps, session_id: str) -> tuple[GetSessionResponseTypeDef, Deps]:
