@@ -6,22 +6,7 @@ NextToken through unchanged, with the same page size.
 
 from __future__ import annotations
 
-from typing import TypedDict
-
-__all__ = ["OUTPUT_BUDGET_CHARS", "PageFields", "page_fields"]
+__all__ = ["OUTPUT_BUDGET_CHARS"]
 
 # ~40k characters of compact JSON is roughly 10-13k tokens: well under the 25k many clients allow.
 OUTPUT_BUDGET_CHARS = 40_000
-
-
-class PageFields(TypedDict):
-    """The fields every paged listing answer has, with the same meaning."""
-
-    returned: int
-    next_token: str | None
-    more_available: bool
-
-
-def page_fields(returned: int, next_token: str | None) -> PageFields:
-    """returned, Athena's next_token unchanged, and whether more exist."""
-    return PageFields(returned=returned, next_token=next_token, more_available=next_token is not None)

@@ -42,7 +42,6 @@ from athena_session_mcp.tools.args import (
     NextTokenArg,
     SessionIdArg,
 )
-from athena_session_mcp.tools.budget import page_fields
 from athena_session_mcp.tools.calculation_models import (
     CalculationCode,
     CalculationResultLocations,
@@ -62,6 +61,7 @@ from athena_session_mcp.tools.common import (
     session_engine,
 )
 from athena_session_mcp.tools.job_content import read_calculation_output
+from athena_session_mcp.tools.models import page_fields
 
 if TYPE_CHECKING:
     from types_boto3_athena import AthenaClient
@@ -287,17 +287,17 @@ def build(base: Deps) -> list[Tool]:
             session_id=SessionId,
             state_filter=StateFilter,
             calculations=rows,
-            continue_with=ListCalculationsArgs(
-                SessionId=SessionId,
-                StateFilter=StateFilter,
-                MaxResults=MaxResults,
-                NextToken=next_token,
-                Account=Account,
-            )
-            if next_token is not None
-            else None,
             hint=hint,
-            **page_fields(len(rows), next_token),
+            **page_fields(
+                len(rows),
+                ListCalculationsArgs(
+                    SessionId=SessionId,
+                    StateFilter=StateFilter,
+                    MaxResults=MaxResults,
+                    NextToken=next_token,
+                    Account=Account,
+                ),
+            ),
         )
 
     async def get_athena_calculation(

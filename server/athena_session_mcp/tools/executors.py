@@ -18,12 +18,12 @@ from athena_session_mcp.tools.args import (
     NextTokenArg,
     SessionIdArg,
 )
-from athena_session_mcp.tools.budget import page_fields
 from athena_session_mcp.tools.common import no_rows_hint
 from athena_session_mcp.tools.models import (
     ExecutorCounts,
     ExecutorRow,
     PageArgs,
+    page_fields,
 )
 from athena_session_mcp.tools.reads import EXECUTORS_PAGE_SIZE, executor_counts, executor_row, read_executors
 
@@ -82,17 +82,17 @@ def build(base: Deps) -> list[Tool]:
             executor_state_filter=ExecutorStateFilter,
             executors=rows,
             counts=executor_counts(rows),
-            continue_with=ListExecutorsArgs(
-                SessionId=SessionId,
-                ExecutorStateFilter=ExecutorStateFilter,
-                MaxResults=MaxResults,
-                NextToken=next_token,
-                Account=Account,
-            )
-            if next_token is not None
-            else None,
             hint=hint,
-            **page_fields(len(rows), next_token),
+            **page_fields(
+                len(rows),
+                ListExecutorsArgs(
+                    SessionId=SessionId,
+                    ExecutorStateFilter=ExecutorStateFilter,
+                    MaxResults=MaxResults,
+                    NextToken=next_token,
+                    Account=Account,
+                ),
+            ),
         )
 
     return [make_tool(list_athena_executors, read_only("List executors of an Athena Spark session"))]

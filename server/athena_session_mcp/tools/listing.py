@@ -28,13 +28,12 @@ from athena_session_mcp.tools.args import (
     SessionStateFilterArg,
     WorkGroupArg,
 )
-from athena_session_mcp.tools.budget import page_fields
 from athena_session_mcp.tools.common import (
     engine_version,
     no_rows_hint,
     request_params,
 )
-from athena_session_mcp.tools.models import PageArgs
+from athena_session_mcp.tools.models import PageArgs, page_fields
 from athena_session_mcp.tools.reads import read_pages
 
 
@@ -137,17 +136,17 @@ def build(base: Deps) -> list[Tool]:
             workgroup=WorkGroup,
             state_filter=StateFilter,
             sessions=rows,
-            continue_with=ListSessionsArgs(
-                WorkGroup=WorkGroup,
-                StateFilter=StateFilter,
-                MaxResults=MaxResults,
-                NextToken=next_token,
-                Account=Account,
-            )
-            if next_token is not None
-            else None,
             hint=hint,
-            **page_fields(len(rows), next_token),
+            **page_fields(
+                len(rows),
+                ListSessionsArgs(
+                    WorkGroup=WorkGroup,
+                    StateFilter=StateFilter,
+                    MaxResults=MaxResults,
+                    NextToken=next_token,
+                    Account=Account,
+                ),
+            ),
         )
 
     return [make_tool(list_athena_sessions, read_only("List Athena Spark sessions in a workgroup"))]

@@ -4,7 +4,7 @@ executor rows and counts, output tails, gaps. Published as output schemas.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar
 
 from pydantic import Field
 
@@ -31,6 +31,30 @@ class PageArgs(OutModel):
     MaxResults: int
     NextToken: str | None = None
     Account: str | None = None
+
+
+Resume = TypeVar("Resume", bound=PageArgs)
+
+
+class PageFields(TypedDict, Generic[Resume]):
+    """The fields every paged listing answer has, with the same meaning."""
+
+    returned: int
+    next_token: str | None
+    more_available: bool
+    continue_with: Resume | None
+
+
+def page_fields(returned: int, resume: Resume) -> PageFields[Resume]:
+    """returned, Athena's NextToken unchanged (`resume.NextToken`, None on the last page), whether more
+    exist, and `resume` as the exact arguments of the next call when they do."""
+    more = resume.NextToken is not None
+    return PageFields(
+        returned=returned,
+        next_token=resume.NextToken,
+        more_available=more,
+        continue_with=resume if more else None,
+    )
 
 
 class ExecutorRow(OutModel):
